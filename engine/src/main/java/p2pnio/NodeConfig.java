@@ -1,0 +1,258 @@
+package p2pnio;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a node is started with: where it listens, what it shares, whom it knows first, its
+ * timings, and the bounds that protect it from hostile peers.
+ *
+ * <p>Immutable; build one with {@link #builder()}. {@link Builder#build()} validates every value
+ * and names the setting in its error message.
+ */
+public final class NodeConfig {
+
+    /** Default UDP control port. */
+    public static final int DEFAULT_PORT = 1378;
+
+    private final String host;
+    private final int port;
+    private final Path folder;
+    private final List<String> cluster;
+    private final Duration period;
+    private final Duration waiting;
+    private final Duration delay;
+    private final int maxClusterSize;
+    private final int maxDatagramBytes;
+    private final int maxRequestLineBytes;
+    private final Duration requestLineTimeout;
+    private final Duration idleTimeout;
+    private final Duration connectTimeout;
+    private final int maxUploads;
+    private final int maxDownloads;
+    private final int getAnswersPerPeerPerSecond;
+    private final int maxScheduledAnswers;
+    private final int sendChunkBytes;
+    private final int udpReceiveBufferBytes;
+    private final int mailboxCapacity;
+    private final Duration getRetryInitial;
+
+    private NodeConfig(Builder b) {
+        host = b.host;
+        port = b.port;
+        folder = b.folder;
+        cluster = List.copyOf(b.cluster);
+        period = b.period;
+        waiting = b.waiting;
+        delay = b.delay;
+        maxClusterSize = b.maxClusterSize;
+        maxDatagramBytes = b.maxDatagramBytes;
+        maxRequestLineBytes = b.maxRequestLineBytes;
+        requestLineTimeout = b.requestLineTimeout;
+        idleTimeout = b.idleTimeout;
+        connectTimeout = b.connectTimeout;
+        maxUploads = b.maxUploads;
+        maxDownloads = b.maxDownloads;
+        getAnswersPerPeerPerSecond = b.getAnswersPerPeerPerSecond;
+        maxScheduledAnswers = b.maxScheduledAnswers;
+        sendChunkBytes = b.sendChunkBytes;
+        udpReceiveBufferBytes = b.udpReceiveBufferBytes;
+        mailboxCapacity = b.mailboxCapacity;
+        getRetryInitial = b.getRetryInitial;
+    }
+
+    /** A builder with every default of PROTOCOL.md and SECURITY.md. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder that starts from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.host = host;
+        b.port = port;
+        b.folder = folder;
+        b.cluster = new ArrayList<>(cluster);
+        b.period = period;
+        b.waiting = waiting;
+        b.delay = delay;
+        b.maxClusterSize = maxClusterSize;
+        b.maxDatagramBytes = maxDatagramBytes;
+        b.maxRequestLineBytes = maxRequestLineBytes;
+        b.requestLineTimeout = requestLineTimeout;
+        b.idleTimeout = idleTimeout;
+        b.connectTimeout = connectTimeout;
+        b.maxUploads = maxUploads;
+        b.maxDownloads = maxDownloads;
+        b.getAnswersPerPeerPerSecond = getAnswersPerPeerPerSecond;
+        b.maxScheduledAnswers = maxScheduledAnswers;
+        b.sendChunkBytes = sendChunkBytes;
+        b.udpReceiveBufferBytes = udpReceiveBufferBytes;
+        b.mailboxCapacity = mailboxCapacity;
+        b.getRetryInitial = getRetryInitial;
+        return b;
+    }
+
+    /** Host address both endpoints bind to (default 127.0.0.1). */
+    public String host() { return host; }
+    /** UDP control port; 0 picks a free one (default 1378). */
+    public int port() { return port; }
+    /** The shared folder: files served from it, downloads saved into it. */
+    public Path folder() { return folder; }
+    /** The initial cluster: {@code host:port} of peers' control endpoints. */
+    public List<String> cluster() { return cluster; }
+    /** Time between discovery rounds (default 20 s). */
+    public Duration period() { return period; }
+    /** How long a request waits for a {@code File} answer (default 100 s). */
+    public Duration waiting() { return waiting; }
+    /** Delay before answering a {@code Get} from a non-priority peer (default 10 s). */
+    public Duration delay() { return delay; }
+    /** Most peers the cluster list holds (default 1024). */
+    public int maxClusterSize() { return maxClusterSize; }
+    /** Largest datagram accepted, bytes (default 2048); larger ones are dropped. */
+    public int maxDatagramBytes() { return maxDatagramBytes; }
+    /** Longest request line an upload accepts, newline included (default 2048). */
+    public int maxRequestLineBytes() { return maxRequestLineBytes; }
+    /** Time a client has to send its whole request line (default 10 s); trickling bytes do not extend it. */
+    public Duration requestLineTimeout() { return requestLineTimeout; }
+    /** A transfer with no progress for this long is failed (default 30 s). */
+    public Duration idleTimeout() { return idleTimeout; }
+    /** Time a download's TCP connect may take (default 10 s). */
+    public Duration connectTimeout() { return connectTimeout; }
+    /** Most uploads at once; more connections are accepted and closed at once (default 512). */
+    public int maxUploads() { return maxUploads; }
+    /** Most downloads at once (default 256). */
+    public int maxDownloads() { return maxDownloads; }
+    /** Most {@code Get} datagrams answered per peer per second (default 20). */
+    public int getAnswersPerPeerPerSecond() { return getAnswersPerPeerPerSecond; }
+    /** Most delayed {@code File} answers scheduled at once (default 4096). */
+    public int maxScheduledAnswers() { return maxScheduledAnswers; }
+    /** Most bytes one {@code transferTo} call sends before the loop serves others (default 1 MiB). */
+    public int sendChunkBytes() { return sendChunkBytes; }
+    /** Receive buffer asked of the kernel for the UDP socket (default 4 MiB). */
+    public int udpReceiveBufferBytes() { return udpReceiveBufferBytes; }
+    /** Most commands queued for the loop at once (default 65536). */
+    public int mailboxCapacity() { return mailboxCapacity; }
+    /** First retry of an unanswered {@code Get}; each next retry waits twice as long (default 1 s). */
+    public Duration getRetryInitial() { return getRetryInitial; }
+
+    @Override
+    public String toString() {
+        return "NodeConfig[host=" + host + ", port=" + port + ", folder=" + folder + ", cluster=" + cluster
+                + ", period=" + period + ", waiting=" + waiting + ", delay=" + delay + "]";
+    }
+
+    /** Collects settings; {@link #build()} checks them. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = DEFAULT_PORT;
+        private Path folder;
+        private List<String> cluster = new ArrayList<>();
+        private Duration period = Duration.ofSeconds(20);
+        private Duration waiting = Duration.ofSeconds(100);
+        private Duration delay = Duration.ofSeconds(10);
+        private int maxClusterSize = 1024;
+        private int maxDatagramBytes = 2048;
+        private int maxRequestLineBytes = 2048;
+        private Duration requestLineTimeout = Duration.ofSeconds(10);
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private int maxUploads = 512;
+        private int maxDownloads = 256;
+        private int getAnswersPerPeerPerSecond = 20;
+        private int maxScheduledAnswers = 4096;
+        private int sendChunkBytes = 1 << 20;
+        private int udpReceiveBufferBytes = 4 << 20;
+        private int mailboxCapacity = 65536;
+        private Duration getRetryInitial = Duration.ofSeconds(1);
+
+        private Builder() {
+        }
+
+        public Builder host(String v) { host = v; return this; }
+        public Builder port(int v) { port = v; return this; }
+        public Builder folder(Path v) { folder = v; return this; }
+        public Builder cluster(List<String> v) { cluster = new ArrayList<>(v); return this; }
+        public Builder addPeer(String v) { cluster.add(v); return this; }
+        public Builder period(Duration v) { period = v; return this; }
+        public Builder waiting(Duration v) { waiting = v; return this; }
+        public Builder delay(Duration v) { delay = v; return this; }
+        public Builder maxClusterSize(int v) { maxClusterSize = v; return this; }
+        public Builder maxDatagramBytes(int v) { maxDatagramBytes = v; return this; }
+        public Builder maxRequestLineBytes(int v) { maxRequestLineBytes = v; return this; }
+        public Builder requestLineTimeout(Duration v) { requestLineTimeout = v; return this; }
+        public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
+        public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
+        public Builder maxUploads(int v) { maxUploads = v; return this; }
+        public Builder maxDownloads(int v) { maxDownloads = v; return this; }
+        public Builder getAnswersPerPeerPerSecond(int v) { getAnswersPerPeerPerSecond = v; return this; }
+        public Builder maxScheduledAnswers(int v) { maxScheduledAnswers = v; return this; }
+        public Builder sendChunkBytes(int v) { sendChunkBytes = v; return this; }
+        public Builder udpReceiveBufferBytes(int v) { udpReceiveBufferBytes = v; return this; }
+        public Builder mailboxCapacity(int v) { mailboxCapacity = v; return this; }
+        public Builder getRetryInitial(Duration v) { getRetryInitial = v; return this; }
+
+        /**
+         * Checks every setting and returns the configuration.
+         *
+         * @throws IllegalArgumentException naming the first setting that is wrong, and why
+         */
+        public NodeConfig build() {
+            require(host != null && !host.isBlank(), "host", "must not be empty");
+            require(port >= 0 && port <= 65535, "port", "must be from 0 to 65535, got " + port);
+            require(folder != null, "folder", "must be set");
+            require(Files.isDirectory(folder), "folder", "'" + folder + "' is not an existing directory");
+            for (String peer : cluster) {
+                String why = PeerAddress.whyInvalid(peer);
+                require(why == null, "cluster", "peer '" + peer + "' " + why);
+            }
+            positive(period, "period");
+            positive(waiting, "waiting");
+            require(delay != null && !delay.isNegative(), "delay", "must not be negative");
+            atLeast(maxClusterSize, 1, "maxClusterSize");
+            atLeast(maxDatagramBytes, 64, "maxDatagramBytes");
+            require(maxDatagramBytes <= 65507, "maxDatagramBytes", "must be at most 65507");
+            atLeast(maxRequestLineBytes, 16, "maxRequestLineBytes");
+            positive(requestLineTimeout, "requestLineTimeout");
+            positive(idleTimeout, "idleTimeout");
+            positive(connectTimeout, "connectTimeout");
+            atLeast(maxUploads, 1, "maxUploads");
+            atLeast(maxDownloads, 1, "maxDownloads");
+            atLeast(getAnswersPerPeerPerSecond, 1, "getAnswersPerPeerPerSecond");
+            atLeast(maxScheduledAnswers, 1, "maxScheduledAnswers");
+            atLeast(sendChunkBytes, 1024, "sendChunkBytes");
+            atLeast(udpReceiveBufferBytes, 0, "udpReceiveBufferBytes");
+            atLeast(mailboxCapacity, 16, "mailboxCapacity");
+            positive(getRetryInitial, "getRetryInitial");
+            return new NodeConfig(this);
+        }
+
+        private static void positive(Duration d, String name) {
+            require(d != null && !d.isNegative() && !d.isZero(), name, "must be a positive duration");
+        }
+
+        private static void atLeast(int v, int min, String name) {
+            require(v >= min, name, "must be at least " + min + ", got " + v);
+        }
+
+        private static void require(boolean ok, String setting, String why) {
+            if (!ok) {
+                throw new IllegalArgumentException(setting + ": " + why);
+            }
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof NodeConfig c && Objects.equals(toString(), c.toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
+    }
+}

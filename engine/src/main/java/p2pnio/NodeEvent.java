@@ -1,0 +1,83 @@
+package p2pnio;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a node tells its {@link NodeListener}: progress of its work and answers to
+ * {@link Command}s. Events are immutable and delivered in the order the loop emitted them.
+ */
+public sealed interface NodeEvent {
+
+    /** The node is bound and serving. */
+    record Ready(InetSocketAddress control, InetSocketAddress transfer) implements NodeEvent { }
+
+    /** A peer joined the cluster list; {@code via} is who told us (or "configured", "sender"). */
+    record PeerJoined(String address, String via) implements NodeEvent { }
+
+    /** A {@code Get} went out to {@code peers} peers (on the first try and on each retry). */
+    record RequestSent(String name, int peers, int attempt) implements NodeEvent { }
+
+    /** A peer answered {@code File} for {@code name}: the download starts from it. */
+    record RequestAnswered(String name, String peer, int tcpPort) implements NodeEvent { }
+
+    /** The server's header arrived: {@code size} bytes will follow. */
+    record DownloadStarted(String name, String peer, long size) implements NodeEvent { }
+
+    /** Bytes received so far; emitted a few times a second at most per download. */
+    record DownloadProgress(String name, long received, long size, long elapsedNanos) implements NodeEvent { }
+
+    /** The file is complete and in the folder under its final name. */
+    record DownloadFinished(String name, String peer, long size, long elapsedNanos, Path file) implements NodeEvent {
+        /** Mean rate in bytes per second. */
+        public double bytesPerSecond() {
+            return elapsedNanos <= 0 ? 0 : size * 1e9 / elapsedNanos;
+        }
+    }
+
+    /** The request or download failed; no partial file is left. */
+    record DownloadFailed(String name, String reason) implements NodeEvent { }
+
+    /** A peer's upload request was served in full. */
+    record UploadFinished(String name, String peer, long size, long elapsedNanos) implements NodeEvent { }
+
+    /** An upload connection ended before the file was sent, and why. */
+    record UploadFailed(String name, String peer, String reason) implements NodeEvent { }
+
+    /** Something worth a person's attention that is no failure of a transfer. */
+    record Warning(String message) implements NodeEvent { }
+
+    /** Answer to {@link Command.ListPeers}. */
+    record PeersReport(List<PeerInfo> peers) implements NodeEvent { }
+
+    /** Answer to {@link Command.ListTransfers}. */
+    record TransfersReport(List<TransferInfo> transfers) implements NodeEvent { }
+
+    /** Answer to {@link Command.ListFiles}. */
+    record FilesReport(List<FileInfo> files) implements NodeEvent { }
+
+    /** Answer to {@link Command.GetStats}. */
+    record StatsReport(NodeStats stats) implements NodeEvent { }
+
+    /** Answer to {@link Command.DiscoverNow}: the round went out to {@code peers} peers. */
+    record DiscoverySent(int peers) implements NodeEvent { }
+
+    /** The node stopped; {@code cause} is null after a clean {@link Node#close()}. */
+    record Stopped(Throwable cause) implements NodeEvent { }
+
+    /** One peer in the cluster list. */
+    record PeerInfo(String address, String via, long lastHeardMillisAgo, boolean priority) { }
+
+    /** One transfer, running or recently ended. */
+    record TransferInfo(String direction, String name, String peer, long bytes, long size, String state,
+                        long elapsedNanos) {
+        /** Mean rate so far, bytes per second. */
+        public double bytesPerSecond() {
+            return elapsedNanos <= 0 ? 0 : bytes * 1e9 / elapsedNanos;
+        }
+    }
+
+    /** One shared file. */
+    record FileInfo(String name, long size) { }
+}

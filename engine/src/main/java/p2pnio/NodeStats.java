@@ -1,0 +1,50 @@
+package p2pnio;
+
+import java.util.Map;
+
+/**
+ * A snapshot of a node's counters, taken on the loop thread.
+ *
+ * @param datagramsIn        datagrams received
+ * @param datagramsOut       datagrams sent
+ * @param dropped            datagrams (or entries of one) dropped, by reason
+ * @param bytesSent          file bytes uploaded
+ * @param bytesReceived      file bytes downloaded
+ * @param uploadsOpen        upload connections open now
+ * @param downloadsOpen      download connections open now
+ * @param uploadsDone        uploads served in full
+ * @param downloadsDone      downloads completed
+ * @param uploadsFailed      uploads that ended early
+ * @param downloadsFailed    downloads that failed
+ * @param connectionsRefused connections closed at once because a limit was reached
+ * @param selectorWakeups    times another thread woke the selector
+ * @param loopTurns          turns of the loop
+ * @param selectNanos        time blocked in select
+ * @param handlerNanos       time spent in handlers, tasks and timers
+ * @param longestTurnNanos   longest time one turn spent outside select
+ * @param commandsQueued     commands waiting in the queue now
+ * @param commandsRun        commands and tasks run from the queue
+ * @param timersPending      timers scheduled now
+ * @param timersFired        timers that fired
+ * @param transferToCalls    {@code transferTo} calls
+ * @param peers              peers in the cluster list
+ * @param sharedFiles        files in the index
+ */
+public record NodeStats(long datagramsIn, long datagramsOut, Map<String, Long> dropped,
+                        long bytesSent, long bytesReceived, int uploadsOpen, int downloadsOpen,
+                        long uploadsDone, long downloadsDone, long uploadsFailed, long downloadsFailed,
+                        long connectionsRefused, long selectorWakeups, long loopTurns, long selectNanos,
+                        long handlerNanos, long longestTurnNanos, int commandsQueued, long commandsRun,
+                        int timersPending, long timersFired, long transferToCalls, int peers,
+                        int sharedFiles) {
+
+    /** Datagrams dropped, all reasons together. */
+    public long droppedTotal() {
+        return dropped.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Mean bytes per {@code transferTo} call. */
+    public double bytesPerTransferTo() {
+        return transferToCalls == 0 ? 0 : (double) bytesSent / transferToCalls;
+    }
+}

@@ -1,0 +1,163 @@
+package p2pnio.control;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import p2pnio.core.Context;
+import p2pnio.loop.Handler;
+import p2pnio.wire.ControlCodec;
+import p2pnio.wire.ControlMessage;
+import p2pnio.wire.DropReason;
+
+/**
+ * The UDP control endpoint: receives datagrams, decodes them and hands each message to the part
+ * of the node that handles it; sends the node's own messages.
+ *
+ * <p>Receives into a buffer one byte larger than the largest datagram accepted, because
+ * {@code DatagramChannel.receive} silently cuts what does not fit: a datagram that fills the
+ * buffer was too large and is dropped. Reads at most {@value #BATCH} datagrams per readiness so
+ * a flood on UDP cannot starve the transfers. Loop thread only.
+ */
+public final class ControlChannel implements Handler {
+
+    private static final int BATCH = 64;
+
+    /** Who handles each kind of message. */
+    public interface Receiver {
+        void onDiscover(InetSocketAddress from, ControlMessage.Discover message);
+
+        void onGet(InetSocketAddress from, ControlMessage.Get message);
+
+        void onFile(InetSocketAddress from, ControlMessage.FileOffer message);
+    }
+
+    private final Context ctx;
+    private final DatagramChannel channel;
+    private final ByteBuffer in;
+    private final ControlCodec codec = new ControlCodec();
+    private Receiver receiver;
+
+    /** Binds the UDP socket to {@code bind} (port 0 picks one). */
+    public ControlChannel(Context ctx, InetSocketAddress bind) throws IOException {
+        this.ctx = ctx;
+        this.channel = DatagramChannel.open();
+        try {
+            channel.configureBlocking(false);
+            if (ctx.config.udpReceiveBufferBytes() > 0) {
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, ctx.config.udpReceiveBufferBytes());
+            }
+            channel.bind(bind);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        this.in = ByteBuffer.allocateDirect(ctx.config.maxDatagramBytes() + 1);
+    }
+
+    /** Starts receiving: registers with the loop. */
+    public void start(Receiver receiver) throws IOException {
+        this.receiver = receiver;
+        ctx.loop.register(channel, SelectionKey.OP_READ, this);
+    }
+
+    /** The bound local address. */
+    public InetSocketAddress localAddress() throws IOException {
+        return (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    /** The receive buffer size the kernel actually gave. */
+    public int receiveBufferBytes() throws IOException {
+        return channel.getOption(StandardSocketOptions.SO_RCVBUF);
+    }
+
+    @Override
+    public void onReady(SelectionKey key) throws IOException {
+        for (int i = 0; i < BATCH; i++) {
+            in.clear();
+            SocketAddress from = channel.receive(in);
+            if (from == null) {
+                return;
+            }
+            ctx.counters.datagramsIn++;
+            in.flip();
+            InetSocketAddress sender = (InetSocketAddress) from;
+            if (in.remaining() == in.capacity()) {
+                drop(DropReason.TOO_LARGE, sender, null);
+                continue;
+            }
+            ControlCodec.Decoded d = codec.decode(in);
+            if (!d.ok()) {
+                drop(d.dropped(), sender, null);
+                continue;
+            }
+            if (ctx.trace.on()) {
+                ctx.trace.line("udp in  " + p2pnio.PeerAddress.of(sender) + " " + d.message());
+            }
+            dispatch(sender, d.message());
+        }
+    }
+
+    private void dispatch(InetSocketAddress sender, ControlMessage message) {
+        if (message instanceof ControlMessage.Discover m) {
+            receiver.onDiscover(sender, m);
+        } else if (message instanceof ControlMessage.Get m) {
+            receiver.onGet(sender, m);
+        } else {
+            receiver.onFile(sender, (ControlMessage.FileOffer) message);
+        }
+    }
+
+    /** Counts a drop (and traces it). */
+    public void drop(DropReason reason, InetSocketAddress from, String detail) {
+        ctx.counters.drop(reason);
+        if (ctx.trace.on()) {
+            ctx.trace.line("udp drop " + reason + (from == null ? "" : " from " + p2pnio.PeerAddress.of(from))
+                    + (detail == null ? "" : " " + detail));
+        }
+    }
+
+    /** Sends {@code message} to {@code to}; a full send buffer or an error drops it, counted. */
+    public void send(InetSocketAddress to, ControlMessage message) {
+        send(to, ControlCodec.encode(message), message);
+    }
+
+    /** Sends pre-encoded bytes; {@code what} is for the trace. */
+    public void send(InetSocketAddress to, byte[] bytes, Object what) {
+        try {
+            int sent = channel.send(ByteBuffer.wrap(bytes), to);
+            if (sent == 0) {
+                drop(DropReason.SEND_BUFFER_FULL, to, null);
+                return;
+            }
+            ctx.counters.datagramsOut++;
+            if (ctx.trace.on()) {
+                ctx.trace.line("udp out " + p2pnio.PeerAddress.of(to) + " " + what);
+            }
+        } catch (IOException | RuntimeException e) {
+            // ICMP port unreachable surfaces here on Linux as PortUnreachableException, among others.
+            drop(DropReason.SEND_FAILED, to, e.toString());
+        }
+    }
+
+    @Override
+    public void onFailure(Exception cause) {
+        // A receive error is about one datagram (for example an ICMP error reported late): count it, keep the socket.
+        ctx.counters.drop(DropReason.SEND_FAILED);
+        if (ctx.trace.on()) {
+            ctx.trace.line("udp error " + cause);
+        }
+    }
+
+    /** Closes the socket. */
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing at shutdown: nothing to do about it
+        }
+    }
+}

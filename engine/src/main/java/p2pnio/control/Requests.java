@@ -1,0 +1,172 @@
+package p2pnio.control;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import p2pnio.NodeEvent;
+import p2pnio.PeerAddress;
+import p2pnio.core.Context;
+import p2pnio.loop.Timers;
+import p2pnio.transfer.Transfers;
+import p2pnio.wire.ControlMessage;
+import p2pnio.wire.DropReason;
+import p2pnio.wire.Names;
+
+/**
+ * Our own requests: {@code Get} to every peer, then wait (at most {@code waiting}) for the first
+ * {@code File}, which wins and starts the download.
+ *
+ * <p>Several requests may wait at once. A {@code File} carries no file name, so it is matched to
+ * the oldest waiting request that asked its sender: the protocol's own limit. A lost datagram
+ * would otherwise cost the whole {@code waiting}, so an unanswered {@code Get} is sent again
+ * after 1 s, 2 s, 4 s, ... within the deadline, to every peer known by then; a peer's extra
+ * answers are harmless (a responder keeps one delayed answer per peer and name). Loop thread only.
+ */
+public final class Requests {
+
+    private final class Pending {
+        final String name;
+        final Set<InetSocketAddress> asked = new HashSet<>();
+        final long deadline;
+        Timers.Timer deadlineTimer;
+        Timers.Timer retryTimer;
+        long retryDelay;
+        int attempt;
+
+        Pending(String name, long deadline) {
+            this.name = name;
+            this.deadline = deadline;
+        }
+    }
+
+    private final Context ctx;
+    private final Cluster cluster;
+    private final ControlChannel control;
+    private final Transfers transfers;
+    private final Map<String, Pending> waiting = new LinkedHashMap<>();
+
+    public Requests(Context ctx, Cluster cluster, ControlChannel control, Transfers transfers) {
+        this.ctx = ctx;
+        this.cluster = cluster;
+        this.control = control;
+        this.transfers = transfers;
+    }
+
+    /** Starts a request for {@code name}; refusals come back as {@link NodeEvent.DownloadFailed}. */
+    public void fetch(String name) {
+        String why = Names.whyNotRequestable(name);
+        if (why != null) {
+            ctx.emit(new NodeEvent.DownloadFailed(name, "cannot request '" + name + "': " + why));
+            return;
+        }
+        if (waiting.containsKey(name) || transfers.isDownloading(name)) {
+            ctx.emit(new NodeEvent.DownloadFailed(name, "'" + name + "' is already being fetched"));
+            return;
+        }
+        Pending p = new Pending(name, ctx.loop.now() + ctx.config.waiting().toNanos());
+        waiting.put(name, p);
+        p.deadlineTimer = ctx.loop.timers().at(p.deadline, "request deadline " + name, () -> expire(p));
+        p.retryDelay = ctx.config.getRetryInitial().toNanos();
+        broadcast(p);
+    }
+
+    private void broadcast(Pending p) {
+        p.attempt++;
+        byte[] get = p2pnio.wire.ControlCodec.encode(new ControlMessage.Get(p.name));
+        int sent = 0;
+        for (Cluster.Peer peer : cluster.peers()) {
+            InetSocketAddress to = peer.endpoint();
+            if (to != null) {
+                p.asked.add(to);
+                control.send(to, get, "Get," + p.name);
+                sent++;
+            } else {
+                cluster.resolve(peer, resolved -> {
+                    if (resolved.endpoint() != null && waiting.get(p.name) == p) {
+                        p.asked.add(resolved.endpoint());
+                        control.send(resolved.endpoint(), get, "Get," + p.name);
+                    }
+                });
+            }
+        }
+        ctx.emit(new NodeEvent.RequestSent(p.name, sent, p.attempt));
+        long next = ctx.loop.now() + p.retryDelay;
+        if (next < p.deadline) {
+            p.retryTimer = ctx.loop.timers().at(next, "retry Get " + p.name, () -> broadcast(p));
+            p.retryDelay *= 2;
+        }
+    }
+
+    private void expire(Pending p) {
+        if (waiting.get(p.name) == p) {
+            stopWaiting(p);
+            ctx.counters.downloadsFailed++;
+            ctx.emit(new NodeEvent.DownloadFailed(p.name, "no peer answered within "
+                    + ctx.config.waiting().toSeconds() + " s (asked " + p.asked.size() + " peers, "
+                    + p.attempt + " tries)"));
+        }
+    }
+
+    /** A {@code File} arrived: the first one for a waiting request wins. */
+    public void onFile(InetSocketAddress from, ControlMessage.FileOffer offer) {
+        if (offer.method() != ControlMessage.FileOffer.TCP) {
+            control.drop(DropReason.FILE_UNSUPPORTED_METHOD, from, null);
+            return;
+        }
+        Pending match = null;
+        for (Pending p : waiting.values()) {
+            if (p.asked.contains(from)) {
+                match = p;
+                break;
+            }
+        }
+        if (match == null) {
+            control.drop(DropReason.FILE_UNSOLICITED, from, null);
+            return;
+        }
+        stopWaiting(match);
+        cluster.addPriority(from);
+        if (cluster.byEndpoint(from) != null) {
+            cluster.heardFrom(from);
+        }
+        String peer = PeerAddress.of(from);
+        ctx.emit(new NodeEvent.RequestAnswered(match.name, peer, offer.tcpPort()));
+        transfers.download(match.name, new InetSocketAddress(from.getAddress(), offer.tcpPort()), peer);
+    }
+
+    private void stopWaiting(Pending p) {
+        waiting.remove(p.name);
+        p.deadlineTimer.cancel();
+        if (p.retryTimer != null) {
+            p.retryTimer.cancel();
+        }
+    }
+
+    /** Stops waiting for {@code name}; false if no request for it waits. */
+    public boolean cancel(String name) {
+        Pending p = waiting.get(name);
+        if (p == null) {
+            return false;
+        }
+        stopWaiting(p);
+        ctx.counters.downloadsFailed++;
+        ctx.emit(new NodeEvent.DownloadFailed(name, "cancelled"));
+        return true;
+    }
+
+    /** Fails every waiting request (at shutdown). */
+    public void failAll(String reason) {
+        for (Pending p : new ArrayList<>(waiting.values())) {
+            stopWaiting(p);
+            ctx.emit(new NodeEvent.DownloadFailed(p.name, reason));
+        }
+    }
+
+    /** Names of the requests waiting now, oldest first. */
+    public Set<String> waitingNames() {
+        return waiting.keySet();
+    }
+}

@@ -1,0 +1,40 @@
+package p2pnio.core;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+import p2pnio.NodeConfig;
+import p2pnio.NodeEvent;
+import p2pnio.loop.EventLoop;
+import p2pnio.share.SharedFolder;
+
+/**
+ * What every part of a running node shares: its loop, settings, counters, folder, trace, and the
+ * way out for events. One per node; used on the loop thread.
+ */
+public final class Context {
+    public final EventLoop loop;
+    public final NodeConfig config;
+    public final Counters counters = new Counters();
+    public final SharedFolder folder;
+    public final Trace trace;
+    private final Consumer<NodeEvent> events;
+
+    public Context(EventLoop loop, NodeConfig config, SharedFolder folder, Trace trace,
+                   Consumer<NodeEvent> events) {
+        this.loop = loop;
+        this.config = config;
+        this.folder = folder;
+        this.trace = trace;
+        this.events = events;
+    }
+
+    /** Hands an event to the listener's thread; never waits for it. */
+    public void emit(NodeEvent event) {
+        events.accept(event);
+    }
+
+    /** Nanoseconds of a duration. */
+    public static long nanos(Duration d) {
+        return d.toNanos();
+    }
+}

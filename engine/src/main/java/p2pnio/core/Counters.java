@@ -1,0 +1,43 @@
+package p2pnio.core;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import p2pnio.wire.DropReason;
+
+/** The node's counters. Loop thread only: plain fields, no atomics on the hot path. */
+public final class Counters {
+    public long datagramsIn;
+    public long datagramsOut;
+    public long bytesSent;
+    public long bytesReceived;
+    public int uploadsOpen;
+    public int downloadsOpen;
+    public long uploadsDone;
+    public long downloadsDone;
+    public long uploadsFailed;
+    public long downloadsFailed;
+    public long connectionsRefused;
+    public long transferToCalls;
+    private final long[] dropped = new long[DropReason.values().length];
+
+    /** Counts one drop. */
+    public void drop(DropReason reason) {
+        dropped[reason.ordinal()]++;
+    }
+
+    /** Drops counted for {@code reason}. */
+    public long dropped(DropReason reason) {
+        return dropped[reason.ordinal()];
+    }
+
+    /** Every reason with a non-zero count, in declaration order. */
+    public Map<String, Long> droppedByReason() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (DropReason r : DropReason.values()) {
+            if (dropped[r.ordinal()] > 0) {
+                out.put(r.name(), dropped[r.ordinal()]);
+            }
+        }
+        return out;
+    }
+}

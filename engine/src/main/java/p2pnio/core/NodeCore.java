@@ -1,0 +1,182 @@
+package p2pnio.core;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import p2pnio.Command;
+import p2pnio.NodeEvent;
+import p2pnio.NodeStats;
+import p2pnio.control.Cluster;
+import p2pnio.control.ControlChannel;
+import p2pnio.control.Discovery;
+import p2pnio.control.Requests;
+import p2pnio.control.Responder;
+import p2pnio.loop.EventLoop;
+import p2pnio.transfer.Transfers;
+import p2pnio.wire.ControlMessage;
+
+/**
+ * The running node on its loop: opens the sockets, wires the UDP side (discovery, requests,
+ * answers) to the TCP side (transfers), carries out commands, and tears everything down.
+ * Loop thread only, from {@link #open} to {@link #shutdown}.
+ */
+public final class NodeCore implements ControlChannel.Receiver {
+
+    private final Context ctx;
+    private final Executor background;
+    private ControlChannel control;
+    private Transfers transfers;
+    private Cluster cluster;
+    private Discovery discovery;
+    private Responder responder;
+    private Requests requests;
+
+    public NodeCore(Context ctx, Executor background) {
+        this.ctx = ctx;
+        this.background = background;
+    }
+
+    /** Binds both endpoints and starts serving; returns the events that announce it. */
+    public NodeEvent.Ready open() throws IOException {
+        ctx.loop.checkInLoop();
+        InetAddress host = InetAddress.getByName(ctx.config.host());
+        control = new ControlChannel(ctx, new InetSocketAddress(host, ctx.config.port()));
+        try {
+            transfers = new Transfers(ctx, new InetSocketAddress(host, 0));
+        } catch (IOException e) {
+            control.close();
+            throw e;
+        }
+        InetSocketAddress self = control.localAddress();
+        cluster = new Cluster(ctx, background, self, localAddresses());
+        cluster.onJoin(peer -> ctx.emit(new NodeEvent.PeerJoined(peer.address(), peer.via())));
+        discovery = new Discovery(ctx, cluster, control);
+        responder = new Responder(ctx, cluster, control, transfers.localAddress().getPort());
+        requests = new Requests(ctx, cluster, control, transfers);
+        control.start(this);
+        transfers.start();
+        ctx.folder.rescan();
+        discovery.start();
+        return new NodeEvent.Ready(self, transfers.localAddress());
+    }
+
+    private static Set<InetAddress> localAddresses() {
+        Set<InetAddress> all = new HashSet<>();
+        try {
+            var interfaces = NetworkInterface.getNetworkInterfaces();
+            while (interfaces.hasMoreElements()) {
+                interfaces.nextElement().getInetAddresses().asIterator().forEachRemaining(all::add);
+            }
+        } catch (SocketException e) {
+            // without the list we still recognise our exact bound address and loopback
+        }
+        return all;
+    }
+
+    @Override
+    public void onDiscover(InetSocketAddress from, ControlMessage.Discover message) {
+        discovery.onDiscover(from, message);
+    }
+
+    @Override
+    public void onGet(InetSocketAddress from, ControlMessage.Get message) {
+        responder.onGet(from, message);
+    }
+
+    @Override
+    public void onFile(InetSocketAddress from, ControlMessage.FileOffer message) {
+        requests.onFile(from, message);
+    }
+
+    /** Carries out one command. */
+    public void handle(Command command) {
+        if (command instanceof Command.Fetch f) {
+            requests.fetch(f.name());
+        } else if (command instanceof Command.Cancel c) {
+            if (!requests.cancel(c.name()) && !transfers.cancel(c.name())) {
+                ctx.emit(new NodeEvent.Warning("nothing to cancel: '" + c.name() + "' is not being fetched"));
+            }
+        } else if (command instanceof Command.AddPeer a) {
+            String why = p2pnio.PeerAddress.whyInvalid(a.address());
+            if (why != null) {
+                ctx.emit(new NodeEvent.Warning("cannot add peer '" + a.address() + "': it " + why));
+            } else if (cluster.add(a.address(), Cluster.CONFIGURED) == null) {
+                ctx.emit(new NodeEvent.Warning("peer '" + a.address() + "' not added (known, ourselves, or the cluster is full)"));
+            }
+        } else if (command instanceof Command.DiscoverNow) {
+            ctx.emit(new NodeEvent.DiscoverySent(discovery.round()));
+        } else if (command instanceof Command.ListPeers) {
+            ctx.emit(new NodeEvent.PeersReport(peers()));
+        } else if (command instanceof Command.ListTransfers) {
+            ctx.emit(new NodeEvent.TransfersReport(transfers.snapshot()));
+        } else if (command instanceof Command.ListFiles) {
+            ctx.emit(new NodeEvent.FilesReport(files()));
+            ctx.folder.rescan();
+        } else if (command instanceof Command.GetStats) {
+            ctx.emit(new NodeEvent.StatsReport(stats()));
+        } else if (command instanceof Command.SetTrace t) {
+            ctx.trace.set(t.on());
+        }
+    }
+
+    /** Announces that the node serves. */
+    public void emitReady(NodeEvent.Ready ready) {
+        ctx.emit(ready);
+    }
+
+    /** The shared files, by name. */
+    public List<NodeEvent.FileInfo> files() {
+        List<NodeEvent.FileInfo> files = new ArrayList<>();
+        ctx.folder.entries().forEach(e -> files.add(new NodeEvent.FileInfo(e.name(), e.size())));
+        return files;
+    }
+
+    /** Running transfers, then recent ones. */
+    public List<NodeEvent.TransferInfo> transfers() {
+        return transfers.snapshot();
+    }
+
+    /** The cluster list. */
+    public List<NodeEvent.PeerInfo> peers() {
+        long now = ctx.loop.now();
+        List<NodeEvent.PeerInfo> out = new ArrayList<>();
+        for (Cluster.Peer p : cluster.peers()) {
+            long ago = p.heard() ? (now - p.lastHeard()) / 1_000_000 : -1;
+            out.add(new NodeEvent.PeerInfo(p.address(), p.via(), ago,
+                    p.endpoint() != null && cluster.isPriority(p.endpoint())));
+        }
+        return out;
+    }
+
+    /** A snapshot of every counter. */
+    public NodeStats stats() {
+        Counters c = ctx.counters;
+        EventLoop loop = ctx.loop;
+        var l = loop.stats();
+        return new NodeStats(c.datagramsIn, c.datagramsOut, c.droppedByReason(), c.bytesSent, c.bytesReceived,
+                c.uploadsOpen, c.downloadsOpen, c.uploadsDone, c.downloadsDone, c.uploadsFailed, c.downloadsFailed,
+                c.connectionsRefused, loop.wakeups(), l.turns, l.selectNanos, l.handlerNanos, l.longestTurnNanos,
+                loop.queueDepth(), l.tasksRun, loop.timers().pending(), l.timersFired, c.transferToCalls,
+                cluster == null ? 0 : cluster.size(), ctx.folder.size());
+    }
+
+    /** Fails what is pending (partial files deleted) and closes every channel. Loop thread. */
+    public void shutdown(String reason) {
+        if (requests != null) {
+            requests.failAll(reason);
+        }
+        if (transfers != null) {
+            transfers.closeAll(reason);
+        }
+        if (control != null) {
+            control.close();
+        }
+    }
+}

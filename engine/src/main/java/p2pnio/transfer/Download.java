@@ -1,0 +1,324 @@
+package p2pnio.transfer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import p2pnio.NodeEvent;
+import p2pnio.core.Context;
+import p2pnio.loop.Handler;
+import p2pnio.loop.Timers;
+import p2pnio.wire.HeaderParser;
+import p2pnio.wire.Names;
+import p2pnio.wire.TransferHeader;
+
+/**
+ * The client side of one transfer connection, as a state machine.
+ *
+ * <pre>
+ * CONNECTING --connected--> SEND_REQUEST --line sent--> READ_HEADER --74 bytes--> READ_BODY --SIZE bytes--> DONE
+ *      any state --error, connect timeout, idle timeout, early EOF, cancel--> FAILED
+ * </pre>
+ *
+ * <ul>
+ *   <li>CONNECTING: non-blocking connect, bounded by the connect timeout.</li>
+ *   <li>SEND_REQUEST: {@code Get,<name>\n}, in one write as the reference server needs (a fresh
+ *       socket's buffer always takes a line this short; partial writes are still handled).</li>
+ *   <li>READ_HEADER: the 74 header bytes, across any number of reads.</li>
+ *   <li>READ_BODY: into {@code downloading_<name>}, through the loop's one reused direct buffer;
+ *       never a byte past SIZE. At exactly SIZE bytes the file is renamed to its final name.</li>
+ *   <li>FAILED: the partial file is deleted. No partial file survives a failure.</li>
+ * </ul>
+ * Every transition goes through {@link #moveTo}. Loop thread only.
+ */
+final class Download implements Handler, Transfers.Transfer {
+
+    enum State { CONNECTING, SEND_REQUEST, READ_HEADER, READ_BODY, DONE, FAILED }
+
+    private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
+
+    private final Context ctx;
+    private final Transfers transfers;
+    private final String name;
+    private final InetSocketAddress server;
+    private final String peer;
+    private final int id;
+    private final long started;
+    private final HeaderParser header = new HeaderParser();
+    private SocketChannel channel;
+    private SelectionKey key;
+    private State state;
+    private ByteBuffer request;
+    private Path partial;
+    private FileChannel out;
+    private long size = -1;
+    private long received;
+    private long lastProgress;
+    private long lastProgressEvent;
+    private Timers.Timer timer;
+
+    Download(Context ctx, Transfers transfers, String name, InetSocketAddress server, String peer, int id) {
+        this.ctx = ctx;
+        this.transfers = transfers;
+        this.name = name;
+        this.server = server;
+        this.peer = peer;
+        this.id = id;
+        this.started = ctx.loop.now();
+        this.lastProgress = started;
+    }
+
+    String name() {
+        return name;
+    }
+
+    void start() throws IOException {
+        channel = SocketChannel.open();
+        channel.configureBlocking(false);
+        moveTo(State.CONNECTING, "to " + server);
+        boolean connected = channel.connect(server);
+        key = ctx.loop.register(channel, connected ? 0 : SelectionKey.OP_CONNECT, this);
+        if (connected) {
+            connected();
+        } else {
+            timer = ctx.loop.schedule(ctx.config.connectTimeout().toNanos(), "download#" + id + " connect timeout",
+                    () -> fail("connect to " + peer + " timed out after "
+                            + ctx.config.connectTimeout().toSeconds() + " s"));
+        }
+    }
+
+    @Override
+    public void onReady(SelectionKey key) throws IOException {
+        switch (state) {
+            case CONNECTING -> {
+                if (channel.finishConnect()) {
+                    connected();
+                }
+            }
+            case SEND_REQUEST -> writeRequest();
+            case READ_HEADER, READ_BODY -> read();
+            default -> key.interestOps(0);
+        }
+    }
+
+    private void connected() throws IOException {
+        if (timer != null) {
+            timer.cancel();
+        }
+        request = ByteBuffer.wrap(("Get," + name + "\n").getBytes(StandardCharsets.UTF_8));
+        moveTo(State.SEND_REQUEST, null);
+        key.interestOps(SelectionKey.OP_WRITE);
+        writeRequest();
+    }
+
+    private void writeRequest() throws IOException {
+        channel.write(request);
+        if (request.hasRemaining()) {
+            return;
+        }
+        moveTo(State.READ_HEADER, null);
+        key.interestOps(SelectionKey.OP_READ);
+        lastProgress = ctx.loop.now();
+        timer = ctx.loop.schedule(ctx.config.idleTimeout().toNanos(), "download#" + id + " idle", this::checkIdle);
+    }
+
+    private void read() throws IOException {
+        ByteBuffer buf = transfers.scratch();
+        // Never ask for more than the body still needs: what comes after SIZE is never read or written.
+        if (state == State.READ_BODY && size - received < buf.capacity()) {
+            buf.limit((int) (size - received));
+        }
+        int n = channel.read(buf);
+        if (n < 0) {
+            endOfStream();
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        lastProgress = ctx.loop.now();
+        buf.flip();
+        if (state == State.READ_HEADER) {
+            switch (header.feed(buf)) {
+                case NEED_MORE -> {
+                    return;
+                }
+                case ERROR -> {
+                    fail("bad header from " + peer + ": " + header.error());
+                    return;
+                }
+                case DONE -> onHeader(header.header());
+            }
+        }
+        if (state == State.READ_BODY && buf.hasRemaining()) {
+            writeBody(buf);
+        }
+    }
+
+    private void onHeader(TransferHeader h) throws IOException {
+        size = h.size();
+        String expected = cutTo64Bytes(name).replaceAll(":+$", "");
+        if (!h.name().equals(expected)) {
+            ctx.emit(new NodeEvent.Warning("'" + peer + "' sent '" + name + "' under the name '" + h.name()
+                    + "'; saving it as '" + name + "'"));
+        }
+        Path root = ctx.folder.root();
+        long usable = Files.getFileStore(root).getUsableSpace();
+        if (size > usable) {
+            fail("not enough disk space for '" + name + "': " + size + " bytes needed, " + usable + " free");
+            return;
+        }
+        partial = root.resolve(Names.PARTIAL_PREFIX + name);
+        out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        moveTo(State.READ_BODY, size + " bytes");
+        ctx.emit(new NodeEvent.DownloadStarted(name, peer, size));
+        if (size == 0) {
+            complete();
+        }
+    }
+
+    private void writeBody(ByteBuffer buf) throws IOException {
+        if (buf.remaining() > size - received) {
+            buf.limit(buf.position() + (int) (size - received)); // extra bytes past SIZE are ignored
+        }
+        int n = buf.remaining();
+        while (buf.hasRemaining()) {
+            out.write(buf);
+        }
+        received += n;
+        ctx.counters.bytesReceived += n;
+        if (received == size) {
+            complete();
+        } else if (lastProgress - lastProgressEvent >= PROGRESS_EVERY_NANOS) {
+            lastProgressEvent = lastProgress;
+            ctx.emit(new NodeEvent.DownloadProgress(name, received, size, lastProgress - started));
+        }
+    }
+
+    private void complete() throws IOException {
+        out.close();
+        out = null;
+        Path target = ctx.folder.root().resolve(name);
+        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        partial = null;
+        moveTo(State.DONE, null);
+        release();
+        ctx.counters.downloadsDone++;
+        ctx.folder.added(name, target, size);
+        ctx.emit(new NodeEvent.DownloadFinished(name, peer, size, ctx.loop.now() - started, target));
+    }
+
+    private void endOfStream() {
+        if (state == State.READ_BODY) {
+            fail("connection closed after " + received + " of " + size + " bytes");
+        } else if (header.bytesTaken() == 0) {
+            fail(peer + " closed without sending a header (it no longer has '" + name + "'?)");
+        } else {
+            fail("connection closed inside the header (" + header.bytesTaken() + " of "
+                    + TransferHeader.BYTES + " bytes)");
+        }
+    }
+
+    private void checkIdle() {
+        if (state != State.READ_HEADER && state != State.READ_BODY) {
+            return;
+        }
+        long limit = ctx.config.idleTimeout().toNanos();
+        if (ctx.loop.now() - lastProgress >= limit) {
+            fail("no data from " + peer + " for " + ctx.config.idleTimeout().toSeconds() + " s");
+        } else {
+            timer = ctx.loop.timers().at(lastProgress + limit, "download#" + id + " idle", this::checkIdle);
+        }
+    }
+
+    /** Fails the download and deletes its partial file; safe in any state. */
+    @Override
+    public void fail(String reason) {
+        if (state == State.DONE || state == State.FAILED) {
+            return;
+        }
+        moveTo(State.FAILED, reason);
+        release();
+        ctx.counters.downloadsFailed++;
+        ctx.emit(new NodeEvent.DownloadFailed(name, reason));
+    }
+
+    @Override
+    public void onFailure(Exception cause) {
+        fail(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+    }
+
+    private void release() {
+        if (timer != null) {
+            timer.cancel();
+        }
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            // the connection is over either way
+        }
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                // the partial file is deleted next
+            }
+            out = null;
+        }
+        if (partial != null) {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException e) {
+                ctx.emit(new NodeEvent.Warning("could not delete partial file " + partial + ": " + e.getMessage()));
+            }
+            partial = null;
+        }
+        transfers.ended(this);
+    }
+
+    private void moveTo(State next, String detail) {
+        if (ctx.trace.on()) {
+            ctx.trace.line("download#" + id + " " + (state == null ? "NEW" : state) + " -> " + next
+                    + (detail == null ? "" : " (" + detail + ")"));
+        }
+        state = next;
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** The name as the header carries it: its UTF-8 bytes cut at 64, as the reference server cuts it. */
+    static String cutTo64Bytes(String name) {
+        byte[] b = name.getBytes(StandardCharsets.UTF_8);
+        if (b.length <= TransferHeader.NAME_BYTES) {
+            return name;
+        }
+        return new String(b, 0, TransferHeader.NAME_BYTES, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public NodeEvent.TransferInfo info() {
+        return new NodeEvent.TransferInfo("download", name, peer, received, size, state.name(),
+                ctx.loop.now() - started);
+    }
+
+    @Override
+    public String toString() {
+        return "download#" + id + " " + name + " from " + peer + " " + state;
+    }
+}

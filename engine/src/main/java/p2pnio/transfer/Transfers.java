@@ -1,0 +1,209 @@
+package p2pnio.transfer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import p2pnio.NodeEvent;
+import p2pnio.PeerAddress;
+import p2pnio.core.Context;
+import p2pnio.loop.Handler;
+
+/**
+ * The TCP side of a node: the listening socket that accepts uploads, every upload and download
+ * connection, the limits on how many run at once, and the one read buffer they all share.
+ *
+ * <p>One buffer serves every read because only the loop thread reads, and it reads one
+ * connection at a time: a direct buffer, so the kernel copies straight into it, reused so no
+ * read allocates. Loop thread only.
+ */
+public final class Transfers implements Handler {
+
+    /** What the registry needs of a transfer of either direction. */
+    interface Transfer {
+        void fail(String reason);
+
+        NodeEvent.TransferInfo info();
+    }
+
+    private static final int ACCEPT_BATCH = 64;
+    private static final int RECENT = 20;
+    /** Size of the shared read buffer. */
+    public static final int SCRATCH_BYTES = 256 * 1024;
+
+    private final Context ctx;
+    private final ServerSocketChannel server;
+    private final ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH_BYTES);
+    private final Set<Upload> uploads = new LinkedHashSet<>();
+    private final Map<String, Download> downloads = new LinkedHashMap<>();
+    private final Deque<NodeEvent.TransferInfo> recent = new ArrayDeque<>();
+    private int nextId = 1;
+
+    /** Binds the listening socket to {@code host} on a free port, as the reference node does. */
+    public Transfers(Context ctx, InetSocketAddress bind) throws IOException {
+        this.ctx = ctx;
+        this.server = ServerSocketChannel.open();
+        try {
+            server.configureBlocking(false);
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(bind, 1024);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** Starts accepting. */
+    public void start() throws IOException {
+        ctx.loop.register(server, SelectionKey.OP_ACCEPT, this);
+    }
+
+    /** The bound listening address. */
+    public InetSocketAddress localAddress() throws IOException {
+        return (InetSocketAddress) server.getLocalAddress();
+    }
+
+    @Override
+    public void onReady(SelectionKey key) throws IOException {
+        for (int i = 0; i < ACCEPT_BATCH; i++) {
+            SocketChannel channel = server.accept();
+            if (channel == null) {
+                return;
+            }
+            accept(channel);
+        }
+    }
+
+    private void accept(SocketChannel channel) {
+        String peer = "?";
+        try {
+            peer = PeerAddress.of((InetSocketAddress) channel.getRemoteAddress());
+            if (uploads.size() >= ctx.config.maxUploads()) {
+                ctx.counters.connectionsRefused++;
+                if (ctx.trace.on()) {
+                    ctx.trace.line("accept " + peer + " refused: " + uploads.size() + " uploads open");
+                }
+                channel.close();
+                return;
+            }
+            channel.configureBlocking(false);
+            Upload upload = new Upload(ctx, this, channel, nextId++, peer);
+            uploads.add(upload);
+            ctx.counters.uploadsOpen++;
+            if (ctx.trace.on()) {
+                ctx.trace.line("accept " + peer + " -> upload#" + (nextId - 1));
+            }
+            upload.start();
+        } catch (IOException e) {
+            ctx.emit(new NodeEvent.UploadFailed("?", peer, "accept failed: " + e.getMessage()));
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+        }
+    }
+
+    @Override
+    public void onFailure(Exception cause) {
+        // accept() itself failed (for example out of file descriptors): the listener stays, the loop goes on.
+        ctx.emit(new NodeEvent.Warning("accept failed: " + cause));
+    }
+
+    /**
+     * Starts downloading {@code name} from the transfer endpoint {@code server} of {@code peer}.
+     * Failures (limits, connect errors) come back as {@link NodeEvent.DownloadFailed}.
+     */
+    public void download(String name, InetSocketAddress server, String peer) {
+        if (downloads.size() >= ctx.config.maxDownloads()) {
+            ctx.counters.downloadsFailed++;
+            ctx.emit(new NodeEvent.DownloadFailed(name, "too many downloads at once (limit "
+                    + ctx.config.maxDownloads() + ")"));
+            return;
+        }
+        Download d = new Download(ctx, this, name, server, peer, nextId++);
+        downloads.put(name, d);
+        ctx.counters.downloadsOpen++;
+        try {
+            d.start();
+        } catch (IOException | RuntimeException e) {
+            d.fail("cannot connect to " + peer + ": " + e);
+        }
+    }
+
+    /** True while {@code name} is being downloaded. */
+    public boolean isDownloading(String name) {
+        return downloads.containsKey(name);
+    }
+
+    /** Cancels the download of {@code name}; false if there is none. */
+    public boolean cancel(String name) {
+        Download d = downloads.get(name);
+        if (d == null) {
+            return false;
+        }
+        d.fail("cancelled");
+        return true;
+    }
+
+    /** Fails every transfer (at shutdown): partial files are deleted. */
+    public void closeAll(String reason) {
+        for (Download d : new ArrayList<>(downloads.values())) {
+            d.fail(reason);
+        }
+        for (Upload u : new ArrayList<>(uploads)) {
+            u.fail(reason);
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            // shutting down
+        }
+    }
+
+    /** Running transfers, then the most recent ended ones. */
+    public List<NodeEvent.TransferInfo> snapshot() {
+        List<NodeEvent.TransferInfo> out = new ArrayList<>();
+        downloads.values().forEach(d -> out.add(d.info()));
+        uploads.forEach(u -> out.add(u.info()));
+        out.addAll(recent);
+        return out;
+    }
+
+    /** The shared read buffer, cleared. */
+    ByteBuffer scratch() {
+        return scratch.clear();
+    }
+
+    void ended(Upload u) {
+        if (uploads.remove(u)) {
+            ctx.counters.uploadsOpen--;
+            remember(u.info());
+        }
+    }
+
+    void ended(Download d) {
+        if (downloads.remove(d.name(), d)) {
+            ctx.counters.downloadsOpen--;
+            remember(d.info());
+        }
+    }
+
+    private void remember(NodeEvent.TransferInfo info) {
+        recent.addFirst(info);
+        while (recent.size() > RECENT) {
+            recent.removeLast();
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package p2pnio.wire;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Encodes and decodes UDP control messages, byte for byte as the reference node does.
+ *
+ * <p>Decoding follows the reference receiver (trim surrounding white space, keep the first line,
+ * split on every {@code ,}) and is stricter where PROTOCOL.md says ours is: invalid UTF-8, a
+ * control character in the first line, and every malformed field are reported as a
+ * {@link DropReason} instead of a message. A decoder instance keeps reusable buffers and is for
+ * one thread; {@link #encode} is static and thread-safe.
+ */
+public final class ControlCodec {
+
+    /** The largest datagram the reference node reads, and the split size of our DISCOVER lists. */
+    public static final int MAX_DATAGRAM = 2048;
+
+    private static final String DISCOVER = "DISCOVER";
+    private static final String GET = "Get";
+    private static final String FILE = "File";
+
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private CharBuffer chars = CharBuffer.allocate(MAX_DATAGRAM);
+
+    /** What decoding one datagram gave: a message, or the reason it was dropped. */
+    public record Decoded(ControlMessage message, DropReason dropped) {
+        static Decoded of(ControlMessage message) {
+            return new Decoded(message, null);
+        }
+
+        static Decoded drop(DropReason reason) {
+            return new Decoded(null, reason);
+        }
+
+        /** True when the datagram held a message. */
+        public boolean ok() {
+            return message != null;
+        }
+    }
+
+    /** The exact bytes of {@code message} on the wire. */
+    public static byte[] encode(ControlMessage message) {
+        String text;
+        if (message instanceof ControlMessage.Discover d) {
+            text = DISCOVER + "," + String.join(",", d.peers()) + "\n";
+        } else if (message instanceof ControlMessage.Get g) {
+            text = GET + "," + g.name() + "\n";
+        } else {
+            ControlMessage.FileOffer f = (ControlMessage.FileOffer) message;
+            text = FILE + "," + f.method() + "," + f.tcpPort() + "\n";
+        }
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Encodes a DISCOVER list as one datagram or, when it would exceed {@code maxBytes}, as several,
+     * each a valid DISCOVER. Merging is additive, so a receiver learns the same from the parts as
+     * from the whole. An entry too long to fit even alone is left out. An empty list gives one
+     * {@code DISCOVER,\n}.
+     */
+    public static List<byte[]> encodeDiscover(List<String> peers, int maxBytes) {
+        List<byte[]> out = new ArrayList<>();
+        StringBuilder part = new StringBuilder(DISCOVER).append(',');
+        int partBytes = part.length() + 1; // + the final newline
+        int entries = 0;
+        for (String peer : peers) {
+            int entryBytes = utf8Length(peer) + (entries == 0 ? 0 : 1);
+            if (partBytes + entryBytes > maxBytes && entries > 0) {
+                out.add(part.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+                part.setLength(0);
+                part.append(DISCOVER).append(',');
+                partBytes = part.length() + 1;
+                entries = 0;
+                entryBytes = utf8Length(peer);
+            }
+            if (partBytes + entryBytes > maxBytes) {
+                continue; // cannot fit in any datagram
+            }
+            if (entries > 0) {
+                part.append(',');
+            }
+            part.append(peer);
+            partBytes += entryBytes;
+            entries++;
+        }
+        if (entries > 0 || out.isEmpty()) {
+            out.add(part.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /** Decodes the bytes between {@code datagram}'s position and limit (consuming them). */
+    public Decoded decode(ByteBuffer datagram) {
+        if (datagram.remaining() > chars.capacity()) {
+            chars = CharBuffer.allocate(datagram.remaining());
+        }
+        chars.clear();
+        utf8.reset();
+        try {
+            var result = utf8.decode(datagram, chars, true);
+            if (result.isError()) {
+                return Decoded.drop(DropReason.NOT_UTF8);
+            }
+            result = utf8.flush(chars);
+            if (result.isError()) {
+                return Decoded.drop(DropReason.NOT_UTF8);
+            }
+        } catch (IllegalStateException e) {
+            return Decoded.drop(DropReason.NOT_UTF8);
+        }
+        chars.flip();
+        return decode(chars.toString());
+    }
+
+    /** Decodes a message already in text form. */
+    public static Decoded decode(String text) {
+        String s = text.strip();
+        if (s.isEmpty()) {
+            return Decoded.drop(DropReason.EMPTY);
+        }
+        int newline = s.indexOf('\n');
+        if (newline >= 0) {
+            s = s.substring(0, newline);
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c)) {
+                return Decoded.drop(DropReason.CONTROL_CHARACTER);
+            }
+        }
+        String[] parts = s.split(",", -1);
+        switch (parts[0]) {
+            case DISCOVER:
+                return Decoded.of(new ControlMessage.Discover(
+                        parts.length < 2 ? List.of() : List.of(parts).subList(1, parts.length)));
+            case GET:
+                if (parts.length < 2) {
+                    return Decoded.drop(DropReason.GET_WITHOUT_NAME);
+                }
+                return Decoded.of(new ControlMessage.Get(parts[1]));
+            case FILE:
+                if (parts.length < 3) {
+                    return Decoded.drop(DropReason.FILE_TOO_SHORT);
+                }
+                Integer method = parseInt(parts[1]);
+                if (method == null) {
+                    return Decoded.drop(DropReason.FILE_BAD_METHOD);
+                }
+                Integer port = parseInt(parts[2]);
+                if (port == null || port < 1 || port > 65535) {
+                    return Decoded.drop(DropReason.FILE_BAD_PORT);
+                }
+                return Decoded.of(new ControlMessage.FileOffer(method, port));
+            default:
+                return Decoded.drop(DropReason.UNKNOWN_TYPE);
+        }
+    }
+
+    /** Like Go's {@code strconv.Atoi}: optional sign, decimal digits, fits an int; else null. */
+    private static Integer parseInt(String s) {
+        if (s.isEmpty() || s.length() > 11) {
+            return null;
+        }
+        int start = (s.charAt(0) == '+' || s.charAt(0) == '-') ? 1 : 0;
+        if (start == s.length()) {
+            return null;
+        }
+        for (int i = start; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return null;
+            }
+        }
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+}
