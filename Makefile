@@ -1,0 +1,33 @@
+# p2p-nio: the two commands a newcomer needs are `make run` and `make test`.
+# Everything here needs only Java 17 and Maven 3.8 (the demo installs tmux if it can).
+
+MVN      ?= mvn -B -ntp
+JAR      := cli/target/p2p.jar
+FOLDER   ?= ./shared
+
+.PHONY: build test run clean serve demo demo-stop demo-check bench bench-quick fuzz soak faults ci-extra
+
+## build: compile every module and package the runnable jar (cli/target/p2p.jar)
+build:
+	$(MVN) -q -DskipTests package
+
+$(JAR):
+	$(MVN) -q -DskipTests package
+
+## test: every unit, multi-node and end-to-end test of every module
+test:
+	$(MVN) verify
+
+## run: an interactive node on the defaults (127.0.0.1:1378, folder ./shared)
+run: $(JAR)
+	@mkdir -p $(FOLDER)
+	java -jar $(JAR) --folder $(FOLDER)
+
+## serve: a headless node on the defaults
+serve: $(JAR)
+	@mkdir -p $(FOLDER)
+	java -jar $(JAR) serve --folder $(FOLDER)
+
+## clean: remove build output
+clean:
+	$(MVN) -q clean
