@@ -1,0 +1,43 @@
+package p2pnio.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The node settings every mode accepts on its command line. Values stay text here: {@link Settings}
+ * merges them with the environment and config.yml and checks them all in one place.
+ */
+public final class NodeOptions {
+
+    @Option(names = "--folder", paramLabel = "DIR", description = "Shared folder: files served from it, downloads saved into it (env P2P_FOLDER).")
+    String folder;
+
+    @Option(names = "--host", paramLabel = "H", description = "Address both endpoints bind to (env P2P_HOST, default 127.0.0.1).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "P", description = "UDP control port, 0 = any free port (env P2P_PORT, default 1378; 0 for get).")
+    String port;
+
+    @Option(names = "--peer", paramLabel = "H:P", description = "A peer's control address; repeat for more (env P2P_CLUSTER, comma-separated).")
+    List<String> peers = new ArrayList<>();
+
+    @Option(names = "--period", paramLabel = "S", description = "Seconds between discovery rounds (env P2P_PERIOD, default 20).")
+    String period;
+
+    @Option(names = "--waiting", paramLabel = "S", description = "Seconds a request waits for an answer (env P2P_WAITING, default 100).")
+    String waiting;
+
+    @Option(names = "--delay", paramLabel = "S", description = "Seconds before answering a peer that is not a priority responder (env P2P_DELAY, default 10).")
+    String delay;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Settings file (default: config.yml in the working directory, then in ./configs).")
+    Path config;
+
+    @Option(names = "--trace", description = "Trace what the loop does (select results, state transitions, datagrams, transferTo) on stderr.")
+    boolean trace;
+
+    @Option(names = "--trace-file", paramLabel = "F", description = "Write the trace to F instead of stderr (implies --trace).")
+    Path traceFile;
+}

@@ -1,0 +1,82 @@
+package p2pnio.cli.shell;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
+import p2pnio.Node;
+import p2pnio.NodeConfig;
+import p2pnio.PeerAddress;
+import p2pnio.cli.Main;
+import p2pnio.cli.NodeOptions;
+import p2pnio.cli.Settings;
+
+/**
+ * The shell without a terminal: commands are read one per line from standard input, each echoed
+ * after {@code p2p> }, and everything is written as plain lines (no colours, no cursor movement).
+ * At end of input it waits for the downloads it started, then stops the node. Exits 1 if one of
+ * them failed, so scripts can check.
+ */
+final class PipedShell {
+
+    private final Settings settings;
+    private final NodeOptions options;
+
+    PipedShell(Settings settings, NodeOptions options) {
+        this.settings = settings;
+        this.options = options;
+    }
+
+    int run() throws IOException, InterruptedException {
+        NodeConfig config = settings.headless(Main.Environment.workDir());
+        PrintStream stdout = System.out;
+        Output out = new Output() {
+            @Override
+            public void print(String line) {
+                synchronized (stdout) {
+                    stdout.println(line);
+                    stdout.flush();
+                }
+            }
+
+            @Override
+            public void progress(List<String> lines) {
+                // a log has no place for a line that redraws itself
+            }
+        };
+        Downloads downloads = new Downloads();
+        Set<String> names = new ConcurrentSkipListSet<>();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        try (Node node = Node.start(config, new ShellListener(out, downloads, names), Main.traceOut(options))) {
+            node.trace(Main.traceOn(options));
+            out.print("node udp=" + PeerAddress.of(node.controlAddress()) + " tcp=" + PeerAddress.of(node.transferAddress())
+                    + " folder=" + config.folder() + " peers=" + config.cluster().size());
+            Interpreter interpreter = new Interpreter(node, out, downloads, names);
+            boolean quit = false;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                out.print("p2p> " + line.strip());
+                if (!interpreter.execute(line)) {
+                    quit = true;
+                    break;
+                }
+            }
+            if (!quit && !downloads.names().isEmpty()) {
+                out.print("end of input: waiting for " + String.join(", ", downloads.names()));
+                long bound = config.waiting().toMillis() + config.idleTimeout().toMillis() * 4 + 60_000;
+                if (!downloads.awaitAll(bound)) {
+                    out.print("gave up waiting for " + String.join(", ", downloads.names()));
+                }
+            }
+            interpreter.close();
+            out.print("bye");
+        }
+        return downloads.failed() > 0 || !downloads.names().isEmpty() ? 1 : 0;
+    }
+}
