@@ -96,12 +96,14 @@ final class InteractiveShell {
             t.setDaemon(true);
             return t;
         });
-        try (Node node = Node.start(config, new ShellListener(out, downloads, names), Main.traceOut(options))) {
+        ShellListener listener = new ShellListener(out, downloads, names);
+        try (Node node = Node.start(config, listener, Main.traceOut(options))) {
             node.trace(Main.traceOn(options));
             String self = PeerAddress.of(node.controlAddress());
             reader.printAbove(new AttributedString("p2p-nio node " + self + " (udp), tcp " + PeerAddress.of(node.transferAddress())
                     + ", sharing " + config.folder() + ", " + config.cluster().size() + " configured peer(s). Type help.",
                     AttributedStyle.BOLD));
+            listener.open();
             ticker.scheduleAtFixedRate(new ProgressPainter(downloads, out), PROGRESS_MILLIS, PROGRESS_MILLIS, TimeUnit.MILLISECONDS);
             Interpreter interpreter = new Interpreter(node, out, downloads, names);
             loop(reader, interpreter, "p2p " + self + "> ");

@@ -51,10 +51,12 @@ final class PipedShell {
         Downloads downloads = new Downloads();
         Set<String> names = new ConcurrentSkipListSet<>();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        try (Node node = Node.start(config, new ShellListener(out, downloads, names), Main.traceOut(options))) {
+        ShellListener listener = new ShellListener(out, downloads, names);
+        try (Node node = Node.start(config, listener, Main.traceOut(options))) {
             node.trace(Main.traceOn(options));
             out.print("node udp=" + PeerAddress.of(node.controlAddress()) + " tcp=" + PeerAddress.of(node.transferAddress())
                     + " folder=" + config.folder() + " peers=" + config.cluster().size());
+            listener.open();
             Interpreter interpreter = new Interpreter(node, out, downloads, names);
             boolean quit = false;
             for (String line = in.readLine(); line != null; line = in.readLine()) {

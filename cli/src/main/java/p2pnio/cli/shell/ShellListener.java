@@ -1,6 +1,8 @@
 package p2pnio.cli.shell;
 
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import p2pnio.NodeEvent;
 import p2pnio.NodeListener;
 import p2pnio.cli.Text;
@@ -14,6 +16,7 @@ final class ShellListener implements NodeListener {
     private final Output out;
     private final Downloads downloads;
     private final Set<String> names;
+    private final CountDownLatch bannerShown = new CountDownLatch(1);
 
     ShellListener(Output out, Downloads downloads, Set<String> names) {
         this.out = out;
@@ -28,10 +31,24 @@ final class ShellListener implements NodeListener {
         } else if (event instanceof NodeEvent.UploadFailed e && e.name() != null) {
             names.add(e.name());
         }
-        downloads.on(event);
         String line = Text.event(event);
         if (line != null && !(event instanceof NodeEvent.Ready)) {
+            awaitBanner();
             out.print(line);
+        }
+        downloads.on(event);
+    }
+
+    /** Lets events through once the shell has printed its banner (so that the banner comes first). */
+    void open() {
+        bannerShown.countDown();
+    }
+
+    private void awaitBanner() {
+        try {
+            bannerShown.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
