@@ -54,25 +54,29 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
             return 1;
         }
         node.trace(Main.traceOn(options));
-        out.println("serving udp=" + PeerAddress.of(node.controlAddress()) + " tcp=" + PeerAddress.of(node.transferAddress())
-                + " folder=" + config.folder());
-        announced.countDown();
-
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "p2p-stats");
             t.setDaemon(true);
             return t;
         });
+        Thread hook = new Thread(() -> {
+            ticker.shutdownNow();
+            try {
+                node.close();
+            } finally {
+                out.println("stopped");
+                out.flush();
+            }
+        }, "p2p-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        // The hook is in place before the ready line: from then on SIGTERM always stops cleanly.
+        out.println("serving udp=" + PeerAddress.of(node.controlAddress()) + " tcp=" + PeerAddress.of(node.transferAddress())
+                + " folder=" + config.folder());
+        announced.countDown();
         if (statsMillis > 0) {
             ticker.scheduleAtFixedRate(() -> node.stats().thenAccept(s -> out.println(Text.statsLine(s))),
                     statsMillis, statsMillis, TimeUnit.MILLISECONDS);
         }
-        Thread hook = new Thread(() -> {
-            ticker.shutdownNow();
-            node.close();
-            out.println("stopped");
-        }, "p2p-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         node.stopped().join();
         return 0;
     }

@@ -1,0 +1,202 @@
+package p2pnio.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * p2p.jar as a real process for end-to-end tests: its output lines collected as they come, and
+ * waits that poll with a deadline instead of sleeping.
+ */
+final class Jar implements AutoCloseable {
+
+    private static final Pattern SERVING = Pattern.compile("serving udp=(\\S+) tcp=(\\S+)");
+
+    private final Process process;
+    private final List<String> lines = new ArrayList<>();
+
+    private Jar(Process process) {
+        this.process = process;
+        Thread reader = new Thread(this::collect, "jar-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** The packaged jar failsafe hands us. */
+    static Path path() {
+        String jar = System.getProperty("p2p.jar");
+        assertThat(jar).as("system property p2p.jar (set by failsafe)").isNotNull();
+        return Path.of(jar);
+    }
+
+    /** Starts {@code java -jar p2p.jar args} in {@code dir}, with {@code env} added, stderr merged into stdout. */
+    static Jar start(Path dir, Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Duser.home=" + dir, "-jar", path().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("P2P_"));
+        pb.environment().putAll(env);
+        return new Jar(pb.start());
+    }
+
+    /** Runs p2p.jar to its end (at most {@code timeout}) and returns its exit status and output. */
+    static Result run(Path dir, Map<String, String> env, Duration timeout, String... args) throws Exception {
+        try (Jar jar = start(dir, env, args)) {
+            jar.process.getOutputStream().close();
+            assertThat(jar.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("p2p.jar %s ended within %s", List.of(args), timeout).isTrue();
+            jar.awaitOutputEnd();
+            return new Result(jar.process.exitValue(), jar.output());
+        }
+    }
+
+    /** The exit status and everything printed. */
+    record Result(int exit, String output) { }
+
+    /** Starts {@code serve} and waits for its ready line; returns the node's UDP address through {@link #udp()}. */
+    static Jar serve(Path dir, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("serve", "--port", "0", "--delay", "0"));
+        all.addAll(List.of(args));
+        Jar jar = start(dir, Map.of(), all.toArray(String[]::new));
+        jar.awaitLine(l -> SERVING.matcher(l).find(), Duration.ofSeconds(20));
+        return jar;
+    }
+
+    /** The UDP control address from the ready line. */
+    String udp() {
+        for (String l : snapshot()) {
+            Matcher m = SERVING.matcher(l);
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        throw new AssertionError("no ready line in: " + output());
+    }
+
+    /** Writes to the process's standard input. */
+    OutputStream stdin() {
+        return process.getOutputStream();
+    }
+
+    Process process() {
+        return process;
+    }
+
+    private void collect() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String l = in.readLine(); l != null; l = in.readLine()) {
+                synchronized (lines) {
+                    lines.add(l);
+                    lines.notifyAll();
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        } finally {
+            synchronized (lines) {
+                lines.add(null);
+                lines.notifyAll();
+            }
+        }
+    }
+
+    private List<String> snapshot() {
+        synchronized (lines) {
+            return lines.stream().filter(l -> l != null).toList();
+        }
+    }
+
+    /** Everything printed so far. */
+    String output() {
+        return String.join("\n", snapshot());
+    }
+
+    /** Waits for a line that matches; fails with the output so far after {@code timeout}. */
+    String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lines) {
+            int seen = 0;
+            while (true) {
+                for (; seen < lines.size(); seen++) {
+                    String l = lines.get(seen);
+                    if (l != null && match.test(l)) {
+                        return l;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || (!lines.isEmpty() && lines.get(lines.size() - 1) == null)) {
+                    throw new AssertionError("no matching line within " + timeout + "; output:\n" + output());
+                }
+                lines.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
+    private void awaitOutputEnd() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        synchronized (lines) {
+            while ((lines.isEmpty() || lines.get(lines.size() - 1) != null) && System.nanoTime() < deadline) {
+                lines.wait(100);
+            }
+        }
+    }
+
+    /** Sends SIGTERM and waits for the end; returns the exit status. */
+    int terminate(Duration timeout) throws InterruptedException {
+        // Through the handle: Process.destroy() would also close our end of its output.
+        process.toHandle().destroy();
+        assertThat(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)).as("ended after SIGTERM").isTrue();
+        awaitOutputEnd();
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** A file of {@code size} pseudo-random bytes. */
+    static Path randomFile(Path file, int size, long seed) throws IOException {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        return Files.write(file, data);
+    }
+
+    /** SHA-256 of a file, hex. */
+    static String sha256(Path file) throws IOException {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            try (var in = Files.newInputStream(file)) {
+                byte[] buf = new byte[1 << 16];
+                for (int n = in.read(buf); n > 0; n = in.read(buf)) {
+                    md.update(buf, 0, n);
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
