@@ -1,0 +1,128 @@
+package p2pnio.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SettingsTest {
+
+    @TempDir
+    Path dir;
+
+    private NodeOptions options(String... args) {
+        NodeOptions o = new NodeOptions();
+        new CommandLine(o).parseArgs(args);
+        return o;
+    }
+
+    private Settings resolve(Map<String, String> env, String... args) {
+        return Settings.resolve(options(args), env, dir, 1378);
+    }
+
+    @Test
+    void defaultsAreThoseOfTheProtocolWhenNoSourceSaysAnything() {
+        Settings s = resolve(Map.of());
+
+        assertThat(s.host()).isEqualTo("127.0.0.1");
+        assertThat(s.port()).isEqualTo(1378);
+        assertThat(s.period()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(s.waiting()).isEqualTo(Duration.ofSeconds(100));
+        assertThat(s.delay()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.folder()).as("left for the shell to ask").isNull();
+        assertThat(s.cluster()).as("left for the shell to ask").isNull();
+        assertThat(s.configSource()).isNull();
+    }
+
+    @Test
+    void anOptionBeatsTheEnvironmentWhichBeatsTheFileWhichBeatsTheDefault() throws Exception {
+        Files.writeString(dir.resolve("config.yml"), "host: 127.0.0.2\nport: 2001\nperiod: 3\nwaiting: 4\n");
+        Map<String, String> env = Map.of("P2P_PORT", "2002", "P2P_PERIOD", "5");
+
+        Settings s = resolve(env, "--period", "6");
+
+        assertThat(s.period()).as("option").isEqualTo(Duration.ofSeconds(6));
+        assertThat(s.port()).as("environment").isEqualTo(2002);
+        assertThat(s.host()).as("file").isEqualTo("127.0.0.2");
+        assertThat(s.waiting()).as("file").isEqualTo(Duration.ofSeconds(4));
+        assertThat(s.delay()).as("default").isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void configYmlIsFoundInTheWorkingDirectoryBeforeTheConfigsFolder() throws Exception {
+        Files.createDirectories(dir.resolve("configs"));
+        Files.writeString(dir.resolve("configs/config.yml"), "port: 3001\n");
+        assertThat(resolve(Map.of()).port()).isEqualTo(3001);
+
+        Files.writeString(dir.resolve("config.yml"), "port: 3000\n");
+        assertThat(resolve(Map.of()).port()).isEqualTo(3000);
+    }
+
+    @Test
+    void theClusterComesFromRepeatedPeerOptionsOrACommaSeparatedVariableOrAYamlList() throws Exception {
+        assertThat(resolve(Map.of(), "--peer", "127.0.0.1:1", "--peer", "127.0.0.1:2").cluster())
+                .containsExactly("127.0.0.1:1", "127.0.0.1:2");
+        assertThat(resolve(Map.of("P2P_CLUSTER", "127.0.0.1:3, 127.0.0.1:4,")).cluster())
+                .containsExactly("127.0.0.1:3", "127.0.0.1:4");
+        Files.writeString(dir.resolve("config.yml"), "cluster:\n  - 127.0.0.1:5\n  - host.lan:6\n");
+        assertThat(resolve(Map.of()).cluster()).containsExactly("127.0.0.1:5", "host.lan:6");
+        assertThat(resolve(Map.of("P2P_CLUSTER", "")).cluster()).as("empty on purpose").isEmpty();
+    }
+
+    @Test
+    void secondsMayHaveAFractionAndTheDelayMayBeZero() {
+        Settings s = resolve(Map.of(), "--period", "0.25", "--delay", "0");
+
+        assertThat(s.period()).isEqualTo(Duration.ofMillis(250));
+        assertThat(s.delay()).isZero();
+    }
+
+    @Test
+    void everyBadValueIsRefusedWithTheSettingAndItsSourceNamed() throws Exception {
+        assertThatThrownBy(() -> resolve(Map.of(), "--port", "65536"))
+                .isInstanceOf(UsageError.class).hasMessage("--port: '65536' is out of range (0 to 65535)");
+        assertThatThrownBy(() -> resolve(Map.of("P2P_WAITING", "soon")))
+                .hasMessage("P2P_WAITING: 'soon' is not a number of seconds");
+        assertThatThrownBy(() -> resolve(Map.of(), "--period", "0"))
+                .hasMessage("--period: '0' must be more than 0 seconds");
+        assertThatThrownBy(() -> resolve(Map.of("P2P_DELAY", "-1")))
+                .hasMessage("P2P_DELAY: '-1' must not be negative");
+        assertThatThrownBy(() -> resolve(Map.of(), "--peer", "localhost"))
+                .hasMessage("--peer: peer 'localhost' has no port (expected host:port)");
+        assertThatThrownBy(() -> resolve(Map.of("P2P_CLUSTER", "127.0.0.1:1,127.0.0.1:x")))
+                .hasMessage("P2P_CLUSTER: peer '127.0.0.1:x' has a port that is not a number");
+        Files.writeString(dir.resolve("config.yml"), "port: 99999\n");
+        assertThatThrownBy(() -> resolve(Map.of()))
+                .hasMessage("port in " + dir.resolve("config.yml") + ": '99999' is out of range (0 to 65535)");
+    }
+
+    @Test
+    void aConfigFileWithAnUnknownKeyOrBrokenYamlIsRefusedByName() throws Exception {
+        Files.writeString(dir.resolve("config.yml"), "prot: 1378\n");
+        assertThatThrownBy(() -> resolve(Map.of())).isInstanceOf(UsageError.class)
+                .hasMessageContaining("unknown setting 'prot'");
+
+        Files.writeString(dir.resolve("config.yml"), "port: [1378\n");
+        assertThatThrownBy(() -> resolve(Map.of())).hasMessageContaining("config.yml: not valid YAML");
+
+        assertThatThrownBy(() -> resolve(Map.of(), "--config", "missing.yml"))
+                .hasMessage("--config: 'missing.yml' is not a readable file");
+    }
+
+    @Test
+    void headlessModesDefaultToTheSharedFolderAndRequireItToExist() throws Exception {
+        assertThatThrownBy(() -> resolve(Map.of()).headless(dir))
+                .hasMessageContaining("folder: '" + dir.resolve("shared") + "' is not an existing directory");
+
+        Files.createDirectories(dir.resolve("shared"));
+        assertThat(resolve(Map.of()).headless(dir).folder()).isEqualTo(dir.resolve("shared"));
+        assertThat(resolve(Map.of()).headless(dir).cluster()).isEqualTo(List.of());
+    }
+}

@@ -1,0 +1,161 @@
+package p2pnio.cli.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.function.Predicate;
+import p2pnio.Node;
+import p2pnio.NodeConfig;
+import p2pnio.NodeListener;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shell's commands against two real nodes on loopback, with the output collected as lines. */
+class InterpreterTest {
+
+    @TempDir
+    Path tmp;
+
+    private final Lines out = new Lines();
+    private Node server;
+    private Node node;
+    private Downloads downloads;
+    private Interpreter shell;
+
+    /** An output that keeps every line and lets a test wait for one. */
+    static final class Lines implements Output {
+        private final List<String> lines = new ArrayList<>();
+
+        @Override
+        public synchronized void print(String line) {
+            lines.add(line);
+            notifyAll();
+        }
+
+        @Override
+        public void progress(List<String> progress) {
+        }
+
+        synchronized void clear() {
+            lines.clear();
+        }
+
+        synchronized List<String> all() {
+            return new ArrayList<>(lines);
+        }
+
+        synchronized String await(Predicate<String> match, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                for (String l : lines) {
+                    if (match.test(l)) {
+                        return l;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no matching line within " + timeout + " in " + lines);
+                }
+                wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        Path b = Files.createDirectories(tmp.resolve("b"));
+        Files.writeString(a.resolve("hello.txt"), "hello\n");
+        Files.writeString(b.resolve("mine.txt"), "0123456789");
+        server = Node.start(NodeConfig.builder().port(0).folder(a).delay(Duration.ZERO).build(), NodeListener.ignoring());
+        downloads = new Downloads();
+        Set<String> names = new ConcurrentSkipListSet<>();
+        ShellListener listener = new ShellListener(out, downloads, names);
+        listener.open();
+        node = Node.start(NodeConfig.builder().port(0).folder(b).addPeer(server.address()).build(), listener);
+        shell = new Interpreter(node, out, downloads, names);
+        out.await(l -> l.equals("peer " + server.address() + " joined (configured)"), Duration.ofSeconds(10));
+        out.clear();
+    }
+
+    @AfterEach
+    void stop() {
+        shell.close();
+        node.close();
+        server.close();
+    }
+
+    @Test
+    void getReturnsAtOnceAndTheDownloadIsReportedWhenItFinishes() throws Exception {
+        assertThat(shell.execute("get hello.txt")).isTrue();
+
+        out.await(l -> l.startsWith("finished hello.txt: 6 B"), Duration.ofSeconds(10));
+        assertThat(tmp.resolve("b/hello.txt")).hasContent("hello");
+        assertThat(downloads.awaitAll(5000)).isTrue();
+        assertThat(downloads.failed()).isZero();
+    }
+
+    @Test
+    void listShowsTheConfiguredPeerAsATable() {
+        shell.execute("list");
+
+        assertThat(out.all()).first().asString().startsWith("PEER").contains("FROM", "LAST HEARD", "PRIORITY");
+        assertThat(out.all()).anySatisfy(l -> assertThat(l).startsWith(server.address()).contains("configured"));
+    }
+
+    @Test
+    void filesListsWhatTheNodeShares() {
+        shell.execute("files");
+
+        assertThat(out.all()).contains("NAME      SIZE", "mine.txt  10 B");
+    }
+
+    @Test
+    void badInputGetsAClearMessageAndTheShellGoesOn() {
+        assertThat(shell.execute("fetch x")).isTrue();
+        assertThat(shell.execute("get a,b")).isTrue();
+        assertThat(shell.execute("add nonsense")).isTrue();
+        assertThat(shell.execute("trace maybe")).isTrue();
+        assertThat(shell.execute("list extra")).isTrue();
+
+        assertThat(out.all()).containsExactly(
+                "unknown command 'fetch'; type help for the list",
+                "cannot request 'a,b': the name holds ',', which splits the protocol's messages",
+                "cannot add 'nonsense': it has no port (expected host:port)",
+                "usage: trace on|off",
+                "list takes no arguments");
+    }
+
+    @Test
+    void quitAndExitEndTheShellAndBlankLinesAndCommentsDoNothing() {
+        assertThat(shell.execute("   ")).isTrue();
+        assertThat(shell.execute("# a comment")).isTrue();
+        assertThat(shell.execute("quit")).isFalse();
+        assertThat(shell.execute("exit")).isFalse();
+        assertThat(out.all()).isEmpty();
+    }
+
+    @Test
+    void pingReportsPeersThatAreNewAfterTheRound() throws Exception {
+        shell.execute("ping");
+
+        out.await(l -> l.startsWith("ping: "), Duration.ofSeconds(10));
+        assertThat(out.all()).anySatisfy(l -> assertThat(l).startsWith("discovery round sent to 1 peer"));
+    }
+
+    @Test
+    void statsPrintsTheLoopCounters() {
+        shell.execute("stats");
+
+        assertThat(out.all()).anySatisfy(l -> assertThat(l).startsWith("datagrams   in "))
+                .anySatisfy(l -> assertThat(l).startsWith("loop ").contains("wake-ups", "longest turn"));
+    }
+}
