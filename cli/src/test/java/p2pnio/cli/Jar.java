@@ -59,8 +59,16 @@ final class Jar implements AutoCloseable {
 
     /** Runs p2p.jar to its end (at most {@code timeout}) and returns its exit status and output. */
     static Result run(Path dir, Map<String, String> env, Duration timeout, String... args) throws Exception {
+        return runWithInput(dir, env, timeout, "", args);
+    }
+
+    /** Runs p2p.jar with {@code input} as its standard input, to its end. */
+    static Result runWithInput(Path dir, Map<String, String> env, Duration timeout, String input, String... args)
+            throws Exception {
         try (Jar jar = start(dir, env, args)) {
-            jar.process.getOutputStream().close();
+            try (OutputStream in = jar.process.getOutputStream()) {
+                in.write(input.getBytes(StandardCharsets.UTF_8));
+            }
             assertThat(jar.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
                     .as("p2p.jar %s ended within %s", List.of(args), timeout).isTrue();
             jar.awaitOutputEnd();

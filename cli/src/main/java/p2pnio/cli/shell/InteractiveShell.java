@@ -159,7 +159,11 @@ final class InteractiveShell {
             List<String> lines = downloads.progressLines();
             if (!lines.equals(shown)) {
                 shown = lines;
-                out.progress(lines);
+                try {
+                    out.progress(lines);
+                } catch (RuntimeException e) {
+                    out.print("progress line failed: " + e);
+                }
             }
         }
     }
