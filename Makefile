@@ -28,6 +28,23 @@ serve: $(JAR)
 	@mkdir -p $(FOLDER)
 	java -jar $(JAR) serve --folder $(FOLDER)
 
+## demo: three nodes on 127.0.0.1:1378-1380 sharing demo/node1..3, side by side in tmux
+demo: $(JAR)
+	@command -v tmux >/dev/null 2>&1 || { echo "installing tmux"; \
+	  (apt-get update -qq && apt-get install -y -qq tmux) >/dev/null 2>&1 || \
+	  (sudo apt-get update -qq && sudo apt-get install -y -qq tmux) >/dev/null 2>&1 || \
+	  echo "could not install tmux: the nodes will run in the background"; }
+	@demo/demo.sh start
+
+## demo-stop: end the demo's nodes
+demo-stop:
+	@demo/demo.sh stop
+
+## demo-check: the demo's walkthrough without a person (three nodes fetch each other's files, digests checked)
+demo-check: $(JAR)
+	@demo/demo.sh files
+	java demo/src/main/java/p2pnio/demo/DemoCheck.java $(JAR) demo
+
 ## clean: remove build output
 clean:
 	$(MVN) -q clean
