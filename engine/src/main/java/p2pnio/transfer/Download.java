@@ -254,7 +254,9 @@ final class Download implements Handler, Transfers.Transfer {
 
     @Override
     public void onFailure(Exception cause) {
-        fail(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        fail(state == State.CONNECTING ? "cannot connect to " + peer + ": " + why
+                : "connection to " + peer + " failed: " + why);
     }
 
     private void release() {

@@ -252,7 +252,7 @@ final class Upload implements Handler, Transfers.Transfer {
 
     @Override
     public void onFailure(Exception cause) {
-        fail(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        fail("connection failed: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
     }
 
     private void release() {
