@@ -55,6 +55,7 @@ public final class NodeCore implements ControlChannel.Receiver {
             throw e;
         }
         InetSocketAddress self = control.localAddress();
+        ctx.trace.tag(p2pnio.PeerAddress.of(self));
         cluster = new Cluster(ctx, background, self, localAddresses());
         cluster.onJoin(peer -> ctx.emit(new NodeEvent.PeerJoined(peer.address(), peer.via())));
         discovery = new Discovery(ctx, cluster, control);

@@ -88,7 +88,7 @@ final class Download implements Handler, Transfers.Transfer {
     }
 
     void start() throws IOException {
-        moveTo(State.CONNECTING, "to " + server);
+        moveTo(State.CONNECTING, "to " + p2pnio.PeerAddress.of(server));
         channel = SocketChannel.open();
         channel.configureBlocking(false);
         boolean connected = channel.connect(server);
