@@ -80,6 +80,10 @@ class TerminalShellIT {
             keys("ers", "Enter");
             awaitScreenMatching(Pattern.compile("download +slow\\.bin +" + Pattern.quote(peer.address()) + " .* 100% .* DONE"));
 
+            keys("half a thought", "C-c");
+            screen = awaitScreen("(Ctrl-C again or quit to leave)");
+            assertThat(lastLine(screen)).as("Ctrl-C clears the line").isEqualTo("p2p " + self.group(1) + ">");
+
             keys("quit", "Enter");
             awaitScreen("EXIT=0");
         }

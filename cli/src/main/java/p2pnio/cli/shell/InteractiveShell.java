@@ -99,6 +99,8 @@ final class InteractiveShell {
         ShellListener listener = new ShellListener(out, downloads, names);
         try (Node node = Node.start(config, listener, Main.traceOut(options))) {
             node.trace(Main.traceOn(options));
+            // SIGINT/SIGTERM outside the prompt: stop cleanly, so no partial download is left behind
+            Runtime.getRuntime().addShutdownHook(new Thread(node::close, "p2p-shutdown"));
             String self = PeerAddress.of(node.controlAddress());
             reader.printAbove(new AttributedString("p2p-nio node " + self + " (udp), tcp " + PeerAddress.of(node.transferAddress())
                     + ", sharing " + config.folder() + ", " + config.cluster().size() + " configured peer(s). Type help.",

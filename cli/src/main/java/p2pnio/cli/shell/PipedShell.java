@@ -54,6 +54,8 @@ final class PipedShell {
         ShellListener listener = new ShellListener(out, downloads, names);
         try (Node node = Node.start(config, listener, Main.traceOut(options))) {
             node.trace(Main.traceOn(options));
+            // SIGINT/SIGTERM outside the prompt: stop cleanly, so no partial download is left behind
+            Runtime.getRuntime().addShutdownHook(new Thread(node::close, "p2p-shutdown"));
             out.print("node udp=" + PeerAddress.of(node.controlAddress()) + " tcp=" + PeerAddress.of(node.transferAddress())
                     + " folder=" + config.folder() + " peers=" + config.cluster().size());
             listener.open();

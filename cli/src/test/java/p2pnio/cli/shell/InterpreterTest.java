@@ -104,6 +104,18 @@ class InterpreterTest {
     }
 
     @Test
+    void cancelStopsARequestThatIsStillWaitingForAnAnswer() throws Exception {
+        shell.execute("get nobody-has-it.txt");
+        out.await(l -> l.startsWith("asked 1 peer for nobody-has-it.txt"), Duration.ofSeconds(10));
+
+        shell.execute("cancel nobody-has-it.txt");
+
+        out.await(l -> l.equals("failed nobody-has-it.txt: cancelled"), Duration.ofSeconds(10));
+        assertThat(downloads.awaitAll(5000)).isTrue();
+        assertThat(tmp.resolve("b")).isDirectoryNotContaining("glob:**/*nobody-has-it.txt");
+    }
+
+    @Test
     void listShowsTheConfiguredPeerAsATable() {
         shell.execute("list");
 
