@@ -85,6 +85,11 @@ public final class Main extends ShellCommand {
         }
     }
 
+    /** True when the trace goes to a file of the user's choosing rather than to stderr. */
+    public static boolean traceToFile(NodeOptions options) {
+        return options.traceFile != null;
+    }
+
     /** True when the trace should start on. */
     public static boolean traceOn(NodeOptions options) {
         return options.trace || options.traceFile != null;

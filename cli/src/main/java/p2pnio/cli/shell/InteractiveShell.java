@@ -1,6 +1,8 @@
 package p2pnio.cli.shell;
 
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +34,8 @@ import org.jline.utils.Status;
 /**
  * The shell on a terminal: JLine's line editor with history (in {@code ~/.p2p_history}) and Tab
  * completion, events printed above the prompt, and a status line at the bottom that shows the
- * progress of running downloads, redrawn four times a second at most.
+ * progress of running downloads, redrawn four times a second at most. The trace, unless it goes
+ * to a {@code --trace-file}, is printed above the prompt too.
  *
  * <p>Start-up asks for what no option, environment variable or config.yml gave: the shared folder
  * (until it is an existing directory; {@code ./shared} by default, created on request), then the
@@ -97,7 +100,9 @@ final class InteractiveShell {
             return t;
         });
         ShellListener listener = new ShellListener(out, downloads, names);
-        try (Node node = Node.start(config, listener, Main.traceOut(options))) {
+        PrintStream traceOut = Main.traceToFile(options) ? Main.traceOut(options)
+                : new PrintStream(new LineSink(reader::printAbove), true, StandardCharsets.UTF_8);
+        try (Node node = Node.start(config, listener, traceOut)) {
             node.trace(Main.traceOn(options));
             // SIGINT/SIGTERM outside the prompt: stop cleanly, so no partial download is left behind
             Runtime.getRuntime().addShutdownHook(new Thread(node::close, "p2p-shutdown"));
