@@ -11,7 +11,9 @@ import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
 import p2pnio.wire.Names;
 import picocli.CommandLine.Command;
+import p2pnio.cli.shell.ShellCommand;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -26,13 +28,19 @@ import picocli.CommandLine.Parameters;
 public final class GetCommand implements java.util.concurrent.Callable<Integer> {
 
     @Mixin
-    NodeOptions options;
+    NodeOptions own;
+
+    @ParentCommand
+    ShellCommand parent;
+
+    private NodeOptions options;
 
     @Parameters(paramLabel = "NAME", description = "Base name of the file to fetch.")
     String name;
 
     @Override
     public Integer call() throws InterruptedException {
+        options = own.orElse(parent.options());
         Settings settings = Settings.resolve(options, Main.Environment.env(), Main.Environment.workDir(), 0);
         String why = Names.whyNotRequestable(name);
         if (why != null) {

@@ -22,8 +22,9 @@ import picocli.CommandLine.Command;
         description = {"A peer-to-peer file-sharing node whose whole network side runs on one java.nio Selector thread.",
                 "Without a mode it runs the interactive shell (plain line mode when stdin is not a terminal)."},
         subcommands = {ServeCommand.class, GetCommand.class},
-        footer = {"", "Settings come from the options, then P2P_HOST, P2P_PORT, P2P_FOLDER, P2P_CLUSTER, P2P_PERIOD,",
-                "P2P_WAITING, P2P_DELAY, then config.yml (working directory, then ./configs), then the defaults.",
+        footer = {"", "Settings: an option beats the environment (P2P_HOST, P2P_PORT, P2P_FOLDER,",
+                "P2P_CLUSTER, P2P_PERIOD, P2P_WAITING, P2P_DELAY), which beats config.yml",
+                "(working directory, then ./configs), which beats the defaults.",
                 "Exit status: 0 ok, 1 failed (not found, broken transfer, bad name), 2 bad usage."})
 public final class Main extends ShellCommand {
 

@@ -40,4 +40,23 @@ public final class NodeOptions {
 
     @Option(names = "--trace-file", paramLabel = "F", description = "Write the trace to F instead of stderr (implies --trace).")
     Path traceFile;
+
+    /**
+     * These options, with each one not given here taken from {@code outer}: the options written
+     * before the mode ({@code p2p --folder x serve}) count as if written after it.
+     */
+    public NodeOptions orElse(NodeOptions outer) {
+        NodeOptions o = new NodeOptions();
+        o.folder = folder != null ? folder : outer.folder;
+        o.host = host != null ? host : outer.host;
+        o.port = port != null ? port : outer.port;
+        o.peers = !peers.isEmpty() ? peers : outer.peers;
+        o.period = period != null ? period : outer.period;
+        o.waiting = waiting != null ? waiting : outer.waiting;
+        o.delay = delay != null ? delay : outer.delay;
+        o.config = config != null ? config : outer.config;
+        o.trace = trace || outer.trace;
+        o.traceFile = traceFile != null ? traceFile : outer.traceFile;
+        return o;
+    }
 }

@@ -12,7 +12,9 @@ import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
 import p2pnio.PeerAddress;
 import picocli.CommandLine.Command;
+import p2pnio.cli.shell.ShellCommand;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,13 +27,19 @@ import picocli.CommandLine.Option;
 public final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
     @Mixin
-    NodeOptions options;
+    NodeOptions own;
+
+    @ParentCommand
+    ShellCommand parent;
+
+    private NodeOptions options;
 
     @Option(names = "--stats-every", paramLabel = "S", description = "Print the loop's counters every S seconds.")
     String statsEvery;
 
     @Override
     public Integer call() throws InterruptedException {
+        options = own.orElse(parent.options());
         Settings settings = Settings.resolve(options, Main.Environment.env(), Main.Environment.workDir(), NodeConfig.DEFAULT_PORT);
         NodeConfig config = settings.headless(Main.Environment.workDir());
         long statsMillis = statsMillis();

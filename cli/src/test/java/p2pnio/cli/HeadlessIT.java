@@ -82,6 +82,7 @@ class HeadlessIT {
         Jar.Result portEnv = Jar.run(tmp, Map.of("P2P_PORT", "http"), RUN, "serve", "--folder", "fetched");
         Jar.Result peerWithoutPort = Jar.run(tmp, Map.of(), RUN, "get", "x", "--folder", "fetched", "--peer", "10.0.0.7");
         Jar.Result noFolder = Jar.run(tmp, Map.of(), RUN, "serve", "--folder", "nowhere");
+        Jar.Result noFolderBeforeTheMode = Jar.run(tmp, Map.of(), RUN, "--folder", "nowhere", "serve");
 
         assertThat(unknownOption.exit()).isEqualTo(2);
         assertThat(unknownOption.output()).contains("Unknown option: '--colour'");
@@ -93,6 +94,8 @@ class HeadlessIT {
         assertThat(peerWithoutPort.output()).contains("--peer: peer '10.0.0.7' has no port");
         assertThat(noFolder.exit()).isEqualTo(2);
         assertThat(noFolder.output()).contains("folder:", "nowhere", "is not an existing directory");
+        assertThat(noFolderBeforeTheMode.exit()).as("options before the mode count too").isEqualTo(2);
+        assertThat(noFolderBeforeTheMode.output()).contains("nowhere", "is not an existing directory");
     }
 
     @Test

@@ -20,6 +20,11 @@ public class ShellCommand implements Callable<Integer> {
     @Option(names = "--plain", description = "Read commands one per line with plain output, even on a terminal.")
     boolean plain;
 
+    /** The node options given before any mode. */
+    public NodeOptions options() {
+        return options;
+    }
+
     @Override
     public Integer call() throws Exception {
         Settings settings = Settings.resolve(options, Main.Environment.env(), Main.Environment.workDir(), NodeConfig.DEFAULT_PORT);
