@@ -24,15 +24,18 @@ class TraceTest {
         Path a = Files.createDirectories(tmp.resolve("a"));
         Path b = Files.createDirectories(tmp.resolve("b"));
         Files.write(a.resolve("t.bin"), new byte[300_000]);
+        Recorder ra = new Recorder();
         Recorder rb = new Recorder();
         try (Node na = Node.start(NodeConfig.builder().port(0).folder(a).delay(Duration.ofMillis(50)).build(),
-                NodeListener.ignoring(), new PrintStream(server, true, StandardCharsets.UTF_8));
+                ra, new PrintStream(server, true, StandardCharsets.UTF_8));
              Node nb = Node.start(NodeConfig.builder().port(0).folder(b).addPeer(na.address()).build(),
                 rb, new PrintStream(client, true, StandardCharsets.UTF_8))) {
             na.trace(true);
             nb.trace(true);
             nb.post(new Command.Fetch("t.bin"));
             assertThat(rb.awaitOutcome("t.bin", Duration.ofSeconds(20))).isInstanceOf(NodeEvent.DownloadFinished.class);
+            // the upload ends (DRAIN -> DONE) only when the client has closed: wait for it before closing the nodes
+            ra.await(NodeEvent.UploadFinished.class, u -> u.name().equals("t.bin"), Duration.ofSeconds(20));
         }
         String s = server.toString(StandardCharsets.UTF_8);
         String c = client.toString(StandardCharsets.UTF_8);
