@@ -15,6 +15,7 @@ import p2pnio.Node;
 import p2pnio.NodeEvent;
 import p2pnio.PeerAddress;
 import p2pnio.cli.Text;
+import p2pnio.share.SharedFolder;
 import p2pnio.wire.Names;
 
 /**
@@ -81,11 +82,7 @@ public final class Interpreter {
                 case "list", "peers" -> noArgs(cmd, args, () -> Text.peers(await(node.peers())).forEach(out::print));
                 case "get" -> get(args);
                 case "transfers" -> noArgs(cmd, args, () -> Text.transfers(await(node.transfers())).forEach(out::print));
-                case "files" -> noArgs(cmd, args, () -> {
-                    List<NodeEvent.FileInfo> files = await(node.files());
-                    files.forEach(f -> names.add(f.name()));
-                    Text.files(files).forEach(out::print);
-                });
+                case "files" -> noArgs(cmd, args, this::files);
                 case "add" -> add(args);
                 case "ping" -> noArgs(cmd, args, this::ping);
                 case "cancel" -> cancel(args);
@@ -109,6 +106,19 @@ public final class Interpreter {
             return;
         }
         action.run();
+    }
+
+    /**
+     * Lists the folder as the node's index sees it, read now (a pure directory walk, no channel)
+     * so that files added a moment ago show; the node is asked to rebuild its index as well.
+     */
+    private void files() {
+        List<NodeEvent.FileInfo> files = SharedFolder.scan(node.config().folder()).values().stream()
+                .map(e -> new NodeEvent.FileInfo(e.name(), e.size()))
+                .sorted(java.util.Comparator.comparing(NodeEvent.FileInfo::name))
+                .toList();
+        node.post(new Command.ListFiles());
+        Text.files(files).forEach(out::print);
     }
 
     private void get(List<String> args) {

@@ -74,7 +74,6 @@ class InterpreterTest {
         Path a = Files.createDirectories(tmp.resolve("a"));
         Path b = Files.createDirectories(tmp.resolve("b"));
         Files.writeString(a.resolve("hello.txt"), "hello\n");
-        Files.writeString(b.resolve("mine.txt"), "0123456789");
         server = Node.start(NodeConfig.builder().port(0).folder(a).delay(Duration.ZERO).build(), NodeListener.ignoring());
         downloads = new Downloads();
         Set<String> names = new ConcurrentSkipListSet<>();
@@ -124,7 +123,9 @@ class InterpreterTest {
     }
 
     @Test
-    void filesListsWhatTheNodeShares() {
+    void filesListsWhatTheNodeSharesIncludingAFileAddedAMomentAgo() throws Exception {
+        Files.writeString(tmp.resolve("b/mine.txt"), "0123456789");
+
         shell.execute("files");
 
         assertThat(out.all()).contains("NAME      SIZE", "mine.txt  10 B");
