@@ -31,7 +31,7 @@ for t in "${TARGETS[@]}"; do
     total=$((total + ${runs:-0}))
     echo "$result $t: ${runs:-?} inputs tried in $(( $(date +%s) - start )) s"
     if [ $result = FAIL ]; then
-        grep -h -A3 'Java Exception\|FuzzTestFindingException\|crash-' "$out" 2>/dev/null | head -20
+        grep -h -m1 -A8 "FuzzTestFindingException" "$log" 2>/dev/null
         echo "  (full log: $log and $out; new crashing inputs: git status engine/src/test/resources)"
     fi
 done
