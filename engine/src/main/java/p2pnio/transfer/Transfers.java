@@ -132,6 +132,7 @@ public final class Transfers implements Handler {
     public void download(String name, InetSocketAddress server, String peer) {
         if (downloads.size() >= ctx.config.maxDownloads()) {
             ctx.counters.downloadsFailed++;
+            ctx.counters.connectionsRefused++; // the limit's refusals are told apart from other failures
             ctx.emit(new NodeEvent.DownloadFailed(name, "too many downloads at once (limit "
                     + ctx.config.maxDownloads() + ")"));
             return;

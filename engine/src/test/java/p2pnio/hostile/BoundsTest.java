@@ -179,6 +179,8 @@ class BoundsTest {
             assertThat(((NodeEvent.DownloadFailed) refused).reason()).contains("too many downloads at once (limit 1)");
             NodeStats s = Poll.stats(n);
             assertThat(s.downloadsFailed()).isEqualTo(1);
+            assertThat(s.connectionsRefused()).as("refusals by a limit are counted apart from other failures")
+                    .isEqualTo(1);
             assertThat(s.downloadsOpen()).isEqualTo(1);
             assertThat(Folders.partials(mine)).hasSize(1);
             n.post(new Command.Cancel("slow.bin"));
