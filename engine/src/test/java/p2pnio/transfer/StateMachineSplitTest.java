@@ -227,4 +227,23 @@ class StateMachineSplitTest {
             }
         }
     }
+
+    @Test
+    void filesOfTenBillionBytesOrMoreAreRefusedWithoutAWrongHeader() throws Exception {
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            Node node = cluster.start("node", b -> b);
+            Path huge = TestCluster.folder(node).resolve("too-big.img");
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+                f.setLength(TransferHeader.MAX_SIZE + 1); // sparse: costs no disk
+            }
+            try (Socket s = new Socket()) {
+                s.connect(node.transferAddress());
+                s.getOutputStream().write("Get,too-big.img\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(s.getInputStream().readAllBytes()).isEmpty();
+            }
+            NodeEvent.UploadFailed failed = cluster.events(node).await(NodeEvent.UploadFailed.class,
+                    e -> e.name().equals("too-big.img"), Duration.ofSeconds(10));
+            assertThat(failed.reason()).contains("10-digit SIZE");
+        }
+    }
 }
