@@ -95,11 +95,13 @@ public final class Soak {
         long t0 = System.nanoTime();
         long end = t0 + duration.toNanos();
         long heapWarm = -1;
+        long directWarm = -1;
         long nextKill = t0 + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < end) {
             drain(inFlight.size() >= MAX_IN_FLIGHT ? 200 : 0);
             if (heapWarm < 0 && System.nanoTime() - t0 > duration.toNanos() / 4) {
                 heapWarm = gc();
+                directWarm = directBytes();
             }
             if (System.nanoTime() > nextKill) {
                 kill(random.nextInt(NODES));
@@ -136,6 +138,7 @@ public final class Soak {
             problems.add(inFlight.size() + " downloads never ended: " + inFlight.keySet());
         }
         long heapEnd = gc();
+        long directEnd = directBytes();
         List<NodeStats> stats = new ArrayList<>();
         for (Node n : nodes) {
             stats.add(n.stats().get(10, TimeUnit.SECONDS));
@@ -176,6 +179,7 @@ public final class Soak {
             {"no partial file remains", Boolean.toString(partialsLeft == 0)},
             {"every download ended", Boolean.toString(inFlight.isEmpty())},
             {"heap is flat (end <= 1.5 x warm + 32 MiB)", Boolean.toString(heapEnd <= heapWarm * 3 / 2 + (32 << 20))},
+            {"direct buffers are flat (no buffer leaked per transfer)", Boolean.toString(directEnd <= directWarm + (4 << 20))},
             {"file descriptors after == before (+2 slack)", Boolean.toString(fdsAfter <= fdsBefore + 2)},
             {"no thread left behind", Boolean.toString(threadsAfter <= threadsBefore)},
         };
@@ -183,9 +187,9 @@ public final class Soak {
                         + "(%d cancels, %d kills), %d files checked at the end, %d partial files left, %d corrupt, "
                         + "bytes lost %d%n", seconds, requested, finished, bytesVerified, failed, cancels, kills,
                 filesChecked, partialsLeft, corrupt, bytesLost);
-        System.out.printf("soak: heap after GC %d KiB warm, %d KiB at the end; fds %d before, %d after; "
-                + "threads %d before, %d after%n", heapWarm >> 10, heapEnd >> 10, fdsBefore, fdsAfter,
-                threadsBefore, threadsAfter);
+        System.out.printf("soak: heap after GC %d KiB warm, %d KiB at the end; direct buffers %d KiB warm, %d KiB "
+                + "at the end; fds %d before, %d after; threads %d before, %d after%n", heapWarm >> 10, heapEnd >> 10,
+                directWarm >> 10, directEnd >> 10, fdsBefore, fdsAfter, threadsBefore, threadsAfter);
         long uploadsFailed = stats.stream().mapToLong(NodeStats::uploadsFailed).sum();
         long uploadsDone = stats.stream().mapToLong(NodeStats::uploadsDone).sum();
         System.out.printf("soak: uploads served %d, cut %d (since the last restart of each node)%n", uploadsDone,
@@ -282,6 +286,13 @@ public final class Soak {
         }
         var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         return heap.getUsed();
+    }
+
+    /** Bytes of direct (off-heap) buffers in use: the nodes' read buffers, and any leaked ones. */
+    private static long directBytes() {
+        return ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct")).mapToLong(java.lang.management.BufferPoolMXBean::getMemoryUsed)
+                .sum();
     }
 
     private static void gcQuietly() {
