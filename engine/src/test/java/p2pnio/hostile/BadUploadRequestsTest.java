@@ -170,6 +170,27 @@ class BadUploadRequestsTest {
     }
 
     @Test
+    void aSubFolderSwappedForALinkOutsideAfterTheScanServesNothingFromOutside() throws Exception {
+        Path sub = Files.createDirectories(folder.resolve("sub"));
+        byte[] inside = Files.readAllBytes(Folders.randomFile(sub, "swap.bin", 5000));
+        try (RawClient c = new RawClient(node.transferAddress())) {
+            byte[] reply = c.send("Get,swap.bin\n").readAll(); // indexed and served from sub/
+            assertThat(Arrays.copyOfRange(reply, TransferHeader.BYTES, reply.length)).isEqualTo(inside);
+        }
+        Files.writeString(outside.resolve("swap.bin"), "SECRET swapped in\n");
+        Files.delete(sub.resolve("swap.bin"));
+        Files.delete(sub);
+        Files.createSymbolicLink(sub, outside); // the index still says sub/swap.bin
+        long failedBefore = Poll.stats(node).uploadsFailed();
+        try (RawClient c = new RawClient(node.transferAddress())) {
+            assertThat(c.send("Get,swap.bin\n").readAll()).isEmpty();
+        }
+        Poll.until(Duration.ofSeconds(5), () -> Poll.stats(node).uploadsFailed(), n -> n == failedBefore + 1);
+        Files.delete(sub);
+        servesANormalRequestInFull();
+    }
+
+    @Test
     void aClientThatConnectsAndClosesAtOnceCostsNothing() throws Exception {
         NodeStats before = Poll.stats(node);
         for (int i = 0; i < 50; i++) {
