@@ -253,7 +253,7 @@ class BoundsTest {
 
     @Test
     void aBurstOfDatagramsIsAccountedForAndALargeReceiveBufferLosesFewerThanATinyOne() throws Exception {
-        Assumptions.assumeTrue(KernelUdp.drops(0) != -2 && Files.exists(Path.of("/proc/net/udp")), "needs /proc/net/udp");
+        Assumptions.assumeTrue(Files.exists(Path.of("/proc/net/udp")), "needs Linux's /proc/net/udp to count kernel drops");
         long tinyLost = burst(4096);
         long largeLost = burst(4 << 20);
         System.out.println("UDP burst of 30000: lost with a 4 KiB buffer " + tinyLost + ", with 4 MiB " + largeLost);

@@ -339,6 +339,9 @@ public final class FaultDrill {
                 + "kills and restarts); files verified: " + filesVerified + " (" + bytesVerified + " bytes); "
                 + "bytes lost: " + bytesLost + "; " + seconds + " s");
         System.out.println(passed + " passed, " + failed + " failed");
+        if (failed == 0) {
+            deleteTree(work); // kept only when something failed, to look at
+        }
         System.exit(failed == 0 ? 0 : 1);
     }
 

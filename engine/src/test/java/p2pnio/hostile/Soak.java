@@ -205,6 +205,9 @@ public final class Soak {
         }
         problems.stream().limit(20).forEach(p -> System.out.println("  problem: " + p));
         System.out.println(passed + " passed, " + failedChecks + " failed");
+        if (failedChecks == 0) {
+            deleteTree(root); // kept only when something failed, to look at
+        }
         return failedChecks == 0 ? 0 : 1;
     }
 
