@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The fault drill across real hosts: four nodes, each a separate JVM process in its own network
@@ -161,7 +160,7 @@ public final class FaultDrill {
         classpath = System.getProperty("java.class.path");
         long t0 = System.nanoTime();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> procs.forEach(p -> p.process.destroyForcibly())));
-        deleteTree(work);
+        Folders.deleteTree(work);
         Path[] folders = new Path[5];
         for (int i = 1; i <= 4; i++) {
             folders[i] = Files.createDirectories(work.resolve("n" + i));
@@ -340,7 +339,7 @@ public final class FaultDrill {
                 + "bytes lost: " + bytesLost + "; " + seconds + " s");
         System.out.println(passed + " passed, " + failed + " failed");
         if (failed == 0) {
-            deleteTree(work); // kept only when something failed, to look at
+            Folders.deleteTree(work); // kept only when something failed, to look at
         }
         System.exit(failed == 0 ? 0 : 1);
     }
@@ -441,16 +440,5 @@ public final class FaultDrill {
             n += Long.parseLong(m.group(1));
         }
         return n;
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(p)) {
-            for (Path q : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
     }
 }

@@ -48,6 +48,18 @@ final class Folders {
         }
     }
 
+    /** Deletes {@code p} and everything under it, if it exists. */
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(p)) {
+            for (Path q : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+
     static void assertNoPartialFile(Path folder) throws IOException {
         assertThat(partials(folder)).as("partial files in %s", folder).isEmpty();
     }

@@ -72,7 +72,7 @@ public final class Soak {
     }
 
     private int run(Duration duration) throws Exception {
-        deleteTree(root);
+        Folders.deleteTree(root);
         for (int i = 0; i < NODES; i++) {
             folders[i] = Files.createDirectories(root.resolve("node" + i));
             for (int f = 0; f < FILES_PER_NODE; f++) {
@@ -206,7 +206,7 @@ public final class Soak {
         problems.stream().limit(20).forEach(p -> System.out.println("  problem: " + p));
         System.out.println(passed + " passed, " + failedChecks + " failed");
         if (failedChecks == 0) {
-            deleteTree(root); // kept only when something failed, to look at
+            Folders.deleteTree(root); // kept only when something failed, to look at
         }
         return failedChecks == 0 ? 0 : 1;
     }
@@ -330,16 +330,5 @@ public final class Soak {
             now = Thread.activeCount();
         }
         return now;
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(p)) {
-            for (Path q : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
     }
 }
