@@ -60,6 +60,12 @@ public final class Soak {
     private long bytesLost;
     private long corrupt;
     private final List<String> problems = new ArrayList<>();
+    private final Map<String, Long> failureKinds = new java.util.TreeMap<>();
+
+    /** A failure reason without its names and numbers, to count failures by kind. */
+    private static String kind(String reason) {
+        return reason.replaceAll("'[^']*'", "'…'").replaceAll("[0-9.:\\[\\]]+", "#");
+    }
 
     private Soak(Path root) {
         this.root = root;
@@ -194,6 +200,7 @@ public final class Soak {
         long uploadsDone = stats.stream().mapToLong(NodeStats::uploadsDone).sum();
         System.out.printf("soak: uploads served %d, cut %d (since the last restart of each node)%n", uploadsDone,
                 uploadsFailed);
+        System.out.println("soak: failures by kind: " + failureKinds);
         for (String[] c : checks) {
             boolean ok = Boolean.parseBoolean(c[1]);
             System.out.println((ok ? "PASS " : "FAIL ") + c[0]);
@@ -279,6 +286,7 @@ public final class Soak {
         } else if (o.event instanceof NodeEvent.DownloadFailed x) {
             if (inFlight.remove(o.node + "/" + x.name()) != null) {
                 failed++;
+                failureKinds.merge(kind(x.reason()), 1L, Long::sum);
             }
         }
     }
