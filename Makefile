@@ -48,3 +48,19 @@ demo-check: $(JAR)
 ## clean: remove build output
 clean:
 	$(MVN) -q clean
+
+## fuzz: bounded coverage-guided fuzzing of every parser with Jazzer (FUZZ_TIME per target, default 100s)
+fuzz:
+	MVN="$(MVN)" FUZZ_TIME="$(or $(FUZZ_TIME),100s)" bash faults/fuzz.sh
+
+## faults: four nodes as real processes in network namespaces; nftables packet loss, SIGKILL, restart, burst (root)
+faults:
+	MVN="$(MVN)" bash faults/run.sh
+
+## soak: three nodes, thousands of random downloads, cancels and kills for SOAK_SECONDS (default 150)
+soak:
+	$(MVN) -q -pl engine test-compile
+	java -Xmx512m -cp engine/target/classes:engine/target/test-classes p2pnio.hostile.Soak $(or $(SOAK_SECONDS),150) /tmp/p2p-soak
+
+## ci-extra: the bounded checks CI runs after `make test`: faults, fuzz, soak
+ci-extra: faults fuzz soak

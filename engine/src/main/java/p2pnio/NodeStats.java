@@ -16,7 +16,8 @@ import java.util.Map;
  * @param downloadsDone      downloads completed
  * @param uploadsFailed      uploads that ended early
  * @param downloadsFailed    downloads that failed
- * @param connectionsRefused connections closed at once because a limit was reached
+ * @param connectionsRefused connections closed at once, or downloads not started, because a limit
+ *                           ({@code maxUploads}, {@code maxDownloads}) was reached
  * @param selectorWakeups    times another thread woke the selector
  * @param loopTurns          turns of the loop
  * @param selectNanos        time blocked in select

@@ -23,13 +23,18 @@ import p2pnio.wire.Names;
  * the oldest waiting request that asked its sender: the protocol's own limit. A lost datagram
  * would otherwise cost the whole {@code waiting}, so an unanswered {@code Get} is sent again
  * after 1 s, 2 s, 4 s, ... within the deadline, to every peer known by then; a peer's extra
- * answers are harmless (a responder keeps one delayed answer per peer and name). Loop thread only.
+ * answers are harmless (a responder keeps one delayed answer per peer and name). When the peer
+ * whose {@code File} won turns out to have no such file (its answer was for another of our
+ * requests), the request waits again within its deadline, no longer matching that peer. Loop
+ * thread only.
  */
 public final class Requests {
 
     private final class Pending {
         final String name;
         final Set<InetSocketAddress> asked = new HashSet<>();
+        /** Peers whose File won but who had no such file: their answers were for other requests. */
+        final Set<InetSocketAddress> without = new HashSet<>();
         final long deadline;
         Timers.Timer deadlineTimer;
         Timers.Timer retryTimer;
@@ -106,7 +111,8 @@ public final class Requests {
             ctx.counters.downloadsFailed++;
             ctx.emit(new NodeEvent.DownloadFailed(p.name, "no peer answered within "
                     + ctx.config.waiting().toSeconds() + " s (asked " + p.asked.size() + " peers, "
-                    + p.attempt + " tries)"));
+                    + p.attempt + " tries" + (p.without.isEmpty() ? "" : "; " + p.without.size()
+                    + " answered but had no such file") + ")"));
         }
     }
 
@@ -118,7 +124,7 @@ public final class Requests {
         }
         Pending match = null;
         for (Pending p : waiting.values()) {
-            if (p.asked.contains(from)) {
+            if (p.asked.contains(from) && !p.without.contains(from)) {
                 match = p;
                 break;
             }
@@ -134,7 +140,26 @@ public final class Requests {
         }
         String peer = PeerAddress.of(from);
         ctx.emit(new NodeEvent.RequestAnswered(match.name, peer, offer.tcpPort()));
-        transfers.download(match.name, new InetSocketAddress(from.getAddress(), offer.tcpPort()), peer);
+        Pending won = match;
+        transfers.download(match.name, new InetSocketAddress(from.getAddress(), offer.tcpPort()), peer,
+                () -> waitAgain(won, from));
+    }
+
+    /**
+     * The peer whose {@code File} won had no such file: its answer was meant for another of our
+     * requests (a {@code File} carries no name). Waits again, within the same deadline, no longer
+     * matching that peer's answers to this request. False if the deadline has passed.
+     */
+    private boolean waitAgain(Pending p, InetSocketAddress without) {
+        if (ctx.loop.now() >= p.deadline || waiting.containsKey(p.name) || transfers.isDownloading(p.name)) {
+            return false;
+        }
+        p.without.add(without);
+        waiting.put(p.name, p);
+        p.deadlineTimer = ctx.loop.timers().at(p.deadline, "request deadline " + p.name, () -> expire(p));
+        p.retryDelay = ctx.config.getRetryInitial().toNanos();
+        broadcast(p);
+        return true;
     }
 
     private void stopWaiting(Pending p) {

@@ -12,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.function.BooleanSupplier;
 import p2pnio.NodeEvent;
 import p2pnio.core.Context;
 import p2pnio.loop.Handler;
@@ -71,14 +72,17 @@ final class Download implements Handler, Transfers.Transfer {
     private long lastProgress;
     private long lastProgressEvent;
     private Timers.Timer timer;
+    private final BooleanSupplier onEmptyReply;
 
-    Download(Context ctx, Transfers transfers, String name, InetSocketAddress server, String peer, int id) {
+    Download(Context ctx, Transfers transfers, String name, InetSocketAddress server, String peer, int id,
+             BooleanSupplier onEmptyReply) {
         this.ctx = ctx;
         this.transfers = transfers;
         this.name = name;
         this.server = server;
         this.peer = peer;
         this.id = id;
+        this.onEmptyReply = onEmptyReply;
         this.started = ctx.loop.now();
         this.lastProgress = started;
     }
@@ -228,7 +232,7 @@ final class Download implements Handler, Transfers.Transfer {
         if (state == State.READ_BODY) {
             fail("connection closed after " + received + " of " + size + " bytes");
         } else if (header.bytesTaken() == 0) {
-            fail(peer + " closed without sending a header (it no longer has '" + name + "'?)");
+            emptyReply(peer + " closed without sending a header (it no longer has '" + name + "'?)");
         } else {
             fail("connection closed inside the header (" + header.bytesTaken() + " of "
                     + TransferHeader.BYTES + " bytes)");
@@ -244,6 +248,27 @@ final class Download implements Handler, Transfers.Transfer {
             fail("no data from " + peer + " for " + ctx.config.idleTimeout().toSeconds() + " s");
         } else {
             timer = ctx.loop.timers().at(lastProgress + limit, "download#" + id + " idle", this::checkIdle);
+        }
+    }
+
+    /**
+     * The server closed without a byte: it has no such file. A {@code File} carries no name, so
+     * its answer may have been meant for another of our requests; the request may then wait
+     * again for another answer instead of failing.
+     */
+    private void emptyReply(String reason) {
+        if (onEmptyReply == null) {
+            fail(reason);
+            return;
+        }
+        moveTo(State.FAILED, reason);
+        release();
+        if (onEmptyReply.getAsBoolean()) {
+            ctx.emit(new NodeEvent.Warning(peer + " has no '" + name + "' (its File answered another request:"
+                    + " a File carries no name); waiting for another answer"));
+        } else {
+            ctx.counters.downloadsFailed++;
+            ctx.emit(new NodeEvent.DownloadFailed(name, reason));
         }
     }
 

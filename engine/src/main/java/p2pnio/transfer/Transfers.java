@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import p2pnio.NodeEvent;
 import p2pnio.PeerAddress;
 import p2pnio.core.Context;
@@ -130,13 +131,23 @@ public final class Transfers implements Handler {
      * Failures (limits, connect errors) come back as {@link NodeEvent.DownloadFailed}.
      */
     public void download(String name, InetSocketAddress server, String peer) {
+        download(name, server, peer, null);
+    }
+
+    /**
+     * Like {@link #download(String, InetSocketAddress, String)}; if the server closes without a
+     * single header byte, {@code onEmptyReply} is asked first: when it returns true (the request
+     * waits again) the download ends with a warning instead of a failure.
+     */
+    public void download(String name, InetSocketAddress server, String peer, BooleanSupplier onEmptyReply) {
         if (downloads.size() >= ctx.config.maxDownloads()) {
             ctx.counters.downloadsFailed++;
+            ctx.counters.connectionsRefused++; // the limit's refusals are told apart from other failures
             ctx.emit(new NodeEvent.DownloadFailed(name, "too many downloads at once (limit "
                     + ctx.config.maxDownloads() + ")"));
             return;
         }
-        Download d = new Download(ctx, this, name, server, peer, nextId++);
+        Download d = new Download(ctx, this, name, server, peer, nextId++, onEmptyReply);
         downloads.put(name, d);
         ctx.counters.downloadsOpen++;
         try {

@@ -1,0 +1,282 @@
+package p2pnio.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import p2pnio.Command;
+import p2pnio.Node;
+import p2pnio.NodeConfig;
+import p2pnio.NodeEvent;
+import p2pnio.NodeStats;
+import p2pnio.Recorder;
+import p2pnio.wire.DropReason;
+import p2pnio.wire.TransferHeader;
+
+/**
+ * Every bound of NodeConfig that protects a node from a hostile or broken peer, each set low and
+ * crossed on real loopback sockets: what crosses it is refused or cut, and counted, and what stays
+ * within it is not slowed. (The download-side idle and connect timeouts are crossed by the fake
+ * servers of {@link MaliciousServerTest}; the cluster cap by {@link BadDatagramsTest}.)
+ */
+class BoundsTest {
+
+    @TempDir
+    Path folder;
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Recorder events = new Recorder();
+    private byte[] hello;
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    private Node node(UnaryOperator<NodeConfig.Builder> bounds) throws IOException {
+        hello = Files.readAllBytes(Folders.randomFile(folder, "hello.bin", 50_000));
+        Node n = Node.start(bounds.apply(NodeConfig.builder().port(0).folder(folder).period(Duration.ofHours(1)))
+                .build(), events);
+        open.add(n);
+        return n;
+    }
+
+    private RawClient client(Node n) throws IOException {
+        RawClient c = new RawClient(n.transferAddress());
+        open.add(c);
+        return c;
+    }
+
+    private void servesHelloInFull(RawClient c) throws IOException {
+        byte[] reply = c.send("Get,hello.bin\n").readAll();
+        assertThat(reply).hasSize(TransferHeader.BYTES + hello.length);
+        assertThat(Arrays.copyOfRange(reply, TransferHeader.BYTES, reply.length)).isEqualTo(hello);
+    }
+
+    @Test
+    void aRequestLineLongerThanTheBoundIsRefusedAsSoonAsTheBoundIsPassed() throws Exception {
+        Node n = node(b -> b.maxRequestLineBytes(64).requestLineTimeout(Duration.ofSeconds(30)));
+        String name59 = "n".repeat(59);
+        Files.write(folder.resolve(name59), hello);
+        // "Get," + 59 + "\n" is exactly 64 bytes: served.
+        try (RawClient c = client(n)) {
+            assertThat(c.send("Get," + name59 + "\n").readAll()).hasSize(TransferHeader.BYTES + hello.length);
+        }
+        long t0 = System.nanoTime();
+        try (RawClient c = client(n)) {
+            c.send("Get," + "n".repeat(61)); // 65 bytes, no newline yet: refused without waiting for more
+            assertThat(c.readAll()).isEmpty();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        events.await(NodeEvent.UploadFailed.class, f -> f.reason().contains("longer than 64 bytes"), Duration.ofSeconds(5));
+        servesHelloInFull(client(n));
+    }
+
+    @Test
+    void aSlowlorisClientTricklingOneByteEvery100MsIsDroppedAtTheRequestLineDeadline() throws Exception {
+        Node n = node(b -> b.requestLineTimeout(Duration.ofSeconds(2)));
+        RawClient c = client(n);
+        long t0 = System.nanoTime();
+        Thread trickle = new Thread(() -> {
+            try {
+                OutputStream out = c.socket.getOutputStream();
+                for (int i = 0; i < 100; i++) {
+                    out.write('a'); // the attack itself: a byte at a time, never the newline
+                    out.flush();
+                    Thread.sleep(100);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the node closed on us: that is the point
+            }
+        });
+        trickle.setDaemon(true);
+        trickle.start();
+        assertThat(c.closedByServer()).isTrue();
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        assertThat(took).as("bytes trickling in do not extend the deadline").isBetween(Duration.ofMillis(1900),
+                Duration.ofMillis(4000));
+        events.await(NodeEvent.UploadFailed.class, f -> f.reason().contains("no complete request line within 2 s"),
+                Duration.ofSeconds(5));
+        trickle.interrupt();
+        servesHelloInFull(client(n));
+    }
+
+    @Test
+    void anUploadWhoseClientStopsReadingIsCutAfterTheIdleTimeout() throws Exception {
+        Node n = node(b -> b.idleTimeout(Duration.ofSeconds(2)));
+        Folders.randomFile(folder, "big.bin", 64 << 20);
+        RawClient c = new RawClient(n.transferAddress(), 4096);
+        open.add(c);
+        c.send("Get,big.bin\n");
+        assertThat(c.read(TransferHeader.BYTES)).hasSize(TransferHeader.BYTES);
+        // ...and never reads again.
+        NodeEvent.UploadFailed failed = events.await(NodeEvent.UploadFailed.class,
+                f -> f.name().equals("big.bin"), Duration.ofSeconds(15));
+        assertThat(failed.reason()).contains("client read nothing for 2 s");
+        NodeStats s = Poll.until(Duration.ofSeconds(5), () -> Poll.stats(n), st -> st.uploadsOpen() == 0);
+        assertThat(s.uploadsFailed()).isEqualTo(1);
+        servesHelloInFull(client(n));
+    }
+
+    @Test
+    void connectionsAboveMaxUploadsAreClosedAtOnceAndCountedWhileTheOpenOnesAreServed() throws Exception {
+        Node n = node(b -> b.maxUploads(2).requestLineTimeout(Duration.ofSeconds(30)));
+        RawClient first = client(n);
+        RawClient second = client(n);
+        Poll.until(Duration.ofSeconds(5), () -> Poll.stats(n).uploadsOpen(), open -> open == 2);
+        for (int i = 0; i < 5; i++) {
+            try (RawClient extra = client(n)) {
+                assertThat(extra.closedByServer()).as("connection above the limit").isTrue();
+            }
+        }
+        assertThat(Poll.stats(n).connectionsRefused()).isEqualTo(5);
+        servesHelloInFull(first);
+        servesHelloInFull(second);
+        Poll.until(Duration.ofSeconds(5), () -> Poll.stats(n).uploadsOpen(), open -> open == 0);
+        servesHelloInFull(client(n));
+        assertThat(Poll.stats(n).connectionsRefused()).isEqualTo(5);
+    }
+
+    @Test
+    void aDownloadAboveMaxDownloadsFailsAtOnceAndCountedWhileTheRunningOneGoesOn() throws Exception {
+        try (FakePeer slow = new FakePeer()) {
+            Path honestFolder = Files.createDirectories(folder.resolve("honest"));
+            Folders.randomFile(honestFolder, "good.bin", 10_000);
+            Node honest = Node.start(NodeConfig.builder().port(0).folder(honestFolder).delay(Duration.ZERO).build(),
+                    e -> { });
+            open.add(honest);
+            slow.on("slow.bin", (name, s, out) -> {
+                out.write(("1000000" + ":".repeat(3) + "slow.bin" + ":".repeat(56)).getBytes(StandardCharsets.US_ASCII));
+                out.write(new byte[1000]);
+                out.flush();
+            });
+            Path mine = Files.createDirectories(folder.resolve("mine"));
+            Node n = Node.start(NodeConfig.builder().port(0).folder(mine).delay(Duration.ZERO).maxDownloads(1)
+                    .addPeer(slow.address()).addPeer(honest.address()).build(), events);
+            open.add(n);
+            n.post(new Command.Fetch("slow.bin"));
+            events.await(NodeEvent.DownloadStarted.class, d -> d.name().equals("slow.bin"), Duration.ofSeconds(10));
+            n.post(new Command.Fetch("good.bin"));
+            NodeEvent refused = events.awaitOutcome("good.bin", Duration.ofSeconds(10));
+            assertThat(refused).isInstanceOf(NodeEvent.DownloadFailed.class);
+            assertThat(((NodeEvent.DownloadFailed) refused).reason()).contains("too many downloads at once (limit 1)");
+            NodeStats s = Poll.stats(n);
+            assertThat(s.downloadsFailed()).isEqualTo(1);
+            assertThat(s.connectionsRefused()).as("refusals by a limit are counted apart from other failures")
+                    .isEqualTo(1);
+            assertThat(s.downloadsOpen()).isEqualTo(1);
+            assertThat(Folders.partials(mine)).hasSize(1);
+            n.post(new Command.Cancel("slow.bin"));
+            events.await(NodeEvent.DownloadFailed.class, d -> d.name().equals("slow.bin"), Duration.ofSeconds(5));
+            Folders.assertNoPartialFile(mine);
+            Recorder again = new Recorder();
+            n.post(new Command.Fetch("good.bin"));
+            Poll.until(Duration.ofSeconds(10), () -> Files.exists(mine.resolve("good.bin")), ok -> ok);
+            assertThat(Folders.sha256(mine.resolve("good.bin"))).isEqualTo(Folders.sha256(honestFolder.resolve("good.bin")));
+            assertThat(again.events()).isEmpty();
+        }
+    }
+
+    @Test
+    void getsAbovetheRatePerPeerPerSecondAreDroppedAndCounted() throws Exception {
+        Node n = node(b -> b.getAnswersPerPeerPerSecond(5).delay(Duration.ZERO));
+        try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            byte[] get = "Get,hello.bin\n".getBytes(StandardCharsets.UTF_8);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 500; i++) {
+                peer.send(new DatagramPacket(get, get.length, n.controlAddress()));
+            }
+            long seconds = 1 + Duration.ofNanos(System.nanoTime() - t0).toSeconds();
+            NodeStats s = Poll.datagramsIn(n, 500);
+            long limited = s.dropped().getOrDefault(DropReason.GET_RATE_LIMITED.name(), 0L);
+            assertThat(limited).isGreaterThanOrEqualTo(500 - 5 * (seconds + 1));
+            assertThat(s.timersPending()).isLessThan(20);
+        }
+    }
+
+    @Test
+    void delayedAnswersStopAtMaxScheduledAnswersSoAFloodOfGetsQueuesNoUnboundedTimers() throws Exception {
+        Node n = node(b -> b.delay(Duration.ofMinutes(5)).maxScheduledAnswers(20));
+        List<DatagramSocket> peers = new ArrayList<>();
+        try {
+            byte[] get = "Get,hello.bin\n".getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 200; i++) {
+                DatagramSocket p = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                peers.add(p);
+                p.send(new DatagramPacket(get, get.length, n.controlAddress()));
+            }
+            Poll.datagramsIn(n, 200);
+            NodeStats s = Poll.until(Duration.ofSeconds(5), () -> Poll.stats(n),
+                    st -> st.dropped().getOrDefault(DropReason.GET_RATE_LIMITED.name(), 0L) == 180);
+            assertThat(s.timersPending()).as("timers pending after 200 Gets").isLessThanOrEqualTo(20 + 5);
+        } finally {
+            for (DatagramSocket p : peers) {
+                p.close();
+            }
+        }
+    }
+
+    @Test
+    void aDatagramOfExactlyTheLimitIsReadAndOneByteMoreIsDroppedAsTooLarge() throws Exception {
+        Node n = node(b -> b.maxDatagramBytes(100));
+        try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            String base = "DISCOVER,127.0.0.1:1";
+            byte[] exact = (base + ",".repeat(100 - base.length() - 1) + "\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] over = (base + ",".repeat(101 - base.length() - 1) + "\n").getBytes(StandardCharsets.US_ASCII);
+            assertThat(exact).hasSize(100);
+            assertThat(over).hasSize(101);
+            peer.send(new DatagramPacket(exact, exact.length, n.controlAddress()));
+            peer.send(new DatagramPacket(over, over.length, n.controlAddress()));
+            NodeStats s = Poll.datagramsIn(n, 2);
+            assertThat(s.dropped()).containsOnlyKeys(DropReason.TOO_LARGE.name());
+            assertThat(s.dropped().get(DropReason.TOO_LARGE.name())).isEqualTo(1);
+            assertThat(Poll.stats(n).peers()).as("the sender and 127.0.0.1:1 were learned").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aBurstOfDatagramsIsAccountedForAndALargeReceiveBufferLosesFewerThanATinyOne() throws Exception {
+        Assumptions.assumeTrue(Files.exists(Path.of("/proc/net/udp")), "needs Linux's /proc/net/udp to count kernel drops");
+        long tinyLost = burst(4096);
+        long largeLost = burst(4 << 20);
+        System.out.println("UDP burst of 30000: lost with a 4 KiB buffer " + tinyLost + ", with 4 MiB " + largeLost);
+        assertThat(tinyLost).isGreaterThan(0);
+        assertThat(largeLost).isLessThan(tinyLost);
+    }
+
+    /** Sends 30,000 datagrams as fast as one socket can; returns how many the kernel dropped. */
+    private long burst(int receiveBuffer) throws Exception {
+        Path f = Files.createTempDirectory(folder, "burst");
+        try (Node n = Node.start(NodeConfig.builder().port(0).folder(f).period(Duration.ofHours(1))
+                .udpReceiveBufferBytes(receiveBuffer).build(), e -> { });
+             DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            byte[] d = "DISCOVER,\n".getBytes(StandardCharsets.US_ASCII);
+            int sent = 30_000;
+            for (int i = 0; i < sent; i++) {
+                peer.send(new DatagramPacket(d, d.length, n.controlAddress()));
+            }
+            int port = n.controlAddress().getPort();
+            // Every datagram is either read by the node or counted by the kernel as dropped: nothing vanishes.
+            NodeStats s = Poll.until(Duration.ofSeconds(20), () -> Poll.stats(n),
+                    st -> st.datagramsIn() + KernelUdp.drops(port) == sent);
+            return sent - s.datagramsIn();
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package p2pnio.hostile;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A malicious server for downloads: a UDP socket that answers every {@code Get,<name>} with
+ * {@code File,1,<port>}, and a TCP server socket at that port that reads the request line and
+ * then does whatever the test scripted for that name (a cut header, a short body, silence, ...).
+ */
+final class FakePeer implements AutoCloseable {
+
+    /** What the server does on a connection, given the requested name and the socket's output. */
+    interface Script {
+        void serve(String name, Socket socket, OutputStream out) throws IOException;
+    }
+
+    private final DatagramSocket udp;
+    private final ServerSocket tcp;
+    private final ConcurrentHashMap<String, Script> scripts = new ConcurrentHashMap<>();
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    final List<String> requests = new CopyOnWriteArrayList<>();
+    private volatile int announcedPort;
+    private volatile boolean closed;
+
+    FakePeer() throws IOException {
+        udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        tcp = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        announcedPort = tcp.getLocalPort();
+        threads.add(start("fake-peer udp", this::answerGets));
+        threads.add(start("fake-peer tcp", this::acceptConnections));
+    }
+
+    /** The address to put in a node's cluster list. */
+    String address() {
+        return "127.0.0.1:" + udp.getLocalPort();
+    }
+
+    /** Scripts what the server does when asked for {@code name}. */
+    void on(String name, Script script) {
+        scripts.put(name, script);
+    }
+
+    /** Makes {@code File} announce another TCP port (for example one that never accepts). */
+    void announce(int port) {
+        announcedPort = port;
+    }
+
+    private void answerGets() {
+        byte[] buf = new byte[4096];
+        while (!closed) {
+            try {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                udp.receive(p);
+                String text = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8).strip();
+                if (text.startsWith("Get,") && scripts.containsKey(text.substring(4))) {
+                    byte[] file = ("File,1," + announcedPort + "\n").getBytes(StandardCharsets.UTF_8);
+                    udp.send(new DatagramPacket(file, file.length, p.getSocketAddress()));
+                }
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void acceptConnections() {
+        while (!closed) {
+            try {
+                Socket s = tcp.accept();
+                open.add(s);
+                start("fake-peer conn", () -> serve(s));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        try {
+            InputStream in = s.getInputStream();
+            StringBuilder line = new StringBuilder();
+            for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
+                line.append((char) c);
+            }
+            requests.add(line.toString());
+            String name = line.toString().startsWith("Get,") ? line.substring(4) : "";
+            Script script = scripts.get(name);
+            if (script != null) {
+                script.serve(name, s, s.getOutputStream());
+            }
+        } catch (SocketException e) {
+            // the node closed its end: expected in several scripts
+        } catch (IOException e) {
+            // same
+        }
+        // a script that returns without closing leaves the socket open (a silent server) until close()
+    }
+
+    private static Thread start(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        udp.close();
+        tcp.close();
+        for (Socket s : open) {
+            s.close();
+        }
+    }
+}

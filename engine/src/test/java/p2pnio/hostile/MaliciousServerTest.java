@@ -1,0 +1,296 @@
+package p2pnio.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import p2pnio.Command;
+import p2pnio.Node;
+import p2pnio.NodeConfig;
+import p2pnio.NodeEvent;
+import p2pnio.Recorder;
+
+/**
+ * Download replies from a hostile server: every broken reply fails the download with a clear
+ * reason, is counted, leaves no partial file (and nothing outside the folder), and the next
+ * normal download from an honest peer still works.
+ */
+class MaliciousServerTest {
+
+    @TempDir
+    Path tmp;
+    private Path folder;
+    private Path honestFolder;
+    private FakePeer evil;
+    private Node honest;
+    private Node node;
+    private final Recorder events = new Recorder();
+
+    @BeforeEach
+    void nodeWithOneHonestAndOneEvilPeer() throws IOException {
+        folder = Files.createDirectories(tmp.resolve("shared"));
+        start(folder);
+    }
+
+    private void start(Path nodeFolder) throws IOException {
+        honestFolder = Files.createDirectories(tmp.resolve("honest"));
+        Folders.randomFile(honestFolder, "good.bin", 100_000);
+        evil = new FakePeer();
+        honest = Node.start(NodeConfig.builder().port(0).folder(honestFolder).delay(Duration.ZERO).build(),
+                event -> { });
+        node = Node.start(NodeConfig.builder().port(0).folder(nodeFolder).delay(Duration.ZERO)
+                .idleTimeout(Duration.ofSeconds(2)).connectTimeout(Duration.ofSeconds(2))
+                .waiting(Duration.ofSeconds(10))
+                .addPeer(evil.address()).addPeer(honest.address()).build(), events);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        if (node != null) {
+            node.close();
+        }
+        if (honest != null) {
+            honest.close();
+        }
+        if (evil != null) {
+            evil.close();
+        }
+    }
+
+    private static byte[] header(String size, String name) {
+        String s = size + ":".repeat(Math.max(0, 10 - size.length()));
+        String n = name + ":".repeat(Math.max(0, 64 - name.getBytes(StandardCharsets.UTF_8).length));
+        return (s + n).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Fetches {@code name} from the evil peer and returns the failure reason, asserting the counts. */
+    private String fetchFails(String name) throws Exception {
+        long failedBefore = Poll.stats(node).downloadsFailed();
+        node.post(new Command.Fetch(name));
+        NodeEvent outcome = events.awaitOutcome(name, Duration.ofSeconds(20));
+        assertThat(outcome).isInstanceOf(NodeEvent.DownloadFailed.class);
+        assertThat(Poll.stats(node).downloadsFailed()).isEqualTo(failedBefore + 1);
+        assertThat(folder.resolve(name)).doesNotExist();
+        Folders.assertNoPartialFile(folder);
+        assertNoStrayFileNextToTheFolder();
+        return ((NodeEvent.DownloadFailed) outcome).reason();
+    }
+
+    private void assertNoStrayFileNextToTheFolder() throws IOException {
+        try (var s = Files.list(tmp)) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsOnly("shared", "honest");
+        }
+    }
+
+    /** After any hostile reply, an ordinary download from the honest peer works. */
+    private void normalDownloadStillWorks() throws Exception {
+        node.post(new Command.Fetch("good.bin"));
+        NodeEvent outcome = events.awaitOutcome("good.bin", Duration.ofSeconds(20));
+        assertThat(outcome).isInstanceOf(NodeEvent.DownloadFinished.class);
+        assertThat(Folders.sha256(folder.resolve("good.bin"))).isEqualTo(Folders.sha256(honestFolder.resolve("good.bin")));
+        Files.delete(folder.resolve("good.bin"));
+    }
+
+    @Test
+    void aHeaderCutShortFailsTheDownloadAndLeavesNoFile() throws Exception {
+        evil.on("cut.bin", (name, s, out) -> {
+            out.write(header("100", name), 0, 30);
+            s.close();
+        });
+        assertThat(fetchFails("cut.bin")).contains("inside the header (30 of 74 bytes)");
+        normalDownloadStillWorks();
+    }
+
+    @Test
+    void aNonNumericSizeIsABadHeader() throws Exception {
+        evil.on("nan.bin", (name, s, out) -> {
+            out.write(header("12ab", name));
+            out.write(new byte[100]);
+            s.close();
+        });
+        assertThat(fetchFails("nan.bin")).contains("bad header").contains("not a decimal number");
+        normalDownloadStillWorks();
+    }
+
+    @Test
+    void aNegativeSizeIsABadHeader() throws Exception {
+        evil.on("neg.bin", (name, s, out) -> {
+            out.write(header("-5", name));
+            s.close();
+        });
+        assertThat(fetchFails("neg.bin")).contains("bad header");
+        normalDownloadStillWorks();
+    }
+
+    @Test
+    void anEleventhSizeDigitSpillsIntoNameAndTheLargestTenDigitSizeDoesNotOverflow() throws Exception {
+        evil.on("huge.bin", (name, s, out) -> {
+            out.write("99999999999".getBytes(StandardCharsets.US_ASCII)); // 11 digits: the 11th lands in NAME
+            out.write(header("", name), 0, 63);
+            s.close();
+        });
+        // SIZE is read as 9,999,999,999 (no overflow, never more), NAME as "9::::::::::huge.bin"; then the
+        // server closes with no body: the download fails and its empty partial file is deleted.
+        assertThat(fetchFails("huge.bin")).contains("connection closed after 0 of 9999999999 bytes");
+        events.await(NodeEvent.Warning.class, w -> w.message().contains("'9::::::::::huge.bin'"), Duration.ofSeconds(5));
+        normalDownloadStillWorks();
+    }
+
+    @Test
+    void aSizeLargerThanTheFreeDiskSpaceIsRefusedBeforeAnyByteIsWritten() throws Exception {
+        Path small = tmp.resolve("small");
+        Files.createDirectories(small);
+        Assumptions.assumeTrue(mountTmpfs(small, "1m"), "needs root to mount a 1 MiB tmpfs");
+        try {
+            stop();
+            folder = small;
+            start(small);
+            evil.on("big.bin", (name, s, out) -> {
+                out.write(header("50000000", name));
+                out.write(new byte[65536]);
+                s.close();
+            });
+            long failedBefore = Poll.stats(node).downloadsFailed();
+            node.post(new Command.Fetch("big.bin"));
+            NodeEvent outcome = events.awaitOutcome("big.bin", Duration.ofSeconds(20));
+            assertThat(outcome).isInstanceOf(NodeEvent.DownloadFailed.class);
+            assertThat(((NodeEvent.DownloadFailed) outcome).reason()).contains("not enough disk space");
+            assertThat(Poll.stats(node).downloadsFailed()).isEqualTo(failedBefore + 1);
+            Folders.assertNoPartialFile(small);
+            normalDownloadStillWorks();
+        } finally {
+            stop();
+            node = null;
+            honest = null;
+            evil = null;
+            new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor();
+        }
+    }
+
+    private static boolean mountTmpfs(Path dir, String size) {
+        try {
+            return new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.toString())
+                    .redirectErrorStream(true).start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Test
+    void aHeaderNameWithSlashesOrDotDotNeverLeavesTheFolder() throws Exception {
+        byte[] body = "twelve bytes".getBytes(StandardCharsets.US_ASCII);
+        List<String> evilNames = List.of("../../escaped", "/tmp/escaped", "..");
+        for (int i = 0; i < evilNames.size(); i++) {
+            String evilName = evilNames.get(i);
+            String asked = "named" + i + ".txt";
+            evil.on(asked, (name, s, out) -> {
+                out.write(header(Integer.toString(body.length), evilName));
+                out.write(body);
+                s.close();
+            });
+            node.post(new Command.Fetch(asked));
+            NodeEvent outcome = events.awaitOutcome(asked, Duration.ofSeconds(20));
+            assertThat(outcome).isInstanceOf(NodeEvent.DownloadFinished.class);
+            assertThat(((NodeEvent.DownloadFinished) outcome).file()).isEqualTo(folder.toRealPath().resolve(asked));
+            assertThat(Files.readAllBytes(folder.resolve(asked))).isEqualTo(body);
+            events.await(NodeEvent.Warning.class, w -> w.message().contains("'" + evilName + "'"), Duration.ofSeconds(5));
+            assertNoStrayFileNextToTheFolder();
+            assertThat(Path.of("/tmp/escaped")).doesNotExist();
+        }
+        normalDownloadStillWorks();
+    }
+
+    @Test
+    void aBodyShorterThanSizeFailsAndTheStartOfItIsDeleted() throws Exception {
+        evil.on("short.bin", (name, s, out) -> {
+            out.write(header("100000", name));
+            out.write(new byte[40_000]);
+            out.flush();
+            s.close();
+        });
+        assertThat(fetchFails("short.bin")).contains("connection closed after 40000 of 100000 bytes");
+        normalDownloadStillWorks();
+    }
+
+    @Test
+    void bytesPastSizeAreIgnoredAndTheFileHasExactlySizeBytes() throws Exception {
+        byte[] body = new byte[50_000];
+        new java.util.Random(1).nextBytes(body);
+        evil.on("long.bin", (name, s, out) -> {
+            out.write(header(Integer.toString(body.length), name));
+            out.write(body);
+            out.write("EXTRA BYTES THAT MUST NEVER BE WRITTEN".repeat(1000).getBytes(StandardCharsets.US_ASCII));
+            s.close();
+        });
+        node.post(new Command.Fetch("long.bin"));
+        NodeEvent outcome = events.awaitOutcome("long.bin", Duration.ofSeconds(20));
+        assertThat(outcome).isInstanceOf(NodeEvent.DownloadFinished.class);
+        assertThat(Files.readAllBytes(folder.resolve("long.bin"))).isEqualTo(body);
+        Folders.assertNoPartialFile(folder);
+        normalDownloadStillWorks();
+    }
+
+    @Test
+    void aServerThatNeverSendsAnythingIsTimedOut() throws Exception {
+        evil.on("silent.bin", (name, s, out) -> { });
+        long t0 = System.nanoTime();
+        assertThat(fetchFails("silent.bin")).contains("no data from").contains("for 2 s");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(10));
+        normalDownloadStillWorks();
+    }
+
+    @Test
+    void aServerThatStallsInTheMiddleOfTheBodyIsTimedOutAndThePartialFileDeleted() throws Exception {
+        evil.on("stall.bin", (name, s, out) -> {
+            out.write(header("100000", name));
+            out.write(new byte[1000]);
+            out.flush();
+        });
+        assertThat(fetchFails("stall.bin")).contains("no data from");
+        normalDownloadStillWorks();
+    }
+
+    @Test
+    void aServerThatNeverCompletesTheConnectIsTimedOut() throws Exception {
+        // A listening socket with a full accept queue: Linux then drops further SYNs, so connects hang.
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> fillers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    Socket f = new Socket();
+                    try {
+                        f.connect(full.getLocalSocketAddress(), 300);
+                        fillers.add(f);
+                    } catch (IOException e) {
+                        f.close();
+                        break; // the queue is full
+                    }
+                }
+                evil.on("unreachable.bin", (name, s, out) -> { });
+                evil.announce(full.getLocalPort());
+                assertThat(fetchFails("unreachable.bin")).contains("timed out after 2 s");
+            } finally {
+                for (Socket f : fillers) {
+                    f.close();
+                }
+            }
+        }
+        normalDownloadStillWorks();
+    }
+}

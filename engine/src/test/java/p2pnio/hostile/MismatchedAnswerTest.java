@@ -1,0 +1,55 @@
+package p2pnio.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import p2pnio.Command;
+import p2pnio.Node;
+import p2pnio.NodeConfig;
+import p2pnio.NodeEvent;
+import p2pnio.Recorder;
+
+/**
+ * A {@code File} answer carries no file name, so with two requests waiting it is matched to the
+ * oldest one that asked its sender, which may be the wrong one: the sender then closes without a
+ * header. That download must not fail: its request goes back to waiting (within its deadline),
+ * no longer matching that sender, and both files arrive.
+ */
+class MismatchedAnswerTest {
+
+    @Test
+    void aFileAnswerMeantForAnotherRequestSendsTheDownloadBackToWaiting(@TempDir Path tmp) throws Exception {
+        Path slowFolder = Files.createDirectories(tmp.resolve("slow"));
+        Path fastFolder = Files.createDirectories(tmp.resolve("fast"));
+        Path mine = Files.createDirectories(tmp.resolve("mine"));
+        Folders.randomFile(slowFolder, "a.bin", 30_000);
+        Folders.randomFile(fastFolder, "b.bin", 40_000);
+        Recorder events = new Recorder();
+        try (Node slow = Node.start(NodeConfig.builder().port(0).folder(slowFolder).delay(Duration.ofSeconds(2))
+                     .build(), e -> { });
+             Node fast = Node.start(NodeConfig.builder().port(0).folder(fastFolder).delay(Duration.ZERO).build(),
+                     e -> { });
+             Node node = Node.start(NodeConfig.builder().port(0).folder(mine).waiting(Duration.ofSeconds(20))
+                     .addPeer(slow.address()).addPeer(fast.address()).build(), events)) {
+            node.post(new Command.Fetch("a.bin")); // the oldest request: only the slow peer has it
+            events.await(NodeEvent.RequestSent.class, r -> r.name().equals("a.bin"), Duration.ofSeconds(5));
+            node.post(new Command.Fetch("b.bin")); // the fast peer answers this one at once...
+            // ...but its File is matched to a.bin, the oldest request that asked it.
+            events.await(NodeEvent.RequestAnswered.class, r -> r.name().equals("a.bin")
+                    && r.peer().equals(fast.address()), Duration.ofSeconds(5));
+            NodeEvent a = events.awaitOutcome("a.bin", Duration.ofSeconds(20));
+            NodeEvent b = events.awaitOutcome("b.bin", Duration.ofSeconds(20));
+            assertThat(a).isInstanceOf(NodeEvent.DownloadFinished.class);
+            assertThat(b).isInstanceOf(NodeEvent.DownloadFinished.class);
+            assertThat(((NodeEvent.DownloadFinished) a).peer()).isEqualTo(slow.address());
+            assertThat(Folders.sha256(mine.resolve("a.bin"))).isEqualTo(Folders.sha256(slowFolder.resolve("a.bin")));
+            assertThat(Folders.sha256(mine.resolve("b.bin"))).isEqualTo(Folders.sha256(fastFolder.resolve("b.bin")));
+            assertThat(Poll.stats(node).downloadsFailed()).isZero();
+            Folders.assertNoPartialFile(mine);
+        }
+    }
+}
