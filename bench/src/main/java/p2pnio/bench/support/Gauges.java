@@ -43,6 +43,13 @@ public final class Gauges implements InternalProfiler {
         }
     }
 
+    /** True once gauge {@code name} was set in this iteration. */
+    public static boolean has(String name) {
+        synchronized (LOCK) {
+            return VALUES.containsKey(name);
+        }
+    }
+
     /** Percentile {@code p} (0 to 100) of sorted {@code values}, nearest rank. */
     public static long percentile(long[] sorted, double p) {
         if (sorted.length == 0) {
