@@ -15,7 +15,10 @@ public sealed interface Command {
     /** Add a peer ({@code host:port}) to the cluster, as if configured. */
     record AddPeer(String address) implements Command { }
 
-    /** Run a discovery round now, and report the peers that are new after {@code settle}. */
+    /**
+     * Run a discovery round now; answered with {@link NodeEvent.DiscoverySent}. Peers that are new
+     * arrive as {@link NodeEvent.PeerJoined} when their answers come in.
+     */
     record DiscoverNow() implements Command { }
 
     /** Answer with a {@link NodeEvent.PeersReport}. */

@@ -18,6 +18,10 @@ final class LoopTrace implements EventLoop.Observer {
         if (!trace.on()) {
             return;
         }
+        if (ready == 0) {
+            trace.line("select -> 0 keys (a timer is due, or another thread called wakeup())");
+            return;
+        }
         StringBuilder line = new StringBuilder("select -> ").append(ready).append(ready == 1 ? " key:" : " keys:");
         for (SelectionKey key : keys) {
             line.append(' ').append(ops(key)).append('[').append(owner(key)).append(']');

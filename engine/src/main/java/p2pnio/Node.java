@@ -43,18 +43,21 @@ public final class Node implements AutoCloseable {
     private final Trace trace;
     private final NodeCore core;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final NodeListener listener;
+    private volatile Thread eventThread;
     private Thread loopThread;
     private volatile NodeEvent.Ready ready;
 
     private Node(NodeConfig config, NodeListener listener, PrintStream traceOut) throws IOException {
         this.config = config;
+        this.listener = listener;
         this.loop = new EventLoop(config.mailboxCapacity(), System::nanoTime);
         String tag = config.host() + ":" + config.port();
-        this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-events " + tag));
+        this.events = Executors.newSingleThreadExecutor(r -> eventThread = daemon(r, "p2p-events " + tag));
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-background " + tag));
         this.trace = new Trace(traceOut, TRACE_LINES_PER_SECOND);
         SharedFolder folder = new SharedFolder(config.folder(), loop, background);
-        Context ctx = new Context(loop, config, folder, trace, event -> deliver(listener, event));
+        Context ctx = new Context(loop, config, folder, trace, this::deliver);
         this.core = new NodeCore(ctx, background);
         loop.onFailure((what, e) -> ctx.emit(new NodeEvent.Warning(what + " failed: " + e)));
         loop.timers().onFire(timer -> {
@@ -117,28 +120,14 @@ public final class Node implements AutoCloseable {
         } catch (Throwable t) {
             failure = t;
         } finally {
-            NodeEvent.Stopped stop = new NodeEvent.Stopped(failure);
-            try {
-                events.execute(() -> stoppedListener(stop));
-            } catch (RejectedExecutionException e) {
-                // nobody is listening any more
-            }
+            deliver(new NodeEvent.Stopped(failure));
             events.shutdown();
             background.shutdownNow();
             stopped.complete(null);
         }
     }
 
-    private NodeListener listenerForStop;
-
-    private void stoppedListener(NodeEvent.Stopped stop) {
-        if (listenerForStop != null) {
-            listenerForStop.onEvent(stop);
-        }
-    }
-
-    private void deliver(NodeListener listener, NodeEvent event) {
-        listenerForStop = listener;
+    private void deliver(NodeEvent event) {
         try {
             events.execute(() -> {
                 try {
@@ -251,6 +240,9 @@ public final class Node implements AutoCloseable {
             joinQuietly();
         }
         trace.close();
+        if (Thread.currentThread() == eventThread) {
+            return; // closed from the listener: the event thread ends once this event returns
+        }
         try {
             events.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

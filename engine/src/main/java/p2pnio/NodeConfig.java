@@ -127,7 +127,7 @@ public final class NodeConfig {
     public int maxUploads() { return maxUploads; }
     /** Most downloads at once (default 256). */
     public int maxDownloads() { return maxDownloads; }
-    /** Most {@code Get} datagrams answered per peer per second (default 20). */
+    /** Most {@code Get} datagrams answered per peer per second (default 500). */
     public int getAnswersPerPeerPerSecond() { return getAnswersPerPeerPerSecond; }
     /** Most delayed {@code File} answers scheduled at once (default 4096). */
     public int maxScheduledAnswers() { return maxScheduledAnswers; }
@@ -163,7 +163,7 @@ public final class NodeConfig {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private int maxUploads = 512;
         private int maxDownloads = 256;
-        private int getAnswersPerPeerPerSecond = 20;
+        private int getAnswersPerPeerPerSecond = 500;
         private int maxScheduledAnswers = 4096;
         private int sendChunkBytes = 1 << 20;
         private int udpReceiveBufferBytes = 4 << 20;

@@ -77,7 +77,7 @@ public final class Responder {
             return;
         }
         scheduled.add(key);
-        ctx.loop.schedule(ctx.config.delay().toNanos(), "delayed File to " + to, () -> {
+        ctx.loop.schedule(ctx.config.delay().toNanos(), "delayed File to " + p2pnio.PeerAddress.of(to), () -> {
             scheduled.remove(key);
             control.send(to, offer);
         });

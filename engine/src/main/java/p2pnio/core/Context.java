@@ -1,6 +1,5 @@
 package p2pnio.core;
 
-import java.time.Duration;
 import java.util.function.Consumer;
 import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
@@ -31,10 +30,5 @@ public final class Context {
     /** Hands an event to the listener's thread; never waits for it. */
     public void emit(NodeEvent event) {
         events.accept(event);
-    }
-
-    /** Nanoseconds of a duration. */
-    public static long nanos(Duration d) {
-        return d.toNanos();
     }
 }

@@ -55,6 +55,7 @@ public final class NodeCore implements ControlChannel.Receiver {
             throw e;
         }
         InetSocketAddress self = control.localAddress();
+        ctx.trace.tag(p2pnio.PeerAddress.of(self));
         cluster = new Cluster(ctx, background, self, localAddresses());
         cluster.onJoin(peer -> ctx.emit(new NodeEvent.PeerJoined(peer.address(), peer.via())));
         discovery = new Discovery(ctx, cluster, control);
@@ -97,6 +98,9 @@ public final class NodeCore implements ControlChannel.Receiver {
 
     /** Carries out one command. */
     public void handle(Command command) {
+        if (ctx.trace.on()) {
+            ctx.trace.line("command " + command + " (posted by another thread, taken from the mailbox)");
+        }
         if (command instanceof Command.Fetch f) {
             requests.fetch(f.name());
         } else if (command instanceof Command.Cancel c) {

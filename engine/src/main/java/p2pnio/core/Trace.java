@@ -19,6 +19,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class Trace {
 
     private static final int QUEUE_BOUND = 10_000;
+    private static final java.time.format.DateTimeFormatter STAMP =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     private volatile boolean on;
     private final PrintStream out;
@@ -30,6 +32,7 @@ public final class Trace {
     private int windowLines;
     private Thread writer;
     private volatile boolean closed;
+    private volatile String tag = "";
 
     /**
      * @param out            where lines go (stderr, or a file)
@@ -55,7 +58,15 @@ public final class Trace {
         on = enabled;
     }
 
-    /** Adds a line (loop thread). Never blocks: over the bounds the line is counted and dropped. */
+    /** Names the node in every line ({@code host:port}), once it is bound. */
+    public void tag(String nodeAddress) {
+        this.tag = nodeAddress;
+    }
+
+    /**
+     * Adds a line (loop thread), stamped with the wall-clock time and the node's address. Never
+     * blocks: over the bounds the line is counted and dropped.
+     */
     public void line(String text) {
         long now = System.nanoTime();
         if (now - windowStart > TimeUnit.SECONDS.toNanos(1)) {
@@ -68,7 +79,7 @@ public final class Trace {
         }
         windowLines++;
         queued.incrementAndGet();
-        queue.offer(text);
+        queue.offer(STAMP.format(java.time.LocalTime.now()) + " [" + tag + "] " + text);
         LockSupport.unpark(writer);
     }
 

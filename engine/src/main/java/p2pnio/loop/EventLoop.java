@@ -30,7 +30,10 @@ public final class EventLoop {
 
     /** Hears what each turn of the loop did; used for the trace. Runs on the loop thread. */
     public interface Observer {
-        /** {@code select} returned with {@code ready} keys, which {@code keys} iterates. */
+        /**
+         * {@code select} returned with {@code ready} keys, which {@code keys} iterates; 0 when a
+         * timer came due or another thread woke the selector.
+         */
         default void selected(int ready, Iterable<SelectionKey> keys) { }
     }
 
@@ -188,8 +191,8 @@ public final class EventLoop {
         stats.selectNanos += afterSelect - before;
         stats.turns++;
         stats.keysReady += ready;
+        observer.selected(ready, selector.selectedKeys());
         if (ready > 0) {
-            observer.selected(ready, selector.selectedKeys());
             dispatchReadyKeys();
         }
         runTasks();

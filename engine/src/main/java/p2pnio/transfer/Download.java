@@ -43,6 +43,13 @@ final class Download implements Handler, Transfers.Transfer {
 
     enum State { CONNECTING, SEND_REQUEST, READ_HEADER, READ_BODY, DONE, FAILED }
 
+    /** Every legal move; {@link #moveTo} enforces it and docs/state-machines.md draws it. */
+    static final Transitions<State> TRANSITIONS = Transitions.startingAt(State.CONNECTING)
+            .allow(State.CONNECTING, State.SEND_REQUEST, State.FAILED)
+            .allow(State.SEND_REQUEST, State.READ_HEADER, State.FAILED)
+            .allow(State.READ_HEADER, State.READ_BODY, State.FAILED)
+            .allow(State.READ_BODY, State.DONE, State.FAILED);
+
     private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
 
     private final Context ctx;
@@ -81,9 +88,9 @@ final class Download implements Handler, Transfers.Transfer {
     }
 
     void start() throws IOException {
+        moveTo(State.CONNECTING, "to " + p2pnio.PeerAddress.of(server));
         channel = SocketChannel.open();
         channel.configureBlocking(false);
-        moveTo(State.CONNECTING, "to " + server);
         boolean connected = channel.connect(server);
         key = ctx.loop.register(channel, connected ? 0 : SelectionKey.OP_CONNECT, this);
         if (connected) {
@@ -254,7 +261,9 @@ final class Download implements Handler, Transfers.Transfer {
 
     @Override
     public void onFailure(Exception cause) {
-        fail(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        fail(state == State.CONNECTING ? "cannot connect to " + peer + ": " + why
+                : "connection to " + peer + " failed: " + why);
     }
 
     private void release() {
@@ -291,6 +300,7 @@ final class Download implements Handler, Transfers.Transfer {
     }
 
     private void moveTo(State next, String detail) {
+        TRANSITIONS.check(state, next);
         if (ctx.trace.on()) {
             ctx.trace.line("download#" + id + " " + (state == null ? "NEW" : state) + " -> " + next
                     + (detail == null ? "" : " (" + detail + ")"));

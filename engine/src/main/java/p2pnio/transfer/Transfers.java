@@ -104,7 +104,11 @@ public final class Transfers implements Handler {
             if (ctx.trace.on()) {
                 ctx.trace.line("accept " + peer + " -> upload#" + (nextId - 1));
             }
-            upload.start();
+            try {
+                upload.start();
+            } catch (IOException | RuntimeException e) {
+                upload.fail("could not start serving: " + e.getMessage());
+            }
         } catch (IOException e) {
             ctx.emit(new NodeEvent.UploadFailed("?", peer, "accept failed: " + e.getMessage()));
             try {

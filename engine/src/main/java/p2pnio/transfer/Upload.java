@@ -42,6 +42,14 @@ final class Upload implements Handler, Transfers.Transfer {
 
     enum State { READ_REQUEST, RESOLVE, SEND_HEADER, SEND_BODY, DRAIN, DONE, FAILED }
 
+    /** Every legal move; {@link #moveTo} enforces it and docs/state-machines.md draws it. */
+    static final Transitions<State> TRANSITIONS = Transitions.startingAt(State.READ_REQUEST)
+            .allow(State.READ_REQUEST, State.RESOLVE, State.FAILED)
+            .allow(State.RESOLVE, State.SEND_HEADER, State.FAILED)
+            .allow(State.SEND_HEADER, State.SEND_BODY, State.FAILED)
+            .allow(State.SEND_BODY, State.DRAIN, State.FAILED)
+            .allow(State.DRAIN, State.DONE, State.FAILED);
+
     private static final long LINGER_NANOS = 2_000_000_000L;
 
     private final Context ctx;
@@ -74,8 +82,8 @@ final class Upload implements Handler, Transfers.Transfer {
     }
 
     void start() throws IOException {
-        key = ctx.loop.register(channel, SelectionKey.OP_READ, this);
         moveTo(State.READ_REQUEST, null);
+        key = ctx.loop.register(channel, SelectionKey.OP_READ, this);
         deadline = ctx.loop.schedule(ctx.config.requestLineTimeout().toNanos(), "upload#" + id + " request deadline",
                 () -> fail("no complete request line within " + ctx.config.requestLineTimeout().toSeconds() + " s"));
     }
@@ -252,7 +260,7 @@ final class Upload implements Handler, Transfers.Transfer {
 
     @Override
     public void onFailure(Exception cause) {
-        fail(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        fail("connection failed: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
     }
 
     private void release() {
@@ -286,6 +294,7 @@ final class Upload implements Handler, Transfers.Transfer {
     }
 
     private void moveTo(State next, String detail) {
+        TRANSITIONS.check(state, next);
         if (ctx.trace.on()) {
             ctx.trace.line("upload#" + id + " " + (state == null ? "NEW" : state) + " -> " + next
                     + (detail == null ? "" : " (" + detail + ")"));

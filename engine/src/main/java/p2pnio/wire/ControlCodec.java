@@ -72,18 +72,19 @@ public final class ControlCodec {
         StringBuilder part = new StringBuilder(DISCOVER).append(',');
         int partBytes = part.length() + 1; // + the final newline
         int entries = 0;
+        int emptyPartBytes = partBytes;
         for (String peer : peers) {
+            if (emptyPartBytes + utf8Length(peer) > maxBytes) {
+                continue; // cannot fit in any datagram
+            }
             int entryBytes = utf8Length(peer) + (entries == 0 ? 0 : 1);
-            if (partBytes + entryBytes > maxBytes && entries > 0) {
+            if (partBytes + entryBytes > maxBytes) {
                 out.add(part.append('\n').toString().getBytes(StandardCharsets.UTF_8));
                 part.setLength(0);
                 part.append(DISCOVER).append(',');
                 partBytes = part.length() + 1;
                 entries = 0;
                 entryBytes = utf8Length(peer);
-            }
-            if (partBytes + entryBytes > maxBytes) {
-                continue; // cannot fit in any datagram
             }
             if (entries > 0) {
                 part.append(',');

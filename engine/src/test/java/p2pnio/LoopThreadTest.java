@@ -1,0 +1,89 @@
+package p2pnio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Only the loop thread touches a channel. Java Flight Recorder instruments every
+ * {@code SocketChannel} read and write and every {@code FileChannel} read and write in the JDK
+ * and records the thread that made it; with the threshold at zero it records them all. Two nodes
+ * move files back and forth; every socket and file I/O on their sockets and folders must come
+ * from a thread named {@code p2p-loop ...}.
+ */
+class LoopThreadTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everySocketAndFileOperationOfANodeRunsOnItsLoopThread() throws Exception {
+        Path jfr = tmp.resolve("io.jfr");
+        try (Recording recording = new Recording()) {
+            for (String event : List.of("jdk.SocketRead", "jdk.SocketWrite", "jdk.FileRead", "jdk.FileWrite")) {
+                recording.enable(event).withThreshold(Duration.ZERO).withStackTrace();
+            }
+            recording.start();
+            try (TestCluster cluster = new TestCluster(tmp)) {
+                Node a = cluster.start("a", b -> b);
+                Node b = cluster.start("b", x -> x.addPeer(a.address()));
+                Random random = new Random(9);
+                for (int i = 0; i < 5; i++) {
+                    byte[] data = new byte[200_000];
+                    random.nextBytes(data);
+                    Files.write(TestCluster.folder(a).resolve("a" + i), data);
+                    Files.write(TestCluster.folder(b).resolve("b" + i), data);
+                }
+                for (int i = 0; i < 5; i++) {
+                    b.post(new Command.Fetch("a" + i));
+                    a.post(new Command.Fetch("b" + i));
+                }
+                for (int i = 0; i < 5; i++) {
+                    assertThat(cluster.events(b).awaitOutcome("a" + i, Duration.ofSeconds(20)))
+                            .isInstanceOf(NodeEvent.DownloadFinished.class);
+                    assertThat(cluster.events(a).awaitOutcome("b" + i, Duration.ofSeconds(20)))
+                            .isInstanceOf(NodeEvent.DownloadFinished.class);
+                }
+                recording.stop();
+                recording.dump(jfr);
+            }
+        }
+        List<String> offLoop = new ArrayList<>();
+        int nodeIo = 0;
+        for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
+            String thread = e.getThread() == null ? "?" : e.getThread().getJavaName();
+            if (!touchesANode(e)) {
+                continue;
+            }
+            nodeIo++;
+            if (!thread.startsWith("p2p-loop")) {
+                offLoop.add(e.getEventType().getName() + " on " + thread + ": " + e);
+            }
+        }
+        assertThat(nodeIo).as("JFR recorded the nodes' socket and file I/O").isGreaterThan(20);
+        assertThat(offLoop).isEmpty();
+    }
+
+    /** Socket I/O done by node code, or file I/O in a node's folder (the test's own I/O excluded). */
+    private boolean touchesANode(RecordedEvent e) {
+        if (e.getEventType().getName().startsWith("jdk.File")) {
+            String path = e.getString("path");
+            return path != null && path.startsWith(tmp.toString()) && !path.endsWith(".jfr")
+                    && e.getStackTrace() != null
+                    && e.getStackTrace().getFrames().stream().anyMatch(f -> f.getMethod().getType().getName().startsWith("p2pnio.transfer"));
+        }
+        return e.getStackTrace() != null && e.getStackTrace().getFrames().stream()
+                .anyMatch(f -> f.getMethod().getType().getName().startsWith("p2pnio.")
+                        && !f.getMethod().getType().getName().startsWith("p2pnio.LoopThreadTest"));
+    }
+}

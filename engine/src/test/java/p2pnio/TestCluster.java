@@ -1,0 +1,76 @@
+package p2pnio;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/** Starts nodes on loopback with free ports and temporary folders, and closes them all. */
+public final class TestCluster implements AutoCloseable {
+
+    private final Path root;
+    private final List<Node> nodes = new ArrayList<>();
+    private final List<Recorder> recorders = new ArrayList<>();
+
+    public TestCluster(Path root) {
+        this.root = root;
+    }
+
+    /** Starts a node whose folder is {@code root/name}; {@code tune} may change its settings. */
+    public Node start(String name, UnaryOperator<NodeConfig.Builder> tune) throws IOException {
+        Path folder = Files.createDirectories(root.resolve(name));
+        Recorder recorder = new Recorder();
+        NodeConfig config = tune.apply(NodeConfig.builder().port(0).folder(folder)
+                .period(Duration.ofMillis(200)).delay(Duration.ZERO).waiting(Duration.ofSeconds(20))).build();
+        Node node = Node.start(config, recorder);
+        nodes.add(node);
+        recorders.add(recorder);
+        return node;
+    }
+
+    /** The recorder of {@code node}. */
+    public Recorder events(Node node) {
+        return recorders.get(nodes.indexOf(node));
+    }
+
+    /** The folder of {@code node}. */
+    public static Path folder(Node node) {
+        return node.config().folder();
+    }
+
+    /** Hex SHA-256 of a file. */
+    public static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Names of partial downloads left in a folder. */
+    public static List<String> partials(Path folder) throws IOException {
+        try (var s = Files.list(folder)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("downloading_")).toList();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Node n : nodes) {
+            n.close();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package p2pnio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The teaching trace shows what the loop does, and nothing when it is off. */
+class TraceTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aTracedDownloadShowsSelectsTransitionsTimersDatagramsAndTransferTo() throws Exception {
+        ByteArrayOutputStream server = new ByteArrayOutputStream();
+        ByteArrayOutputStream client = new ByteArrayOutputStream();
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        Path b = Files.createDirectories(tmp.resolve("b"));
+        Files.write(a.resolve("t.bin"), new byte[300_000]);
+        Recorder rb = new Recorder();
+        try (Node na = Node.start(NodeConfig.builder().port(0).folder(a).delay(Duration.ofMillis(50)).build(),
+                NodeListener.ignoring(), new PrintStream(server, true, StandardCharsets.UTF_8));
+             Node nb = Node.start(NodeConfig.builder().port(0).folder(b).addPeer(na.address()).build(),
+                rb, new PrintStream(client, true, StandardCharsets.UTF_8))) {
+            na.trace(true);
+            nb.trace(true);
+            nb.post(new Command.Fetch("t.bin"));
+            assertThat(rb.awaitOutcome("t.bin", Duration.ofSeconds(20))).isInstanceOf(NodeEvent.DownloadFinished.class);
+        }
+        String s = server.toString(StandardCharsets.UTF_8);
+        String c = client.toString(StandardCharsets.UTF_8);
+        assertThat(s).contains("udp in  " + "127.0.0.1").contains("Get[name=t.bin]")
+                .contains("timer delayed File to")
+                .contains("udp out ").contains("FileOffer[method=1")
+                .containsPattern("select -> \\d+ keys?: .*acceptable")
+                .contains("upload#1 NEW -> READ_REQUEST")
+                .contains("upload#1 READ_REQUEST -> RESOLVE (t.bin)")
+                .contains("upload#1 RESOLVE -> SEND_HEADER (300000 bytes)")
+                .containsPattern("upload#1 transferTo\\(position=0, count=300000\\) = \\d+")
+                .contains("upload#1 SEND_BODY -> DRAIN")
+                .contains("upload#1 DRAIN -> DONE");
+        assertThat(c).contains("download#1 NEW -> CONNECTING")
+                .contains("download#1 CONNECTING -> SEND_REQUEST")
+                .contains("download#1 READ_HEADER -> READ_BODY (300000 bytes)")
+                .contains("download#1 READ_BODY -> DONE")
+                .containsPattern("select -> \\d+ keys?: .*readable\\[download#1 t.bin");
+    }
+
+    @Test
+    void theTracePrintsNothingWhenOff() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        Files.writeString(a.resolve("x.txt"), "x");
+        Recorder r = new Recorder();
+        try (Node na = Node.start(NodeConfig.builder().port(0).folder(a).delay(Duration.ZERO).build(), NodeListener.ignoring(),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+             Node nb = Node.start(NodeConfig.builder().port(0).folder(Files.createDirectories(tmp.resolve("b")))
+                     .delay(Duration.ZERO).addPeer(na.address()).build(), r,
+                     new PrintStream(out, true, StandardCharsets.UTF_8))) {
+            nb.post(new Command.Fetch("x.txt"));
+            r.awaitOutcome("x.txt", Duration.ofSeconds(20));
+        }
+        assertThat(out.size()).isZero();
+    }
+}

@@ -1,0 +1,77 @@
+package p2pnio.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Timers are tested on a clock the test moves by hand: no sleeping. */
+class TimersTest {
+
+    private final Timers timers = new Timers();
+    private final List<String> ran = new ArrayList<>();
+
+    @Test
+    void runsDueTimersInDeadlineOrderAndNothingEarly() {
+        timers.at(300, "c", () -> ran.add("c"));
+        timers.at(100, "a", () -> ran.add("a"));
+        timers.at(200, "b", () -> ran.add("b"));
+        assertThat(timers.nanosUntilNext(0)).isEqualTo(100);
+        assertThat(timers.runDue(99)).isZero();
+        assertThat(timers.runDue(200)).isEqualTo(2);
+        assertThat(ran).containsExactly("a", "b");
+        assertThat(timers.nanosUntilNext(250)).isEqualTo(50);
+        timers.runDue(1000);
+        assertThat(ran).containsExactly("a", "b", "c");
+        assertThat(timers.nanosUntilNext(1000)).isEqualTo(-1);
+    }
+
+    @Test
+    void equalDeadlinesRunInTheOrderScheduled() {
+        for (int i = 0; i < 10; i++) {
+            int n = i;
+            timers.at(5, "t" + n, () -> ran.add("t" + n));
+        }
+        timers.runDue(5);
+        assertThat(ran).containsExactly("t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9");
+    }
+
+    @Test
+    void cancelledTimersNeverRunAndDoNotDecideTheSleep() {
+        Timers.Timer early = timers.at(10, "early", () -> ran.add("early"));
+        timers.at(50, "late", () -> ran.add("late"));
+        early.cancel();
+        assertThat(early.isPending()).isFalse();
+        assertThat(timers.nanosUntilNext(0)).isEqualTo(50);
+        timers.runDue(100);
+        assertThat(ran).containsExactly("late");
+    }
+
+    @Test
+    void aTimerScheduledByATimerForNowRunsInTheSamePass() {
+        timers.at(10, "first", () -> {
+            ran.add("first");
+            timers.at(10, "second", () -> ran.add("second"));
+        });
+        timers.runDue(10);
+        assertThat(ran).containsExactly("first", "second");
+    }
+
+    @Test
+    void aFloodOfCancelledTimersIsCompactedAway() {
+        for (int i = 0; i < 100_000; i++) {
+            timers.at(1_000_000 + i, "t", () -> { }).cancel();
+        }
+        assertThat(timers.size()).isLessThan(5_000);
+        assertThat(timers.pending()).isZero();
+    }
+
+    @Test
+    void pastDeadlinesAreDueAtOnce() {
+        timers.at(-5, "past", () -> ran.add("past"));
+        assertThat(timers.nanosUntilNext(0)).isZero();
+        timers.runDue(0);
+        assertThat(ran).containsExactly("past");
+    }
+}

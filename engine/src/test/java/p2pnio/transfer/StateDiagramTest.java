@@ -1,0 +1,75 @@
+package p2pnio.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The drawings in docs/state-machines.md have exactly the edges the code enforces. */
+class StateDiagramTest {
+
+    private static final Pattern EDGE = Pattern.compile("^\\s*(\\[\\*]|\\w+)\\s*-->\\s*(\\[\\*]|\\w+)");
+
+    private static List<Set<String>> diagrams() throws Exception {
+        Path doc = Path.of("..", "docs", "state-machines.md");
+        List<Set<String>> out = new ArrayList<>();
+        Set<String> current = null;
+        for (String line : Files.readAllLines(doc)) {
+            if (line.startsWith("stateDiagram-v2")) {
+                current = new TreeSet<>();
+                out.add(current);
+            } else if (line.startsWith("```")) {
+                current = null;
+            } else if (current != null) {
+                Matcher m = EDGE.matcher(line);
+                if (m.find()) {
+                    current.add(m.group(1) + " -> " + m.group(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static <S extends Enum<S>> Set<String> edges(Transitions<S> t, Class<S> type, Set<S> terminal) {
+        Set<String> out = new TreeSet<>();
+        out.add("[*] -> " + t.initial());
+        for (S s : type.getEnumConstants()) {
+            for (S next : t.from(s)) {
+                out.add(s + " -> " + next);
+            }
+            if (terminal.contains(s)) {
+                out.add(s + " -> [*]");
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theUploadDiagramMatchesTheCode() throws Exception {
+        assertThat(diagrams().get(0)).isEqualTo(edges(Upload.TRANSITIONS, Upload.State.class,
+                Set.of(Upload.State.DONE, Upload.State.FAILED)));
+    }
+
+    @Test
+    void theDownloadDiagramMatchesTheCode() throws Exception {
+        assertThat(diagrams().get(1)).isEqualTo(edges(Download.TRANSITIONS, Download.State.class,
+                Set.of(Download.State.DONE, Download.State.FAILED)));
+    }
+
+    @Test
+    void anIllegalMoveIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> Upload.TRANSITIONS.check(Upload.State.READ_REQUEST, Upload.State.SEND_BODY))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("READ_REQUEST -> SEND_BODY");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> Download.TRANSITIONS.check(null, Download.State.READ_BODY))
+                .isInstanceOf(IllegalStateException.class);
+    }
+}
