@@ -38,8 +38,8 @@ import p2pnio.bench.support.Gauges;
 public final class Suite {
 
     /** One JMH run of the suite: which benchmarks, which parameter overrides, how long. */
-    record Step(String benchmark, Map<String, String> params, int warmups, int warmupSeconds, int measurements,
-                int measurementSeconds) { }
+    record Step(String benchmark, Map<String, String> params, int warmups, int warmupMillis, int measurements,
+                int measurementMillis) { }
 
     private Suite() {
     }
@@ -56,13 +56,13 @@ public final class Suite {
                     new Step("ParsersBenchmark", Map.of(), -1, -1, -1, -1),
                     new Step("ReceiveStrategyBenchmark", Map.of(), -1, -1, -1, -1));
             case "quick" -> List.of(
-                    new Step("LargeFileBenchmark", Map.of("fileMiB", "256"), 1, 2, 2, 2),
-                    new Step("ManyDownloadsBenchmark", Map.of("fileKiB", "256"), 1, 2, 2, 2),
-                    new Step("SmallFilesBenchmark", Map.of(), 1, 1, 2, 2),
-                    new Step("ControlPlaneBenchmark", Map.of(), 1, 1, 2, 1),
-                    new Step("ConnectionScaleBenchmark", Map.of("fileKiB", "256"), 1, 2, 2, 2),
-                    new Step("ParsersBenchmark", Map.of(), 1, 1, 2, 1),
-                    new Step("ReceiveStrategyBenchmark", Map.of("fileMiB", "128"), 1, 1, 2, 2));
+                    new Step("LargeFileBenchmark", Map.of("fileMiB", "256"), 1, 1000, 2, 2000),
+                    new Step("ManyDownloadsBenchmark", Map.of("fileKiB", "256"), 1, 1000, 2, 2000),
+                    new Step("SmallFilesBenchmark", Map.of(), 1, 1000, 2, 1500),
+                    new Step("ControlPlaneBenchmark", Map.of(), 1, 1000, 2, 1000),
+                    new Step("ConnectionScaleBenchmark", Map.of("fileKiB", "256"), 1, 1000, 2, 2000),
+                    new Step("ParsersBenchmark", Map.of(), 1, 500, 2, 1000),
+                    new Step("ReceiveStrategyBenchmark", Map.of("fileMiB", "128"), 1, 1000, 2, 1500));
             case "smoke" -> List.of(
                     new Step("LargeFileBenchmark", Map.of("fileMiB", "1"), 0, 0, 1, 0),
                     new Step("ManyDownloadsBenchmark", Map.of("fileKiB", "16", "clients", "4"), 0, 0, 1, 0),
@@ -92,8 +92,8 @@ public final class Suite {
             o.addProfiler(GCProfiler.class);
         }
         if (s.warmups() >= 0) {
-            o.warmupIterations(s.warmups()).warmupTime(TimeValue.seconds(s.warmupSeconds()))
-                    .measurementIterations(s.measurements()).measurementTime(TimeValue.seconds(s.measurementSeconds()));
+            o.warmupIterations(s.warmups()).warmupTime(TimeValue.milliseconds(s.warmupMillis()))
+                    .measurementIterations(s.measurements()).measurementTime(TimeValue.milliseconds(s.measurementMillis()));
         }
         return o.build();
     }
