@@ -28,6 +28,7 @@ public final class WaveClient implements AutoCloseable {
     public record Wave(long bytes, long[] ttfbNanos, int connections) { }
 
     private static final long WAVE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(120);
+    private static final int OPEN_BATCH = 32;
 
     private final Selector selector;
     private final ByteBuffer buf = ByteBuffer.allocateDirect(Transfers.SCRATCH_BYTES);
@@ -64,61 +65,81 @@ public final class WaveClient implements AutoCloseable {
      * sample what the server holds while it is under load.
      */
     public Wave run(InetSocketAddress server, List<String> names, Runnable midWave) throws IOException {
-        int n = names.size();
-        long[] ttfb = new long[n];
-        int done = 0;
-        long bytes = 0;
+        Progress p = new Progress(names.size(), midWave);
         try {
+            int opened = 0;
             for (String name : names) {
                 SocketChannel ch = SocketChannel.open();
                 ch.configureBlocking(false);
                 Conn c = new Conn(ch, name, System.nanoTime());
                 boolean connected = ch.connect(server);
                 ch.register(selector, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, c);
+                if (++opened % OPEN_BATCH == 0) {
+                    // Serve what is ready between batches of connects, so the first connections'
+                    // time to first byte is not the time this thread spends opening the rest.
+                    selector.selectNow();
+                    handleSelected(p);
+                }
             }
             long deadline = System.nanoTime() + WAVE_TIMEOUT_NANOS;
-            while (done < n) {
+            while (p.done < p.n) {
                 if (System.nanoTime() > deadline) {
-                    throw new IOException("wave timed out with " + done + " of " + n + " downloads done");
+                    throw new IOException("wave timed out with " + p.done + " of " + p.n + " downloads done");
                 }
                 selector.select(1000);
-                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-                while (it.hasNext()) {
-                    SelectionKey key = it.next();
-                    it.remove();
-                    Conn c = (Conn) key.attachment();
-                    if (key.isConnectable()) {
-                        if (!c.ch.finishConnect()) {
-                            continue;
-                        }
-                        key.interestOps(SelectionKey.OP_WRITE);
-                    }
-                    if (key.isValid() && (key.interestOps() & SelectionKey.OP_WRITE) != 0) {
-                        c.ch.write(c.request);
-                        if (!c.request.hasRemaining()) {
-                            key.interestOps(SelectionKey.OP_READ);
-                        }
-                        continue;
-                    }
-                    if (key.isValid() && key.isReadable()) {
-                        long r = read(c);
-                        if (r < 0) {
-                            finish(c, key);
-                            ttfb[done++] = c.firstByte - c.started;
-                            bytes += c.received;
-                            if (done == n / 2) {
-                                midWave.run();
-                            }
-                        }
-                    }
-                }
+                handleSelected(p);
             }
-            return new Wave(bytes, ttfb, n);
+            return new Wave(p.bytes, p.ttfb, p.n);
         } finally {
             for (SelectionKey key : selector.keys()) {
                 key.channel().close();
             }
             selector.selectNow(); // let the cancelled keys go
+        }
+    }
+
+    /** Where a wave stands. */
+    private static final class Progress {
+        final int n;
+        final long[] ttfb;
+        final Runnable midWave;
+        int done;
+        long bytes;
+
+        Progress(int n, Runnable midWave) {
+            this.n = n;
+            this.ttfb = new long[n];
+            this.midWave = midWave;
+        }
+    }
+
+    private void handleSelected(Progress p) throws IOException {
+        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        while (it.hasNext()) {
+            SelectionKey key = it.next();
+            it.remove();
+            Conn c = (Conn) key.attachment();
+            if (key.isConnectable()) {
+                if (!c.ch.finishConnect()) {
+                    continue;
+                }
+                key.interestOps(SelectionKey.OP_WRITE);
+            }
+            if (key.isValid() && (key.interestOps() & SelectionKey.OP_WRITE) != 0) {
+                c.ch.write(c.request);
+                if (!c.request.hasRemaining()) {
+                    key.interestOps(SelectionKey.OP_READ);
+                }
+                continue;
+            }
+            if (key.isValid() && key.isReadable() && read(c) < 0) {
+                finish(c, key);
+                p.ttfb[p.done++] = c.firstByte - c.started;
+                p.bytes += c.received;
+                if (p.done == p.n / 2) {
+                    p.midWave.run();
+                }
+            }
         }
     }
 
