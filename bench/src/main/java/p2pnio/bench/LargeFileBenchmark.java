@@ -3,7 +3,6 @@ package p2pnio.bench;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -137,6 +136,5 @@ public class LargeFileBenchmark {
         sink.close();
         BenchFiles.delete(served);
         BenchFiles.delete(sinkFolder);
-        Files.deleteIfExists(sinkFolder);
     }
 }

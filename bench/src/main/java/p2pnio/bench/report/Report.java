@@ -32,7 +32,7 @@ public final class Report {
     record View(String benchmark, String title, String what, String metric, String unit, boolean higherIsBetter,
                 String ratioParam, String ratioBase, List<String[]> extras) { }
 
-    /** The views, in the order. Extras are {metric name, column header, format}. */
+    /** The views, in the order. Extras are {metric name, column header, format[, divisor]}. */
     static final List<View> VIEWS = List.of(
             new View("LargeFileBenchmark", "1. One large file",
                     "One file from the page cache, fetched whole over loopback and written to a file, one download at a time.",
@@ -46,7 +46,8 @@ public final class Report {
                     new String[] {"ttfb.p99", "TTFB p99 ms", "%.1f"},
                     new String[] {"liveHeapMiB", "live heap MiB", "%.1f"},
                     new String[] {"rssMiB", "RSS MiB", "%.0f"},
-                    new String[] {"threads", "threads", "%.0f"})),
+                    new String[] {"threads", "threads", "%.0f"},
+                    new String[] {"gc.alloc.rate.norm", "allocated MiB/wave", "%.1f", "1048576"})),
             new View("SmallFilesBenchmark", "3. Small files",
                     "Requests per second for small files, each over a fresh connection, from 4 client threads.",
                     "", "req/s", true, "contender", "node", List.of()),
@@ -222,7 +223,8 @@ public final class Report {
             }
             for (String[] e : v.extras()) {
                 Metric x = r.metric(e[0]);
-                cells.add(x == null || Double.isNaN(x.score()) ? "" : String.format(Locale.ROOT, e[2], x.score()));
+                double divisor = e.length > 3 ? Double.parseDouble(e[3]) : 1;
+                cells.add(x == null || Double.isNaN(x.score()) ? "" : String.format(Locale.ROOT, e[2], x.score() / divisor));
             }
             t.append('|');
             cells.forEach(c -> t.append(' ').append(c).append(" |"));
