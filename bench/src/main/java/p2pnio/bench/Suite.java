@@ -56,13 +56,13 @@ public final class Suite {
                     new Step("ParsersBenchmark", Map.of(), -1, -1, -1, -1),
                     new Step("ReceiveStrategyBenchmark", Map.of(), -1, -1, -1, -1));
             case "quick" -> List.of(
-                    new Step("LargeFileBenchmark", Map.of("fileMiB", "256"), 1, 1000, 2, 2000),
-                    new Step("ManyDownloadsBenchmark", Map.of("fileKiB", "256"), 1, 1000, 2, 2000),
-                    new Step("SmallFilesBenchmark", Map.of(), 1, 1000, 2, 1500),
-                    new Step("ControlPlaneBenchmark", Map.of(), 1, 1000, 2, 1000),
-                    new Step("ConnectionScaleBenchmark", Map.of("fileKiB", "256"), 1, 1000, 2, 2000),
-                    new Step("ParsersBenchmark", Map.of(), 1, 500, 2, 1000),
-                    new Step("ReceiveStrategyBenchmark", Map.of("fileMiB", "128"), 1, 1000, 2, 1500));
+                    new Step("LargeFileBenchmark", Map.of("fileMiB", "256"), 1, 1000, 3, 1000),
+                    new Step("ManyDownloadsBenchmark", Map.of("fileKiB", "256"), 1, 1000, 3, 1000),
+                    new Step("SmallFilesBenchmark", Map.of(), 1, 1000, 3, 1000),
+                    new Step("ControlPlaneBenchmark", Map.of(), 1, 1000, 3, 1000),
+                    new Step("ConnectionScaleBenchmark", Map.of("fileKiB", "256"), 1, 1000, 3, 1500),
+                    new Step("ParsersBenchmark", Map.of(), 1, 500, 3, 500),
+                    new Step("ReceiveStrategyBenchmark", Map.of("fileMiB", "128"), 1, 1000, 3, 1000));
             case "smoke" -> List.of(
                     new Step("LargeFileBenchmark", Map.of("fileMiB", "1"), 0, 0, 1, 0),
                     new Step("ManyDownloadsBenchmark", Map.of("fileKiB", "16", "clients", "4"), 0, 0, 1, 0),
