@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import org.openjdk.jmh.infra.Control;
 import p2pnio.loop.Mailbox;
 import p2pnio.wire.ControlCodec;
 import p2pnio.wire.ControlMessage;
@@ -129,12 +130,15 @@ public class ParsersBenchmark {
         return q.mailbox.poll();
     }
 
-    /** Handoff, producer side: another thread posting a command (spins while the mailbox is full). */
+    /**
+     * Handoff, producer side: another thread posting a command (spins while the mailbox is full,
+     * until JMH ends the iteration: the consumer may already have stopped).
+     */
     @Benchmark
     @Group("handoff")
     @GroupThreads(1)
-    public void offer(Queue q) {
-        while (!q.mailbox.offer(task)) {
+    public void offer(Queue q, Control control) {
+        while (!q.mailbox.offer(task) && !control.stopMeasurement) {
             Thread.onSpinWait();
         }
     }
