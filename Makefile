@@ -5,7 +5,7 @@ MVN      ?= mvn -B -ntp
 JAR      := cli/target/p2p.jar
 FOLDER   ?= ./shared
 
-.PHONY: build test run clean serve demo demo-stop demo-check bench bench-quick fuzz soak faults ci-extra
+.PHONY: build test run clean serve demo demo-stop demo-check bench bench-quick bench-report fuzz soak faults ci-extra
 
 ## build: compile every module and package the runnable jar (cli/target/p2p.jar)
 build:
@@ -64,3 +64,29 @@ soak:
 
 ## ci-extra: the bounded checks CI runs after `make test`: faults, fuzz, soak
 ci-extra: faults fuzz soak
+# ---- benchmarks (bench/, JMH) -------------------------------------------------------------
+BENCH_JAR := bench/target/benchmarks.jar
+ONLY      ?= .
+# Benchmark 5 holds 10,000 connections (the client side in a second process): raise the soft
+# file-descriptor limit to the hard one for both processes (the JVM also raises its own).
+BENCH_RUN := ulimit -n $$(ulimit -Hn) 2>/dev/null; java -cp $(BENCH_JAR) p2pnio.bench.Suite
+
+## bench: the full JMH suite (1 GiB file, 1 MiB files, 10,000 held connections), then BENCHMARKS.md
+bench:
+	$(MVN) -q -DskipTests package -pl bench -am
+	$(BENCH_RUN) full bench/results/full.json '$(ONLY)'
+	$(MAKE) --no-print-directory bench-report
+
+## bench-quick: the same benchmarks and contenders, smaller and shorter (under 5 minutes on 2 cores)
+bench-quick:
+	$(MVN) -q -DskipTests package -pl bench -am
+	$(BENCH_RUN) quick bench/results/quick.json '$(ONLY)'
+	$(MAKE) --no-print-directory bench-report
+
+## bench-report: BENCHMARKS.md and docs/bench/results.svg from the JSON results already there
+bench-report:
+	java -cp $(BENCH_JAR) p2pnio.bench.report.Report --out BENCHMARKS.md --svg docs/bench/results.svg \
+	  --notes docs/bench/analysis.md --command "make bench-quick" \
+	  --run "quick run (make bench-quick)=bench/results/quick.json" \
+	  --run "full-size run (make bench)=bench/results/full.json"
+

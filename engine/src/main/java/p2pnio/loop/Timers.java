@@ -8,18 +8,22 @@ import java.util.PriorityQueue;
  *
  * <p>Single-threaded: only the loop thread touches it. A cancelled timer stays in the heap until
  * it comes to the top (cheap, O(1) cancel); when cancelled timers make up most of the heap it is
- * compacted so a flood of cancels cannot grow memory.
+ * compacted so a flood of cancels cannot grow memory. The cancelled ones are counted as they are
+ * cancelled, so scheduling stays O(log n) however many timers wait (10,000 idle connections each
+ * hold one).
  */
 public final class Timers {
 
     /** A scheduled action; {@link #cancel()} it to stop it from running. */
     public static final class Timer implements Comparable<Timer> {
+        private final Timers owner;
         private final long deadline;
         private final long sequence;
         private final String name;
         private Runnable action;
 
-        private Timer(long deadline, long sequence, String name, Runnable action) {
+        private Timer(Timers owner, long deadline, long sequence, String name, Runnable action) {
+            this.owner = owner;
             this.deadline = deadline;
             this.sequence = sequence;
             this.name = name;
@@ -28,7 +32,10 @@ public final class Timers {
 
         /** Stops the timer from running; safe to call more than once or after it ran. */
         public void cancel() {
-            action = null;
+            if (action != null) {
+                action = null;
+                owner.cancelled++;
+            }
         }
 
         /** True until the timer ran or was cancelled. */
@@ -59,6 +66,8 @@ public final class Timers {
     }
 
     private final PriorityQueue<Timer> heap = new PriorityQueue<>();
+    /** Cancelled timers still in the heap. */
+    private int cancelled;
     private long sequence;
     private FireListener fireListener = timer -> { };
 
@@ -69,7 +78,7 @@ public final class Timers {
 
     /** Runs {@code action} on the loop once the clock reaches {@code deadline} (nanoseconds). */
     public Timer at(long deadline, String name, Runnable action) {
-        Timer timer = new Timer(deadline, sequence++, name, action);
+        Timer timer = new Timer(this, deadline, sequence++, name, action);
         heap.add(timer);
         if (heap.size() > 1024 && cancelledShare() > 0.5) {
             compact();
@@ -85,6 +94,7 @@ public final class Timers {
         Timer head;
         while ((head = heap.peek()) != null && !head.isPending()) {
             heap.poll();
+            cancelled--;
         }
         return head == null ? -1 : Math.max(0, head.deadline - now);
     }
@@ -96,7 +106,9 @@ public final class Timers {
         while ((head = heap.peek()) != null && head.deadline - now <= 0) {
             heap.poll();
             Runnable action = head.action;
-            if (action != null) {
+            if (action == null) {
+                cancelled--;
+            } else {
                 head.action = null;
                 fireListener.fired(head);
                 action.run();
@@ -108,13 +120,7 @@ public final class Timers {
 
     /** Timers still waiting to run (cancelled ones not counted). */
     public int pending() {
-        int n = 0;
-        for (Timer t : heap) {
-            if (t.isPending()) {
-                n++;
-            }
-        }
-        return n;
+        return heap.size() - cancelled;
     }
 
     /** Timers held in the heap, cancelled ones included: what memory they cost. */
@@ -123,10 +129,11 @@ public final class Timers {
     }
 
     private double cancelledShare() {
-        return 1.0 - (double) pending() / heap.size();
+        return (double) cancelled / heap.size();
     }
 
     private void compact() {
         heap.removeIf(t -> !t.isPending());
+        cancelled = 0;
     }
 }

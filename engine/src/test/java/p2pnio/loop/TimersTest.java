@@ -74,4 +74,27 @@ class TimersTest {
         timers.runDue(0);
         assertThat(ran).containsExactly("past");
     }
+
+    @Test
+    void pendingCountsStayExactThroughCancelsRunsAndCompaction() {
+        List<Timers.Timer> all = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            all.add(timers.at(100 + i, "t" + i, () -> ran.add("ran")));
+        }
+        for (int i = 0; i < 3_000; i += 2) {
+            all.get(i).cancel();
+            all.get(i).cancel(); // twice: still one cancel
+        }
+        assertThat(timers.pending()).isEqualTo(1_500);
+        timers.runDue(100 + 999); // the first 1,000 deadlines: 500 run, 500 were cancelled
+        assertThat(ran).hasSize(500);
+        all.get(1).cancel(); // already ran: no effect on the count
+        assertThat(timers.pending()).isEqualTo(1_000);
+        for (int i = 1_001; i < 3_000; i += 2) {
+            all.get(i).cancel(); // now almost every timer left is cancelled: the next schedule compacts
+        }
+        timers.at(10_000, "last", () -> { });
+        assertThat(timers.pending()).isEqualTo(1);
+        assertThat(timers.size()).isEqualTo(1);
+    }
 }

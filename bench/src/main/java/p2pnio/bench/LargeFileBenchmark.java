@@ -1,0 +1,140 @@
+package p2pnio.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import p2pnio.Command;
+import p2pnio.Node;
+import p2pnio.NodeEvent;
+import p2pnio.bench.client.WireClient;
+import p2pnio.bench.servers.Contender;
+import p2pnio.bench.servers.FileServer;
+import p2pnio.bench.servers.NodeServer;
+import p2pnio.bench.servers.RawPair;
+import p2pnio.bench.support.BenchFiles;
+
+/**
+ * Benchmark 1, one large file: a file of {@code fileMiB} MiB (in the page cache) fetched whole
+ * over loopback and written to a file, one download at a time. The score is downloads per
+ * second; the {@code MiB} counter is the rate in MiB/s.
+ *
+ * <p>Contenders: every server of {@link Contender}, fetched by the same {@link WireClient};
+ * {@code node_to_node}, a second node fetching with {@code Command.Fetch} (the whole protocol:
+ * UDP {@code Get}/{@code File}, then its own download into a new file); and {@code limit}, the
+ * {@link RawPair} with no protocol.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 5)
+@Measurement(iterations = 5, time = 5)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@State(Scope.Benchmark)
+public class LargeFileBenchmark {
+
+    /** Who serves (and, for {@code node_to_node}, who fetches). */
+    @Param({"node", "node_to_node", "blocking", "reference", "netty_nio", "netty_epoll", "limit"})
+    public String contender;
+
+    /** Size of the file. */
+    @Param({"1024"})
+    public int fileMiB;
+
+    private static final String NAME = "large.bin";
+
+    private Path served;
+    private Path sinkFolder;
+    private long size;
+    private FileServer server;
+    private RawPair raw;
+    private Node fetcher;
+    private final BlockingQueue<NodeEvent> outcomes = new LinkedBlockingQueue<>();
+    private FileChannel sink;
+    private WireClient client;
+    private InetSocketAddress address;
+
+    /** Writes the file, starts the contender, and warms the file into the page cache. */
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        size = fileMiB * BenchFiles.MIB;
+        served = BenchFiles.folder("large");
+        sinkFolder = BenchFiles.folder("large-sink");
+        Path file = BenchFiles.write(served.resolve(NAME), size);
+        sink = FileChannel.open(sinkFolder.resolve("sink.bin"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        client = new WireClient();
+        switch (contender) {
+            case "limit" -> raw = new RawPair(file);
+            case "node_to_node" -> {
+                NodeServer a = new NodeServer(served, 1);
+                server = a;
+                fetcher = new NodeServer(NodeServer.config(sinkFolder).addPeer(a.node().address()).build(), 0,
+                        event -> {
+                            if (event instanceof NodeEvent.DownloadFinished || event instanceof NodeEvent.DownloadFailed) {
+                                outcomes.add(event);
+                            }
+                        }).node();
+            }
+            default -> {
+                server = Contender.valueOf(contender).start(served, 1);
+                address = server.address();
+            }
+        }
+    }
+
+    /** One whole file, server to client to file. */
+    @Benchmark
+    public long download(Transferred t) throws Exception {
+        long got;
+        switch (contender) {
+            case "limit" -> got = raw.receive(RawPair.Receive.directBuffer, sink, size);
+            case "node_to_node" -> got = fetchWithNode();
+            default -> got = client.fetch(address, NAME, sink);
+        }
+        t.add(got);
+        return got;
+    }
+
+    private long fetchWithNode() throws InterruptedException {
+        fetcher.post(new Command.Fetch(NAME));
+        NodeEvent outcome = outcomes.poll(Duration.ofMinutes(2).toSeconds(), TimeUnit.SECONDS);
+        if (outcome instanceof NodeEvent.DownloadFinished f) {
+            return f.size();
+        }
+        throw new IllegalStateException("node-to-node download failed: " + outcome);
+    }
+
+    /** Stops everything and deletes the files. */
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        if (fetcher != null) {
+            fetcher.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (raw != null) {
+            raw.close();
+        }
+        sink.close();
+        BenchFiles.delete(served);
+        BenchFiles.delete(sinkFolder);
+    }
+}

@@ -1,0 +1,279 @@
+package p2pnio.bench.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import p2pnio.bench.report.Results.Metric;
+import p2pnio.bench.report.Results.Row;
+
+/**
+ * Turns JMH JSON result files into BENCHMARKS.md and its chart: one table per benchmark with each
+ * contender's score, error and ratio to our node, the targets of the benchmark issue with met or
+ * missed, the machine and JVM, the command, and the hand-written analysis appended verbatim.
+ *
+ * <pre>
+ * Report --out BENCHMARKS.md --svg docs/bench/results.svg --notes docs/bench/analysis.md \
+ *        --command "make bench-quick" --run "quick run=bench/results/quick.json" [--run ...]
+ * </pre>
+ * The first {@code --run} is the headline: its numbers are charted and its targets judged first.
+ */
+public final class Report {
+
+    /** How one benchmark's table is drawn. */
+    record View(String benchmark, String title, String what, String metric, String unit, boolean higherIsBetter,
+                String ratioParam, String ratioBase, List<String[]> extras) { }
+
+    /** The views, in the issue's order. Extras are {metric name, column header, format[, divisor]}. */
+    static final List<View> VIEWS = List.of(
+            new View("LargeFileBenchmark", "1. One large file",
+                    "One file from the page cache, fetched whole over loopback and written to a file, one download at a time.",
+                    "MiB", "MiB/s", true, "contender", "node", List.of()),
+            new View("ManyDownloadsBenchmark", "2. Many concurrent downloads",
+                    "`clients` connections at once, each fetching its own file; a wave per operation. TTFB is connect to first"
+                            + " response byte; memory is sampled when half the wave is done (heap fixed and pre-touched, so RSS"
+                            + " differences are off-heap: thread stacks above all).",
+                    "MiB", "MiB/s", true, "contender", "node", List.of(
+                    new String[] {"ttfb.p50", "TTFB p50 ms", "%.1f"},
+                    new String[] {"ttfb.p99", "TTFB p99 ms", "%.1f"},
+                    new String[] {"liveHeapMiB", "live heap MiB", "%.1f"},
+                    new String[] {"rssMiB", "RSS MiB", "%.0f"},
+                    new String[] {"threads", "threads", "%.0f"},
+                    new String[] {"gc.alloc.rate.norm", "allocated MiB/wave", "%.1f", "1048576"})),
+            new View("SmallFilesBenchmark", "3. Small files",
+                    "Requests per second for small files, each over a fresh connection, from 4 client threads.",
+                    "", "req/s", true, "contender", "node", List.of()),
+            new View("ControlPlaneBenchmark", "4. Control plane",
+                    "`getBurst`: bursts of `burst` `Get` datagrams from one priority peer and their `File` answers"
+                            + " (the answers/s column is the loop's rate). `getRoundTrip`: one `Get` to its `File`, µs.",
+                    "", "", true, null, null, List.<String[]>of(
+                    new String[] {"answers", "answers/s", "%.0f"})),
+            new View("ConnectionScaleBenchmark", "5. Connection scale",
+                    "`held` idle connections held open by another process while waves of `downloaders` concurrent downloads"
+                            + " run. Memory is this process's (server plus the downloaders' client), before and after the"
+                            + " connections were opened; heap after a full GC.",
+                    "MiB", "MiB/s", true, "contender", "node", List.of(
+                    new String[] {"ttfb.p99", "TTFB p99 ms", "%.1f"},
+                    new String[] {"heapBeforeMiB", "heap before MiB", "%.1f"},
+                    new String[] {"heapHeldMiB", "heap held MiB", "%.1f"},
+                    new String[] {"heapPerConnectionBytes", "heap B/conn", "%.0f"},
+                    new String[] {"rssBeforeMiB", "RSS before MiB", "%.0f"},
+                    new String[] {"rssHeldMiB", "RSS held MiB", "%.0f"},
+                    new String[] {"rssPerConnectionBytes", "RSS B/conn", "%.0f"})),
+            new View("ParsersBenchmark", "6. Parsers and queue",
+                    "Nanoseconds per operation (lower is better). `handoff` is a producer thread offering to the mailbox while"
+                            + " the loop thread polls it.",
+                    "", "ns/op", false, null, null, List.of(
+                    new String[] {"offer", "offer ns", "%.1f"},
+                    new String[] {"poll", "poll ns", "%.1f"})),
+            new View("ReceiveStrategyBenchmark", "Download receive strategy: direct buffer vs transferFrom",
+                    "The engine issue's question: reading the socket into a reused direct buffer and writing it to the file,"
+                            + " against `FileChannel.transferFrom(socket)`. Same `transferTo` sender, same file, loopback.",
+                    "MiB", "MiB/s", true, "strategy", "directBuffer", List.of()));
+
+    private Report() {
+    }
+
+    /** Entry point; see the class comment for the arguments. */
+    public static void main(String[] args) throws IOException {
+        Path out = null;
+        Path svg = null;
+        Path notes = null;
+        String command = "";
+        Map<String, Path> runs = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
+            String v = args[i + 1];
+            switch (args[i]) {
+                case "--out" -> out = Path.of(v);
+                case "--svg" -> svg = Path.of(v);
+                case "--notes" -> notes = Path.of(v);
+                case "--command" -> command = v;
+                case "--run" -> runs.put(v.substring(0, v.indexOf('=')), Path.of(v.substring(v.indexOf('=') + 1)));
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        Objects.requireNonNull(out, "--out");
+        Map<String, List<Row>> results = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> r : runs.entrySet()) {
+            if (Files.exists(r.getValue())) {
+                results.put(r.getKey(), Results.read(r.getValue()));
+            }
+        }
+        if (results.isEmpty()) {
+            throw new IllegalArgumentException("none of the result files exists: " + runs.values());
+        }
+        String notesText = notes != null && Files.exists(notes) ? Files.readString(notes) : "";
+        String svgLink = svg == null ? null : relative(out, svg);
+        Files.writeString(out, markdown(results, runs, command, svgLink, notesText));
+        if (svg != null) {
+            Files.createDirectories(svg.toAbsolutePath().getParent());
+            Map.Entry<String, List<Row>> first = results.entrySet().iterator().next();
+            Files.writeString(svg, Chart.svg(first.getKey(), first.getValue()));
+        }
+        System.out.println("wrote " + out + (svg == null ? "" : " and " + svg));
+    }
+
+    private static String relative(Path from, Path to) {
+        Path base = from.toAbsolutePath().getParent();
+        return base.relativize(to.toAbsolutePath()).toString();
+    }
+
+    /** The whole BENCHMARKS.md. */
+    static String markdown(Map<String, List<Row>> results, Map<String, Path> files, String command, String svgLink,
+                           String notes) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmarks\n\n");
+        md.append("Generated by `p2pnio.bench.report.Report` from JMH JSON results; do not edit by hand (the closing"
+                + " notes come from `docs/bench/analysis.md`). Regenerate with `").append(command).append("`.\n\n");
+        md.append("Every transfer benchmark serves the same real files (temp folder, page cache) over real loopback sockets"
+                + " to the same client, so the ratio column (score / our node's score in the same table) reads"
+                + " straight off one run. **The machine is shared** with other engineers' builds and tests: compare"
+                + " ratios within one run, not absolute numbers across runs.\n\n");
+        if (svgLink != null) {
+            md.append("![results](").append(svgLink).append(")\n\n");
+        }
+        md.append(Machine.describe(results.values().iterator().next()));
+        for (Map.Entry<String, List<Row>> run : results.entrySet()) {
+            List<Row> rows = run.getValue();
+            md.append("\n## ").append(capital(run.getKey())).append("\n\n");
+            md.append("Results file: `").append(files.get(run.getKey())).append("`. ").append(settings(rows)).append("\n");
+            md.append("\n### Targets of the issue\n\n").append(Targets.judge(rows));
+            for (View v : VIEWS) {
+                List<Row> mine = rows.stream().filter(r -> r.benchmark().equals(v.benchmark())).toList();
+                if (!mine.isEmpty()) {
+                    md.append("\n### ").append(v.title()).append("\n\n").append(v.what()).append("\n\n");
+                    md.append(table(v, mine));
+                }
+            }
+        }
+        if (!notes.isBlank()) {
+            md.append("\n").append(notes.strip()).append("\n");
+        }
+        return md.toString();
+    }
+
+    private static String capital(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private static String settings(List<Row> rows) {
+        Map<String, String> per = new LinkedHashMap<>();
+        for (Row r : rows) {
+            per.putIfAbsent(r.benchmark(), r.benchmark().replace("Benchmark", "") + ": " + r.forks() + " fork, "
+                    + r.warmupIterations() + "×" + r.warmupTime() + " warm-up, " + r.measurementIterations() + "×"
+                    + r.measurementTime() + " measured");
+        }
+        return "JMH settings: " + String.join("; ", per.values()) + ".";
+    }
+
+    /** One benchmark's table. */
+    static String table(View v, List<Row> rows) {
+        List<String> varying = varyingParams(rows, v.ratioParam());
+        StringBuilder t = new StringBuilder("|");
+        List<String> head = new ArrayList<>();
+        if (rows.stream().map(Row::method).distinct().count() > 1) {
+            head.add("benchmark");
+        }
+        if (v.ratioParam() != null) {
+            head.add(v.ratioParam());
+        }
+        head.addAll(varying);
+        head.add("score");
+        head.add("± error (99.9%)");
+        head.add("unit");
+        if (v.ratioParam() != null) {
+            head.add("ratio to " + v.ratioBase());
+        }
+        for (String[] e : v.extras()) {
+            head.add(e[1]);
+        }
+        head.forEach(h -> t.append(' ').append(h).append(" |"));
+        t.append("\n|");
+        head.forEach(h -> t.append("---|"));
+        t.append('\n');
+        for (Row r : rows) {
+            Metric m = r.metric(v.metric());
+            if (m == null) {
+                continue;
+            }
+            List<String> cells = new ArrayList<>();
+            if (head.get(0).equals("benchmark")) {
+                cells.add(r.method());
+            }
+            if (v.ratioParam() != null) {
+                String who = r.param(v.ratioParam());
+                cells.add(who.equals(v.ratioBase()) ? "**" + who + "**" : who);
+            }
+            varying.forEach(p -> cells.add(r.param(p)));
+            cells.add(num(m.score()));
+            cells.add(num(m.error()));
+            cells.add(v.unit().isEmpty() ? m.unit() : v.unit());
+            if (v.ratioParam() != null) {
+                Row base = baseOf(v, r, rows);
+                Metric bm = base == null ? null : base.metric(v.metric());
+                cells.add(bm == null || bm.score() == 0 ? "—" : String.format(Locale.ROOT, "%.2f×", m.score() / bm.score()));
+            }
+            for (String[] e : v.extras()) {
+                Metric x = r.metric(e[0]);
+                double divisor = e.length > 3 ? Double.parseDouble(e[3]) : 1;
+                cells.add(x == null || Double.isNaN(x.score()) ? "" : String.format(Locale.ROOT, e[2], x.score() / divisor));
+            }
+            t.append('|');
+            cells.forEach(c -> t.append(' ').append(c).append(" |"));
+            t.append('\n');
+        }
+        return t.toString();
+    }
+
+    /** The row this one's ratio is taken against: same benchmark, same other parameters, the base contender. */
+    static Row baseOf(View v, Row r, List<Row> rows) {
+        for (Row b : rows) {
+            if (b.method().equals(r.method()) && b.param(v.ratioParam()).equals(v.ratioBase())
+                    && sameExcept(b, r, v.ratioParam())) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    static boolean sameExcept(Row a, Row b, String param) {
+        Map<String, String> x = new LinkedHashMap<>(a.params());
+        Map<String, String> y = new LinkedHashMap<>(b.params());
+        x.remove(param);
+        y.remove(param);
+        return x.equals(y);
+    }
+
+    private static List<String> varyingParams(List<Row> rows, String except) {
+        List<String> out = new ArrayList<>();
+        for (String p : rows.get(0).params().keySet()) {
+            if (!p.equals(except) && !p.equals("contender")) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** A number with about four significant digits and no exponent. */
+    static String num(double d) {
+        if (Double.isNaN(d)) {
+            return "—";
+        }
+        double a = Math.abs(d);
+        String f = a >= 1000 ? "%,.0f" : a >= 100 ? "%.1f" : a >= 10 ? "%.2f" : "%.3f";
+        return String.format(Locale.ROOT, f, d);
+    }
+
+    /** Formats the time of generation (UTC). */
+    static String now() {
+        return ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
+    }
+}

@@ -1,0 +1,98 @@
+package p2pnio.bench.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import p2pnio.bench.report.Results.Metric;
+import p2pnio.bench.report.Results.Row;
+
+/**
+ * The issue's targets, judged from one run: one large file against Netty, the limit pair and the
+ * reference-style loop; 1,000 concurrent downloads against the blocking server (rate, heap,
+ * resident memory) and the growth of p99 time to first byte from 100 to 1,000 clients.
+ */
+final class Targets {
+
+    private Targets() {
+    }
+
+    static String judge(List<Row> rows) {
+        List<String> lines = new ArrayList<>();
+        for (Row node : find(rows, "LargeFileBenchmark", "contender", "node")) {
+            String size = node.param("fileMiB") + " MiB";
+            compare(lines, rows, node, "MiB", "netty_nio", 1.0, "one large file (" + size + ") ≥ Netty NIO");
+            compare(lines, rows, node, "MiB", "netty_epoll", 1.0, "one large file (" + size + ") ≥ Netty epoll");
+            compare(lines, rows, node, "MiB", "limit", 0.85, "one large file (" + size + ") ≥ 0.85 × limit pair");
+            compare(lines, rows, node, "MiB", "reference", 2.0, "one large file (" + size + ") far above reference-style (≥ 2×)");
+        }
+        for (Row node : find(rows, "ManyDownloadsBenchmark", "contender", "node")) {
+            if (!node.param("clients").equals("1000")) {
+                continue;
+            }
+            String what = "1,000 concurrent downloads (" + node.param("fileKiB") + " KiB each)";
+            compare(lines, rows, node, "MiB", "blocking", 1.0, what + ": rate ≥ blocking with 1,000 threads");
+            lower(lines, rows, node, "liveHeapMiB", "blocking", what + ": live heap below blocking's");
+            lower(lines, rows, node, "rssMiB", "blocking", what + ": resident memory below blocking's");
+            Row small = rows.stream().filter(r -> r.benchmark().equals("ManyDownloadsBenchmark")
+                    && r.param("contender").equals("node") && r.param("clients").equals("100")
+                    && r.param("fileKiB").equals(node.param("fileKiB"))).findFirst().orElse(null);
+            Metric p1000 = node.metric("ttfb.p99");
+            Metric p100 = small == null ? null : small.metric("ttfb.p99");
+            if (p1000 != null && p100 != null && p100.score() > 0) {
+                double growth = p1000.score() / p100.score();
+                lines.add(row("p99 time to first byte grows no more than linearly (100 → 1,000 clients: ≤ 10×)",
+                        String.format(Locale.ROOT, "%.1f ms → %.1f ms: %.2f×", p100.score(), p1000.score(), growth),
+                        growth <= 10.0));
+            }
+        }
+        if (lines.isEmpty()) {
+            return "No benchmark of this run has a target.\n";
+        }
+        return "| target | measured | verdict |\n|---|---|---|\n" + String.join("", lines);
+    }
+
+    private static List<Row> find(List<Row> rows, String benchmark, String param, String value) {
+        return rows.stream().filter(r -> r.benchmark().equals(benchmark) && r.param(param).equals(value)).toList();
+    }
+
+    private static Row other(List<Row> rows, Row node, String contender) {
+        for (Row r : rows) {
+            if (r.benchmark().equals(node.benchmark()) && r.method().equals(node.method())
+                    && r.param("contender").equals(contender) && Report.sameExcept(r, node, "contender")) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static void compare(List<String> lines, List<Row> rows, Row node, String metric, String contender,
+                                double atLeast, String target) {
+        Row o = other(rows, node, contender);
+        Metric a = node.metric(metric);
+        Metric b = o == null ? null : o.metric(metric);
+        if (a == null || b == null || b.score() == 0) {
+            return;
+        }
+        double ratio = a.score() / b.score();
+        boolean overlap = Math.abs(a.score() - atLeast * b.score()) <= a.error() + atLeast * b.error();
+        String measured = String.format(Locale.ROOT, "node %s vs %s %s MiB/s: **%.2f×**%s", Report.num(a.score()),
+                contender, Report.num(b.score()), ratio, overlap && ratio < atLeast ? " (within error)" : "");
+        lines.add(row(target, measured, ratio >= atLeast));
+    }
+
+    private static void lower(List<String> lines, List<Row> rows, Row node, String metric, String contender,
+                              String target) {
+        Row o = other(rows, node, contender);
+        Metric a = node.metric(metric);
+        Metric b = o == null ? null : o.metric(metric);
+        if (a == null || b == null) {
+            return;
+        }
+        String measured = String.format(Locale.ROOT, "node %.1f MiB vs %s %.1f MiB", a.score(), contender, b.score());
+        lines.add(row(target, measured, a.score() < b.score()));
+    }
+
+    private static String row(String target, String measured, boolean met) {
+        return "| " + target + " | " + measured + " | " + (met ? "met" : "**missed**") + " |\n";
+    }
+}

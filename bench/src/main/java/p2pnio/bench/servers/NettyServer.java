@@ -1,0 +1,120 @@
+package p2pnio.bench.servers;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import p2pnio.wire.TransferHeader;
+
+/**
+ * The Netty 4.2 server a user might pick instead: a {@code LineBasedFrameDecoder} for the request
+ * line, the header as a {@code ByteBuf}, the body as a {@link DefaultFileRegion} (zero-copy:
+ * {@code transferTo} on NIO, {@code sendfile} on epoll), then close.
+ *
+ * <p>One event-loop thread serves accept and every connection, the same thread budget as our
+ * node, so the comparison is of designs, not of core counts.
+ */
+public final class NettyServer implements FileServer {
+
+    /** Which Netty transport. */
+    public enum Transport { NIO, EPOLL }
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+
+    /** Starts serving {@code folder} on 127.0.0.1 with the given transport. */
+    public NettyServer(Path folder, Transport transport) {
+        FileIndex index = new FileIndex(folder);
+        IoHandlerFactory io;
+        Class<? extends ServerChannel> channelType;
+        if (transport == Transport.EPOLL) {
+            Epoll.ensureAvailability();
+            io = EpollIoHandler.newFactory();
+            channelType = EpollServerSocketChannel.class;
+        } else {
+            io = NioIoHandler.newFactory();
+            channelType = NioServerSocketChannel.class;
+        }
+        group = new MultiThreadIoEventLoopGroup(1, io);
+        try {
+            channel = new ServerBootstrap()
+                    .group(group)
+                    .channel(channelType)
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(new LineBasedFrameDecoder(2048), new Serve(index));
+                        }
+                    })
+                    .bind(InetAddress.getLoopbackAddress(), 0)
+                    .sync()
+                    .channel();
+        } catch (InterruptedException e) {
+            group.shutdownGracefully();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding", e);
+        }
+    }
+
+    /** Serves one request line: header, file region, close. */
+    private static final class Serve extends SimpleChannelInboundHandler<ByteBuf> {
+        private final FileIndex index;
+
+        Serve(FileIndex index) {
+            this.index = index;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) throws IOException {
+            Path file = index.resolve(line.toString(StandardCharsets.UTF_8));
+            if (file == null) {
+                ctx.close();
+                return;
+            }
+            long size = Files.size(file);
+            ByteBuf header = ctx.alloc().buffer(TransferHeader.BYTES);
+            header.writeBytes(TransferHeader.encode(size, file.getFileName().toString()));
+            ctx.write(header);
+            ctx.writeAndFlush(new DefaultFileRegion(file.toFile(), 0, size)).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,107 @@
+package p2pnio.bench.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The real files the benchmarks serve: made in a temp folder at trial set-up, filled with
+ * pseudo-random bytes (so nothing on the path can compress them), read once so they sit in the
+ * page cache, and deleted at tear-down.
+ */
+public final class BenchFiles {
+
+    /** One mebibyte. */
+    public static final long MIB = 1L << 20;
+    /** One kibibyte. */
+    public static final long KIB = 1L << 10;
+
+    private static final int CHUNK = 1 << 20;
+
+    private BenchFiles() {
+    }
+
+    /** A fresh temp folder whose name starts with {@code p2p-bench-<what>}. */
+    public static Path folder(String what) {
+        try {
+            return Files.createTempDirectory("p2p-bench-" + what + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes {@code size} pseudo-random bytes to {@code file} (seeded by its name) and returns it. */
+    public static Path write(Path file, long size) {
+        SplittableRandom random = new SplittableRandom(file.getFileName().toString().hashCode());
+        ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            long left = size;
+            while (left > 0) {
+                chunk.clear();
+                while (chunk.remaining() >= Long.BYTES) {
+                    chunk.putLong(random.nextLong());
+                }
+                chunk.flip();
+                if (left < chunk.remaining()) {
+                    chunk.limit((int) left);
+                }
+                left -= chunk.remaining();
+                while (chunk.hasRemaining()) {
+                    out.write(chunk);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    /**
+     * Writes {@code count} files of {@code size} bytes called {@code <prefix><i>.bin} into
+     * {@code folder} and returns their names in order.
+     */
+    public static List<String> writeMany(Path folder, String prefix, int count, long size) {
+        List<String> names = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String name = prefix + i + ".bin";
+            write(folder.resolve(name), size);
+            names.add(name);
+        }
+        return names;
+    }
+
+    /** Deletes {@code root} and everything under it; quietly does its best. */
+    public static void delete(Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            System.err.println("p2p-bench: could not delete " + root + ": " + e);
+        }
+    }
+}

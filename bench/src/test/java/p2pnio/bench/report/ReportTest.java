@@ -1,0 +1,91 @@
+package p2pnio.bench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report reads JMH's JSON and turns it into tables, ratios to our node and target verdicts. */
+class ReportTest {
+
+    private static String row(String benchmark, Map<String, String> params, double score, String secondary) {
+        StringBuilder p = new StringBuilder();
+        params.forEach((k, v) -> p.append(p.length() == 0 ? "" : ",").append('"').append(k).append("\":\"").append(v).append('"'));
+        return "{\"jmhVersion\":\"1.37\",\"benchmark\":\"p2pnio.bench." + benchmark + "\",\"mode\":\"thrpt\",\"threads\":1,"
+                + "\"forks\":1,\"jvm\":\"java\",\"jvmArgs\":[\"-Xmx1g\"],\"jdkVersion\":\"17\",\"vmName\":\"VM\","
+                + "\"vmVersion\":\"17\",\"warmupIterations\":1,\"warmupTime\":\"1 s\",\"measurementIterations\":2,"
+                + "\"measurementTime\":\"2 s\",\"params\":{" + p + "},"
+                + "\"primaryMetric\":{\"score\":1.5,\"scoreError\":\"NaN\",\"scoreUnit\":\"ops/s\",\"rawData\":[[1.5]]},"
+                + "\"secondaryMetrics\":{\"MiB\":{\"score\":" + score + ",\"scoreError\":10.0,\"scoreUnit\":\"ops/s\"}"
+                + secondary + "}}";
+    }
+
+    private static Map<String, String> params(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private static String gauges(double p99, double heap, double rss) {
+        return ",\"ttfb.p99\":{\"score\":" + p99 + ",\"scoreError\":1.0,\"scoreUnit\":\"ms\"},"
+                + "\"liveHeapMiB\":{\"score\":" + heap + ",\"scoreError\":1.0,\"scoreUnit\":\"MiB\"},"
+                + "\"rssMiB\":{\"score\":" + rss + ",\"scoreError\":1.0,\"scoreUnit\":\"MiB\"}";
+    }
+
+    @Test
+    void tablesCarryRatiosToTheNodeAndTheTargetsAreJudged(@TempDir Path dir) throws Exception {
+        String json = "[" + String.join(",", List.of(
+                row("LargeFileBenchmark.download", params("contender", "node", "fileMiB", "256"), 1000, ""),
+                row("LargeFileBenchmark.download", params("contender", "netty_nio", "fileMiB", "256"), 1250, ""),
+                row("LargeFileBenchmark.download", params("contender", "limit", "fileMiB", "256"), 1100, ""),
+                row("LargeFileBenchmark.download", params("contender", "reference", "fileMiB", "256"), 200, ""),
+                row("ManyDownloadsBenchmark.wave", params("contender", "node", "clients", "100", "fileKiB", "256"),
+                        900, gauges(20, 3, 1100)),
+                row("ManyDownloadsBenchmark.wave", params("contender", "node", "clients", "1000", "fileKiB", "256"),
+                        950, gauges(300, 4, 1100)),
+                row("ManyDownloadsBenchmark.wave", params("contender", "blocking", "clients", "1000", "fileKiB", "256"),
+                        800, gauges(100, 12, 1200)))) + "]";
+        Path results = Files.writeString(dir.resolve("r.json"), json);
+        Path notes = Files.writeString(dir.resolve("notes.md"), "## Closing note\n\nWhy.\n");
+        Path out = dir.resolve("BENCHMARKS.md");
+        Path svg = dir.resolve("docs/results.svg");
+
+        Report.main(new String[] {"--out", out.toString(), "--svg", svg.toString(), "--notes", notes.toString(),
+                "--command", "make bench-quick", "--run", "quick run=" + results, "--run", "full run=" + dir.resolve("absent.json")});
+
+        String md = Files.readString(out);
+        assertThat(md)
+                .contains("| **node** | 256 | 1,000 | 10.00 | MiB/s | 1.00× |")
+                .contains("| netty_nio | 256 | 1,250 | 10.00 | MiB/s | 1.25× |")
+                .contains("one large file (256 MiB) ≥ Netty NIO | node 1,000 vs netty_nio 1,250 MiB/s: **0.80×** | **missed**")
+                .contains("≥ 0.85 × limit pair | node 1,000 vs limit 1,100 MiB/s: **0.91×** | met")
+                .contains("far above reference-style (≥ 2×) | node 1,000 vs reference 200.0 MiB/s: **5.00×** | met")
+                .contains("rate ≥ blocking with 1,000 threads | node 950.0 vs blocking 800.0 MiB/s: **1.19×** | met")
+                .contains("live heap below blocking's | node 4.0 MiB vs blocking 12.0 MiB | met")
+                .contains("(100 → 1,000 clients: ≤ 10×) | 20.0 ms → 300.0 ms: 15.00× | **missed**")
+                .contains("![results](docs/results.svg)")
+                .contains("## Closing note")
+                .doesNotContain("Full run");
+        assertThat(Files.readString(svg)).startsWith("<svg").contains("netty_nio").contains("(1.25×)");
+    }
+
+    @Test
+    void jsonReaderKeepsOrderNumbersAndJmhsQuotedNaN() {
+        Object v = Json.parse("{\"b\": [1, 2.5e3, \"NaN\", true, null], \"a\": {\"x\": \"\\u00e9\\n\"}}");
+        assertThat(v).isInstanceOf(Map.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) v;
+        assertThat(m.keySet()).containsExactly("b", "a");
+        @SuppressWarnings("unchecked")
+        List<Object> b = (List<Object>) m.get("b");
+        assertThat(b).containsExactly(1.0, 2500.0, "NaN", true, null);
+        assertThat(((Map<?, ?>) m.get("a")).get("x")).isEqualTo("é\n");
+    }
+}
