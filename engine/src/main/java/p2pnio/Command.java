@@ -27,7 +27,7 @@ public sealed interface Command {
     /** Answer with a {@link NodeEvent.TransfersReport}. */
     record ListTransfers() implements Command { }
 
-    /** Answer with a {@link NodeEvent.FilesReport} (the index is rebuilt first). */
+    /** Answer with a {@link NodeEvent.FilesReport} from the current index, then rebuild the index in the background. */
     record ListFiles() implements Command { }
 
     /** Answer with a {@link NodeEvent.StatsReport}. */

@@ -35,7 +35,13 @@ class TraceTest {
             nb.post(new Command.Fetch("t.bin"));
             assertThat(rb.awaitOutcome("t.bin", Duration.ofSeconds(20))).isInstanceOf(NodeEvent.DownloadFinished.class);
             // the upload ends (DRAIN -> DONE) only when the client has closed: wait for it before closing the nodes
+            // (UploadFinished comes when the body is sent, before DRAIN ends, so poll the open-upload count)
             ra.await(NodeEvent.UploadFinished.class, u -> u.name().equals("t.bin"), Duration.ofSeconds(20));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (na.stats().get().uploadsOpen() > 0) {
+                assertThat(System.nanoTime()).as("the upload left DRAIN").isLessThan(deadline);
+                Thread.sleep(10);
+            }
         }
         String s = server.toString(StandardCharsets.UTF_8);
         String c = client.toString(StandardCharsets.UTF_8);
