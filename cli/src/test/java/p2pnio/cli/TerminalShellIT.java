@@ -81,7 +81,9 @@ class TerminalShellIT {
             awaitScreenMatching(Pattern.compile("download +slow\\.bin +" + Pattern.quote(peer.address()) + " .* 100% .* DONE"));
 
             keys("half a thought", "C-c");
-            screen = awaitScreen("(Ctrl-C again or quit to leave)");
+            // the hint is printed above, then the prompt is redrawn: wait for both
+            screen = awaitScreenMatching(Pattern.compile(Pattern.quote("(Ctrl-C again or quit to leave)")
+                    + "\\s*\\n" + Pattern.quote("p2p " + self.group(1) + ">") + "\\s*$"));
             assertThat(lastLine(screen)).as("Ctrl-C clears the line").isEqualTo("p2p " + self.group(1) + ">");
 
             keys("quit", "Enter");
