@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TerminalShellIT {
 
-    private static final Duration STEP = Duration.ofSeconds(20);
+    private static final Duration STEP = Duration.ofSeconds(45);
 
     @TempDir
     Path tmp;
