@@ -22,7 +22,6 @@ import p2pnio.bench.client.ConnectionHolder;
 import p2pnio.bench.client.WaveClient;
 import p2pnio.bench.servers.Contender;
 import p2pnio.bench.servers.FileServer;
-import p2pnio.bench.servers.NodeServer;
 import p2pnio.bench.support.BenchFiles;
 import p2pnio.bench.support.Gauges;
 import p2pnio.bench.support.Memory;
@@ -86,36 +85,18 @@ public class ConnectionScaleBenchmark {
         heapBeforeMiB = Memory.liveHeapMiB();
         rssBeforeMiB = Memory.rssMiB();
         holder = ConnectionHolder.start(address, held);
-        awaitAccepted();
+        server.awaitConnections(held);
         heapHeldMiB = Memory.liveHeapMiB();
         rssHeldMiB = Memory.rssMiB();
-    }
-
-    /** Gives the server time to accept (and, for the blocking one, to start a thread for) each connection. */
-    private void awaitAccepted() throws Exception {
-        if (server instanceof NodeServer n) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (n.node().stats().get(10, TimeUnit.SECONDS).uploadsOpen() < held) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the node did not accept " + held + " connections in 60 s");
-                }
-                Thread.sleep(20);
-            }
-        } else {
-            double last = -1;
-            double now = Memory.rssMiB();
-            for (int i = 0; i < 50 && Math.abs(now - last) > 1; i++) { // until resident memory settles
-                Thread.sleep(200);
-                last = now;
-                now = Memory.rssMiB();
-            }
-        }
     }
 
     /** One wave of downloads while the connections are held. */
     @Benchmark
     public long wave(Transferred t) throws IOException {
-        WaveClient.Wave w = client.run(address, names, () -> Gauges.set("rssUnderLoadMiB", Memory.rssMiB()));
+        WaveClient.Wave w = client.run(address, names, () -> {
+            server.awaitConnections(holder.held() + downloaders);
+            Gauges.set("rssUnderLoadMiB", Memory.rssMiB());
+        });
         t.add(w.bytes());
         Gauges.sample("ttfb", w.ttfbNanos(), w.connections());
         Gauges.set("heldConnections", holder.held());

@@ -8,6 +8,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,10 +16,21 @@ import p2pnio.transfer.Transfers;
 import p2pnio.wire.HeaderParser;
 
 /**
- * Many concurrent downloads from one client thread: a "wave" opens one connection per name at
- * once, sends each request, and reads every header and body to the server's close (bodies are
- * dropped). It records each connection's time to first byte, from its {@code connect} to the
- * first response byte. The same client measures every contender.
+ * Many concurrent downloads from one client thread, started together like a race. A "wave":
+ * <ol>
+ *   <li><b>get set</b>: opens one connection per name and sends each request line without its
+ *       newline, so the server has accepted every connection and waits on every request;</li>
+ *   <li>{@code atStart} runs: the moment every download of the wave exists at once on the server
+ *       (a blocking server runs one thread for each), to sample what the server holds;</li>
+ *   <li><b>go</b>: sends every newline, then reads every header and body to the server's close
+ *       (bodies are dropped).</li>
+ * </ol>
+ * Without the start line, a loopback server absorbs a 1 MiB body into the socket buffers at
+ * once, so the downloads of a wave would overlap only by chance (a blocking server then holds a
+ * few dozen threads, not one per client). The time to first byte of each connection is from its
+ * newline to the select that first reports it readable (taken before this one thread reads the
+ * other ready connections' bodies, which would otherwise add its own queueing to the server's).
+ * The same client measures every contender.
  *
  * <p>Not thread-safe: one wave at a time.
  */
@@ -28,7 +40,8 @@ public final class WaveClient implements AutoCloseable {
     public record Wave(long bytes, long[] ttfbNanos, int connections) { }
 
     private static final long WAVE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(120);
-    private static final int OPEN_BATCH = 32;
+    private static final int BATCH = 32;
+    private static final ByteBuffer NEWLINE = ByteBuffer.wrap(new byte[] {'\n'});
 
     private final Selector selector;
     private final ByteBuffer buf = ByteBuffer.allocateDirect(Transfers.SCRATCH_BYTES);
@@ -42,16 +55,30 @@ public final class WaveClient implements AutoCloseable {
     private static final class Conn {
         final SocketChannel ch;
         final ByteBuffer request;
-        final long started;
         final HeaderParser header = new HeaderParser();
+        SelectionKey key;
+        long requested;
         long firstByte;
         long size = -1;
         long received;
 
-        Conn(SocketChannel ch, String name, long started) {
+        Conn(SocketChannel ch, String name) {
             this.ch = ch;
-            this.request = ByteBuffer.wrap(("Get," + name + "\n").getBytes(StandardCharsets.UTF_8));
-            this.started = started;
+            this.request = ByteBuffer.wrap(("Get," + name).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Where a wave stands. */
+    private static final class Progress {
+        final int n;
+        final long[] ttfb;
+        int ready;
+        int done;
+        long bytes;
+
+        Progress(int n) {
+            this.n = n;
+            this.ttfb = new long[n];
         }
     }
 
@@ -61,84 +88,100 @@ public final class WaveClient implements AutoCloseable {
     }
 
     /**
-     * Same, and runs {@code midWave} once, when half of the downloads are done: the moment to
-     * sample what the server holds while it is under load.
+     * Same, and runs {@code atStart} between "get set" and "go": every connection open, every
+     * request but its newline sent.
      */
-    public Wave run(InetSocketAddress server, List<String> names, Runnable midWave) throws IOException {
-        Progress p = new Progress(names.size(), midWave);
+    public Wave run(InetSocketAddress server, List<String> names, Runnable atStart) throws IOException {
+        Progress p = new Progress(names.size());
+        List<Conn> conns = new ArrayList<>(names.size());
+        long deadline = System.nanoTime() + WAVE_TIMEOUT_NANOS;
         try {
-            int opened = 0;
             for (String name : names) {
-                SocketChannel ch = SocketChannel.open();
-                ch.configureBlocking(false);
-                Conn c = new Conn(ch, name, System.nanoTime());
-                boolean connected = ch.connect(server);
-                ch.register(selector, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, c);
-                if (++opened % OPEN_BATCH == 0) {
-                    // Serve what is ready between batches of connects, so the first connections'
-                    // time to first byte is not the time this thread spends opening the rest.
+                Conn c = new Conn(SocketChannel.open(), name);
+                c.ch.configureBlocking(false);
+                boolean connected = c.ch.connect(server);
+                c.key = c.ch.register(selector, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, c);
+                conns.add(c);
+                if (conns.size() % BATCH == 0) {
+                    selector.selectNow(); // finish the handshakes so far, so the backlog never overflows
+                    handleSelected(p);
+                }
+            }
+            while (p.ready < p.n) {
+                awaitReady(deadline, p);
+            }
+            atStart.run();
+            for (int i = 0; i < conns.size(); i++) {
+                Conn c = conns.get(i);
+                c.requested = System.nanoTime();
+                if (c.ch.write(NEWLINE.duplicate()) != 1) {
+                    throw new IOException("could not send the request's newline");
+                }
+                c.key.interestOps(SelectionKey.OP_READ);
+                if ((i + 1) % BATCH == 0) {
+                    // Read what is ready between batches, so the first connections' time to first
+                    // byte is not the time this thread spends starting the rest.
                     selector.selectNow();
                     handleSelected(p);
                 }
             }
-            long deadline = System.nanoTime() + WAVE_TIMEOUT_NANOS;
             while (p.done < p.n) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("wave timed out with " + p.done + " of " + p.n + " downloads done");
-                }
-                selector.select(1000);
-                handleSelected(p);
+                awaitReady(deadline, p);
             }
             return new Wave(p.bytes, p.ttfb, p.n);
         } finally {
-            for (SelectionKey key : selector.keys()) {
-                key.channel().close();
+            for (Conn c : conns) {
+                c.ch.close();
             }
             selector.selectNow(); // let the cancelled keys go
         }
     }
 
-    /** Where a wave stands. */
-    private static final class Progress {
-        final int n;
-        final long[] ttfb;
-        final Runnable midWave;
-        int done;
-        long bytes;
-
-        Progress(int n, Runnable midWave) {
-            this.n = n;
-            this.ttfb = new long[n];
-            this.midWave = midWave;
+    private void awaitReady(long deadline, Progress p) throws IOException {
+        if (System.nanoTime() > deadline) {
+            throw new IOException("wave timed out: " + p.ready + " of " + p.n + " connections set, "
+                    + p.done + " downloads done");
         }
+        selector.select(1000);
+        handleSelected(p);
     }
 
     private void handleSelected(Progress p) throws IOException {
+        // First byte: when select reports a waiting connection readable, before this thread spends
+        // time reading the bodies of the other ready connections.
+        long now = System.nanoTime();
+        for (SelectionKey key : selector.selectedKeys()) {
+            Conn c = (Conn) key.attachment();
+            if (c.requested != 0 && c.firstByte == 0 && key.isValid() && key.isReadable()) {
+                c.firstByte = now;
+            }
+        }
         Iterator<SelectionKey> it = selector.selectedKeys().iterator();
         while (it.hasNext()) {
             SelectionKey key = it.next();
             it.remove();
             Conn c = (Conn) key.attachment();
+            if (!key.isValid()) {
+                continue;
+            }
             if (key.isConnectable()) {
                 if (!c.ch.finishConnect()) {
                     continue;
                 }
                 key.interestOps(SelectionKey.OP_WRITE);
             }
-            if (key.isValid() && (key.interestOps() & SelectionKey.OP_WRITE) != 0) {
+            if ((key.interestOps() & SelectionKey.OP_WRITE) != 0) {
                 c.ch.write(c.request);
                 if (!c.request.hasRemaining()) {
-                    key.interestOps(SelectionKey.OP_READ);
+                    key.interestOps(0); // set: waits for "go"
+                    p.ready++;
                 }
                 continue;
             }
-            if (key.isValid() && key.isReadable() && read(c) < 0) {
+            if (key.isReadable() && read(c) < 0) {
                 finish(c, key);
-                p.ttfb[p.done++] = c.firstByte - c.started;
+                p.ttfb[p.done++] = c.firstByte - c.requested;
                 p.bytes += c.received;
-                if (p.done == p.n / 2) {
-                    p.midWave.run();
-                }
             }
         }
     }
@@ -151,7 +194,7 @@ public final class WaveClient implements AutoCloseable {
             return r;
         }
         if (c.firstByte == 0) {
-            c.firstByte = System.nanoTime();
+            c.firstByte = System.nanoTime(); // read during "go", before the next select
         }
         buf.flip();
         if (c.size < 0) {

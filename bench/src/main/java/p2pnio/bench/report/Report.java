@@ -38,9 +38,11 @@ public final class Report {
                     "One file from the page cache, fetched whole over loopback and written to a file, one download at a time.",
                     "MiB", "MiB/s", true, "contender", "node", List.of()),
             new View("ManyDownloadsBenchmark", "2. Many concurrent downloads",
-                    "`clients` connections at once, each fetching its own file; a wave per operation. TTFB is connect to first"
-                            + " response byte; memory is sampled when half the wave is done (heap fixed and pre-touched, so RSS"
-                            + " differences are off-heap: thread stacks above all).",
+                    "`clients` connections at once, each fetching its own file; a wave per operation: the client reads every"
+                            + " header before any body, so all `clients` downloads are in flight at once (the blocking server"
+                            + " runs a thread for each). TTFB is connect to first response byte; memory is sampled at that peak,"
+                            + " every header in and no body read (heap fixed and pre-touched, so RSS differences are off-heap:"
+                            + " thread stacks above all).",
                     "MiB", "MiB/s", true, "contender", "node", List.of(
                     new String[] {"ttfb.p50", "TTFB p50 ms", "%.1f"},
                     new String[] {"ttfb.p99", "TTFB p99 ms", "%.1f"},

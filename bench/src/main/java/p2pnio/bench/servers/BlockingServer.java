@@ -106,6 +106,11 @@ public final class BlockingServer implements FileServer {
     }
 
     @Override
+    public int connections() {
+        return open.size();
+    }
+
+    @Override
     public void close() {
         try {
             server.close();

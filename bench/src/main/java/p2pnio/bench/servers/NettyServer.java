@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import p2pnio.wire.TransferHeader;
 
 /**
@@ -43,6 +44,7 @@ public final class NettyServer implements FileServer {
 
     private final EventLoopGroup group;
     private final Channel channel;
+    private final AtomicInteger connections = new AtomicInteger();
 
     /** Starts serving {@code folder} on 127.0.0.1 with the given transport. */
     public NettyServer(Path folder, Transport transport) {
@@ -66,6 +68,8 @@ public final class NettyServer implements FileServer {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            connections.incrementAndGet();
+                            ch.closeFuture().addListener(f -> connections.decrementAndGet());
                             ch.pipeline().addLast(new LineBasedFrameDecoder(2048), new Serve(index));
                         }
                     })
@@ -110,6 +114,11 @@ public final class NettyServer implements FileServer {
     @Override
     public InetSocketAddress address() {
         return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public int connections() {
+        return connections.get();
     }
 
     @Override

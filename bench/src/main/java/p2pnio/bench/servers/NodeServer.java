@@ -76,6 +76,15 @@ public final class NodeServer implements FileServer {
     }
 
     @Override
+    public int connections() {
+        try {
+            return node.stats().get(10, TimeUnit.SECONDS).uploadsOpen();
+        } catch (Exception e) {
+            throw new IllegalStateException("the node did not answer for its stats: " + e, e);
+        }
+    }
+
+    @Override
     public void close() {
         node.close();
     }
