@@ -8,6 +8,7 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -26,6 +27,12 @@ public final class BenchFiles {
     /** One kibibyte. */
     public static final long KIB = 1L << 10;
 
+    /**
+     * Where {@link #cached} keeps its files for the length of a run. {@code Suite} deletes it at
+     * the end; a benchmark run straight from the jar leaves it for the next run.
+     */
+    public static final Path CACHE = Path.of(System.getProperty("java.io.tmpdir"), "p2p-bench-cache");
+
     private static final int CHUNK = 1 << 20;
 
     private BenchFiles() {
@@ -42,7 +49,11 @@ public final class BenchFiles {
 
     /** Writes {@code size} pseudo-random bytes to {@code file} (seeded by its name) and returns it. */
     public static Path write(Path file, long size) {
-        SplittableRandom random = new SplittableRandom(file.getFileName().toString().hashCode());
+        return write(file, size, file.getFileName().toString());
+    }
+
+    private static Path write(Path file, long size, String seed) {
+        SplittableRandom random = new SplittableRandom(seed.hashCode());
         ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -65,6 +76,28 @@ public final class BenchFiles {
             throw new UncheckedIOException(e);
         }
         return file;
+    }
+
+    /**
+     * Puts a file of {@code size} pseudo-random bytes called {@code name} into {@code folder} as a
+     * hard link to one kept in {@link #CACHE}, which is written only the first time: so every
+     * contender and every fork of a run reads the very same page-cache pages. Fresh pages per
+     * trial would put each contender on memory of its own, and on a virtual machine that alone
+     * moved one contender's rate by 2 to 4 times from one trial to the next.
+     */
+    public static Path cached(Path folder, String name, long size) {
+        try {
+            Files.createDirectories(CACHE);
+            Path kept = CACHE.resolve(size + "-" + name);
+            if (!Files.isRegularFile(kept) || Files.size(kept) != size) {
+                Path part = Files.createTempFile(CACHE, name, ".part");
+                write(part, size, name);
+                Files.move(part, kept, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            return Files.createLink(folder.resolve(name), kept);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
