@@ -7,11 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -21,17 +24,19 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import p2pnio.bench.support.BenchFiles;
 import p2pnio.bench.support.Gauges;
 
 /**
  * Runs the whole suite with one of three profiles and writes every result into one JMH JSON file:
  * <ul>
  *   <li>{@code full} ({@code make bench}): the sizes and iterations of the annotations (1 GiB file,
- *       1 MiB files, 10,000 held connections);</li>
+ *       1 MiB files, 10,000 held connections), but the large file in 5 interleaved rounds of shorter
+ *       iterations, written to a file and dropped;</li>
  *   <li>{@code quick} ({@code make bench-quick}): the same benchmarks (without the reference-style
  *       contender in the many-downloads one, the slowest to run) with fewer, shorter iterations and
- *       a 256 MiB large file (the many-downloads and scale ones keep their 1 MiB files), under 5
- *       minutes on a 2-core machine;</li>
+ *       a 256 MiB large file in 3 rounds (the many-downloads and scale ones keep their 1 MiB files),
+ *       under 5 minutes on a 2-core machine;</li>
  *   <li>{@code smoke} (the bench module's test): every benchmark method once, in process, on tiny
  *       inputs, so a broken benchmark fails {@code make test}.</li>
  * </ul>
@@ -39,9 +44,23 @@ import p2pnio.bench.support.Gauges;
  */
 public final class Suite {
 
-    /** One JMH run of the suite: which benchmarks, which parameter overrides, how long. */
+    /**
+     * One JMH run of the suite: which benchmarks, which parameter overrides, how long, and in how
+     * many rounds. A step of several rounds runs every contender in turn, then again, and pools
+     * each contender's rounds into one result (as forks of one trial): a slow phase of a shared
+     * machine then falls on every contender alike instead of on whichever ran during it.
+     */
     record Step(String benchmark, Map<String, String> params, int warmups, int warmupMillis, int measurements,
-                int measurementMillis) { }
+                int measurementMillis, int rounds) {
+
+        Step(String benchmark, Map<String, String> params, int warmups, int warmupMillis, int measurements,
+             int measurementMillis) {
+            this(benchmark, params, warmups, warmupMillis, measurements, measurementMillis, 1);
+        }
+    }
+
+    /** The contenders that can drop the large file instead of writing it ({@code node_to_node} cannot). */
+    private static final String DISCARDING = "node,blocking,netty_nio,netty_epoll,limit";
 
     private Suite() {
     }
@@ -50,7 +69,9 @@ public final class Suite {
     static List<Step> steps(String profile) {
         return switch (profile) {
             case "full" -> List.of(
-                    new Step("LargeFileBenchmark", Map.of(), -1, -1, -1, -1),
+                    new Step("LargeFileBenchmark", Map.of(), 1, 2000, 3, 2000, 5),
+                    new Step("LargeFileBenchmark", Map.of("sink", "discard", "contender", DISCARDING),
+                            1, 2000, 3, 2000, 5),
                     new Step("ManyDownloadsBenchmark", Map.of(), -1, -1, -1, -1),
                     new Step("SmallFilesBenchmark", Map.of(), -1, -1, -1, -1),
                     new Step("ControlPlaneBenchmark", Map.of(), -1, -1, -1, -1),
@@ -58,7 +79,9 @@ public final class Suite {
                     new Step("ParsersBenchmark", Map.of(), -1, -1, -1, -1),
                     new Step("ReceiveStrategyBenchmark", Map.of(), -1, -1, -1, -1));
             case "quick" -> List.of(
-                    new Step("LargeFileBenchmark", Map.of("fileMiB", "256"), 1, 1000, 3, 1000),
+                    new Step("LargeFileBenchmark", Map.of("fileMiB", "256"), 1, 500, 2, 500, 3),
+                    new Step("LargeFileBenchmark", Map.of("fileMiB", "256", "sink", "discard",
+                            "contender", DISCARDING), 1, 500, 2, 500, 3),
                     new Step("ManyDownloadsBenchmark", Map.of(
                             "contender", "node,blocking,netty_nio,netty_epoll"), 1, 1000, 3, 1000),
                     new Step("SmallFilesBenchmark", Map.of(), 1, 1000, 3, 1000),
@@ -68,6 +91,8 @@ public final class Suite {
                     new Step("ReceiveStrategyBenchmark", Map.of("fileMiB", "128"), 1, 1000, 3, 1000));
             case "smoke" -> List.of(
                     new Step("LargeFileBenchmark", Map.of("fileMiB", "1"), 0, 0, 1, 0),
+                    new Step("LargeFileBenchmark", Map.of("fileMiB", "1", "sink", "discard", "contender", DISCARDING),
+                            0, 0, 1, 0),
                     new Step("ManyDownloadsBenchmark", Map.of("fileKiB", "16", "clients", "4"), 0, 0, 1, 0),
                     new Step("SmallFilesBenchmark", Map.of(), 0, 0, 1, 0),
                     new Step("ControlPlaneBenchmark", Map.of("burst", "4"), 0, 0, 1, 0),
@@ -105,13 +130,32 @@ public final class Suite {
     public static List<RunResult> run(String profile, String only) throws RunnerException {
         List<RunResult> all = new ArrayList<>();
         Pattern filter = Pattern.compile(only);
-        for (Step s : steps(profile)) {
-            if (filter.matcher(s.benchmark()).find()) {
-                Collection<RunResult> r = new Runner(options(profile, s)).run();
-                all.addAll(r);
+        try {
+            for (Step s : steps(profile)) {
+                if (filter.matcher(s.benchmark()).find()) {
+                    all.addAll(rounds(profile, s));
+                }
             }
+        } finally {
+            BenchFiles.delete(BenchFiles.CACHE);
         }
         return all;
+    }
+
+    /** Runs a step's rounds and pools each trial's rounds into one result, in the first round's order. */
+    private static List<RunResult> rounds(String profile, Step s) throws RunnerException {
+        Map<String, List<BenchmarkResult>> pooled = new LinkedHashMap<>();
+        Map<String, BenchmarkParams> params = new LinkedHashMap<>();
+        for (int round = 0; round < s.rounds(); round++) {
+            for (RunResult r : new Runner(options(profile, s)).run()) {
+                String trial = r.getParams().id();
+                params.putIfAbsent(trial, r.getParams());
+                pooled.computeIfAbsent(trial, k -> new ArrayList<>()).addAll(r.getBenchmarkResults());
+            }
+        }
+        List<RunResult> out = new ArrayList<>();
+        pooled.forEach((trial, results) -> out.add(new RunResult(params.get(trial), results)));
+        return out;
     }
 
     /** Writes results as JMH JSON, the format {@code -rf json} writes. */

@@ -54,7 +54,7 @@ final class Chart {
     }
 
     private static int panel(StringBuilder out, int y, Report.View v, String params, List<Row> rows, List<Row> all) {
-        double max = rows.stream().mapToDouble(r -> r.metric(v.metric()).score()).max().orElse(1);
+        double max = rows.stream().mapToDouble(r -> r.metric(v.metric()).central()).max().orElse(1);
         out.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\" font-weight=\"bold\">%s %s (%s)</text>%n",
                 y + 14, esc(v.title()), esc(params.replace("{", "").replace("}", "")), esc(v.unit())));
         y += 22;
@@ -62,15 +62,15 @@ final class Chart {
             Metric m = r.metric(v.metric());
             String who = r.param(v.ratioParam());
             Row base = Report.baseOf(v, r, all);
-            double ratio = base == null ? Double.NaN : m.score() / base.metric(v.metric()).score();
-            int w = (int) Math.max(1, Math.round(BAR_MAX * m.score() / max));
+            double ratio = base == null ? Double.NaN : m.central() / base.metric(v.metric()).central();
+            int w = (int) Math.max(1, Math.round(BAR_MAX * m.central() / max));
             String colour = who.equals(v.ratioBase()) ? "#d9534f" : "#5b8fd1";
             out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
                     LABEL - 6, y + 13, esc(who)));
             out.append(String.format(Locale.ROOT,
                     "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>%n", LABEL, y + 2, w, ROW - 5, colour));
             out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s%s</text>%n", LABEL + w + 6, y + 13,
-                    Report.num(m.score()), Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "  (%.2f×)", ratio)));
+                    Report.num(m.central()), Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "  (%.2f×)", ratio)));
             y += ROW;
         }
         return y + 12;

@@ -35,14 +35,19 @@ public final class Report {
     /** The views, in the order. Extras are {metric name, column header, format[, divisor]}. */
     static final List<View> VIEWS = List.of(
             new View("LargeFileBenchmark", "1. One large file",
-                    "One file from the page cache, fetched whole over loopback and written to a file, one download at a time.",
+                    "One file from the page cache, fetched whole over loopback, one download at a time. `sink`: `file`, the"
+                            + " client writes the body to a file (as a node does); `discard`, it reads and drops it, so the"
+                            + " servers' sending is compared without the client's page-cache write (the largest cost of the"
+                            + " `file` runs). Every contender reads the same served file and writes the same sink (the"
+                            + " same page-cache pages), and the rounds of the full run interleave the contenders.",
                     "MiB", "MiB/s", true, "contender", "node", List.of()),
             new View("ManyDownloadsBenchmark", "2. Many concurrent downloads",
-                    "`clients` connections at once, each fetching its own file; a wave per operation: the client reads every"
-                            + " header before any body, so all `clients` downloads are in flight at once (the blocking server"
-                            + " runs a thread for each). TTFB is connect to first response byte; memory is sampled at that peak,"
-                            + " every header in and no body read (heap fixed and pre-touched, so RSS differences are off-heap:"
-                            + " thread stacks above all).",
+                    "`clients` connections at once, each fetching its own file; a wave per operation, started together:"
+                            + " every connection is opened and its request sent but the newline, the server's own count of"
+                            + " connections is awaited (the blocking server then runs a thread for each), then every newline"
+                            + " goes. Memory is sampled at that start line (heap fixed and pre-touched, so RSS differences are"
+                            + " off-heap: thread stacks above all). TTFB is from a connection's newline to the select that first"
+                            + " reports it readable.",
                     "MiB", "MiB/s", true, "contender", "node", List.of(
                     new String[] {"ttfb.p50", "TTFB p50 ms", "%.1f"},
                     new String[] {"ttfb.p99", "TTFB p99 ms", "%.1f"},
@@ -169,7 +174,8 @@ public final class Report {
     private static String settings(List<Row> rows) {
         Map<String, String> per = new LinkedHashMap<>();
         for (Row r : rows) {
-            per.putIfAbsent(r.benchmark(), r.benchmark().replace("Benchmark", "") + ": " + r.forks() + " fork, "
+            per.putIfAbsent(r.benchmark(), r.benchmark().replace("Benchmark", "") + ": "
+                    + (r.rounds() > 1 ? r.rounds() + " interleaved rounds of " : "") + r.forks() + " fork, "
                     + r.warmupIterations() + "×" + r.warmupTime() + " warm-up, " + r.measurementIterations() + "×"
                     + r.measurementTime() + " measured");
         }
@@ -188,8 +194,9 @@ public final class Report {
             head.add(v.ratioParam());
         }
         head.addAll(varying);
-        head.add("score");
-        head.add("± error (99.9%)");
+        boolean pooled = rows.stream().anyMatch(r -> r.metric(v.metric()) != null && r.metric(v.metric()).pooled());
+        head.add(pooled ? "median of rounds" : "score");
+        head.add(pooled ? "rounds min–max" : "± error (99.9%)");
         head.add("unit");
         if (v.ratioParam() != null) {
             head.add("ratio to " + v.ratioBase());
@@ -215,13 +222,13 @@ public final class Report {
                 cells.add(who.equals(v.ratioBase()) ? "**" + who + "**" : who);
             }
             varying.forEach(p -> cells.add(r.param(p)));
-            cells.add(num(m.score()));
-            cells.add(num(m.error()));
+            cells.add(num(m.central()));
+            cells.add(m.pooled() ? num(m.low()) + "–" + num(m.high()) : num(m.error()));
             cells.add(v.unit().isEmpty() ? m.unit() : v.unit());
             if (v.ratioParam() != null) {
                 Row base = baseOf(v, r, rows);
                 Metric bm = base == null ? null : base.metric(v.metric());
-                cells.add(bm == null || bm.score() == 0 ? "—" : String.format(Locale.ROOT, "%.2f×", m.score() / bm.score()));
+                cells.add(bm == null || bm.central() == 0 ? "—" : String.format(Locale.ROOT, "%.2f×", m.central() / bm.central()));
             }
             for (String[] e : v.extras()) {
                 Metric x = r.metric(e[0]);

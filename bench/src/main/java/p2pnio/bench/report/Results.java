@@ -14,14 +14,48 @@ import java.util.Map;
  */
 public final class Results {
 
-    /** One score and its 99.9% error, with its unit. */
-    public record Metric(double score, double error, String unit) { }
+    /**
+     * One score and its 99.9% error, with its unit, and the mean of each fork's iterations (one per
+     * round when the suite pooled rounds).
+     */
+    public record Metric(double score, double error, String unit, List<Double> forkMeans) {
 
-    /** One benchmark run with one set of parameters. */
+        /** Whether this score pools several forks (the suite's rounds). */
+        public boolean pooled() {
+            return forkMeans.size() > 1;
+        }
+
+        /**
+         * The value tables, ratios and targets use: the median of the forks' means when pooled
+         * (robust to one round that fell in a fast or slow phase of the machine), else the score.
+         */
+        public double central() {
+            if (!pooled()) {
+                return score;
+            }
+            double[] m = forkMeans.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return m.length % 2 == 1 ? m[m.length / 2] : (m[m.length / 2 - 1] + m[m.length / 2]) / 2;
+        }
+
+        /** The low end: the slowest fork when pooled, else score minus error. */
+        public double low() {
+            return pooled() ? forkMeans.stream().mapToDouble(Double::doubleValue).min().orElse(score) : score - error;
+        }
+
+        /** The high end: the fastest fork when pooled, else score plus error. */
+        public double high() {
+            return pooled() ? forkMeans.stream().mapToDouble(Double::doubleValue).max().orElse(score) : score + error;
+        }
+    }
+
+    /**
+     * One benchmark run with one set of parameters. {@code rounds} is how many runs of
+     * {@code forks} forks were pooled into it (the suite's interleaved rounds; 1 for a plain JMH run).
+     */
     public record Row(String benchmark, String method, String mode, Map<String, String> params, Metric primary,
                       Map<String, Metric> secondary, String jvm, String jdkVersion, String vmName,
                       String vmVersion, List<String> jvmArgs, int forks, int warmupIterations, String warmupTime,
-                      int measurementIterations, String measurementTime, int threads) {
+                      int measurementIterations, String measurementTime, int threads, int rounds) {
 
         /** A parameter's value, or "" when the benchmark has no such parameter. */
         public String param(String name) {
@@ -61,13 +95,31 @@ public final class Results {
                     (String) m.get("mode"), params, metric((Map<?, ?>) m.get("primaryMetric")), secondary,
                     str(m.get("jvm")), str(m.get("jdkVersion")), str(m.get("vmName")), str(m.get("vmVersion")),
                     args, num(m.get("forks")), num(m.get("warmupIterations")), str(m.get("warmupTime")),
-                    num(m.get("measurementIterations")), str(m.get("measurementTime")), num(m.get("threads"))));
+                    num(m.get("measurementIterations")), str(m.get("measurementTime")), num(m.get("threads")),
+                    rounds(m)));
         }
         return rows;
     }
 
+    /** The forks in the primary metric's raw data over the forks of one run (JMH writes one array per fork). */
+    private static int rounds(Map<?, ?> m) {
+        int forks = Math.max(1, num(m.get("forks")));
+        if (m.get("primaryMetric") instanceof Map<?, ?> p && p.get("rawData") instanceof List<?> raw) {
+            return Math.max(1, raw.size() / forks);
+        }
+        return 1;
+    }
+
     private static Metric metric(Map<?, ?> m) {
-        return new Metric(dbl(m.get("score")), dbl(m.get("scoreError")), str(m.get("scoreUnit")));
+        List<Double> forkMeans = new ArrayList<>();
+        if (m.get("rawData") instanceof List<?> forks) {
+            for (Object fork : forks) {
+                if (fork instanceof List<?> it && !it.isEmpty()) {
+                    forkMeans.add(it.stream().mapToDouble(x -> x instanceof Double d ? d : Double.NaN).average().orElse(Double.NaN));
+                }
+            }
+        }
+        return new Metric(dbl(m.get("score")), dbl(m.get("scoreError")), str(m.get("scoreUnit")), List.copyOf(forkMeans));
     }
 
     private static double dbl(Object o) {

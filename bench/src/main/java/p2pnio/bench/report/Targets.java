@@ -19,7 +19,11 @@ final class Targets {
     static String judge(List<Row> rows) {
         List<String> lines = new ArrayList<>();
         for (Row node : find(rows, "LargeFileBenchmark", "contender", "node")) {
-            String size = node.param("fileMiB") + " MiB";
+            String size = node.param("fileMiB") + " MiB" + switch (node.param("sink")) {
+                case "file" -> ", written to a file";
+                case "discard" -> ", dropped by the client";
+                default -> "";
+            };
             compare(lines, rows, node, "MiB", "netty_nio", 1.0, "one large file (" + size + ") ≥ Netty NIO");
             compare(lines, rows, node, "MiB", "netty_epoll", 1.0, "one large file (" + size + ") ≥ Netty epoll");
             compare(lines, rows, node, "MiB", "limit", 0.85, "one large file (" + size + ") ≥ 0.85 × limit pair");
@@ -70,13 +74,14 @@ final class Targets {
         Row o = other(rows, node, contender);
         Metric a = node.metric(metric);
         Metric b = o == null ? null : o.metric(metric);
-        if (a == null || b == null || b.score() == 0) {
+        if (a == null || b == null || b.central() == 0) {
             return;
         }
-        double ratio = a.score() / b.score();
-        boolean overlap = Math.abs(a.score() - atLeast * b.score()) <= a.error() + atLeast * b.error();
-        String measured = String.format(Locale.ROOT, "node %s vs %s %s MiB/s: **%.2f×**%s", Report.num(a.score()),
-                contender, Report.num(b.score()), ratio, overlap && ratio < atLeast ? " (within error)" : "");
+        double ratio = a.central() / b.central();
+        boolean overlap = a.high() >= atLeast * b.low() && a.low() <= atLeast * b.high();
+        String measured = String.format(Locale.ROOT, "node %s vs %s %s MiB/s%s: **%.2f×**%s", Report.num(a.central()),
+                contender, Report.num(b.central()), a.pooled() ? " (medians of rounds)" : "", ratio,
+                overlap && ratio < atLeast ? " (within " + (a.pooled() ? "the rounds' range" : "error") + ")" : "");
         lines.add(row(target, measured, ratio >= atLeast));
     }
 

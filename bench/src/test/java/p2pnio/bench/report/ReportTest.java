@@ -76,6 +76,32 @@ class ReportTest {
         assertThat(Files.readString(svg)).startsWith("<svg").contains("netty_nio").contains("(1.25×)");
     }
 
+    /** A row as the suite writes it after pooling three rounds: one raw-data array per round. */
+    private static String pooled(String contender, double mean, String rounds) {
+        return row("LargeFileBenchmark.download", params("contender", contender, "fileMiB", "64", "sink", "discard"), mean, "")
+                .replace("\"rawData\":[[1.5]]", "\"rawData\":[[1.5],[1.4],[1.6]]")
+                .replace("\"scoreError\":10.0,\"scoreUnit\":\"ops/s\"}", "\"scoreError\":10.0,\"scoreUnit\":\"ops/s\",\"rawData\":" + rounds + "}");
+    }
+
+    @Test
+    void pooledRoundsAreReadAsTheMedianOfTheRoundsAndTheSinkIsNamed(@TempDir Path dir) throws Exception {
+        // node: one fast round (5,000) drags the mean to 2,300; the median (1,000) is the typical round.
+        String json = "[" + pooled("node", 2300, "[[900.0,900.0],[1000.0],[5000.0]]") + ","
+                + pooled("limit", 1100, "[[1000.0],[1100.0],[1200.0]]") + "]";
+        Path results = Files.writeString(dir.resolve("r.json"), json);
+
+        assertThat(Results.read(results)).extracting(Results.Row::rounds).containsExactly(3, 3);
+        Path out = dir.resolve("BENCHMARKS.md");
+        Report.main(new String[] {"--out", out.toString(), "--command", "make bench", "--run", "full run=" + results});
+        assertThat(Files.readString(out))
+                .contains("LargeFile: 3 interleaved rounds of 1 fork, 1×1 s warm-up, 2×2 s measured")
+                .contains("| contender | fileMiB | sink | median of rounds | rounds min–max | unit | ratio to node |")
+                .contains("| **node** | 64 | discard | 1,000 | 900.0–5,000 | MiB/s | 1.00× |")
+                .contains("| limit | 64 | discard | 1,100 | 1,000–1,200 | MiB/s | 1.10× |")
+                .contains("one large file (64 MiB, dropped by the client) ≥ 0.85 × limit pair"
+                        + " | node 1,000 vs limit 1,100 MiB/s (medians of rounds): **0.91×** | met");
+    }
+
     @Test
     void jsonReaderKeepsOrderNumbersAndJmhsQuotedNaN() {
         Object v = Json.parse("{\"b\": [1, 2.5e3, \"NaN\", true, null], \"a\": {\"x\": \"\\u00e9\\n\"}}");
