@@ -32,7 +32,7 @@ import p2pnio.bench.support.Gauges;
  * <ul>
  *   <li>{@code full} ({@code make bench}): the sizes and iterations of the annotations (1 GiB file,
  *       1 MiB files, 10,000 held connections), but the large file in 5 interleaved rounds of shorter
- *       iterations, written to a file and dropped;</li>
+ *       iterations, written to a file and dropped, and the many downloads in 3 rounds;</li>
  *   <li>{@code quick} ({@code make bench-quick}): the same benchmarks (without the reference-style
  *       contender in the many-downloads one, the slowest to run) with fewer, shorter iterations and
  *       a 256 MiB large file in 3 rounds (the many-downloads and scale ones keep their 1 MiB files),
@@ -72,7 +72,7 @@ public final class Suite {
                     new Step("LargeFileBenchmark", Map.of(), 1, 2000, 3, 2000, 5),
                     new Step("LargeFileBenchmark", Map.of("sink", "discard", "contender", DISCARDING),
                             1, 2000, 3, 2000, 5),
-                    new Step("ManyDownloadsBenchmark", Map.of(), -1, -1, -1, -1),
+                    new Step("ManyDownloadsBenchmark", Map.of(), 1, 3000, 2, 3000, 3),
                     new Step("SmallFilesBenchmark", Map.of(), -1, -1, -1, -1),
                     new Step("ControlPlaneBenchmark", Map.of(), -1, -1, -1, -1),
                     new Step("ConnectionScaleBenchmark", Map.of(), -1, -1, -1, -1),

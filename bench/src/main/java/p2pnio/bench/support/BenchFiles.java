@@ -16,9 +16,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The real files the benchmarks serve: made in a temp folder at trial set-up, filled with
- * pseudo-random bytes (so nothing on the path can compress them), read once so they sit in the
- * page cache, and deleted at tear-down.
+ * The real files the benchmarks serve: filled with pseudo-random bytes (so nothing on the path
+ * can compress them), in the page cache, put in a temp folder at trial set-up that is deleted at
+ * tear-down. The transfer benchmarks' files are hard links to copies {@linkplain #cached kept for
+ * the whole run}, so every contender is served from the same pages.
  */
 public final class BenchFiles {
 
@@ -101,14 +102,14 @@ public final class BenchFiles {
     }
 
     /**
-     * Writes {@code count} files of {@code size} bytes called {@code <prefix><i>.bin} into
-     * {@code folder} and returns their names in order.
+     * Puts {@code count} files of {@code size} bytes called {@code <prefix><i>.bin} into
+     * {@code folder} ({@linkplain #cached kept for the run}) and returns their names in order.
      */
     public static List<String> writeMany(Path folder, String prefix, int count, long size) {
         List<String> names = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             String name = prefix + i + ".bin";
-            write(folder.resolve(name), size);
+            cached(folder, name, size);
             names.add(name);
         }
         return names;
