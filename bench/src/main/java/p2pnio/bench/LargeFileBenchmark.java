@@ -31,6 +31,8 @@ import p2pnio.bench.servers.FileServer;
 import p2pnio.bench.servers.NodeServer;
 import p2pnio.bench.servers.RawPair;
 import p2pnio.bench.support.BenchFiles;
+import p2pnio.bench.support.Gauges;
+import p2pnio.bench.support.ServerCpu;
 
 /**
  * Benchmark 1, one large file: a file of {@code fileMiB} MiB (in the page cache) fetched whole
@@ -85,6 +87,7 @@ public class LargeFileBenchmark {
     private FileChannel sinkFile;
     private WireClient client;
     private InetSocketAddress address;
+    private final ServerCpu cpu = new ServerCpu();
 
     /** Writes the file, starts the contender, and warms the file into the page cache. */
     @Setup(Level.Trial)
@@ -122,15 +125,27 @@ public class LargeFileBenchmark {
         }
     }
 
-    /** One whole file, server to client to file. */
+    /** Server CPU is reported per iteration. */
+    @Setup(Level.Iteration)
+    public void newIteration() {
+        cpu.reset();
+    }
+
+    /**
+     * One whole file, server to client to file. Server CPU is everything but this thread: for
+     * {@code node_to_node}, whose download runs on the fetching node's loop, both nodes.
+     */
     @Benchmark
     public long download(Transferred t) throws Exception {
         long got;
+        cpu.start();
         switch (contender) {
             case "limit" -> got = raw.receive(RawPair.Receive.directBuffer, out(), size);
             case "node_to_node" -> got = fetchWithNode();
             default -> got = client.fetch(address, NAME, out());
         }
+        cpu.stop(got);
+        Gauges.set("serverCpuMsPerGiB", cpu.msPerGiB());
         t.add(got);
         return got;
     }

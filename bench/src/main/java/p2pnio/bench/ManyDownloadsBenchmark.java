@@ -24,6 +24,7 @@ import p2pnio.bench.servers.FileServer;
 import p2pnio.bench.support.BenchFiles;
 import p2pnio.bench.support.Gauges;
 import p2pnio.bench.support.Memory;
+import p2pnio.bench.support.ServerCpu;
 
 /**
  * Benchmark 2, many concurrent downloads: {@code clients} connections at once, each fetching a
@@ -61,6 +62,7 @@ public class ManyDownloadsBenchmark {
     private FileServer server;
     private InetSocketAddress address;
     private WaveClient client;
+    private final ServerCpu cpu = new ServerCpu();
 
     /** Writes one file per client and starts the contender. */
     @Setup(Level.Trial)
@@ -72,17 +74,28 @@ public class ManyDownloadsBenchmark {
         client = new WaveClient();
     }
 
+    /** Server CPU is reported per iteration. */
+    @Setup(Level.Iteration)
+    public void newIteration() {
+        cpu.reset();
+    }
+
     /** One wave: every client at once, each to its own file. */
     @Benchmark
     public long wave(Transferred t) throws IOException {
+        cpu.start();
         WaveClient.Wave w = client.run(address, names, () -> {
             server.awaitConnections(clients);
-            Gauges.set("rssMiB", Memory.rssMiB());
-            Gauges.set("threads", Memory.threads());
-            if (!Gauges.has("liveHeapMiB")) {
-                Gauges.set("liveHeapMiB", Memory.liveHeapMiB()); // one full GC per iteration
-            }
+            cpu.excluding(() -> {
+                Gauges.set("rssMiB", Memory.rssMiB());
+                Gauges.set("threads", Memory.threads());
+                if (!Gauges.has("liveHeapMiB")) {
+                    Gauges.set("liveHeapMiB", Memory.liveHeapMiB()); // one full GC per iteration
+                }
+            });
         });
+        cpu.stop(w.bytes());
+        Gauges.set("serverCpuMsPerGiB", cpu.msPerGiB());
         Gauges.sample("ttfb", w.ttfbNanos(), w.connections());
         t.add(w.bytes());
         return w.bytes();

@@ -39,21 +39,27 @@ public final class Report {
                             + " client writes the body to a file (as a node does); `discard`, it reads and drops it, so the"
                             + " servers' sending is compared without the client's page-cache write (the largest cost of the"
                             + " `file` runs). Every contender reads the same served file and writes the same sink (the"
-                            + " same page-cache pages), and the rounds of the full run interleave the contenders.",
-                    "MiB", "MiB/s", true, "contender", "node", List.of()),
+                            + " same page-cache pages), and the rounds of the full run interleave the contenders. Server CPU:"
+                            + " the process's CPU time but the client thread's and the JVM's own, per GiB (for `node_to_node`"
+                            + " both nodes).",
+                    "MiB", "MiB/s", true, "contender", "node", List.<String[]>of(
+                    new String[] {"serverCpuMsPerGiB", "server CPU ms/GiB", "%.0f"})),
             new View("ManyDownloadsBenchmark", "2. Many concurrent downloads",
                     "`clients` connections at once, each fetching its own file; a wave per operation, started together:"
                             + " every connection is opened and its request sent but the newline, the server's own count of"
                             + " connections is awaited (the blocking server then runs a thread for each), then every newline"
                             + " goes. Memory is sampled at that start line (heap fixed and pre-touched, so RSS differences are"
                             + " off-heap: thread stacks above all). TTFB is from a connection's newline to the select that first"
-                            + " reports it readable.",
+                            + " reports it readable. Server CPU is the process's CPU time but the client thread's and the JVM's own"
+                            + " (JIT, GC), per GiB served:"
+                            + " when the one client thread is what limits the rate, it is what still tells the servers apart.",
                     "MiB", "MiB/s", true, "contender", "node", List.of(
                     new String[] {"ttfb.p50", "TTFB p50 ms", "%.1f"},
                     new String[] {"ttfb.p99", "TTFB p99 ms", "%.1f"},
                     new String[] {"liveHeapMiB", "live heap MiB", "%.1f"},
                     new String[] {"rssMiB", "RSS MiB", "%.0f"},
                     new String[] {"threads", "threads", "%.0f"},
+                    new String[] {"serverCpuMsPerGiB", "server CPU ms/GiB", "%.0f"},
                     new String[] {"gc.alloc.rate.norm", "allocated MiB/wave", "%.1f", "1048576"})),
             new View("SmallFilesBenchmark", "3. Small files",
                     "Requests per second for small files, each over a fresh connection, from 4 client threads.",

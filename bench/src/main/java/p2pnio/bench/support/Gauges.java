@@ -91,6 +91,9 @@ public final class Gauges implements InternalProfiler {
         if (name.endsWith("Bytes")) {
             return "B";
         }
+        if (name.endsWith("MsPerGiB")) {
+            return "ms/GiB";
+        }
         return "#";
     }
 
