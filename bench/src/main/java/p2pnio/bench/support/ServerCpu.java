@@ -6,6 +6,8 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -31,15 +33,17 @@ public final class ServerCpu {
     private static final Pattern JVM_THREAD =
             Pattern.compile("C1 CompilerThre|C2 CompilerThre|GC Thread|G1 |VM Thread|VM Periodic|Sweeper|Monitor Deflat");
 
+    private final List<Path> jvmThreads = new ArrayList<>();
     private long nanos;
     private long bytes;
     private long processAtStart;
     private long threadAtStart;
 
-    /** Forgets what was measured (at the start of an iteration). */
+    /** Forgets what was measured (at the start of an iteration, outside the measurement). */
     public void reset() {
         nanos = 0;
         bytes = 0;
+        findJvmThreads();
     }
 
     /** Starts a measured stretch. */
@@ -66,30 +70,46 @@ public final class ServerCpu {
     }
 
     /**
-     * CPU time so far of the JVM's own threads, in nanoseconds (0 where {@code /proc} is missing).
-     * Linux's {@code stat} counts in clock ticks, 100 per second.
+     * Finds the JVM's own threads again. Called outside the measured stretches (with
+     * {@link #reset}): a server with 1,000 threads has 1,000 entries in {@code /proc/self/task},
+     * and reading them all at every stretch would slow the client being measured.
      */
-    static long jvmThreadsCpu() {
-        long ticks = 0;
+    private void findJvmThreads() {
+        jvmThreads.clear();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
             for (Path task : tasks) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException gone) {
-                    continue; // the thread ended meanwhile
-                }
-                int open = stat.indexOf('(');
-                int close = stat.lastIndexOf(')');
-                if (JVM_THREAD.matcher(stat.substring(open + 1, close)).lookingAt()) {
-                    String[] f = stat.substring(close + 2).split(" ");
-                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                String stat = readStat(task);
+                if (stat != null && JVM_THREAD.matcher(stat.substring(stat.indexOf('(') + 1)).lookingAt()) {
+                    jvmThreads.add(task.resolve("stat"));
                 }
             }
         } catch (IOException | RuntimeException e) {
-            return 0;
+            jvmThreads.clear(); // no /proc: nothing is left out
+        }
+    }
+
+    /**
+     * CPU time so far of the JVM's own threads, in nanoseconds. Linux's {@code stat} counts in
+     * clock ticks, 100 per second.
+     */
+    private long jvmThreadsCpu() {
+        long ticks = 0;
+        for (Path stat : jvmThreads) {
+            String s = readStat(stat.getParent());
+            if (s != null) {
+                String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+            }
         }
         return ticks * 10_000_000L;
+    }
+
+    private static String readStat(Path task) {
+        try {
+            return Files.readString(task.resolve("stat"));
+        } catch (IOException gone) {
+            return null; // the thread ended meanwhile
+        }
     }
 
     /** Milliseconds of server CPU per GiB served, over the stretches since {@link #reset}. */
