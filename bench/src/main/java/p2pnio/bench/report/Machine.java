@@ -18,7 +18,12 @@ final class Machine {
         md.append("| | |\n|---|---|\n");
         md.append("| CPU | ").append(cpu()).append(" |\n");
         md.append("| cores | ").append(Runtime.getRuntime().availableProcessors())
-                .append(" (shared with three other engineers' builds while measuring) |\n");
+                .append(virtual() ? " virtual (a hypervisor's vCPUs: their placement on real cores is not ours)" : "")
+                .append(" |\n");
+        String placement = placementOptions();
+        if (!placement.isEmpty()) {
+            md.append("| kernel options that place tasks | `").append(placement).append("` |\n");
+        }
         md.append("| memory | ").append(memTotal()).append(" |\n");
         md.append("| kernel | Linux ").append(read("/proc/sys/kernel/osrelease")).append(" |\n");
         md.append("| JVM | ").append(r.vmName()).append(' ').append(r.vmVersion()).append(" (JDK ")
@@ -35,6 +40,25 @@ final class Machine {
             }
         }
         return System.getProperty("os.arch");
+    }
+
+    private static boolean virtual() {
+        return lines("/proc/cpuinfo").stream().anyMatch(l -> l.startsWith("flags") && l.contains(" hypervisor"));
+    }
+
+    /** The kernel command line's scheduler and virtualisation options, which decide where threads run. */
+    private static String placementOptions() {
+        StringBuilder out = new StringBuilder();
+        for (String option : read("/proc/cmdline").split(" ")) {
+            if (option.equals("--")) {
+                break; // what follows is the init program's arguments
+            }
+            if (option.startsWith("sched_") || option.startsWith("nested") || option.startsWith("isolcpus")
+                    || option.startsWith("nohz") || option.startsWith("idle=")) {
+                out.append(out.length() == 0 ? "" : " ").append(option);
+            }
+        }
+        return out.toString();
     }
 
     private static String memTotal() {

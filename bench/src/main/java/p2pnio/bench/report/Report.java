@@ -148,7 +148,7 @@ public final class Report {
                 + " notes come from `docs/bench/analysis.md`). Regenerate with `").append(command).append("`.\n\n");
         md.append("Every transfer benchmark serves the same real files (temp folder, page cache) over real loopback sockets"
                 + " to the same client, so the ratio column (score / our node's score in the same table) reads"
-                + " straight off one run. **The machine is shared** with other engineers' builds and tests: compare"
+                + " straight off one run. **The machine may be shared, and a virtual machine's cores always are:** compare"
                 + " ratios within one run, not absolute numbers across runs.\n\n");
         if (svgLink != null) {
             md.append("![results](").append(svgLink).append(")\n\n");
