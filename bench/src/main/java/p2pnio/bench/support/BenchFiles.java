@@ -95,7 +95,12 @@ public final class BenchFiles {
                 write(part, size, name);
                 Files.move(part, kept, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
-            return Files.createLink(folder.resolve(name), kept);
+            try {
+                return Files.createLink(folder.resolve(name), kept);
+            } catch (UnsupportedOperationException | IOException noLinks) {
+                // a file system without hard links: a copy, in the page cache too, but pages of its own
+                return Files.copy(kept, folder.resolve(name));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
