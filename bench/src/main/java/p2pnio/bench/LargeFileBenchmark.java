@@ -45,10 +45,9 @@ import p2pnio.bench.support.ServerCpu;
  * {@link RawPair} with no protocol.
  *
  * <p>The served file and the sink are {@linkplain BenchFiles#cached kept for the whole run}, so
- * every contender reads and writes the same page-cache pages: on the 2-core virtual machine of
- * BENCHMARKS.md, where the rate is bound by memory copies (the client's copy out of the socket
- * and into the sink's page cache), fresh pages per trial moved one contender's score by 2 to 4
- * times from one trial to the next.
+ * every contender reads and writes the same page-cache pages. (That alone did not steady the
+ * scores on the 2-vCPU machine of BENCHMARKS.md: its loopback runs in two modes 2 to 4 times
+ * apart, which the suite's interleaved rounds are for.)
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -89,7 +88,7 @@ public class LargeFileBenchmark {
     private InetSocketAddress address;
     private final ServerCpu cpu = new ServerCpu();
 
-    /** Writes the file, starts the contender, and warms the file into the page cache. */
+    /** Puts the kept file in a fresh folder, opens the kept sink, and starts the contender. */
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         if (contender.equals("node_to_node") && !sink.equals("file")) {

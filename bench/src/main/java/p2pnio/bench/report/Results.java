@@ -48,14 +48,19 @@ public final class Results {
         }
     }
 
-    /**
-     * One benchmark run with one set of parameters. {@code rounds} is how many runs of
-     * {@code forks} forks were pooled into it (the suite's interleaved rounds; 1 for a plain JMH run).
-     */
+    /** One benchmark run with one set of parameters. */
     public record Row(String benchmark, String method, String mode, Map<String, String> params, Metric primary,
                       Map<String, Metric> secondary, String jvm, String jdkVersion, String vmName,
                       String vmVersion, List<String> jvmArgs, int forks, int warmupIterations, String warmupTime,
-                      int measurementIterations, String measurementTime, int threads, int rounds) {
+                      int measurementIterations, String measurementTime, int threads) {
+
+        /**
+         * How many runs of {@code forks} forks were pooled into this one (the suite's interleaved
+         * rounds; 1 for a plain JMH run): JMH writes one raw-data array per fork.
+         */
+        public int rounds() {
+            return Math.max(1, primary.forkMeans().size() / Math.max(1, forks));
+        }
 
         /** A parameter's value, or "" when the benchmark has no such parameter. */
         public String param(String name) {
@@ -95,19 +100,9 @@ public final class Results {
                     (String) m.get("mode"), params, metric((Map<?, ?>) m.get("primaryMetric")), secondary,
                     str(m.get("jvm")), str(m.get("jdkVersion")), str(m.get("vmName")), str(m.get("vmVersion")),
                     args, num(m.get("forks")), num(m.get("warmupIterations")), str(m.get("warmupTime")),
-                    num(m.get("measurementIterations")), str(m.get("measurementTime")), num(m.get("threads")),
-                    rounds(m)));
+                    num(m.get("measurementIterations")), str(m.get("measurementTime")), num(m.get("threads"))));
         }
         return rows;
-    }
-
-    /** The forks in the primary metric's raw data over the forks of one run (JMH writes one array per fork). */
-    private static int rounds(Map<?, ?> m) {
-        int forks = Math.max(1, num(m.get("forks")));
-        if (m.get("primaryMetric") instanceof Map<?, ?> p && p.get("rawData") instanceof List<?> raw) {
-            return Math.max(1, raw.size() / forks);
-        }
-        return 1;
     }
 
     private static Metric metric(Map<?, ?> m) {

@@ -82,9 +82,8 @@ public final class BenchFiles {
     /**
      * Puts a file of {@code size} pseudo-random bytes called {@code name} into {@code folder} as a
      * hard link to one kept in {@link #CACHE}, which is written only the first time: so every
-     * contender and every fork of a run reads the very same page-cache pages. Fresh pages per
-     * trial would put each contender on memory of its own, and on a virtual machine that alone
-     * moved one contender's rate by 2 to 4 times from one trial to the next.
+     * contender and every fork of a run reads the very same page-cache pages, and no contender is
+     * measured on memory of its own.
      */
     public static Path cached(Path folder, String name, long size) {
         try {

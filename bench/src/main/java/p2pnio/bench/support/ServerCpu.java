@@ -36,8 +36,8 @@ public final class ServerCpu {
     private final List<Path> jvmThreads = new ArrayList<>();
     private long nanos;
     private long bytes;
-    private long processAtStart;
-    private long threadAtStart;
+    private long othersAtStart;
+    private long excluded;
 
     /** Forgets what was measured (at the start of an iteration, outside the measurement). */
     public void reset() {
@@ -48,25 +48,26 @@ public final class ServerCpu {
 
     /** Starts a measured stretch. */
     public void start() {
-        processAtStart = OS.getProcessCpuTime() - jvmThreadsCpu();
-        threadAtStart = THREADS.getCurrentThreadCpuTime();
+        othersAtStart = othersCpu();
+        excluded = 0;
     }
 
     /** Runs {@code r} inside a measured stretch without counting the other threads' CPU meanwhile. */
     public void excluding(Runnable r) {
-        long process = OS.getProcessCpuTime() - jvmThreadsCpu();
-        long thread = THREADS.getCurrentThreadCpuTime();
+        long before = othersCpu();
         r.run();
-        long others = (OS.getProcessCpuTime() - jvmThreadsCpu() - process) - (THREADS.getCurrentThreadCpuTime() - thread);
-        processAtStart += others;
+        excluded += othersCpu() - before;
     }
 
     /** Ends a measured stretch in which {@code served} bytes were served. */
     public void stop(long served) {
-        long process = OS.getProcessCpuTime() - jvmThreadsCpu() - processAtStart;
-        long thread = THREADS.getCurrentThreadCpuTime() - threadAtStart;
-        nanos += Math.max(0, process - thread);
+        nanos += Math.max(0, othersCpu() - othersAtStart - excluded);
         bytes += served;
+    }
+
+    /** CPU time so far of every thread but this one and the JVM's own: the server's, in nanoseconds. */
+    private long othersCpu() {
+        return OS.getProcessCpuTime() - jvmThreadsCpu() - THREADS.getCurrentThreadCpuTime();
     }
 
     /**
@@ -80,7 +81,7 @@ public final class ServerCpu {
             for (Path task : tasks) {
                 String stat = readStat(task);
                 if (stat != null && JVM_THREAD.matcher(stat.substring(stat.indexOf('(') + 1)).lookingAt()) {
-                    jvmThreads.add(task.resolve("stat"));
+                    jvmThreads.add(task);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -94,8 +95,8 @@ public final class ServerCpu {
      */
     private long jvmThreadsCpu() {
         long ticks = 0;
-        for (Path stat : jvmThreads) {
-            String s = readStat(stat.getParent());
+        for (Path task : jvmThreads) {
+            String s = readStat(task);
             if (s != null) {
                 String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
                 ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
