@@ -3,6 +3,7 @@
 
 MVN      ?= mvn -B -ntp
 JAR      := cli/target/p2p.jar
+TESTKIT  := testkit/target/classes
 FOLDER   ?= ./shared
 
 .PHONY: build test run clean serve demo demo-stop demo-check bench bench-quick bench-report fuzz soak faults ci-extra
@@ -13,6 +14,9 @@ build:
 
 $(JAR):
 	$(MVN) -q -DskipTests package
+
+$(TESTKIT):
+	$(MVN) -q -pl testkit compile
 
 ## test: every unit, multi-node and end-to-end test of every module
 test:
@@ -41,9 +45,9 @@ demo-stop:
 	@demo/demo.sh stop
 
 ## demo-check: the demo's walkthrough without a person (three nodes fetch each other's files, digests checked)
-demo-check: $(JAR)
+demo-check: $(JAR) $(TESTKIT)
 	@demo/demo.sh files
-	java demo/src/main/java/p2pnio/demo/DemoCheck.java $(JAR) demo
+	java -cp $(TESTKIT) demo/src/main/java/p2pnio/demo/DemoCheck.java $(JAR) demo
 
 ## clean: remove build output
 clean:
@@ -59,8 +63,8 @@ faults:
 
 ## soak: three nodes, thousands of random downloads, cancels and kills for SOAK_SECONDS (default 150)
 soak:
-	$(MVN) -q -pl engine test-compile
-	java -Xmx512m -cp engine/target/classes:engine/target/test-classes p2pnio.hostile.Soak $(or $(SOAK_SECONDS),150) /tmp/p2p-soak
+	$(MVN) -q -pl engine -am test-compile
+	java -Xmx512m -cp engine/target/classes:engine/target/test-classes:$(TESTKIT) p2pnio.hostile.Soak $(or $(SOAK_SECONDS),150) /tmp/p2p-soak
 
 ## ci-extra: the bounded checks CI runs after `make test`: faults, fuzz, soak
 ci-extra: faults fuzz soak

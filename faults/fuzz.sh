@@ -14,13 +14,13 @@ TARGETS=(
     "HeaderParserFuzzTest#anySplitOfAnyReplyGivesTheOneShotHeaderOrACleanError"
     "SafeNamesFuzzTest#noRequestedNameResolvesOutsideTheFolderOrToALink"
 )
-$MVN -q -pl engine test-compile || exit 1
+$MVN -q -pl engine -am test-compile || exit 1
 passed=0; failed=0; total=0
 for t in "${TARGETS[@]}"; do
     class=${t%%#*}
     log="/tmp/fuzz-${t//#/-}.log"
     start=$(date +%s)
-    if JAZZER_FUZZ=1 JAZZER_MAX_DURATION=$TIME $MVN -q -pl engine surefire:test -Dtest="$t" \
+    if JAZZER_FUZZ=1 JAZZER_MAX_DURATION=$TIME $MVN -q -pl engine -am test -Dtest="$t" \
             -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1; then
         result=PASS; passed=$((passed + 1))
     else

@@ -13,7 +13,7 @@ if ! why=$(bash faults/netns.sh check 2>&1); then
     echo "################################################################################"
     exit 0
 fi
-$MVN -q -pl engine test-compile
+$MVN -q -pl engine -am test-compile
 trap 'bash faults/netns.sh down' EXIT
 bash faults/netns.sh up 4
-java -cp engine/target/classes:engine/target/test-classes p2pnio.hostile.FaultDrill "${FAULTS_WORK:-/tmp/p2p-faults}"
+java -cp engine/target/classes:engine/target/test-classes:testkit/target/classes p2pnio.hostile.FaultDrill "${FAULTS_WORK:-/tmp/p2p-faults}"

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import p2pnio.testkit.TestFiles;
 
 /**
  * A file larger than 2 GiB (past every int offset) crosses intact. The source is sparse, so it
@@ -42,7 +43,7 @@ class BigFileTest {
             System.out.printf("3 GiB over loopback: %.0f MB/s%n", done.bytesPerSecond() / 1e6);
             Path copy = TestCluster.folder(b).resolve("huge.img");
             assertThat(Files.size(copy)).isEqualTo(SIZE);
-            assertThat(TestCluster.sha256(copy)).isEqualTo(TestCluster.sha256(source));
+            assertThat(TestFiles.sha256(copy)).isEqualTo(TestFiles.sha256(source));
             Files.delete(copy);
         }
     }

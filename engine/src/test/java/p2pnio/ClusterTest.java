@@ -11,6 +11,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import p2pnio.testkit.Poll;
+import p2pnio.testkit.TestFiles;
 
 /** Several nodes on real loopback sockets in one JVM. */
 class ClusterTest {
@@ -27,12 +29,8 @@ class ClusterTest {
             Node b = cluster.start("b", x -> x.addPeer(a.address()));
             Node c = cluster.start("c", x -> x.addPeer(b.address()));
             for (Node n : List.of(a, b, c)) {
-                long deadline = System.nanoTime() + WAIT.toNanos();
                 List<String> others = List.of(a, b, c).stream().filter(o -> o != n).map(Node::address).toList();
-                while (!addresses(n).containsAll(others)) {
-                    assertThat(System.nanoTime()).as(n.address() + " knows " + addresses(n)).isLessThan(deadline);
-                    Thread.sleep(20);
-                }
+                Poll.until(WAIT, () -> addresses(n), known -> known.containsAll(others));
                 assertThat(addresses(n)).doesNotContain(n.address()).doesNotHaveDuplicates();
             }
             assertThat(cluster.events(a).all(NodeEvent.PeerJoined.class))
@@ -59,11 +57,7 @@ class ClusterTest {
             }
             // wait until the cluster is whole, so each Get reaches every node
             for (Node n : all) {
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                while (addresses(n).size() < 2) {
-                    assertThat(System.nanoTime()).isLessThan(deadline);
-                    Thread.sleep(20);
-                }
+                awaitPeers(n, 2);
             }
             for (int i = 0; i < all.size(); i++) {
                 for (int j = 0; j < all.size(); j++) {
@@ -81,8 +75,8 @@ class ClusterTest {
                     NodeEvent outcome = cluster.events(all.get(i)).awaitOutcome(name, WAIT);
                     assertThat(outcome).as("node %d fetching %s", i, name)
                             .isInstanceOf(NodeEvent.DownloadFinished.class);
-                    assertThat(TestCluster.sha256(TestCluster.folder(all.get(i)).resolve(name)))
-                            .isEqualTo(TestCluster.sha256(TestCluster.folder(all.get(j)).resolve(name)));
+                    assertThat(TestFiles.sha256(TestCluster.folder(all.get(i)).resolve(name)))
+                            .isEqualTo(TestFiles.sha256(TestCluster.folder(all.get(j)).resolve(name)));
                 }
                 assertThat(TestCluster.partials(TestCluster.folder(all.get(i)))).isEmpty();
             }
@@ -107,8 +101,8 @@ class ClusterTest {
                 String name = "part-" + i + ".bin";
                 NodeEvent outcome = cluster.events(client).awaitOutcome(name, Duration.ofSeconds(60));
                 assertThat(outcome).as(name).isInstanceOf(NodeEvent.DownloadFinished.class);
-                assertThat(TestCluster.sha256(TestCluster.folder(client).resolve(name)))
-                        .isEqualTo(TestCluster.sha256(TestCluster.folder(server).resolve(name)));
+                assertThat(TestFiles.sha256(TestCluster.folder(client).resolve(name)))
+                        .isEqualTo(TestFiles.sha256(TestCluster.folder(server).resolve(name)));
             }
             NodeStats stats = server.stats().get(5, TimeUnit.SECONDS);
             assertThat(stats.uploadsDone()).isEqualTo(200);
@@ -152,12 +146,8 @@ class ClusterTest {
         }
     }
 
-    private static void awaitPeers(Node n, int count) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (addresses(n).size() < count) {
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    private static void awaitPeers(Node n, int count) {
+        Poll.until(WAIT, () -> addresses(n), known -> known.size() >= count);
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import p2pnio.testkit.ReferencePeer;
 
 /** Our node and a peer that speaks exactly as the reference node does, in one cluster. */
 class InteropTest {
@@ -39,7 +40,7 @@ class InteropTest {
             byte[] data = new byte[123_457];
             new Random(2).nextBytes(data);
             Files.write(TestCluster.folder(ours).resolve("from-ours.bin"), data);
-            Path saved = ref.fetchFrom(ours.address(), "from-ours.bin", 10_000);
+            Path saved = ref.fetchFrom(ours.address(), "from-ours.bin", Duration.ofSeconds(10));
             assertThat(saved.getFileName().toString()).isEqualTo("from-ours.bin");
             assertThat(Files.readAllBytes(saved)).isEqualTo(data);
             assertThat(ours.stats().get(5, TimeUnit.SECONDS).uploadsDone()).isEqualTo(1);

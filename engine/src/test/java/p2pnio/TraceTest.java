@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import p2pnio.testkit.Poll;
 
 /** The teaching trace shows what the loop does, and nothing when it is off. */
 class TraceTest {
@@ -37,11 +38,7 @@ class TraceTest {
             // the upload ends (DRAIN -> DONE) only when the client has closed: wait for it before closing the nodes
             // (UploadFinished comes when the body is sent, before DRAIN ends, so poll the open-upload count)
             ra.await(NodeEvent.UploadFinished.class, u -> u.name().equals("t.bin"), Duration.ofSeconds(20));
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (na.stats().get().uploadsOpen() > 0) {
-                assertThat(System.nanoTime()).as("the upload left DRAIN").isLessThan(deadline);
-                Thread.sleep(10);
-            }
+            Poll.until(Duration.ofSeconds(20), "the upload left DRAIN", () -> na.stats().get().uploadsOpen() == 0);
         }
         String s = server.toString(StandardCharsets.UTF_8);
         String c = client.toString(StandardCharsets.UTF_8);

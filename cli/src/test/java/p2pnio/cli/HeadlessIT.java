@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import p2pnio.testkit.TestFiles;
 
 /** {@code p2p.jar serve} and {@code p2p.jar get} as real processes on loopback: files, digests, exit statuses. */
 class HeadlessIT {
@@ -25,13 +26,13 @@ class HeadlessIT {
     void getSavesTheFileServedByServeBitIdenticalAndExitsZero() throws Exception {
         Path served = folder("served");
         Path fetched = folder("fetched");
-        Path original = Jar.randomFile(served.resolve("photo.jpg"), 3 * 1024 * 1024 + 17, 1);
+        Path original = TestFiles.random(served.resolve("photo.jpg"), 3 * 1024 * 1024 + 17, 1);
         try (Jar serve = Jar.serve(tmp, "--folder", "served")) {
             Jar.Result get = Jar.run(tmp, Map.of(), RUN, "get", "photo.jpg", "--folder", "fetched", "--peer", serve.udp());
 
             assertThat(get.exit()).as(get.output()).isZero();
             assertThat(get.output()).contains("saved", "photo.jpg", serve.udp());
-            assertThat(Jar.sha256(fetched.resolve("photo.jpg"))).isEqualTo(Jar.sha256(original));
+            assertThat(TestFiles.sha256(fetched.resolve("photo.jpg"))).isEqualTo(TestFiles.sha256(original));
             assertThat(fetched).isDirectoryNotContaining("glob:**/downloading_*");
         }
     }

@@ -2,42 +2,34 @@ package p2pnio.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import p2pnio.testkit.OutputLines;
 
 /**
- * p2p.jar as a real process for end-to-end tests: its output lines collected as they come, and
- * waits that poll with a deadline instead of sleeping.
+ * p2p.jar as a real process for end-to-end tests: its output lines collected as they come
+ * ({@link OutputLines}), and waits with a deadline instead of sleeps.
  */
 final class Jar implements AutoCloseable {
 
     private static final Pattern SERVING = Pattern.compile("serving udp=(\\S+) tcp=(\\S+)");
 
     private final Process process;
-    private final List<String> lines = new ArrayList<>();
+    private final OutputLines lines;
 
     private Jar(Process process) {
         this.process = process;
-        Thread reader = new Thread(this::collect, "jar-output");
-        reader.setDaemon(true);
-        reader.start();
+        this.lines = OutputLines.collect(process.getInputStream(), "p2p.jar");
     }
 
     /** The packaged jar failsafe hands us. */
@@ -71,7 +63,7 @@ final class Jar implements AutoCloseable {
             }
             assertThat(jar.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
                     .as("p2p.jar %s ended within %s", List.of(args), timeout).isTrue();
-            jar.awaitOutputEnd();
+            jar.lines.awaitEnd(Duration.ofSeconds(10));
             return new Result(jar.process.exitValue(), jar.output());
         }
     }
@@ -90,7 +82,7 @@ final class Jar implements AutoCloseable {
 
     /** The UDP control address from the ready line. */
     String udp() {
-        for (String l : snapshot()) {
+        for (String l : lines.snapshot()) {
             Matcher m = SERVING.matcher(l);
             if (m.find()) {
                 return m.group(1);
@@ -108,63 +100,14 @@ final class Jar implements AutoCloseable {
         return process;
     }
 
-    private void collect() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String l = in.readLine(); l != null; l = in.readLine()) {
-                synchronized (lines) {
-                    lines.add(l);
-                    lines.notifyAll();
-                }
-            }
-        } catch (IOException e) {
-            // the process ended
-        } finally {
-            synchronized (lines) {
-                lines.add(null);
-                lines.notifyAll();
-            }
-        }
-    }
-
-    private List<String> snapshot() {
-        synchronized (lines) {
-            return lines.stream().filter(l -> l != null).toList();
-        }
-    }
-
     /** Everything printed so far. */
     String output() {
-        return String.join("\n", snapshot());
+        return lines.text();
     }
 
-    /** Waits for a line that matches; fails with the output so far after {@code timeout}. */
+    /** Waits for a line that matches; fails with the output so far after {@code timeout} or when the output ends. */
     String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (lines) {
-            int seen = 0;
-            while (true) {
-                for (; seen < lines.size(); seen++) {
-                    String l = lines.get(seen);
-                    if (l != null && match.test(l)) {
-                        return l;
-                    }
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || (!lines.isEmpty() && lines.get(lines.size() - 1) == null)) {
-                    throw new AssertionError("no matching line within " + timeout + "; output:\n" + output());
-                }
-                lines.wait(Math.max(1, left / 1_000_000));
-            }
-        }
-    }
-
-    private void awaitOutputEnd() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        synchronized (lines) {
-            while ((lines.isEmpty() || lines.get(lines.size() - 1) != null) && System.nanoTime() < deadline) {
-                lines.wait(100);
-            }
-        }
+        return lines.await(match, timeout);
     }
 
     /** Sends SIGTERM and waits for the end; returns the exit status. */
@@ -172,7 +115,7 @@ final class Jar implements AutoCloseable {
         // Through the handle: Process.destroy() would also close our end of its output.
         process.toHandle().destroy();
         assertThat(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)).as("ended after SIGTERM").isTrue();
-        awaitOutputEnd();
+        lines.awaitEnd(Duration.ofSeconds(10));
         return process.exitValue();
     }
 
@@ -183,28 +126,5 @@ final class Jar implements AutoCloseable {
 
     private static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    /** A file of {@code size} pseudo-random bytes. */
-    static Path randomFile(Path file, int size, long seed) throws IOException {
-        byte[] data = new byte[size];
-        new Random(seed).nextBytes(data);
-        return Files.write(file, data);
-    }
-
-    /** SHA-256 of a file, hex. */
-    static String sha256(Path file) throws IOException {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            try (var in = Files.newInputStream(file)) {
-                byte[] buf = new byte[1 << 16];
-                for (int n = in.read(buf); n > 0; n = in.read(buf)) {
-                    md.update(buf, 0, n);
-                }
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

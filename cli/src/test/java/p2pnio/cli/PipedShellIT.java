@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import p2pnio.testkit.TestFiles;
 
 /** The shell with standard input from a script: plain lines, the same commands, and it waits for its downloads. */
 class PipedShellIT {
@@ -20,7 +21,7 @@ class PipedShellIT {
         Path served = Files.createDirectories(tmp.resolve("served"));
         Path mine = Files.createDirectories(tmp.resolve("mine"));
         Files.writeString(served.resolve("hello.txt"), "hello\n");
-        Path big = Jar.randomFile(served.resolve("big.bin"), 8 * 1024 * 1024, 5);
+        Path big = TestFiles.random(served.resolve("big.bin"), 8 * 1024 * 1024, 5);
         Files.writeString(mine.resolve("own.txt"), "mine\n");
         String script = """
                 help
@@ -48,7 +49,7 @@ class PipedShellIT {
             assertThat(shell.output()).containsPattern("finished big\\.bin: 8\\.0 MiB in .* from " + serve.udp());
             assertThat(shell.output().lines()).as("plain output: no escape sequences").noneMatch(l -> l.contains("\u001b"));
             assertThat(mine.resolve("hello.txt")).hasContent("hello");
-            assertThat(Jar.sha256(mine.resolve("big.bin"))).isEqualTo(Jar.sha256(big));
+            assertThat(TestFiles.sha256(mine.resolve("big.bin"))).isEqualTo(TestFiles.sha256(big));
         }
     }
 

@@ -16,6 +16,9 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import p2pnio.testkit.Poll;
+import p2pnio.testkit.ReferencePeer;
+import p2pnio.testkit.TestFiles;
 
 /**
  * {@code serve} and {@code get} talk to a peer that behaves exactly as the reference node does on
@@ -30,13 +33,13 @@ class ReferencePeerIT {
     void getDownloadsFromAReferenceStylePeerBitIdentical() throws Exception {
         Path theirs = Files.createDirectories(tmp.resolve("reference"));
         Files.createDirectories(tmp.resolve("ours"));
-        Path original = Jar.randomFile(theirs.resolve("lecture.pdf"), 700_001, 7);
+        Path original = TestFiles.random(theirs.resolve("lecture.pdf"), 700_001, 7);
         try (ReferencePeer reference = new ReferencePeer(theirs, 0)) {
             Jar.Result get = Jar.run(tmp, Map.of(), Duration.ofSeconds(60),
                     "get", "lecture.pdf", "--folder", "ours", "--peer", reference.address());
 
             assertThat(get.exit()).as(get.output()).isZero();
-            assertThat(Jar.sha256(tmp.resolve("ours/lecture.pdf"))).isEqualTo(Jar.sha256(original));
+            assertThat(TestFiles.sha256(tmp.resolve("ours/lecture.pdf"))).isEqualTo(TestFiles.sha256(original));
             assertThat(reference.datagrams()).contains("Get,lecture.pdf");
             assertThat(reference.requests()).containsExactly("Get,lecture.pdf");
         }
@@ -45,7 +48,7 @@ class ReferencePeerIT {
     @Test
     void serveAnswersAReferenceStyleClientWithFileThenAPaddedHeaderAndTheBytes() throws Exception {
         Path ours = Files.createDirectories(tmp.resolve("ours"));
-        Path original = Jar.randomFile(ours.resolve("song.ogg"), 1_234_567, 3);
+        Path original = TestFiles.random(ours.resolve("song.ogg"), 1_234_567, 3);
         try (Jar serve = Jar.serve(tmp, "--folder", "ours");
              DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             String[] hostPort = serve.udp().split(":");
@@ -73,7 +76,7 @@ class ReferencePeerIT {
                 Files.write(saved, in.readNBytes((int) size));
                 assertThat(in.read()).as("the server closes after SIZE bytes").isEqualTo(-1);
             }
-            assertThat(Jar.sha256(saved)).isEqualTo(Jar.sha256(original));
+            assertThat(TestFiles.sha256(saved)).isEqualTo(TestFiles.sha256(original));
         }
     }
 
@@ -82,10 +85,7 @@ class ReferencePeerIT {
         Path ours = Files.createDirectories(tmp.resolve("ours"));
         try (ReferencePeer reference = new ReferencePeer(Files.createDirectories(tmp.resolve("reference")), 0);
              Jar serve = Jar.serve(tmp, "--folder", "ours", "--peer", reference.address(), "--period", "0.2")) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (reference.datagrams().stream().noneMatch(d -> d.startsWith("DISCOVER")) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Poll.until(Duration.ofSeconds(10), reference::datagrams, d -> d.stream().anyMatch(t -> t.startsWith("DISCOVER")));
             assertThat(reference.datagrams()).as("datagrams the reference peer received from %s", ours)
                     .contains("DISCOVER," + reference.address());
         }

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import p2pnio.testkit.ReferencePeer;
+import p2pnio.testkit.TestFiles;
 
 /**
  * The JLine shell driven through a real pseudo-terminal: tmux runs p2p.jar in a detached pane,
@@ -40,7 +42,7 @@ class TerminalShellIT {
     void aPersonCanStartTheShellListPeersDownloadWithProgressAndQuit() throws Exception {
         assumeThat(hasTmux()).as("tmux is installed").isTrue();
         Path theirs = Files.createDirectories(tmp.resolve("theirs"));
-        Path slow = Jar.randomFile(theirs.resolve("slow.bin"), 3 * 1024 * 1024, 11);
+        Path slow = TestFiles.random(theirs.resolve("slow.bin"), 3 * 1024 * 1024, 11);
         try (ReferencePeer peer = new ReferencePeer(theirs, 1024 * 1024)) {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             tmux("new-session", "-d", "-s", "shell", "-x", "150", "-y", "40", "-c", tmp.toString(),
@@ -69,7 +71,7 @@ class TerminalShellIT {
             String progress = awaitScreenMatching(Pattern.compile("slow\\.bin \\[#*\\.+\\] +\\d+%  .* / 3\\.0 MiB  .*/s  ETA "));
             assertThat(progress).as("a live progress line while the download runs").isNotBlank();
             awaitScreenMatching(Pattern.compile("finished slow\\.bin: 3\\.0 MiB in .* from " + Pattern.quote(peer.address())));
-            assertThat(Jar.sha256(tmp.resolve("mine/slow.bin"))).isEqualTo(Jar.sha256(slow));
+            assertThat(TestFiles.sha256(tmp.resolve("mine/slow.bin"))).isEqualTo(TestFiles.sha256(slow));
             awaitScreenWithout("ETA");
 
             keys("transf");

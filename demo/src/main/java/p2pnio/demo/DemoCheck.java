@@ -1,18 +1,12 @@
 package p2pnio.demo;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import p2pnio.testkit.OutputLines;
+import p2pnio.testkit.TestFiles;
 
 /**
  * The demo's walkthrough without a person ({@code make demo-check}): three real p2p.jar shells in
@@ -30,12 +26,13 @@ import java.util.stream.Stream;
  *
  * <p>The nodes work on copies of demo/node1..3 under demo/run/check (hard links for the large
  * files) on free ports, so a running {@code make demo} is left alone and the demo folders stay
- * clean. JDK only, so it runs straight from source: {@code java DemoCheck.java JAR DEMO_DIR}.
+ * clean. It needs only the JDK and the shared test kit, so it runs straight from source:
+ * {@code java -cp testkit/target/classes DemoCheck.java JAR DEMO_DIR} ({@code make demo-check}).
  * Exits 0 when every file arrived intact, 1 otherwise.
  */
 public final class DemoCheck {
 
-    private static final long STEP_MILLIS = 120_000;
+    private static final Duration STEP = Duration.ofMinutes(2);
     private static final Pattern BANNER = Pattern.compile("^node udp=(\\S+) ");
     private static final Pattern JOINED = Pattern.compile("^peer (\\S+) joined");
     private static final Pattern FINISHED = Pattern.compile("^finished (\\S+): (.*)$");
@@ -62,7 +59,7 @@ public final class DemoCheck {
     private boolean run(Path jar, Path demo) throws Exception {
         long started = System.nanoTime();
         Path work = demo.resolve("run/check");
-        deleteTree(work);
+        TestFiles.deleteTree(work);
         List<Node> nodes = new ArrayList<>();
         try {
             for (int n = 1; n <= 3; n++) {
@@ -104,7 +101,7 @@ public final class DemoCheck {
                     Path original = demo.resolve("node" + name.replaceAll("\\D", "").charAt(0)).resolve(name);
                     Path fetched = node.folder.resolve(name);
                     boolean intact = outcome.startsWith("finished") && Files.isRegularFile(fetched)
-                            && digest(fetched).equals(digest(original));
+                            && TestFiles.sha256(fetched).equals(TestFiles.sha256(original));
                     ok &= intact;
                     report.add(String.format(Locale.ROOT, "  node%d <- %-22s %s  %s", node.number, name,
                             intact ? "digest ok " : "BAD       ", outcome.replaceFirst("^\\S+ \\S+: ", "")));
@@ -119,7 +116,7 @@ public final class DemoCheck {
             for (Node node : nodes) {
                 node.quit();
             }
-            deleteTree(work);
+            TestFiles.deleteTree(work);
         }
     }
 
@@ -128,7 +125,7 @@ public final class DemoCheck {
         final int number;
         final Path folder;
         final Process process;
-        final List<String> lines = new ArrayList<>();
+        final OutputLines lines;
         final List<String> wanted = new ArrayList<>();
         final java.util.Map<String, String> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
         String address;
@@ -137,6 +134,7 @@ public final class DemoCheck {
             this.number = number;
             this.folder = folder;
             this.process = process;
+            this.lines = OutputLines.collect(process.getInputStream(), "node" + number);
         }
 
         static Node start(int number, Path jar, Path folder, String seed) throws Exception {
@@ -150,26 +148,10 @@ public final class DemoCheck {
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(folder.getParent().toFile()).redirectErrorStream(true);
             pb.environment().keySet().removeIf(k -> k.startsWith("P2P_"));
             Node node = new Node(number, folder, pb.start());
-            Thread reader = new Thread(node::collect, "node" + number + "-output");
-            reader.setDaemon(true);
-            reader.start();
-            Matcher banner = BANNER.matcher(node.await(l -> BANNER.matcher(l).find(), "its start-up line"));
+            Matcher banner = BANNER.matcher(node.lines.await(l -> BANNER.matcher(l).find(), STEP));
             banner.find();
             node.address = banner.group(1);
             return node;
-        }
-
-        private void collect() {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l = in.readLine(); l != null; l = in.readLine()) {
-                    synchronized (lines) {
-                        lines.add(l);
-                        lines.notifyAll();
-                    }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
         }
 
         void send(String command) throws IOException {
@@ -179,16 +161,9 @@ public final class DemoCheck {
         }
 
         void awaitPeers(Set<String> peers) throws InterruptedException {
-            await(l -> {
-                Set<String> joined = new LinkedHashSet<>();
-                for (String line : lines) {
-                    Matcher m = JOINED.matcher(line);
-                    if (m.find()) {
-                        joined.add(m.group(1));
-                    }
-                }
-                return joined.containsAll(peers);
-            }, "peers " + peers);
+            for (String peer : peers) {
+                lines.await(l -> JOINED.matcher(l).find() && l.startsWith("peer " + peer + " "), STEP);
+            }
         }
 
         /** Asks for each wanted file in turn and keeps how it ended. */
@@ -208,49 +183,25 @@ public final class DemoCheck {
                     } while (outcome.contains("closed without sending a header") && tries < 3);
                     outcomes.put(name, outcome + (tries > 1 ? " [asked " + tries + " times]" : ""));
                 }
-            } catch (IOException | InterruptedException | IllegalStateException e) {
+            } catch (IOException | InterruptedException | AssertionError e) {
                 System.err.println("demo-check: node" + number + ": " + e.getMessage());
             }
         }
 
         /** How many outcomes for {@code name} the node has printed so far. */
         int outcomeCount(String name) {
-            synchronized (lines) {
-                return (int) lines.stream().filter(l -> isOutcome(l, name)).count();
-            }
+            return lines.count(l -> isOutcome(l, name));
         }
 
         /** Waits for the outcome of {@code name} that follows the first {@code skip} ones. */
         String awaitOutcome(String name, int skip) throws InterruptedException {
-            await(l -> outcomeCount(name) > skip, "the outcome of " + name);
-            synchronized (lines) {
-                return lines.stream().filter(l -> isOutcome(l, name)).skip(skip).findFirst().orElseThrow();
-            }
+            return lines.awaitCount(l -> isOutcome(l, name), skip + 1, STEP).get(skip);
         }
 
         private static boolean isOutcome(String line, String name) {
             Matcher f = FINISHED.matcher(line);
             Matcher x = FAILED.matcher(line);
             return f.find() && f.group(1).equals(name) || x.find() && x.group(1).equals(name);
-        }
-
-        String await(java.util.function.Predicate<String> match, String what) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + STEP_MILLIS;
-            synchronized (lines) {
-                while (true) {
-                    for (String l : lines) {
-                        if (match.test(l)) {
-                            return l;
-                        }
-                    }
-                    long left = deadline - System.currentTimeMillis();
-                    if (left <= 0 || !process.isAlive() && lines.stream().noneMatch(match)) {
-                        throw new IllegalStateException("node" + number + " never showed " + what + "; its output:\n  "
-                                + String.join("\n  ", lines));
-                    }
-                    lines.wait(Math.min(left, 200));
-                }
-            }
         }
 
         void quit() throws InterruptedException {
@@ -279,35 +230,5 @@ public final class DemoCheck {
             }
         }
         return to;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-    }
-
-    private static String digest(Path file) throws IOException {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            try (var in = Files.newInputStream(file)) {
-                byte[] buf = new byte[1 << 16];
-                for (int n = in.read(buf); n > 0; n = in.read(buf)) {
-                    md.update(buf, 0, n);
-                }
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

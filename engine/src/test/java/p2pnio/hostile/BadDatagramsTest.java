@@ -30,6 +30,7 @@ import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
 import p2pnio.NodeStats;
 import p2pnio.Recorder;
+import p2pnio.testkit.TestFiles;
 import p2pnio.wire.DropReason;
 
 /**
@@ -185,7 +186,7 @@ class BadDatagramsTest {
         Poll.until(Duration.ofSeconds(20), () -> fetcherEvents.all(NodeEvent.DownloadFinished.class).size()
                 + fetcherEvents.all(NodeEvent.DownloadFailed.class).size() * 1000, n -> n > before);
         assertThat(fetcherEvents.all(NodeEvent.DownloadFailed.class)).isEmpty();
-        assertThat(Folders.sha256(fetcherFolder.resolve(name))).isEqualTo(Folders.sha256(served.resolve(name)));
+        assertThat(TestFiles.sha256(fetcherFolder.resolve(name))).isEqualTo(TestFiles.sha256(served.resolve(name)));
         Files.delete(fetcherFolder.resolve(name));
         round++;
     }

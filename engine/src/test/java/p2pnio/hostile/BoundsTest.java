@@ -26,6 +26,7 @@ import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
 import p2pnio.NodeStats;
 import p2pnio.Recorder;
+import p2pnio.testkit.TestFiles;
 import p2pnio.wire.DropReason;
 import p2pnio.wire.TransferHeader;
 
@@ -189,7 +190,7 @@ class BoundsTest {
             Recorder again = new Recorder();
             n.post(new Command.Fetch("good.bin"));
             Poll.until(Duration.ofSeconds(10), () -> Files.exists(mine.resolve("good.bin")), ok -> ok);
-            assertThat(Folders.sha256(mine.resolve("good.bin"))).isEqualTo(Folders.sha256(honestFolder.resolve("good.bin")));
+            assertThat(TestFiles.sha256(mine.resolve("good.bin"))).isEqualTo(TestFiles.sha256(honestFolder.resolve("good.bin")));
             assertThat(again.events()).isEmpty();
         }
     }

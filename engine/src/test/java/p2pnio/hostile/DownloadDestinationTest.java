@@ -16,6 +16,7 @@ import p2pnio.Node;
 import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
 import p2pnio.Recorder;
+import p2pnio.testkit.TestFiles;
 
 /**
  * A download never writes through a link: whatever already sits in the folder under the final or
@@ -59,7 +60,7 @@ class DownloadDestinationTest {
         Files.createSymbolicLink(folder.resolve("f.bin"), outside);
         assertThat(fetch()).isInstanceOf(NodeEvent.DownloadFinished.class);
         assertThat(Files.isSymbolicLink(folder.resolve("f.bin"))).isFalse();
-        assertThat(Folders.sha256(folder.resolve("f.bin"))).isEqualTo(Folders.sha256(served.resolve("f.bin")));
+        assertThat(TestFiles.sha256(folder.resolve("f.bin"))).isEqualTo(TestFiles.sha256(served.resolve("f.bin")));
         assertThat(Files.readString(outside)).isEqualTo("precious, outside the folder\n");
     }
 
@@ -69,7 +70,7 @@ class DownloadDestinationTest {
         NodeEvent outcome = fetch();
         assertThat(Files.readString(outside)).isEqualTo("precious, outside the folder\n");
         if (outcome instanceof NodeEvent.DownloadFinished) {
-            assertThat(Folders.sha256(folder.resolve("f.bin"))).isEqualTo(Folders.sha256(served.resolve("f.bin")));
+            assertThat(TestFiles.sha256(folder.resolve("f.bin"))).isEqualTo(TestFiles.sha256(served.resolve("f.bin")));
         }
         assertThat(Files.exists(folder.resolve("downloading_f.bin"), LinkOption.NOFOLLOW_LINKS)).isFalse();
     }

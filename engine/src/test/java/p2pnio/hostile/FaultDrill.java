@@ -1,8 +1,6 @@
 package p2pnio.hostile;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +13,8 @@ import java.util.List;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import p2pnio.testkit.OutputLines;
+import p2pnio.testkit.TestFiles;
 
 /**
  * The fault drill across real hosts: four nodes, each a separate JVM process in its own network
@@ -50,9 +50,9 @@ public final class FaultDrill {
         final Path folder;
         final Process process;
         final PrintWriter in;
-        final List<String> lines = new ArrayList<>();
+        final OutputLines lines;
 
-        Proc(int host, Path folder, String... extra) throws IOException {
+        Proc(int host, Path folder, String... extra) throws IOException, InterruptedException {
             this.host = host;
             this.folder = folder;
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", "p2p" + host, "java", "-Xmx256m",
@@ -61,21 +61,7 @@ public final class FaultDrill {
             cmd.addAll(Arrays.asList(extra));
             process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             in = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        synchronized (lines) {
-                            lines.add(line);
-                            lines.notifyAll();
-                        }
-                    }
-                } catch (IOException e) {
-                    // process gone
-                }
-            }, "reader n" + host);
-            reader.setDaemon(true);
-            reader.start();
+            lines = OutputLines.collect(process.getInputStream(), "n" + host);
             procs.add(this);
             await(l -> l.startsWith("READY"), Duration.ofSeconds(30));
         }
@@ -88,54 +74,33 @@ public final class FaultDrill {
             in.println(command);
         }
 
-        /** The first line since {@code from} matching {@code match}; fails after {@code timeout}. */
-        String await(Predicate<String> match, Duration timeout) {
-            return awaitCount(match, 1, timeout).get(0);
+        /** The first line matching {@code match}; fails after {@code timeout}. */
+        String await(Predicate<String> match, Duration timeout) throws InterruptedException {
+            return lines.await(match, timeout);
         }
 
-        List<String> awaitCount(Predicate<String> match, int count, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            synchronized (lines) {
-                while (true) {
-                    List<String> hits = lines.stream().filter(match).toList();
-                    if (hits.size() >= count) {
-                        return hits;
-                    }
-                    long left = (deadline - System.nanoTime()) / 1_000_000;
-                    if (left <= 0) {
-                        throw new AssertionError("n" + host + ": " + hits.size() + " of " + count
-                                + " lines expected within " + timeout + "; last lines: "
-                                + lines.subList(Math.max(0, lines.size() - 8), lines.size()));
-                    }
-                    try {
-                        lines.wait(Math.min(left, 200));
-                    } catch (InterruptedException e) {
-                        throw new AssertionError(e);
-                    }
-                }
-            }
+        List<String> awaitCount(Predicate<String> match, int count, Duration timeout) throws InterruptedException {
+            return lines.awaitCount(match, count, timeout);
         }
 
         int count(Predicate<String> match) {
-            synchronized (lines) {
-                return (int) lines.stream().filter(match).count();
-            }
+            return lines.count(match);
         }
 
         /** Asks a question and returns the answer line that starts with {@code prefix}. */
-        String ask(String command, String prefix) {
+        String ask(String command, String prefix) throws InterruptedException {
             int before = count(l -> l.startsWith(prefix));
             send(command);
             return awaitCount(l -> l.startsWith(prefix), before + 1, Duration.ofSeconds(10)).get(before);
         }
 
-        List<String> peers() {
+        List<String> peers() throws InterruptedException {
             String line = ask("peers", "PEERS");
             String list = line.length() > 6 ? line.substring(6) : "";
             return list.isEmpty() ? List.of() : List.of(list.split(","));
         }
 
-        long stat(String key) {
+        long stat(String key) throws InterruptedException {
             Matcher m = Pattern.compile(key + "=(-?\\d+)").matcher(ask("stats", "STATS"));
             return m.find() ? Long.parseLong(m.group(1)) : -1;
         }
@@ -160,7 +125,7 @@ public final class FaultDrill {
         classpath = System.getProperty("java.class.path");
         long t0 = System.nanoTime();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> procs.forEach(p -> p.process.destroyForcibly())));
-        Folders.deleteTree(work);
+        TestFiles.deleteTree(work);
         Path[] folders = new Path[5];
         for (int i = 1; i <= 4; i++) {
             folders[i] = Files.createDirectories(work.resolve("n" + i));
@@ -339,7 +304,7 @@ public final class FaultDrill {
                 + "bytes lost: " + bytesLost + "; " + seconds + " s");
         System.out.println(passed + " passed, " + failed + " failed");
         if (failed == 0) {
-            Folders.deleteTree(work); // kept only when something failed, to look at
+            TestFiles.deleteTree(work); // kept only when something failed, to look at
         }
         System.exit(failed == 0 ? 0 : 1);
     }
@@ -366,24 +331,14 @@ public final class FaultDrill {
         }
     }
 
-    interface Cond {
-        boolean holds() throws Exception;
-    }
-
-    private static void poll(Duration timeout, Cond cond, String what) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!cond.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not within " + timeout);
-            }
-            Thread.sleep(200);
-        }
+    private static void poll(Duration timeout, p2pnio.testkit.Poll.Condition cond, String what) {
+        p2pnio.testkit.Poll.until(timeout, what, cond);
     }
 
     private static void verify(Path original, Path copy) throws IOException {
         check(Files.exists(copy), copy + " exists");
         long size = Files.size(original);
-        if (!Folders.sha256(original).equals(Folders.sha256(copy))) {
+        if (!TestFiles.sha256(original).equals(TestFiles.sha256(copy))) {
             bytesLost += size;
             throw new AssertionError(copy + " differs from " + original);
         }

@@ -22,6 +22,7 @@ import p2pnio.Node;
 import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
 import p2pnio.Recorder;
+import p2pnio.testkit.TestFiles;
 
 /**
  * Download replies from a hostile server: every broken reply fails the download with a clear
@@ -100,7 +101,7 @@ class MaliciousServerTest {
         node.post(new Command.Fetch("good.bin"));
         NodeEvent outcome = events.awaitOutcome("good.bin", Duration.ofSeconds(20));
         assertThat(outcome).isInstanceOf(NodeEvent.DownloadFinished.class);
-        assertThat(Folders.sha256(folder.resolve("good.bin"))).isEqualTo(Folders.sha256(honestFolder.resolve("good.bin")));
+        assertThat(TestFiles.sha256(folder.resolve("good.bin"))).isEqualTo(TestFiles.sha256(honestFolder.resolve("good.bin")));
         Files.delete(folder.resolve("good.bin"));
     }
 

@@ -12,6 +12,7 @@ import p2pnio.Node;
 import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
 import p2pnio.Recorder;
+import p2pnio.testkit.TestFiles;
 
 /**
  * A {@code File} answer carries no file name, so with two requests waiting it is matched to the
@@ -46,8 +47,8 @@ class MismatchedAnswerTest {
             assertThat(a).isInstanceOf(NodeEvent.DownloadFinished.class);
             assertThat(b).isInstanceOf(NodeEvent.DownloadFinished.class);
             assertThat(((NodeEvent.DownloadFinished) a).peer()).isEqualTo(slow.address());
-            assertThat(Folders.sha256(mine.resolve("a.bin"))).isEqualTo(Folders.sha256(slowFolder.resolve("a.bin")));
-            assertThat(Folders.sha256(mine.resolve("b.bin"))).isEqualTo(Folders.sha256(fastFolder.resolve("b.bin")));
+            assertThat(TestFiles.sha256(mine.resolve("a.bin"))).isEqualTo(TestFiles.sha256(slowFolder.resolve("a.bin")));
+            assertThat(TestFiles.sha256(mine.resolve("b.bin"))).isEqualTo(TestFiles.sha256(fastFolder.resolve("b.bin")));
             assertThat(Poll.stats(node).downloadsFailed()).isZero();
             Folders.assertNoPartialFile(mine);
         }

@@ -8,7 +8,7 @@ import p2pnio.Node;
 import p2pnio.NodeStats;
 import p2pnio.wire.DropReason;
 
-/** Waiting without sleeping as synchronisation: poll a condition until a deadline. */
+/** The hostile tests' questions to a node, and {@link p2pnio.testkit.Poll} for the values they wait for. */
 final class Poll {
 
     private Poll() {
@@ -16,21 +16,7 @@ final class Poll {
 
     /** Polls {@code value} until {@code done} holds; fails with the last value after {@code timeout}. */
     static <T> T until(Duration timeout, Supplier<T> value, Predicate<T> done) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        T last = value.get();
-        while (!done.test(last)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout + "; last value: " + last);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            last = value.get();
-        }
-        return last;
+        return p2pnio.testkit.Poll.until(timeout, value::get, done);
     }
 
     /** The node's counters now. */

@@ -21,6 +21,7 @@ import p2pnio.Node;
 import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
 import p2pnio.NodeStats;
+import p2pnio.testkit.TestFiles;
 
 /**
  * The bounded soak: three nodes in one process, thousands of random downloads of random sizes
@@ -78,13 +79,13 @@ public final class Soak {
     }
 
     private int run(Duration duration) throws Exception {
-        Folders.deleteTree(root);
+        TestFiles.deleteTree(root);
         for (int i = 0; i < NODES; i++) {
             folders[i] = Files.createDirectories(root.resolve("node" + i));
             for (int f = 0; f < FILES_PER_NODE; f++) {
                 String name = "n" + i + "-" + f + ".bin";
                 Path p = Folders.randomFile(folders[i], name, randomSize());
-                digest.put(name, Folders.sha256(p));
+                digest.put(name, TestFiles.sha256(p));
                 sizes.put(name, Files.size(p));
                 names.add(name);
             }
@@ -162,7 +163,7 @@ public final class Soak {
                     String name = p.getFileName().toString();
                     if (name.startsWith("downloading_")) {
                         partialsLeft++;
-                    } else if (!digest.get(name).equals(Folders.sha256(p))) {
+                    } else if (!digest.get(name).equals(TestFiles.sha256(p))) {
                         corrupt++;
                         bytesLost += Files.size(p);
                         problems.add("corrupt at the end: " + p);
@@ -213,7 +214,7 @@ public final class Soak {
         problems.stream().limit(20).forEach(p -> System.out.println("  problem: " + p));
         System.out.println(passed + " passed, " + failedChecks + " failed");
         if (failedChecks == 0) {
-            Folders.deleteTree(root); // kept only when something failed, to look at
+            TestFiles.deleteTree(root); // kept only when something failed, to look at
         }
         return failedChecks == 0 ? 0 : 1;
     }
@@ -275,7 +276,7 @@ public final class Soak {
                 return;
             }
             finished++;
-            String actual = Folders.sha256(f.file());
+            String actual = TestFiles.sha256(f.file());
             if (actual.equals(digest.get(f.name())) && Files.size(f.file()) == sizes.get(f.name())) {
                 bytesVerified += f.size();
             } else {

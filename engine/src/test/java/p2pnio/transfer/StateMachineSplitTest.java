@@ -20,6 +20,7 @@ import p2pnio.Node;
 import p2pnio.NodeEvent;
 import p2pnio.ScriptedServer;
 import p2pnio.TestCluster;
+import p2pnio.testkit.Poll;
 import p2pnio.wire.TransferHeader;
 
 /**
@@ -198,10 +199,7 @@ class StateMachineSplitTest {
             cluster.events(node).await(NodeEvent.DownloadStarted.class, e -> true, Duration.ofSeconds(20));
             assertThat(bodyStarted.await(10, TimeUnit.SECONDS)).isTrue();
             Path folder = TestCluster.folder(node);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (TestCluster.partials(folder).isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Poll.until(Duration.ofSeconds(10), () -> TestCluster.partials(folder), p -> !p.isEmpty());
             assertThat(TestCluster.partials(folder)).containsExactly("downloading_stuck.bin");
             cluster.close();
             release.countDown();
