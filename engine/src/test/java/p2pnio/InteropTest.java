@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import p2pnio.testkit.Poll;
 import p2pnio.testkit.ReferencePeer;
 
 /** Our node and a peer that speaks exactly as the reference node does, in one cluster. */
 class InteropTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     @TempDir
     Path tmp;
@@ -47,18 +51,40 @@ class InteropTest {
         }
     }
 
+    /**
+     * A reference node learns peers only from the entries of the DISCOVER lists it receives (never
+     * from their sender), and tells every peer in its list the whole list each period. So: the
+     * reference-style peer starts knowing nobody; our node A knows it; our node B knows only A.
+     * Through DISCOVER alone, the reference peer must come to list both of our nodes, and our
+     * nodes must list it and hear its DISCOVER rounds.
+     */
     @Test
     void aReferenceStylePeerLearnsOfUsAndWeOfItThroughDiscover() throws Exception {
         Path refFolder = Files.createDirectories(tmp.resolve("ref"));
-        try (ReferencePeer ref = new ReferencePeer(refFolder); TestCluster cluster = new TestCluster(tmp)) {
-            Node ours = cluster.start("ours", b -> b.addPeer(ref.address()));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            NodeStats s;
-            do {
-                s = ours.stats().get(5, TimeUnit.SECONDS);
-            } while (s.datagramsOut() < 2 && System.nanoTime() < deadline);
-            assertThat(s.datagramsOut()).as("DISCOVER rounds went out").isGreaterThanOrEqualTo(2);
-            assertThat(ours.peers().get().get(0).address()).isEqualTo(ref.address());
+        try (ReferencePeer ref = new ReferencePeer(refFolder, 0, Duration.ofMillis(200), List.of());
+             TestCluster cluster = new TestCluster(tmp)) {
+            Node a = cluster.start("a", x -> x.addPeer(ref.address()));
+            Node b = cluster.start("b", x -> x.addPeer(a.address()));
+
+            // It learns of us: A's DISCOVER lists B (learned from B's own DISCOVER); B's lists A.
+            Poll.until(WAIT, ref::cluster, known -> known.containsAll(List.of(a.address(), b.address())));
+            assertThat(ref.received()).as("what the reference-style peer received")
+                    .filteredOn(d -> d.from().equals(a.address())).isNotEmpty()
+                    .allSatisfy(d -> assertThat(d.text()).startsWith("DISCOVER,"));
+            assertThat(ref.datagrams()).allSatisfy(d -> assertThat(d.split(",", -1)).as(d).startsWith("DISCOVER")
+                    .satisfies(f -> assertThat(List.of(f).subList(1, f.length))
+                            .as("entries must be real host:port of the cluster (PROTOCOL.md 6)")
+                            .isSubsetOf(a.address(), b.address(), ref.address())));
+
+            // We learn of it: B, which knows only A, lists the reference peer; both hear its rounds.
+            Poll.until(WAIT, () -> peer(b, ref.address()), p -> p != null && p.lastHeardMillisAgo() >= 0);
+            Poll.until(WAIT, () -> peer(a, ref.address()), p -> p.lastHeardMillisAgo() >= 0);
+            assertThat(ref.cluster()).as("it never lists itself").doesNotContain(ref.address());
         }
+    }
+
+    private static NodeEvent.PeerInfo peer(Node node, String address) throws Exception {
+        return node.peers().get(5, TimeUnit.SECONDS).stream().filter(p -> p.address().equals(address))
+                .findFirst().orElse(null);
     }
 }
