@@ -10,14 +10,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.extension.ExtendWith;
 import p2pnio.wire.ControlCodec;
 import p2pnio.wire.ControlMessage;
 
 /**
  * Fuzz targets for the UDP control codec. Without {@code JAZZER_FUZZ} they replay the inputs kept
  * under {@code src/test/resources/p2pnio/fuzz/ControlCodecFuzzTestInputs/<method>/}; with it,
- * Jazzer searches for inputs that break the properties below.
+ * Jazzer searches for inputs that break the properties below. A kept input named for a branch
+ * must reach it ({@link KeptInputs}).
  */
+@ExtendWith(KeptInputs.class)
 class ControlCodecFuzzTest {
 
     private final ControlCodec codec = new ControlCodec();
@@ -46,6 +49,8 @@ class ControlCodecFuzzTest {
     }
 
     @FuzzTest(maxDuration = "2m")
+    @KeptInputs.Reaches(input = "three-peers", branch = "3 peers [127.0.0.1:1, 127.0.0.1:2, [::1]:3] within 32 bytes:"
+            + " 2 datagrams, learned [127.0.0.1:1, 127.0.0.1:2, [::1]:3]")
     void discoverListsSplitIntoValidDatagramsAndLoseNoEntryThatFits(FuzzedDataProvider data) {
         int maxBytes = data.consumeInt(16, 4096);
         List<String> peers = new ArrayList<>();
@@ -70,6 +75,8 @@ class ControlCodecFuzzTest {
             boolean fits = "DISCOVER,\n".length() + p.getBytes(StandardCharsets.UTF_8).length <= maxBytes;
             assertThat(learned.contains(p)).as("entry '%s' (fits: %s)", p, fits).isEqualTo(fits);
         }
+        KeptInputs.reached(() -> peers.size() + " peers " + peers + " within " + maxBytes + " bytes: "
+                + datagrams.size() + " datagrams, learned " + learned);
     }
 
     /**
