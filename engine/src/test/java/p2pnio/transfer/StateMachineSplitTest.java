@@ -21,6 +21,7 @@ import p2pnio.NodeEvent;
 import p2pnio.ScriptedServer;
 import p2pnio.TestCluster;
 import p2pnio.testkit.Poll;
+import p2pnio.testkit.Seeds;
 import p2pnio.wire.TransferHeader;
 
 /**
@@ -101,28 +102,29 @@ class StateMachineSplitTest {
 
     @RepeatedTest(5)
     void downloadParsesHeaderAndBodySentInRandomPieces() throws Exception {
-        long seed = System.nanoTime();
-        Random random = new Random(seed);
-        byte[] body = new byte[random.nextInt(200_000)];
-        random.nextBytes(body);
-        try (ScriptedServer server = new ScriptedServer(s -> {
-            assertThat(ScriptedServer.readLine(s)).isEqualTo("Get,pieces.bin");
-            byte[] header = TransferHeader.encode(body.length, "pieces.bin");
-            byte[] all = new byte[header.length + body.length];
-            System.arraycopy(header, 0, all, 0, header.length);
-            System.arraycopy(body, 0, all, header.length, body.length);
-            try {
-                writeInPieces(s.getOutputStream(), all, new Random(seed), 3000);
-            } catch (Exception e) {
-                throw new java.io.IOException(e);
+        Seeds.run("a download sent in random pieces", random -> {
+            long pieces = random.nextLong();
+            byte[] body = new byte[random.nextInt(200_000)];
+            random.nextBytes(body);
+            try (ScriptedServer server = new ScriptedServer(s -> {
+                assertThat(ScriptedServer.readLine(s)).isEqualTo("Get,pieces.bin");
+                byte[] header = TransferHeader.encode(body.length, "pieces.bin");
+                byte[] all = new byte[header.length + body.length];
+                System.arraycopy(header, 0, all, 0, header.length);
+                System.arraycopy(body, 0, all, header.length, body.length);
+                try {
+                    writeInPieces(s.getOutputStream(), all, new Random(pieces), 3000);
+                } catch (Exception e) {
+                    throw new java.io.IOException(e);
+                }
+            }); TestCluster cluster = new TestCluster(Files.createTempDirectory(tmp, "pieces"))) {
+                Node node = cluster.start("node", b -> b.addPeer(server.address()));
+                node.post(new Command.Fetch("pieces.bin"));
+                NodeEvent outcome = cluster.events(node).awaitOutcome("pieces.bin", Duration.ofSeconds(20));
+                assertThat(outcome).isInstanceOf(NodeEvent.DownloadFinished.class);
+                assertThat(Files.readAllBytes(TestCluster.folder(node).resolve("pieces.bin"))).isEqualTo(body);
             }
-        }); TestCluster cluster = new TestCluster(tmp)) {
-            Node node = cluster.start("node", b -> b.addPeer(server.address()));
-            node.post(new Command.Fetch("pieces.bin"));
-            NodeEvent outcome = cluster.events(node).awaitOutcome("pieces.bin", Duration.ofSeconds(20));
-            assertThat(outcome).as("seed " + seed).isInstanceOf(NodeEvent.DownloadFinished.class);
-            assertThat(Files.readAllBytes(TestCluster.folder(node).resolve("pieces.bin"))).isEqualTo(body);
-        }
+        });
     }
 
     @Test

@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Random;
-import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import p2pnio.testkit.Seeds;
 
-/** Both incremental parsers give the same answer however the bytes are split into reads. */
+/**
+ * Both incremental parsers give the expected answer however the bytes are split into reads: what
+ * was encoded, or what the independent whole-input reading ({@link ReferenceParsing}) gives.
+ */
 class ParserSplitTest {
 
     private static byte[] concat(byte[] a, byte[] b) {
@@ -60,27 +62,32 @@ class ParserSplitTest {
         assertThat(p.error()).contains("SIZE");
     }
 
-    @RepeatedTest(200)
-    void headerGivesTheOneShotResultForAnySplit() {
-        Random random = new Random();
-        long size = Math.floorMod(random.nextLong(), TransferHeader.MAX_SIZE + 1);
-        String name = "f" + random.nextInt(1_000_000) + ".bin";
-        byte[] wire = TransferHeader.encode(size, name);
-        if (random.nextInt(4) == 0) {
-            wire[random.nextInt(wire.length)] = (byte) random.nextInt(256); // sometimes garbage
-        }
-        HeaderParser oneShot = new HeaderParser();
-        oneShot.feed(ByteBuffer.wrap(wire));
-        HeaderParser split = new HeaderParser();
-        int at = 0;
-        while (at < wire.length) {
-            int n = 1 + random.nextInt(Math.min(20, wire.length - at));
-            split.feed(ByteBuffer.wrap(wire, at, n));
-            at += n;
-        }
-        assertThat(split.status()).isEqualTo(oneShot.status());
-        assertThat(split.header()).isEqualTo(oneShot.header());
-        assertThat(split.error()).isEqualTo(oneShot.error());
+    @Test
+    void headerGivesTheEncodedHeaderForAnySplit() throws Exception {
+        Seeds.run("200 headers split at random", random -> {
+            for (int i = 0; i < 200; i++) {
+                long size = Math.floorMod(random.nextLong(), TransferHeader.MAX_SIZE + 1);
+                String name = "f" + random.nextInt(1_000_000) + ".bin";
+                byte[] wire = TransferHeader.encode(size, name);
+                boolean garbled = random.nextInt(4) == 0;
+                if (garbled) {
+                    wire[random.nextInt(wire.length)] = (byte) random.nextInt(256);
+                }
+                // What the header must parse to: what was encoded, or (garbled) what the reference reading says.
+                ReferenceParsing.Parse expected = garbled ? ReferenceParsing.header(wire)
+                        : new ReferenceParsing.Parse("DONE", new TransferHeader(size, name), TransferHeader.BYTES);
+                HeaderParser split = new HeaderParser();
+                int at = 0;
+                while (at < wire.length) {
+                    int n = 1 + random.nextInt(Math.min(20, wire.length - at));
+                    split.feed(ByteBuffer.wrap(wire, at, n));
+                    at += n;
+                }
+                assertThat(split.status().name()).as("status of %s", name).isEqualTo(expected.status());
+                assertThat(split.header()).isEqualTo(expected.value());
+                assertThat(split.bytesTaken()).isEqualTo(expected.consumed());
+            }
+        });
     }
 
     @Test
@@ -119,31 +126,31 @@ class ParserSplitTest {
         assertThat(new RequestLineParser(64).endOfInput()).isEqualTo(RequestLineParser.Status.NEED_MORE);
     }
 
-    @RepeatedTest(200)
-    void requestLineGivesTheOneShotResultForAnySplit() {
-        Random random = new Random();
-        int len = random.nextInt(80);
-        byte[] wire = new byte[len];
-        for (int i = 0; i < len; i++) {
-            wire[i] = (byte) (random.nextInt(10) == 0 ? '\n' : 'a' + random.nextInt(26));
-        }
-        RequestLineParser oneShot = new RequestLineParser(40);
-        ByteBuffer whole = ByteBuffer.wrap(wire);
-        oneShot.feed(whole);
-        RequestLineParser split = new RequestLineParser(40);
-        int at = 0;
-        int consumed = 0;
-        while (at < wire.length) {
-            int n = 1 + random.nextInt(Math.min(7, wire.length - at));
-            ByteBuffer piece = ByteBuffer.wrap(wire, at, n);
-            split.feed(piece);
-            consumed += n - piece.remaining();
-            at += n;
-        }
-        assertThat(split.status()).isEqualTo(oneShot.status());
-        assertThat(split.line()).isEqualTo(oneShot.line());
-        if (oneShot.status() == RequestLineParser.Status.DONE) {
-            assertThat(consumed).isEqualTo(whole.position());
-        }
+    @Test
+    void requestLineGivesTheExpectedLineForAnySplit() throws Exception {
+        Seeds.run("200 request lines split at random", random -> {
+            for (int i = 0; i < 200; i++) {
+                int len = random.nextInt(80);
+                byte[] wire = new byte[len];
+                for (int j = 0; j < len; j++) {
+                    wire[j] = (byte) (random.nextInt(10) == 0 ? '\n' : 'a' + random.nextInt(26));
+                }
+                ReferenceParsing.Parse expected = ReferenceParsing.requestLine(wire, 40, false);
+                RequestLineParser split = new RequestLineParser(40);
+                int at = 0;
+                int consumed = 0;
+                while (at < wire.length) {
+                    int n = 1 + random.nextInt(Math.min(7, wire.length - at));
+                    ByteBuffer piece = ByteBuffer.wrap(wire, at, n);
+                    split.feed(piece);
+                    consumed += n - piece.remaining();
+                    at += n;
+                }
+                String text = new String(wire, StandardCharsets.US_ASCII);
+                assertThat(split.status().name()).as("status of '%s'", text).isEqualTo(expected.status());
+                assertThat(split.line()).as("line of '%s'", text).isEqualTo(expected.value());
+                assertThat(consumed).as("bytes taken of '%s'", text).isEqualTo(expected.consumed());
+            }
+        });
     }
 }
