@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -68,8 +69,11 @@ class TerminalShellIT {
             awaitScreen(peer.address() + "  configured");
 
             keys("get slow.bin", "Enter");
-            String progress = awaitScreenMatching(Pattern.compile("slow\\.bin \\[#*\\.+\\] +\\d+%  .* / 3\\.0 MiB  .*/s  ETA "));
-            assertThat(progress).as("a live progress line while the download runs").isNotBlank();
+            // A live progress line while the download runs: it is redrawn with a larger percentage
+            // before the download ends (the peer sends 1 MiB/s), or the wait fails.
+            Pattern bar = Pattern.compile("slow\\.bin \\[#*\\.+\\] +(\\d+)%  .* / 3\\.0 MiB  .*/s  ETA ");
+            int first = Integer.parseInt(awaitMatch(bar, m -> true).group(1));
+            awaitMatch(bar, m -> Integer.parseInt(m.group(1)) > first);
             awaitScreenMatching(Pattern.compile("finished slow\\.bin: 3\\.0 MiB in .* from " + Pattern.quote(peer.address())));
             assertThat(TestFiles.sha256(tmp.resolve("mine/slow.bin"))).isEqualTo(TestFiles.sha256(slow));
             awaitScreenWithout("ETA");
@@ -83,10 +87,10 @@ class TerminalShellIT {
             awaitScreenMatching(Pattern.compile("download +slow\\.bin +" + Pattern.quote(peer.address()) + " .* 100% .* DONE"));
 
             keys("half a thought", "C-c");
-            // the hint is printed above, then the prompt is redrawn: wait for both
-            screen = awaitScreenMatching(Pattern.compile(Pattern.quote("(Ctrl-C again or quit to leave)")
-                    + "\\s*\\n" + Pattern.quote("p2p " + self.group(1) + ">") + "\\s*$"));
-            assertThat(lastLine(screen)).as("Ctrl-C clears the line").isEqualTo("p2p " + self.group(1) + ">");
+            // the hint is printed above, then the prompt is redrawn: wait for both, then look at the line
+            Matcher redrawn = awaitMatch(Pattern.compile(Pattern.quote("(Ctrl-C again or quit to leave)")
+                    + "\\s*\\n(" + Pattern.quote("p2p " + self.group(1) + ">") + ".*?)\\s*$"), m -> true);
+            assertThat(redrawn.group(1)).as("Ctrl-C clears the line").isEqualTo("p2p " + self.group(1) + ">");
 
             keys("quit", "Enter");
             awaitScreen("EXIT=0");
@@ -103,11 +107,31 @@ class TerminalShellIT {
     }
 
     private String awaitScreenMatching(Pattern pattern) throws Exception {
+        return awaitScreen(pattern, m -> true);
+    }
+
+    private Matcher awaitMatch(Pattern pattern, Predicate<Matcher> also) throws Exception {
+        return match(awaitScreen(pattern, also), pattern, also);
+    }
+
+    /** The first match of {@code pattern} on {@code screen} for which {@code also} holds, or null. */
+    private static Matcher match(String screen, Pattern pattern, Predicate<Matcher> also) {
+        Matcher m = pattern.matcher(screen);
+        while (m.find()) {
+            if (also.test(m)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** Polls the screen until {@code pattern} is found on it and {@code also} holds for the match; returns the screen. */
+    private String awaitScreen(Pattern pattern, Predicate<Matcher> also) throws Exception {
         long deadline = System.nanoTime() + STEP.toNanos();
         String screen = "";
         while (System.nanoTime() < deadline) {
             screen = tmux("capture-pane", "-p", "-t", "shell");
-            if (pattern.matcher(screen).find()) {
+            if (match(screen, pattern, also) != null) {
                 return screen;
             }
             Thread.sleep(50);
