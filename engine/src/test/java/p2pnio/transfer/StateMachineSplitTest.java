@@ -31,8 +31,19 @@ import p2pnio.wire.TransferHeader;
  */
 class StateMachineSplitTest {
 
+    /** A blocking read that gets nothing for this long fails the test instead of hanging it. */
+    private static final int READ_TIMEOUT_MILLIS = 20_000;
+
     @TempDir
     Path tmp;
+
+    /** A client socket whose connect and every read give up after {@link #READ_TIMEOUT_MILLIS}. */
+    private static Socket connect(InetSocketAddress to) throws java.io.IOException {
+        Socket s = new Socket();
+        s.setSoTimeout(READ_TIMEOUT_MILLIS);
+        s.connect(to, READ_TIMEOUT_MILLIS);
+        return s;
+    }
 
     private static void writeInPieces(OutputStream out, byte[] data, Random random, int maxPiece) throws Exception {
         int at = 0;
@@ -54,9 +65,8 @@ class StateMachineSplitTest {
             byte[] data = new byte[70_000];
             new Random(3).nextBytes(data);
             Files.write(TestCluster.folder(node).resolve("bytes.bin"), data);
-            try (Socket s = new Socket()) {
+            try (Socket s = connect(node.transferAddress())) {
                 s.setTcpNoDelay(true);
-                s.connect(node.transferAddress());
                 byte[] request = "Get,bytes.bin\n".getBytes(StandardCharsets.US_ASCII);
                 for (byte b : request) {
                     s.getOutputStream().write(b);
@@ -80,8 +90,9 @@ class StateMachineSplitTest {
             new Random(4).nextBytes(data);
             Files.write(TestCluster.folder(node).resolve("big.bin"), data);
             try (Socket s = new Socket()) {
-                s.setReceiveBufferSize(4096);
-                s.connect(node.transferAddress());
+                s.setReceiveBufferSize(4096); // before connecting, so the window is small from the start
+                s.setSoTimeout(READ_TIMEOUT_MILLIS);
+                s.connect(node.transferAddress(), READ_TIMEOUT_MILLIS);
                 s.getOutputStream().write("Get,big.bin\n".getBytes(StandardCharsets.US_ASCII));
                 InputStream in = s.getInputStream();
                 in.readNBytes(TransferHeader.BYTES);
@@ -219,8 +230,7 @@ class StateMachineSplitTest {
         try (TestCluster cluster = new TestCluster(tmp)) {
             Node node = cluster.start("node", b -> b);
             Files.writeString(TestCluster.folder(node).resolve("x.txt"), "x");
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", node.transferAddress().getPort()));
+            try (Socket s = connect(new InetSocketAddress("127.0.0.1", node.transferAddress().getPort()))) {
                 s.getOutputStream().write("Get,../../x.txt\n".getBytes(StandardCharsets.US_ASCII));
                 byte[] all = s.getInputStream().readAllBytes();
                 assertThat(new String(all, StandardCharsets.US_ASCII)).isEqualTo("1:::::::::x.txt" + ":".repeat(59) + "x");
@@ -236,8 +246,7 @@ class StateMachineSplitTest {
             try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
                 f.setLength(TransferHeader.MAX_SIZE + 1); // sparse: costs no disk
             }
-            try (Socket s = new Socket()) {
-                s.connect(node.transferAddress());
+            try (Socket s = connect(node.transferAddress())) {
                 s.getOutputStream().write("Get,too-big.img\n".getBytes(StandardCharsets.US_ASCII));
                 assertThat(s.getInputStream().readAllBytes()).isEmpty();
             }

@@ -212,6 +212,7 @@ public final class ReferencePeer implements AutoCloseable {
 
     private void serve(Socket s) {
         try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+            s.setSoTimeout(30_000); // a client that never sends its request does not keep this thread forever
             byte[] req = new byte[READ_BYTES];
             int n = in.read(req); // the reference reads its request with one read
             if (n <= 0) {
