@@ -6,7 +6,7 @@ JAR      := cli/target/p2p.jar
 TESTKIT  := testkit/target/classes
 FOLDER   ?= ./shared
 
-.PHONY: build test run clean serve demo demo-stop demo-check bench bench-quick bench-report fuzz soak faults ci-extra
+.PHONY: build test run clean serve demo demo-stop demo-check bench bench-quick bench-report fuzz soak faults large ci-extra
 
 ## build: compile every module and package the runnable jar (cli/target/p2p.jar)
 build:
@@ -66,8 +66,12 @@ soak:
 	$(MVN) -q -pl engine -am test-compile
 	java -Xmx512m -cp engine/target/classes:engine/target/test-classes:$(TESTKIT) p2pnio.hostile.Soak $(or $(SOAK_SECONDS),150) /tmp/p2p-soak
 
-## ci-extra: the bounded checks CI runs after `make test`: faults, fuzz, soak
-ci-extra: faults fuzz soak
+## large: the tests too heavy for every build (tagged "large": a 3 GiB file crosses intact)
+large:
+	$(MVN) -q -pl engine -am test -Dgroups=large -Dtest.excludedGroups= -Dsurefire.failIfNoSpecifiedTests=false
+
+## ci-extra: the bounded checks CI runs after `make test`: faults, fuzz, soak, large
+ci-extra: faults fuzz soak large
 # ---- benchmarks (bench/, JMH) -------------------------------------------------------------
 BENCH_JAR := bench/target/benchmarks.jar
 ONLY      ?= .

@@ -7,15 +7,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import p2pnio.testkit.TestFiles;
 
 /**
  * A file larger than 2 GiB (past every int offset) crosses intact. The source is sparse, so it
  * costs no disk; markers at 0, around 2 GiB and near the end catch any offset
- * arithmetic done in an int.
+ * arithmetic done in an int. The copy is written for real (3 GiB), so this test is tagged
+ * {@code large}: {@code make test} leaves it out, {@code make large} (and {@code make ci-extra}) runs it.
  */
+@Tag("large")
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class BigFileTest {
 
     private static final long SIZE = 3L << 30;
