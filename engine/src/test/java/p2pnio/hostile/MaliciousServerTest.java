@@ -23,6 +23,7 @@ import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
 import p2pnio.Recorder;
 import p2pnio.testkit.TestFiles;
+import p2pnio.wire.TransferHeader;
 
 /**
  * Download replies from a hostile server: every broken reply fails the download with a clear
@@ -38,6 +39,7 @@ class MaliciousServerTest {
     private FakePeer evil;
     private Node honest;
     private Node node;
+    private Path mounted;
     private final Recorder events = new Recorder();
 
     @BeforeEach
@@ -59,7 +61,14 @@ class MaliciousServerTest {
     }
 
     @AfterEach
-    void stop() throws IOException {
+    void stopAndUnmount() throws Exception {
+        stop();
+        if (mounted != null) {
+            new ProcessBuilder("umount", mounted.toString()).inheritIO().start().waitFor();
+        }
+    }
+
+    private void stop() throws IOException {
         if (node != null) {
             node.close();
         }
@@ -69,6 +78,28 @@ class MaliciousServerTest {
         if (evil != null) {
             evil.close();
         }
+    }
+
+    /**
+     * Moves the node to a folder whose free space is, on purpose, above or below what the largest
+     * ten-digit SIZE needs (9,999,999,999 bytes): a tmpfs of 16 GiB or of {@code smallSize} (a tmpfs
+     * is a limit, not an allocation) when a tmpfs can be mounted (root), else the temporary folder
+     * itself if its free space happens to be on the side asked for; otherwise the test is skipped.
+     */
+    private void restartInAFolderWithFreeSpace(boolean aboveTheLargestSize, String smallSize) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve(aboveTheLargestSize ? "roomy" : "cramped"));
+        if (mountTmpfs(dir, aboveTheLargestSize ? "16g" : smallSize)) {
+            mounted = dir;
+        } else {
+            long usable = Files.getFileStore(tmp).getUsableSpace();
+            Assumptions.assumeTrue(usable > TransferHeader.MAX_SIZE == aboveTheLargestSize, "cannot mount a tmpfs"
+                    + " (needs root), and the temporary folder's free space (" + usable + " bytes) is on the wrong side");
+        }
+        long usable = Files.getFileStore(dir).getUsableSpace();
+        assertThat(usable > TransferHeader.MAX_SIZE).as("free space %d bytes", usable).isEqualTo(aboveTheLargestSize);
+        stop();
+        folder = dir;
+        start(dir);
     }
 
     private static byte[] header(String size, String name) {
@@ -92,7 +123,8 @@ class MaliciousServerTest {
 
     private void assertNoStrayFileNextToTheFolder() throws IOException {
         try (var s = Files.list(tmp)) {
-            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsOnly("shared", "honest");
+            assertThat(s.map(p -> p.getFileName().toString()).toList())
+                    .containsOnly("shared", "honest", folder.getFileName().toString());
         }
     }
 
@@ -136,15 +168,22 @@ class MaliciousServerTest {
         normalDownloadStillWorks();
     }
 
-    @Test
-    void anEleventhSizeDigitSpillsIntoNameAndTheLargestTenDigitSizeDoesNotOverflow() throws Exception {
-        evil.on("huge.bin", (name, s, out) -> {
-            out.write("99999999999".getBytes(StandardCharsets.US_ASCII)); // 11 digits: the 11th lands in NAME
-            out.write(header("", name), 0, 63);
+    /** A reply whose SIZE has 11 digits: the 11th lands in NAME, and SIZE reads as 9,999,999,999. */
+    private void elevenDigitSizeThenClose(String name) {
+        evil.on(name, (asked, s, out) -> {
+            out.write("99999999999".getBytes(StandardCharsets.US_ASCII));
+            out.write(header("", asked), 0, 63);
             s.close();
         });
-        // SIZE is read as 9,999,999,999 (no overflow, never more), NAME as "9::::::::::huge.bin"; then the
-        // server closes with no body: the download fails and its empty partial file is deleted.
+    }
+
+    @Test
+    void anEleventhSizeDigitSpillsIntoNameAndTheLargestTenDigitSizeDoesNotOverflow() throws Exception {
+        restartInAFolderWithFreeSpace(true, null);
+        elevenDigitSizeThenClose("huge.bin");
+        // SIZE is read as 9,999,999,999 (no overflow, never more), NAME as "9::::::::::huge.bin"; there is room
+        // for that many bytes, so the partial file is created; then the server closes with no body: the
+        // download fails and its empty partial file is deleted.
         assertThat(fetchFails("huge.bin")).contains("connection closed after 0 of 9999999999 bytes");
         events.await(NodeEvent.Warning.class, w -> w.message().contains("'9::::::::::huge.bin'"), Duration.ofSeconds(5));
         normalDownloadStillWorks();
@@ -152,33 +191,17 @@ class MaliciousServerTest {
 
     @Test
     void aSizeLargerThanTheFreeDiskSpaceIsRefusedBeforeAnyByteIsWritten() throws Exception {
-        Path small = tmp.resolve("small");
-        Files.createDirectories(small);
-        Assumptions.assumeTrue(mountTmpfs(small, "1m"), "needs root to mount a 1 MiB tmpfs");
-        try {
-            stop();
-            folder = small;
-            start(small);
-            evil.on("big.bin", (name, s, out) -> {
-                out.write(header("50000000", name));
-                out.write(new byte[65536]);
-                s.close();
-            });
-            long failedBefore = Poll.stats(node).downloadsFailed();
-            node.post(new Command.Fetch("big.bin"));
-            NodeEvent outcome = events.awaitOutcome("big.bin", Duration.ofSeconds(20));
-            assertThat(outcome).isInstanceOf(NodeEvent.DownloadFailed.class);
-            assertThat(((NodeEvent.DownloadFailed) outcome).reason()).contains("not enough disk space");
-            assertThat(Poll.stats(node).downloadsFailed()).isEqualTo(failedBefore + 1);
-            Folders.assertNoPartialFile(small);
-            normalDownloadStillWorks();
-        } finally {
-            stop();
-            node = null;
-            honest = null;
-            evil = null;
-            new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor();
-        }
+        restartInAFolderWithFreeSpace(false, "1m");
+        evil.on("big.bin", (name, s, out) -> {
+            out.write(header("50000000", name));
+            out.write(new byte[65536]);
+            s.close();
+        });
+        assertThat(fetchFails("big.bin")).contains("not enough disk space for 'big.bin': 50000000 bytes needed");
+        // The largest ten-digit SIZE is refused the same way, before the partial file exists.
+        elevenDigitSizeThenClose("huge.bin");
+        assertThat(fetchFails("huge.bin")).contains("not enough disk space for 'huge.bin': 9999999999 bytes needed");
+        normalDownloadStillWorks();
     }
 
     private static boolean mountTmpfs(Path dir, String size) {
