@@ -15,11 +15,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Only the loop thread touches a channel. Java Flight Recorder instruments every
- * {@code SocketChannel} read and write and every {@code FileChannel} read and write in the JDK
- * and records the thread that made it; with the threshold at zero it records them all. Two nodes
- * move files back and forth; every socket and file I/O on their sockets and folders must come
- * from a thread named {@code p2p-loop ...}.
+ * What Java Flight Recorder proves on JDK 17, and only that: every {@code SocketChannel} read and
+ * write ({@code jdk.SocketRead}, {@code jdk.SocketWrite}) and every {@code FileChannel} read and
+ * write ({@code jdk.FileRead}, {@code jdk.FileWrite}) that two nodes make while they move files
+ * back and forth comes from a thread named {@code p2p-loop ...}. With the threshold at zero JFR
+ * records each of those calls with its thread.
+ *
+ * <p>JFR records nothing on JDK 17 for {@code transferTo}, UDP send and receive, accept, connect,
+ * selector calls, or opening, renaming and deleting files: those are proved by
+ * {@link LoopOwnsItsChannelsTest}, which watches every call on the nodes' channels and files.
+ * This test stays because it needs no wrapper: it sees the JDK's own I/O paths as they are.
  */
 class LoopThreadTest {
 
@@ -27,7 +32,7 @@ class LoopThreadTest {
     Path tmp;
 
     @Test
-    void everySocketAndFileOperationOfANodeRunsOnItsLoopThread() throws Exception {
+    void everySocketReadAndWriteAndFileReadAndWriteThatFlightRecorderSeesIsMadeByALoopThread() throws Exception {
         Path jfr = tmp.resolve("io.jfr");
         try (Recording recording = new Recording()) {
             for (String event : List.of("jdk.SocketRead", "jdk.SocketWrite", "jdk.FileRead", "jdk.FileWrite")) {

@@ -1,0 +1,98 @@
+package p2pnio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import p2pnio.watch.Watch;
+import p2pnio.watch.WatchedFileSystem;
+
+/**
+ * Only the loop thread touches a node's channels: every call on every channel and selector of
+ * two nodes that move files back and forth (open, bind, options, register, interest changes,
+ * select, accept, connect, finishConnect, read, write, UDP send and receive, close) and every
+ * data operation on their files (read, write, {@code transferTo}) is made by a {@code p2p-loop}
+ * thread. The other file operations (open, rename, delete, free space, real path, listing) come
+ * from the loop or from the node's own background thread, never from the threads of the caller,
+ * the listener or the console.
+ *
+ * <p>This proof covers what Flight Recorder cannot see on JDK 17 ({@link LoopThreadTest}): it runs
+ * in a JVM of its own (the {@code watched} execution of surefire, tag {@code watched}) whose
+ * channels all come from {@link p2pnio.watch.WatchedSelectorProvider}, and the nodes' folders are
+ * paths of a {@link WatchedFileSystem}. Two calls are made before a node's loop thread exists and
+ * are allowed on the caller: opening the selector, and the settings' check that the folder is a
+ * directory (and its real path).
+ */
+@Tag("watched")
+class LoopOwnsItsChannelsTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyCallOnTheChannelsOfTwoBusyNodesIsMadeByTheirLoops() throws Exception {
+        assertThat(Watch.channelsWatched()).as("run in the 'watched' surefire execution (mvn test runs it)").isTrue();
+        Path folderA = Files.createDirectories(tmp.resolve("a"));
+        Path folderB = Files.createDirectories(tmp.resolve("b"));
+        Random random = new Random(9);
+        for (int i = 0; i < 5; i++) {
+            byte[] data = new byte[200_000 + i];
+            random.nextBytes(data);
+            Files.write(folderA.resolve("a" + i), data);
+            Files.write(folderB.resolve("b" + i), data);
+        }
+        String caller = Thread.currentThread().getName();
+        Recorder ea = new Recorder();
+        Recorder eb = new Recorder();
+        try (Node a = Node.start(config(folderA).build(), ea);
+             Node b = Node.start(config(folderB).addPeer(a.address()).build(), eb)) {
+            for (int i = 0; i < 5; i++) {
+                b.post(new Command.Fetch("a" + i));
+                a.post(new Command.Fetch("b" + i));
+            }
+            for (int i = 0; i < 5; i++) {
+                assertThat(eb.awaitOutcome("a" + i, Duration.ofSeconds(30))).isInstanceOf(NodeEvent.DownloadFinished.class);
+                assertThat(ea.awaitOutcome("b" + i, Duration.ofSeconds(30))).isInstanceOf(NodeEvent.DownloadFinished.class);
+            }
+            assertThat(a.stats().get().uploadsDone() + b.stats().get().uploadsDone()).isEqualTo(10);
+        }
+        List<Watch.Call> calls = Watch.calls();
+        Map<String, TreeSet<String>> threadsByCall = calls.stream().collect(Collectors.groupingBy(
+                c -> c.what().replaceFirst("^(file \\S+) .*", "$1"), TreeMap::new,
+                Collectors.mapping(c -> c.thread().replaceFirst(" .*", ""), Collectors.toCollection(TreeSet::new))));
+        System.out.println("calls on the nodes' channels and files, by the threads that made them: " + threadsByCall);
+
+        // What was watched: every kind of call the nodes make, so that the check below means something.
+        assertThat(threadsByCall).containsKeys("selector open", "register", "select", "interestOps",
+                "udp open", "udp bind", "udp send", "udp receive", "tcp listen bind", "tcp accept", "tcp open",
+                "tcp connect", "tcp read", "tcp close", "file open", "file transferTo", "file write", "file move",
+                "file store", "file list");
+
+        Predicate<Watch.Call> beforeTheLoop = c -> c.thread().equals(caller) && (c.what().equals("selector open")
+                || c.what().startsWith("file attributes ") || c.what().startsWith("file realpath "));
+        Predicate<Watch.Call> data = c -> !c.what().startsWith("file ") || c.what().matches(
+                "file (read|write|transferTo|transferFrom|size|map|force|truncate|close) .*");
+        assertThat(calls).filteredOn(data.and(beforeTheLoop.negate()))
+                .as("calls on channels, selectors and file contents").isNotEmpty()
+                .allSatisfy(c -> assertThat(c.thread()).as(c.what()).startsWith("p2p-loop "));
+        assertThat(calls).filteredOn(data.negate().and(beforeTheLoop.negate()))
+                .as("other file operations").isNotEmpty()
+                .allSatisfy(c -> assertThat(c.thread()).as(c.what()).matches("p2p-(loop|background) .*"));
+    }
+
+    private static NodeConfig.Builder config(Path folder) {
+        return NodeConfig.builder().port(0).folder(WatchedFileSystem.watch(folder)).period(Duration.ofMillis(200))
+                .delay(Duration.ZERO);
+    }
+}
