@@ -170,9 +170,10 @@ public final class DemoCheck {
         void fetchAll() {
             try {
                 for (String name : wanted) {
-                    // A late File from a peer that also had the previous file is taken as the answer
-                    // to this request (PROTOCOL.md, section 3): that peer then closes without a
-                    // header. Ask again, as a person would, and say so in the report.
+                    // A late File from a peer that also had the previous file can be taken as the
+                    // answer to this request (PROTOCOL.md, section 3): that peer then closes without a
+                    // header, and the node waits again for another answer. Should the request still end
+                    // that way (its waiting ran out), ask again, as a person would, and say so.
                     int tries = 0;
                     String outcome;
                     do {
