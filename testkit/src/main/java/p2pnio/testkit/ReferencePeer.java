@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -144,7 +145,7 @@ public final class ReferencePeer implements AutoCloseable {
             String[] f = fields(text);
             if (f[0].equals("DISCOVER")) {
                 Arrays.stream(f).skip(1).forEach(this::merge);
-            } else if (f[0].equals("Get") && f.length >= 2 && Files.isRegularFile(shared(f[1]))) {
+            } else if (f[0].equals("Get") && f.length >= 2 && has(f[1])) {
                 send("File,1," + tcp.getLocalPort() + "\n", from);
             }
         }
@@ -193,10 +194,19 @@ public final class ReferencePeer implements AutoCloseable {
         }
     }
 
-    /** The file in its folder that a requested name means: its base name only. */
+    /** Whether its folder has a regular file under the base name of {@code requested} (Go's filepath.Base). */
+    private boolean has(String requested) {
+        return shared(requested) != null && Files.isRegularFile(shared(requested));
+    }
+
+    /** The file in its folder that a requested name means: its base name only, or null if it names none. */
     private Path shared(String requested) {
-        Path base = Path.of(requested.replace('\\', '/')).getFileName();
-        return base == null ? folder.resolve("..invalid") : folder.resolve(base.toString());
+        try {
+            Path base = Path.of(requested).getFileName();
+            return base == null ? null : folder.resolve(base.toString());
+        } catch (InvalidPathException e) {
+            return null; // a NUL: no such file
+        }
     }
 
     private void accept() {
@@ -221,13 +231,10 @@ public final class ReferencePeer implements AutoCloseable {
             String line = new String(req, 0, n, StandardCharsets.UTF_8).strip();
             requests.add(line);
             String[] f = fields(line);
-            if (!f[0].equals("Get") || f.length < 2) {
-                return;
-            }
-            Path file = shared(f[1]);
-            if (!Files.isRegularFile(file)) {
+            if (!f[0].equals("Get") || f.length < 2 || !has(f[1])) {
                 return; // closes without writing anything
             }
+            Path file = shared(f[1]);
             out.write(header(Files.size(file), file.getFileName().toString()));
             try (InputStream data = Files.newInputStream(file)) {
                 byte[] chunk = new byte[CHUNK];
