@@ -2,9 +2,9 @@ package p2pnio.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,8 +23,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * p2p.jar as a real process for end-to-end tests: its output lines collected as they come, and
- * waits that poll with a deadline instead of sleeping.
+ * p2p.jar as a real process for end-to-end tests: its output lines collected as they come (split
+ * at {@code \n} only, so a raw {@code \r} stays visible to the test), its raw bytes kept, and
+ * waits that poll with a deadline instead of sleeping. Standard error is merged into standard
+ * output unless the test asks for them apart.
  */
 final class Jar implements AutoCloseable {
 
@@ -32,12 +34,20 @@ final class Jar implements AutoCloseable {
 
     private final Process process;
     private final List<String> lines = new ArrayList<>();
+    private final ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream rawErr = new ByteArrayOutputStream();
+    private final List<Thread> readers = new ArrayList<>();
 
-    private Jar(Process process) {
+    private Jar(Process process, boolean apart) {
         this.process = process;
-        Thread reader = new Thread(this::collect, "jar-output");
-        reader.setDaemon(true);
-        reader.start();
+        readers.add(new Thread(() -> collect(process.getInputStream(), raw, true), "jar-output"));
+        if (apart) {
+            readers.add(new Thread(() -> collect(process.getErrorStream(), rawErr, false), "jar-errors"));
+        }
+        for (Thread t : readers) {
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
     /** The packaged jar failsafe hands us. */
@@ -49,12 +59,17 @@ final class Jar implements AutoCloseable {
 
     /** Starts {@code java -jar p2p.jar args} in {@code dir}, with {@code env} added, stderr merged into stdout. */
     static Jar start(Path dir, Map<String, String> env, String... args) throws IOException {
+        return start(dir, env, false, args);
+    }
+
+    /** Starts p2p.jar; with {@code apart}, stderr is kept apart from stdout ({@link #rawErr()}). */
+    static Jar start(Path dir, Map<String, String> env, boolean apart, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Duser.home=" + dir, "-jar", path().toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(!apart);
         pb.environment().keySet().removeIf(k -> k.startsWith("P2P_"));
         pb.environment().putAll(env);
-        return new Jar(pb.start());
+        return new Jar(pb.start(), apart);
     }
 
     /** Runs p2p.jar to its end (at most {@code timeout}) and returns its exit status and output. */
@@ -65,19 +80,32 @@ final class Jar implements AutoCloseable {
     /** Runs p2p.jar with {@code input} as its standard input, to its end. */
     static Result runWithInput(Path dir, Map<String, String> env, Duration timeout, String input, String... args)
             throws Exception {
-        try (Jar jar = start(dir, env, args)) {
+        return run(dir, env, timeout, input, false, args);
+    }
+
+    /** Runs p2p.jar to its end with stdout and stderr apart: {@link Result#output()} is stdout only. */
+    static Result runApart(Path dir, Map<String, String> env, Duration timeout, String... args) throws Exception {
+        return run(dir, env, timeout, "", true, args);
+    }
+
+    private static Result run(Path dir, Map<String, String> env, Duration timeout, String input, boolean apart,
+                              String... args) throws Exception {
+        try (Jar jar = start(dir, env, apart, args)) {
             try (OutputStream in = jar.process.getOutputStream()) {
                 in.write(input.getBytes(StandardCharsets.UTF_8));
             }
             assertThat(jar.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
                     .as("p2p.jar %s ended within %s", List.of(args), timeout).isTrue();
             jar.awaitOutputEnd();
-            return new Result(jar.process.exitValue(), jar.output());
+            return new Result(jar.process.exitValue(), jar.output(), jar.raw(), jar.rawErr());
         }
     }
 
-    /** The exit status and everything printed. */
-    record Result(int exit, String output) { }
+    /**
+     * The exit status, everything printed as lines, and the raw bytes of stdout (with stderr
+     * merged in unless kept apart) and of stderr when apart.
+     */
+    record Result(int exit, String output, byte[] raw, byte[] rawErr) { }
 
     /** Starts {@code serve} and waits for its ready line; returns the node's UDP address through {@link #udp()}. */
     static Jar serve(Path dir, String... args) throws Exception {
@@ -108,11 +136,21 @@ final class Jar implements AutoCloseable {
         return process;
     }
 
-    private void collect() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String l = in.readLine(); l != null; l = in.readLine()) {
+    private void collect(InputStream from, ByteArrayOutputStream keep, boolean asLines) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        try (from) {
+            for (int n = from.read(buf); n >= 0; n = from.read(buf)) {
                 synchronized (lines) {
-                    lines.add(l);
+                    keep.write(buf, 0, n);
+                    for (int i = 0; i < n && asLines; i++) {
+                        if (buf[i] == '\n') {
+                            lines.add(line.toString(StandardCharsets.UTF_8));
+                            line.reset();
+                        } else {
+                            line.write(buf[i]);
+                        }
+                    }
                     lines.notifyAll();
                 }
             }
@@ -120,9 +158,28 @@ final class Jar implements AutoCloseable {
             // the process ended
         } finally {
             synchronized (lines) {
-                lines.add(null);
+                if (asLines) {
+                    if (line.size() > 0) {
+                        lines.add(line.toString(StandardCharsets.UTF_8));
+                    }
+                    lines.add(null);
+                }
                 lines.notifyAll();
             }
+        }
+    }
+
+    /** Every byte of standard output so far (with standard error, unless apart). */
+    byte[] raw() {
+        synchronized (lines) {
+            return raw.toByteArray();
+        }
+    }
+
+    /** Every byte of standard error so far, when kept apart. */
+    byte[] rawErr() {
+        synchronized (lines) {
+            return rawErr.toByteArray();
         }
     }
 
@@ -159,11 +216,8 @@ final class Jar implements AutoCloseable {
     }
 
     private void awaitOutputEnd() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        synchronized (lines) {
-            while ((lines.isEmpty() || lines.get(lines.size() - 1) != null) && System.nanoTime() < deadline) {
-                lines.wait(100);
-            }
+        for (Thread t : readers) {
+            t.join(10_000);
         }
     }
 

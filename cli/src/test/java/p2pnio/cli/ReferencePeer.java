@@ -22,7 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * when it has the file, and a TCP server reads the request with a single read, writes the
  * ':'-padded 10 + 64 byte header and copies the file 1 KiB at a time, then closes.
  *
- * <p>{@code bytesPerSecond} slows the copy loop so tests can watch a download in progress.
+ * <p>{@code bytesPerSecond} slows the copy loop so tests can watch a download in progress;
+ * {@link #sendName} makes it a hostile server that puts any text in the header's NAME.
  */
 final class ReferencePeer implements AutoCloseable {
 
@@ -33,6 +34,7 @@ final class ReferencePeer implements AutoCloseable {
     private final List<String> datagrams = new CopyOnWriteArrayList<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private volatile String headerName;
 
     ReferencePeer(Path folder, long bytesPerSecond) throws IOException {
         this.folder = folder;
@@ -47,6 +49,11 @@ final class ReferencePeer implements AutoCloseable {
     /** Its control address, {@code 127.0.0.1:port}. */
     String address() {
         return "127.0.0.1:" + udp.getLocalPort();
+    }
+
+    /** From now on, puts {@code name} in the header's NAME field whatever file it sends (null: the file's name). */
+    void sendName(String name) {
+        headerName = name;
     }
 
     /** Every datagram received, as text. */
@@ -112,7 +119,7 @@ final class ReferencePeer implements AutoCloseable {
             if (!Files.isRegularFile(file)) {
                 return;
             }
-            out.write(header(Files.size(file), name));
+            out.write(header(Files.size(file), headerName != null ? headerName : name));
             try (InputStream data = Files.newInputStream(file)) {
                 byte[] chunk = new byte[1024];
                 long started = System.nanoTime();
