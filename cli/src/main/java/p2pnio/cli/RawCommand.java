@@ -108,7 +108,7 @@ public final class RawCommand implements Callable<Integer> {
                     out.print("> write failed: " + e.getMessage());
                     break;
                 }
-                out.print("> " + data.get(i).length + " bytes: " + text(data.get(i), data.get(i).length));
+                out.print("> " + data.get(i).length + " bytes: " + new String(data.get(i), StandardCharsets.UTF_8));
             }
             if (!readLater.isZero()) {
                 out.print("not reading for " + Text.seconds(readLater.toNanos() / 1e9));
@@ -172,7 +172,7 @@ public final class RawCommand implements Callable<Integer> {
                 }
                 socket.send(new DatagramPacket(data.get(i), data.get(i).length, to));
                 out.print("> datagram to " + address + ", " + data.get(i).length + " bytes: "
-                        + text(data.get(i), data.get(i).length));
+                        + new String(data.get(i), StandardCharsets.UTF_8));
             }
             long deadline = System.nanoTime() + idle.toNanos();
             byte[] buf = new byte[65_536];
@@ -199,7 +199,7 @@ public final class RawCommand implements Callable<Integer> {
         }
     }
 
-    /** Up to what is left of the {@code --show} budget of {@code b}, as UTF-8 text. */
+    /** Up to what is left of the {@code --show} budget of what came back, as UTF-8 text. */
     private String text(byte[] b, int length) {
         int take = (int) Math.min(length, Math.max(0, show - shown));
         shown += take;

@@ -118,10 +118,19 @@ final class Jar implements AutoCloseable {
 
     /** The UDP control address from the ready line. */
     String udp() {
+        return ready().group(1);
+    }
+
+    /** The TCP transfer address from the ready line. */
+    String tcp() {
+        return ready().group(2);
+    }
+
+    private Matcher ready() {
         for (String l : snapshot()) {
             Matcher m = SERVING.matcher(l);
             if (m.find()) {
-                return m.group(1);
+                return m;
             }
         }
         throw new AssertionError("no ready line in: " + output());
