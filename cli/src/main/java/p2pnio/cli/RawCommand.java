@@ -136,12 +136,12 @@ public final class RawCommand implements Callable<Integer> {
             } catch (SocketTimeoutException e) {
                 summary(hiddenBytes, hiddenReads);
                 out.print("no byte for " + Text.seconds(idle.toNanos() / 1e9) + ": stopped after " + total + " bytes in "
-                        + reads + " reads");
+                        + reads(reads));
                 return 1;
             }
             if (n < 0) {
                 summary(hiddenBytes, hiddenReads);
-                out.print("closed by the peer after " + total + " bytes in " + reads + " reads ("
+                out.print("closed by the peer after " + total + " bytes in " + reads(reads) + " ("
                         + Text.seconds((System.nanoTime() - started) / 1e9) + ")");
                 return 0;
             }
@@ -158,9 +158,13 @@ public final class RawCommand implements Callable<Integer> {
 
     private void summary(long hiddenBytes, long hiddenReads) {
         if (hiddenReads > 0) {
-            out.print("< ... " + hiddenBytes + " more bytes (" + Text.bytes(hiddenBytes) + ") in " + hiddenReads
-                    + " reads, not shown (--show)");
+            out.print("< ... " + hiddenBytes + " more bytes (" + Text.bytes(hiddenBytes) + ") in " + reads(hiddenReads)
+                    + ", not shown (--show)");
         }
+    }
+
+    private static String reads(long n) {
+        return n + (n == 1 ? " read" : " reads");
     }
 
     private int datagrams(InetSocketAddress to, List<byte[]> data, Duration pauseFor, Duration idle)

@@ -26,7 +26,8 @@ import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
-import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.impl.LineReaderImpl;
+import org.jline.reader.impl.history.DefaultHistory;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -65,11 +66,10 @@ public final class InteractiveShell {
         Path workDir = launch.workDir();
         Set<String> names = new ConcurrentSkipListSet<>();
         try (Terminal terminal = TerminalBuilder.builder().name("p2p").system(true).build()) {
-            LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("p2p")
-                    .completer(completer(names))
-                    .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".p2p_history"))
-                    .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
-                    .build();
+            PromptReader reader = new PromptReader(terminal);
+            reader.setCompleter(completer(names));
+            reader.setVariable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".p2p_history"));
+            reader.option(LineReader.Option.DISABLE_EVENT_EXPANSION, true);
             Status status = Status.getStatus(terminal);
             Output out = new TerminalAbovePrompt(reader, status);
             Path folder;
@@ -92,14 +92,35 @@ public final class InteractiveShell {
     }
 
     /**
+     * JLine's line reader, which also lets the progress lines be drawn under its lock: JLine redraws
+     * the status area itself (on every key, on every {@code printAbove}) and {@link Status} is not
+     * thread-safe, so the ticker must never draw while the reader does.
+     */
+    private static final class PromptReader extends LineReaderImpl {
+        PromptReader(Terminal terminal) throws IOException {
+            super(terminal, "p2p");
+            setHistory(new DefaultHistory());
+        }
+
+        void underLock(Runnable action) {
+            lock.lock();
+            try {
+                action.run();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /**
      * The terminal side of the one door: lines above the prompt (JLine redraws what the user was
      * typing below them), headings in bold, progress lines in the status area at the bottom.
      */
     private static final class TerminalAbovePrompt extends Output {
-        private final LineReader reader;
+        private final PromptReader reader;
         private final Status status;
 
-        TerminalAbovePrompt(LineReader reader, Status status) {
+        TerminalAbovePrompt(PromptReader reader, Status status) {
             this.reader = reader;
             this.status = status;
         }
@@ -115,13 +136,13 @@ public final class InteractiveShell {
         }
 
         @Override
-        protected synchronized void draw(List<String> safeLines) {
+        protected void draw(List<String> safeLines) {
             if (status == null) {
                 return;
             }
             List<AttributedString> styled = new ArrayList<>();
             safeLines.forEach(l -> styled.add(new AttributedString(l, AttributedStyle.DEFAULT.foreground(AttributedStyle.CYAN))));
-            status.update(styled);
+            reader.underLock(() -> status.update(styled));
         }
     }
 
