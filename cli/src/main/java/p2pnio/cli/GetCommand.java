@@ -136,8 +136,7 @@ public final class GetCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 node.post(new Fetch(name));
-                return outcome.get(config.waiting().toMillis() + config.idleTimeout().toMillis() * 4 + 60_000,
-                        TimeUnit.MILLISECONDS);
+                return outcome.get(Settings.outcomeDeadline(config).toMillis(), TimeUnit.MILLISECONDS);
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);

@@ -123,6 +123,15 @@ public final class Settings {
     }
 
     /**
+     * How long a front end waits for a download's outcome before it gives up on the node: the
+     * whole {@code waiting}, a few idle timeouts for a transfer that stalls and resumes, and a
+     * minute of slack. The node itself fails a download long before; this only guards the wait.
+     */
+    public static Duration outcomeDeadline(NodeConfig config) {
+        return config.waiting().plus(config.idleTimeout().multipliedBy(4)).plusMinutes(1);
+    }
+
+    /**
      * A number of seconds as a person writes it ({@code 20}, {@code 0.5}), checked: not negative,
      * not zero unless {@code zeroAllowed}, at most a year.
      *

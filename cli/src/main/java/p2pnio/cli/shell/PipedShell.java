@@ -63,8 +63,7 @@ public final class PipedShell {
             }
             if (!quit && !downloads.names().isEmpty()) {
                 out.print("end of input: waiting for " + String.join(", ", downloads.names()));
-                long bound = config.waiting().toMillis() + config.idleTimeout().toMillis() * 4 + 60_000;
-                if (!downloads.awaitAll(bound)) {
+                if (!downloads.awaitAll(Settings.outcomeDeadline(config).toMillis())) {
                     out.print("gave up waiting for " + String.join(", ", downloads.names()));
                 }
             }
