@@ -4,15 +4,17 @@
 MVN      ?= mvn -B -ntp
 JAR      := cli/target/p2p.jar
 TESTKIT  := testkit/target/classes
+MAN      := cli/target/man/p2p.1
 FOLDER   ?= ./shared
+PREFIX   ?= $(HOME)/.local
 
-.PHONY: build test run clean serve demo demo-stop demo-check bench bench-quick bench-report fuzz soak faults large ci-extra
+.PHONY: build test run clean serve install uninstall demo demo-stop demo-check bench bench-quick bench-report fuzz soak faults large ci-extra
 
 ## build: compile every module and package the runnable jar (cli/target/p2p.jar)
 build:
 	$(MVN) -q -DskipTests package
 
-$(JAR):
+$(JAR) $(MAN):
 	$(MVN) -q -DskipTests package
 
 $(TESTKIT):
@@ -31,6 +33,32 @@ run: $(JAR)
 serve: $(JAR)
 	@mkdir -p $(FOLDER)
 	java -jar $(JAR) serve --folder $(FOLDER)
+
+## install: a `p2p` command in $(PREFIX)/bin (PREFIX defaults to ~/.local), with its man pages and bash completion
+install: $(JAR) $(MAN)
+	@P='$(abspath $(PREFIX))'; set -e; \
+	  mkdir -p "$$P/bin" "$$P/share/p2p" "$$P/share/man/man1" "$$P/share/bash-completion/completions"; \
+	  cp $(JAR) "$$P/share/p2p/p2p.jar"; \
+	  printf '#!/bin/sh\n# p2p-nio (make install): the p2p.jar command line\nexec "$${JAVA_HOME:+$$JAVA_HOME/bin/}java" -jar "%s" "$$@"\n' \
+	    "$$P/share/p2p/p2p.jar" > "$$P/bin/p2p"; \
+	  chmod 755 "$$P/bin/p2p"; \
+	  "$$P/bin/p2p" completion bash > "$$P/share/bash-completion/completions/p2p"; \
+	  echo "$$P/bin/p2p" > "$$P/share/p2p/installed-files"; \
+	  echo "$$P/share/p2p/p2p.jar" >> "$$P/share/p2p/installed-files"; \
+	  echo "$$P/share/bash-completion/completions/p2p" >> "$$P/share/p2p/installed-files"; \
+	  for page in cli/target/man/*.1; do \
+	    cp "$$page" "$$P/share/man/man1/"; echo "$$P/share/man/man1/$${page##*/}" >> "$$P/share/p2p/installed-files"; \
+	  done; \
+	  echo "installed $$P/bin/p2p ($$("$$P/bin/p2p" --version | head -1)), its man pages and bash completion"; \
+	  case ":$$PATH:" in *":$$P/bin:"*) ;; *) echo "$$P/bin is not on your PATH: add  export PATH=\"$$P/bin:\$$PATH\"  to your shell's profile";; esac
+
+## uninstall: remove what `make install` put in $(PREFIX)
+uninstall:
+	@P='$(abspath $(PREFIX))'; list="$$P/share/p2p/installed-files"; \
+	  if [ ! -f "$$list" ]; then echo "nothing of p2p-nio is installed in $$P"; exit 0; fi; \
+	  while IFS= read -r f; do rm -f "$$f"; done < "$$list"; \
+	  rm -f "$$list"; rmdir "$$P/share/p2p" 2>/dev/null || true; \
+	  echo "removed p2p-nio from $$P"
 
 ## demo: three nodes on 127.0.0.1:1378-1380 sharing demo/node1..3, side by side in tmux
 demo: $(JAR)

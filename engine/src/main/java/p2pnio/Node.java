@@ -133,7 +133,7 @@ public final class Node implements AutoCloseable {
                 try {
                     listener.onEvent(event);
                 } catch (RuntimeException e) {
-                    System.err.println("p2p: listener failed on " + event + ": " + e);
+                    System.err.println(Visible.text("p2p: listener failed on " + event + ": " + e));
                 }
             });
         } catch (RejectedExecutionException e) {

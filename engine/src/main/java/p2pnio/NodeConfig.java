@@ -196,6 +196,20 @@ public final class NodeConfig {
         public Builder mailboxCapacity(int v) { mailboxCapacity = v; return this; }
         public Builder getRetryInitial(Duration v) { getRetryInitial = v; return this; }
 
+        // What the builder holds so far: on a new builder, the defaults. Front ends (the command
+        // line's help, its config.yml) show them from here instead of restating them.
+
+        /** The host set so far ({@code 127.0.0.1} on a new builder). */
+        public String host() { return host; }
+        /** The UDP control port set so far (1378 on a new builder). */
+        public int port() { return port; }
+        /** The discovery period set so far (20 s on a new builder). */
+        public Duration period() { return period; }
+        /** The wait for a {@code File} answer set so far (100 s on a new builder). */
+        public Duration waiting() { return waiting; }
+        /** The non-priority answer delay set so far (10 s on a new builder). */
+        public Duration delay() { return delay; }
+
         /**
          * Checks every setting and returns the configuration.
          *

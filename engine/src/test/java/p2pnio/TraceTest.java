@@ -60,6 +60,24 @@ class TraceTest {
     }
 
     @Test
+    void controlCharactersInATracedLineAreWrittenVisiblyNeverRaw() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        Recorder r = new Recorder();
+        String hostile = "\u001b]0;PWNED\u0007\u001b[2J\u009b31m\u202eevil";
+        try (Node node = Node.start(NodeConfig.builder().port(0).folder(a).build(), r,
+                new PrintStream(out, true, StandardCharsets.UTF_8))) {
+            node.trace(true);
+            node.post(new Command.Fetch(hostile));
+            r.awaitOutcome(hostile, Duration.ofSeconds(20));
+        }
+        String trace = out.toString(StandardCharsets.UTF_8);
+        assertThat(trace).contains("Fetch[name=\\x1b]0;PWNED\\x07\\x1b[2J\\x9b31m\\u202eevil]");
+        assertThat(trace.replace("\n", "").codePoints().filter(Visible::isControl).toArray())
+                .as("control characters written raw").isEmpty();
+    }
+
+    @Test
     void theTracePrintsNothingWhenOff() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Path a = Files.createDirectories(tmp.resolve("a"));

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import p2pnio.Visible;
 
 /**
  * The teaching trace: one line per thing the loop does, when switched on.
@@ -15,6 +16,10 @@ import java.util.concurrent.locks.LockSupport;
  * its own prints the lines, so a slow terminal never stalls the loop. At most
  * {@code linesPerSecond} lines are kept each second, and at most {@code queueBound} wait at once;
  * the rest are counted and the writer says how many it left out.
+ *
+ * <p>Lines carry what peers sent (names, datagrams, reasons): the writer prints each one through
+ * {@link Visible#text}, so a control character in them shows as {@code \x1b} and never reaches a
+ * terminal raw.
  */
 public final class Trace {
 
@@ -110,7 +115,7 @@ public final class Trace {
             boolean wrote = false;
             while ((line = queue.poll()) != null) {
                 queued.decrementAndGet();
-                out.println(line);
+                out.println(Visible.text(line));
                 wrote = true;
             }
             int s = suppressed.get();

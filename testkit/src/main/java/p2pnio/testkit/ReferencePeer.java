@@ -59,6 +59,7 @@ public final class ReferencePeer implements AutoCloseable {
     private final List<Datagram> datagrams = new CopyOnWriteArrayList<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private volatile String headerName;
 
     /** A peer sharing {@code folder} with an empty cluster list and the reference's 20 s discovery period. */
     public ReferencePeer(Path folder) throws IOException {
@@ -93,6 +94,14 @@ public final class ReferencePeer implements AutoCloseable {
     /** Its control address, {@code 127.0.0.1:port}. */
     public String address() {
         return "127.0.0.1:" + udp.getLocalPort();
+    }
+
+    /**
+     * From now on, puts {@code name} in the header's NAME field whatever file it sends (null: the
+     * file's own name): a hostile server for tests of what a peer's text may do to a terminal.
+     */
+    public void sendName(String name) {
+        headerName = name;
     }
 
     /** Its cluster list as the reference node would hold it: in the order learned, never itself. */
@@ -235,7 +244,7 @@ public final class ReferencePeer implements AutoCloseable {
                 return; // closes without writing anything
             }
             Path file = shared(f[1]);
-            out.write(header(Files.size(file), file.getFileName().toString()));
+            out.write(header(Files.size(file), headerName != null ? headerName : file.getFileName().toString()));
             try (InputStream data = Files.newInputStream(file)) {
                 byte[] chunk = new byte[CHUNK];
                 long started = System.nanoTime();

@@ -9,21 +9,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import p2pnio.Node;
 import p2pnio.NodeConfig;
 import p2pnio.PeerAddress;
-import p2pnio.cli.Main;
-import p2pnio.cli.NodeOptions;
-import p2pnio.cli.Settings;
-import p2pnio.cli.UsageError;
+import p2pnio.Visible;
+import p2pnio.cli.out.Downloads;
+import p2pnio.cli.out.LineSink;
+import p2pnio.cli.out.Output;
+import p2pnio.cli.out.ProgressTicker;
+import p2pnio.cli.settings.Defaults;
+import p2pnio.cli.settings.Launch;
+import p2pnio.cli.settings.NodeOptions;
+import p2pnio.cli.settings.Settings;
+import p2pnio.cli.settings.UsageError;
 import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
-import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.impl.LineReaderImpl;
+import org.jline.reader.impl.history.DefaultHistory;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -40,94 +44,135 @@ import org.jline.utils.Status;
  * <p>Start-up asks for what no option, environment variable or config.yml gave: the shared folder
  * (until it is an existing directory; {@code ./shared} by default, created on request), then the
  * peers, one {@code ip:port} per line until an empty line or {@code q}.
+ *
+ * <p>Everything it prints goes through one {@link Output}, so nothing a peer sent reaches the
+ * terminal raw.
  */
-final class InteractiveShell {
+public final class InteractiveShell {
 
-    private static final long PROGRESS_MILLIS = 250;
-
+    private final Launch launch;
     private final Settings settings;
     private final NodeOptions options;
 
-    InteractiveShell(Settings settings, NodeOptions options) {
+    /** A shell for a node with these settings; {@link #run()} starts it. */
+    public InteractiveShell(Launch launch, Settings settings, NodeOptions options) {
+        this.launch = launch;
         this.settings = settings;
         this.options = options;
     }
 
-    int run() throws IOException {
-        Path workDir = Main.Environment.workDir();
+    /** Runs the shell until the user quits; returns the exit status. */
+    public int run() throws IOException {
+        Path workDir = launch.workDir();
         Set<String> names = new ConcurrentSkipListSet<>();
         try (Terminal terminal = TerminalBuilder.builder().name("p2p").system(true).build()) {
-            LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("p2p")
-                    .completer(completer(names))
-                    .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".p2p_history"))
-                    .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
-                    .build();
+            PromptReader reader = new PromptReader(terminal);
+            reader.setCompleter(completer(names));
+            reader.setVariable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".p2p_history"));
+            reader.option(LineReader.Option.DISABLE_EVENT_EXPANSION, true);
+            Status status = Status.getStatus(terminal);
+            Output out = new TerminalAbovePrompt(reader, status);
             Path folder;
             List<String> cluster;
             try {
-                folder = settings.folder() != null ? existing(settings.folder()) : askFolder(reader, workDir);
-                cluster = settings.cluster() != null ? settings.cluster() : askPeers(reader);
+                folder = settings.folder() != null ? existing(settings.folder()) : askFolder(reader, out, workDir);
+                cluster = settings.cluster() != null ? settings.cluster() : askPeers(reader, out);
             } catch (UserInterruptException | EndOfFileException e) {
                 return 130;
             }
             NodeConfig config = settings.toConfig(folder, cluster);
-            return serve(terminal, reader, config, names);
+            try {
+                return serve(reader, out, config, names);
+            } finally {
+                if (status != null) {
+                    status.close();
+                }
+            }
         }
     }
 
-    private int serve(Terminal terminal, LineReader reader, NodeConfig config, Set<String> names) throws IOException {
-        Status status = Status.getStatus(terminal);
-        Output out = new Output() {
-            @Override
-            public void print(String line) {
-                reader.printAbove(line);
-            }
+    /**
+     * JLine's line reader, which also lets the progress lines be drawn under its lock: JLine redraws
+     * the status area itself (on every key, on every {@code printAbove}) and {@link Status} is not
+     * thread-safe, so the ticker must never draw while the reader does.
+     */
+    private static final class PromptReader extends LineReaderImpl {
+        PromptReader(Terminal terminal) throws IOException {
+            super(terminal, "p2p");
+            setHistory(new DefaultHistory());
+        }
 
-            @Override
-            public synchronized void progress(List<String> lines) {
-                if (status == null) {
-                    return;
-                }
-                List<AttributedString> styled = new ArrayList<>();
-                lines.forEach(l -> styled.add(new AttributedString(l, AttributedStyle.DEFAULT.foreground(AttributedStyle.CYAN))));
-                status.update(styled);
+        void underLock(Runnable action) {
+            lock.lock();
+            try {
+                action.run();
+            } finally {
+                lock.unlock();
             }
-        };
+        }
+    }
+
+    /**
+     * The terminal side of the one door: lines above the prompt (JLine redraws what the user was
+     * typing below them), headings in bold, progress lines in the status area at the bottom.
+     */
+    private static final class TerminalAbovePrompt extends Output {
+        private final PromptReader reader;
+        private final Status status;
+
+        TerminalAbovePrompt(PromptReader reader, Status status) {
+            this.reader = reader;
+            this.status = status;
+        }
+
+        @Override
+        protected void write(String safeLine) {
+            reader.printAbove(safeLine);
+        }
+
+        @Override
+        protected void writeHeading(String safeLine) {
+            reader.printAbove(new AttributedString(safeLine, AttributedStyle.BOLD));
+        }
+
+        @Override
+        protected void draw(List<String> safeLines) {
+            if (status == null) {
+                return;
+            }
+            List<AttributedString> styled = new ArrayList<>();
+            safeLines.forEach(l -> styled.add(new AttributedString(l, AttributedStyle.DEFAULT.foreground(AttributedStyle.CYAN))));
+            reader.underLock(() -> status.update(styled));
+        }
+    }
+
+    private int serve(LineReader reader, Output out, NodeConfig config, Set<String> names) throws IOException {
         Downloads downloads = new Downloads();
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "p2p-progress");
-            t.setDaemon(true);
-            return t;
-        });
         ShellListener listener = new ShellListener(out, downloads, names);
-        PrintStream traceOut = Main.traceToFile(options) ? Main.traceOut(options)
-                : new PrintStream(new LineSink(reader::printAbove), true, StandardCharsets.UTF_8);
+        PrintStream traceOut = options.traceToFile() ? options.traceOut(launch)
+                : new PrintStream(new LineSink(out::print), true, StandardCharsets.UTF_8);
         try (Node node = Node.start(config, listener, traceOut)) {
-            node.trace(Main.traceOn(options));
+            node.trace(options.traceOn());
             // SIGINT/SIGTERM outside the prompt: stop cleanly, so no partial download is left behind
             Runtime.getRuntime().addShutdownHook(new Thread(node::close, "p2p-shutdown"));
             String self = PeerAddress.of(node.controlAddress());
-            reader.printAbove(new AttributedString("p2p-nio node " + self + " (udp), tcp " + PeerAddress.of(node.transferAddress())
-                    + ", sharing " + config.folder() + ", " + config.cluster().size() + " configured peer(s). Type help.",
-                    AttributedStyle.BOLD));
+            out.heading("p2p-nio node " + self + " (udp), tcp " + PeerAddress.of(node.transferAddress())
+                    + ", sharing " + config.folder() + ", " + config.cluster().size() + " configured peer(s). Type help.");
             listener.open();
-            ticker.scheduleAtFixedRate(new ProgressPainter(downloads, out), PROGRESS_MILLIS, PROGRESS_MILLIS, TimeUnit.MILLISECONDS);
             Interpreter interpreter = new Interpreter(node, out, downloads, names);
-            loop(reader, interpreter, "p2p " + self + "> ");
-            ticker.shutdownNow();
-            out.progress(List.of());
-            interpreter.close();
-            reader.printAbove("stopping the node");
-        } finally {
-            ticker.shutdownNow();
-            if (status != null) {
-                status.close();
+            ProgressTicker ticker = ProgressTicker.start(downloads, out);
+            try {
+                loop(reader, out, interpreter, "p2p " + self + "> ");
+            } finally {
+                ticker.close();
             }
+            interpreter.close();
+            out.print("stopping the node");
         }
         return 0;
     }
 
-    private static void loop(LineReader reader, Interpreter interpreter, String prompt) {
+    private static void loop(LineReader reader, Output out, Interpreter interpreter, String prompt) {
         boolean interruptedOnce = false;
         while (true) {
             String line;
@@ -138,7 +183,7 @@ final class InteractiveShell {
                     return;
                 }
                 interruptedOnce = true;
-                reader.printAbove("(Ctrl-C again or quit to leave)");
+                out.print("(Ctrl-C again or quit to leave)");
                 continue;
             } catch (EndOfFileException e) {
                 return;
@@ -150,31 +195,6 @@ final class InteractiveShell {
         }
     }
 
-    /** Redraws the status line only when what it shows has changed. */
-    private static final class ProgressPainter implements Runnable {
-        private final Downloads downloads;
-        private final Output out;
-        private List<String> shown = List.of();
-
-        ProgressPainter(Downloads downloads, Output out) {
-            this.downloads = downloads;
-            this.out = out;
-        }
-
-        @Override
-        public void run() {
-            List<String> lines = downloads.progressLines();
-            if (!lines.equals(shown)) {
-                shown = lines;
-                try {
-                    out.progress(lines);
-                } catch (RuntimeException e) {
-                    out.print("progress line failed: " + e);
-                }
-            }
-        }
-    }
-
     private static Path existing(Path folder) {
         if (!Files.isDirectory(folder)) {
             throw new UsageError("folder: '" + folder + "' is not an existing directory");
@@ -182,31 +202,31 @@ final class InteractiveShell {
         return folder;
     }
 
-    private static Path askFolder(LineReader reader, Path workDir) {
+    private static Path askFolder(LineReader reader, Output out, Path workDir) {
         while (true) {
-            String answer = reader.readLine("Shared folder [" + Settings.DEFAULT_FOLDER + "]: ").strip();
-            Path folder = workDir.resolve(answer.isEmpty() ? Settings.DEFAULT_FOLDER.toString() : answer).normalize();
+            String answer = reader.readLine("Shared folder [" + Defaults.FOLDER + "]: ").strip();
+            Path folder = workDir.resolve(answer.isEmpty() ? Defaults.FOLDER.toString() : answer).normalize();
             if (Files.isDirectory(folder)) {
                 return folder;
             }
             if (Files.exists(folder)) {
-                reader.printAbove("'" + folder + "' is not a directory");
+                out.print("'" + folder + "' is not a directory");
                 continue;
             }
-            String create = reader.readLine("'" + folder + "' does not exist. Create it? [Y/n] ").strip();
+            String create = reader.readLine(Visible.text("'" + folder + "' does not exist. Create it? [Y/n] ")).strip();
             if (create.isEmpty() || create.equalsIgnoreCase("y") || create.equalsIgnoreCase("yes")) {
                 try {
                     return Files.createDirectories(folder);
                 } catch (IOException e) {
-                    reader.printAbove("cannot create '" + folder + "': " + e.getMessage());
+                    out.print("cannot create '" + folder + "': " + e.getMessage());
                 }
             }
         }
     }
 
-    private static List<String> askPeers(LineReader reader) {
+    private static List<String> askPeers(LineReader reader, Output out) {
         List<String> peers = new ArrayList<>();
-        reader.printAbove("Peers to start from, one ip:port per line; an empty line or q ends.");
+        out.print("Peers to start from, one ip:port per line; an empty line or q ends.");
         while (true) {
             String answer = reader.readLine("Peer " + (peers.size() + 1) + ": ").strip();
             if (answer.isEmpty() || answer.equals("q")) {
@@ -214,7 +234,7 @@ final class InteractiveShell {
             }
             String why = PeerAddress.whyInvalid(answer);
             if (why != null) {
-                reader.printAbove("'" + answer + "' " + why);
+                out.print("'" + answer + "' " + why);
             } else if (!peers.contains(answer)) {
                 peers.add(answer);
             }

@@ -14,7 +14,9 @@ import p2pnio.Command;
 import p2pnio.Node;
 import p2pnio.NodeEvent;
 import p2pnio.PeerAddress;
-import p2pnio.cli.Text;
+import p2pnio.cli.out.Downloads;
+import p2pnio.cli.out.Output;
+import p2pnio.cli.out.Text;
 import p2pnio.share.SharedFolder;
 import p2pnio.wire.Names;
 

@@ -5,7 +5,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import p2pnio.NodeEvent;
 import p2pnio.NodeListener;
-import p2pnio.cli.Text;
+import p2pnio.cli.out.Downloads;
+import p2pnio.cli.out.Output;
+import p2pnio.cli.out.Text;
 
 /**
  * Turns the node's events into shell output: one line per event worth telling, the progress of

@@ -13,6 +13,8 @@ import java.util.function.Predicate;
 import p2pnio.Node;
 import p2pnio.NodeConfig;
 import p2pnio.NodeListener;
+import p2pnio.cli.out.Downloads;
+import p2pnio.cli.out.Output;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,17 +33,13 @@ class InterpreterTest {
     private Interpreter shell;
 
     /** An output that keeps every line and lets a test wait for one. */
-    static final class Lines implements Output {
+    static final class Lines extends Output {
         private final List<String> lines = new ArrayList<>();
 
         @Override
-        public synchronized void print(String line) {
+        protected synchronized void write(String line) {
             lines.add(line);
             notifyAll();
-        }
-
-        @Override
-        public void progress(List<String> progress) {
         }
 
         synchronized void clear() {

@@ -1,6 +1,7 @@
-package p2pnio.cli;
+package p2pnio.cli.settings;
 
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,50 +13,51 @@ import p2pnio.PeerAddress;
 /**
  * A node's settings merged from their four sources, highest first: the command line option, the
  * environment ({@code P2P_HOST}, {@code P2P_PORT}, {@code P2P_FOLDER}, {@code P2P_CLUSTER},
- * {@code P2P_PERIOD}, {@code P2P_WAITING}, {@code P2P_DELAY}), config.yml, then the defaults.
+ * {@code P2P_PERIOD}, {@code P2P_WAITING}, {@code P2P_DELAY}), config.yml, then the engine's
+ * defaults ({@link Defaults}, read from {@link NodeConfig#builder()}, never restated here).
  *
  * <p>Every value is checked here; a bad one throws a {@link UsageError} that names the setting and
  * its source ({@code --port}, {@code P2P_PORT} or {@code port in configs/config.yml}).
  * {@link #folder()} and {@link #cluster()} are null when no source gives them, so the shell can
- * ask for them.
+ * ask for them. Immutable.
  */
 public final class Settings {
 
-    /** Default shared folder when nothing else gives one. */
-    public static final Path DEFAULT_FOLDER = Path.of("shared");
-
+    // Each is null when no source gave it: the engine's builder then keeps its own default.
     private final String host;
-    private final int port;
+    private final Integer port;
     private final Path folder;
     private final List<String> cluster;
     private final Duration period;
     private final Duration waiting;
     private final Duration delay;
     private final String configSource;
+    private final Path workDir;
 
-    private Settings(String host, int port, Path folder, List<String> cluster, Duration period, Duration waiting,
-                     Duration delay, String configSource) {
+    private Settings(String host, Integer port, Path folder, List<String> cluster, Duration period, Duration waiting,
+                     Duration delay, String configSource, Path workDir) {
         this.host = host;
         this.port = port;
         this.folder = folder;
-        this.cluster = cluster;
+        this.cluster = cluster == null ? null : List.copyOf(cluster);
         this.period = period;
         this.waiting = waiting;
         this.delay = delay;
         this.configSource = configSource;
+        this.workDir = workDir;
     }
 
     /**
      * Merges the sources.
      *
-     * @param options     what the command line gave
-     * @param env         the environment (System.getenv() in production)
-     * @param workDir     where config.yml is looked for and relative folders start
-     * @param defaultPort the port when no source gives one (1378, or 0 for a one-shot {@code get})
+     * @param options what the command line gave
+     * @param launch  the environment, and the working directory where config.yml is looked for and
+     *                relative folders start
      */
-    public static Settings resolve(NodeOptions options, Map<String, String> env, Path workDir, int defaultPort) {
+    public static Settings resolve(NodeOptions options, Launch launch) {
+        Path workDir = launch.workDir();
         ConfigFile file = ConfigFile.find(options.config, workDir);
-        Sources s = new Sources(env, file);
+        Sources s = new Sources(launch.env(), file);
 
         Value host = s.pick(options.host, "--host", "P2P_HOST", "host");
         if (host != null && host.text.isBlank()) {
@@ -63,7 +65,7 @@ public final class Settings {
         }
 
         Value port = s.pick(options.port, "--port", "P2P_PORT", "port");
-        int portNumber = port == null ? defaultPort : port.intIn(0, 65535);
+        Integer portNumber = port == null ? null : port.intIn(0, 65535);
 
         Value folder = s.pick(options.folder, "--folder", "P2P_FOLDER", "folder");
         if (folder != null && folder.text.isBlank()) {
@@ -80,13 +82,22 @@ public final class Settings {
             }
         }
 
-        Duration period = seconds(s.pick(options.period, "--period", "P2P_PERIOD", "period"), false, Duration.ofSeconds(20));
-        Duration waiting = seconds(s.pick(options.waiting, "--waiting", "P2P_WAITING", "waiting"), false, Duration.ofSeconds(100));
-        Duration delay = seconds(s.pick(options.delay, "--delay", "P2P_DELAY", "delay"), true, Duration.ofSeconds(10));
+        Duration period = seconds(s.pick(options.period, "--period", "P2P_PERIOD", "period"), false);
+        Duration waiting = seconds(s.pick(options.waiting, "--waiting", "P2P_WAITING", "waiting"), false);
+        Duration delay = seconds(s.pick(options.delay, "--delay", "P2P_DELAY", "delay"), true);
 
-        return new Settings(host == null ? "127.0.0.1" : host.text.strip(), portNumber,
+        return new Settings(host == null ? null : host.text.strip(), portNumber,
                 folder == null ? null : workDir.resolve(folder.text.strip()).normalize(), cluster,
-                period, waiting, delay, file == null ? null : file.path().toString());
+                period, waiting, delay, file == null ? null : file.path().toString(), workDir);
+    }
+
+    /**
+     * These settings with the port 0 (any free port) unless a source set one: a one-shot
+     * {@code get} should not need the well-known port that a running node may hold.
+     */
+    public Settings anyPortUnlessSet() {
+        return port != null ? this
+                : new Settings(host, 0, folder, cluster, period, waiting, delay, configSource, workDir);
     }
 
     private static List<String> peers(List<String> raw, String source) {
@@ -107,13 +118,31 @@ public final class Settings {
         return out;
     }
 
-    private static Duration seconds(Value v, boolean zeroAllowed, Duration fallback) {
-        if (v == null) {
-            return fallback;
-        }
+    private static Duration seconds(Value v, boolean zeroAllowed) {
+        return v == null ? null : seconds(v.text, v.source, zeroAllowed);
+    }
+
+    /**
+     * How long a front end waits for a download's outcome before it gives up on the node: the
+     * whole {@code waiting}, a few idle timeouts for a transfer that stalls and resumes, and a
+     * minute of slack. The node itself fails a download long before; this only guards the wait.
+     */
+    public static Duration outcomeDeadline(NodeConfig config) {
+        return config.waiting().plus(config.idleTimeout().multipliedBy(4)).plusMinutes(1);
+    }
+
+    /**
+     * A number of seconds as a person writes it ({@code 20}, {@code 0.5}), checked: not negative,
+     * not zero unless {@code zeroAllowed}, at most a year.
+     *
+     * @param source the setting and where it came from, for the message ({@code --stats-every})
+     * @throws UsageError naming {@code source} if the text is not such a number
+     */
+    public static Duration seconds(String text, String source, boolean zeroAllowed) {
+        Value v = new Value(text, source);
         BigDecimal s;
         try {
-            s = new BigDecimal(v.text.strip());
+            s = new BigDecimal(text.strip());
         } catch (NumberFormatException e) {
             throw v.bad("is not a number of seconds");
         }
@@ -165,43 +194,61 @@ public final class Settings {
     }
 
     /** Host both endpoints bind to. */
-    public String host() { return host; }
+    public String host() { return host != null ? host : Defaults.host(); }
     /** UDP control port (0: any free port). */
-    public int port() { return port; }
+    public int port() { return port != null ? port : Defaults.port(); }
     /** The shared folder, or null if no source names one. */
     public Path folder() { return folder; }
     /** The initial peers, or null if no source names any (an empty list means "none, on purpose"). */
     public List<String> cluster() { return cluster; }
     /** Time between discovery rounds. */
-    public Duration period() { return period; }
+    public Duration period() { return period != null ? period : Defaults.period(); }
     /** How long a request waits for an answer. */
-    public Duration waiting() { return waiting; }
+    public Duration waiting() { return waiting != null ? waiting : Defaults.waiting(); }
     /** The non-priority answer delay. */
-    public Duration delay() { return delay; }
+    public Duration delay() { return delay != null ? delay : Defaults.delay(); }
     /** The config.yml that was read, or null. */
     public String configSource() { return configSource; }
+    /** The working directory relative folders start from. */
+    public Path workDir() { return workDir; }
 
     /**
-     * The node configuration for these settings with {@code folder} and {@code cluster} filled in.
+     * The node configuration for these settings with {@code folder} and {@code cluster} filled in;
+     * what no source gave keeps the engine builder's default.
      *
      * @throws UsageError if the engine refuses a value (the folder does not exist, ...)
      */
     public NodeConfig toConfig(Path folder, List<String> cluster) {
+        NodeConfig.Builder b = NodeConfig.builder().folder(folder).cluster(cluster);
+        if (host != null) {
+            b.host(host);
+        }
+        if (port != null) {
+            b.port(port);
+        }
+        if (period != null) {
+            b.period(period);
+        }
+        if (waiting != null) {
+            b.waiting(waiting);
+        }
+        if (delay != null) {
+            b.delay(delay);
+        }
         try {
-            return NodeConfig.builder().host(host).port(port).folder(folder).cluster(cluster)
-                    .period(period).waiting(waiting).delay(delay).build();
+            return b.build();
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
     }
 
     /**
-     * The configuration for a headless mode: the folder defaults to {@code ./shared} under
-     * {@code workDir} and must exist; the cluster defaults to none.
+     * The configuration for a headless mode: the folder defaults to {@link Defaults#FOLDER} under
+     * the working directory and must exist; the cluster defaults to none.
      */
-    public NodeConfig headless(Path workDir) {
-        Path f = folder != null ? folder : workDir.resolve(DEFAULT_FOLDER);
-        if (!java.nio.file.Files.isDirectory(f)) {
+    public NodeConfig headless() {
+        Path f = folder != null ? folder : workDir.resolve(Defaults.FOLDER);
+        if (!Files.isDirectory(f)) {
             throw new UsageError("folder: '" + f + "' is not an existing directory"
                     + (folder == null ? " (give --folder DIR, P2P_FOLDER or folder in config.yml)" : ""));
         }

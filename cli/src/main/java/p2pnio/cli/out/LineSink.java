@@ -1,4 +1,4 @@
-package p2pnio.cli.shell;
+package p2pnio.cli.out;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -6,15 +6,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * An output stream that hands each complete line to a consumer: the shell turns the node's trace
- * into lines printed above the prompt, so tracing does not scribble over what the user types.
+ * An output stream that hands each complete line to a consumer: the shell and {@code get} turn
+ * the node's trace into lines printed above the prompt or the progress bar, so tracing does not
+ * scribble over either.
  */
-final class LineSink extends OutputStream {
+public final class LineSink extends OutputStream {
 
     private final Consumer<String> lines;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
-    LineSink(Consumer<String> lines) {
+    /** A stream whose lines go to {@code lines}, without their line break. */
+    public LineSink(Consumer<String> lines) {
         this.lines = lines;
     }
 

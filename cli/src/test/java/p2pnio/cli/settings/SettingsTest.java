@@ -1,8 +1,9 @@
-package p2pnio.cli;
+package p2pnio.cli.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import p2pnio.NodeConfig;
 import picocli.CommandLine;
 
 class SettingsTest {
@@ -24,7 +26,8 @@ class SettingsTest {
     }
 
     private Settings resolve(Map<String, String> env, String... args) {
-        return Settings.resolve(options(args), env, dir, 1378);
+        return Settings.resolve(options(args),
+                new Launch(env, dir, new ByteArrayInputStream(new byte[0]), System.out, System.err));
     }
 
     @Test
@@ -39,6 +42,24 @@ class SettingsTest {
         assertThat(s.folder()).as("left for the shell to ask").isNull();
         assertThat(s.cluster()).as("left for the shell to ask").isNull();
         assertThat(s.configSource()).isNull();
+    }
+
+    @Test
+    void theDefaultsComeFromTheEngineAndWhatNoSourceGaveIsLeftToItsBuilder() throws Exception {
+        Files.createDirectories(dir.resolve("shared"));
+        NodeConfig engine = NodeConfig.builder().folder(dir.resolve("shared")).build();
+
+        NodeConfig ours = resolve(Map.of()).headless();
+
+        assertThat(ours).isEqualTo(engine);
+        assertThat(new Defaults().getString("default.period")).isEqualTo(Defaults.seconds(engine.period())).isEqualTo("20");
+        assertThat(new Defaults().getString("default.port")).isEqualTo(String.valueOf(engine.port()));
+    }
+
+    @Test
+    void aOneShotGetTakesAnyFreePortUnlessASourceSetsOne() {
+        assertThat(resolve(Map.of()).anyPortUnlessSet().port()).isZero();
+        assertThat(resolve(Map.of("P2P_PORT", "4000")).anyPortUnlessSet().port()).isEqualTo(4000);
     }
 
     @Test
@@ -118,11 +139,11 @@ class SettingsTest {
 
     @Test
     void headlessModesDefaultToTheSharedFolderAndRequireItToExist() throws Exception {
-        assertThatThrownBy(() -> resolve(Map.of()).headless(dir))
+        assertThatThrownBy(() -> resolve(Map.of()).headless())
                 .hasMessageContaining("folder: '" + dir.resolve("shared") + "' is not an existing directory");
 
         Files.createDirectories(dir.resolve("shared"));
-        assertThat(resolve(Map.of()).headless(dir).folder()).isEqualTo(dir.resolve("shared"));
-        assertThat(resolve(Map.of()).headless(dir).cluster()).isEqualTo(List.of());
+        assertThat(resolve(Map.of()).headless().folder()).isEqualTo(dir.resolve("shared"));
+        assertThat(resolve(Map.of()).headless().cluster()).isEqualTo(List.of());
     }
 }

@@ -1,4 +1,4 @@
-package p2pnio.cli;
+package p2pnio.cli.settings;
 
 /**
  * A mistake in how the program was called: a bad option, environment variable or config.yml

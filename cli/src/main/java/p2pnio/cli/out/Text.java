@@ -1,4 +1,4 @@
-package p2pnio.cli;
+package p2pnio.cli.out;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +60,7 @@ public final class Text {
         } else if (event instanceof NodeEvent.RequestSent e) {
             return e.attempt() <= 1
                     ? "asked " + e.peers() + (e.peers() == 1 ? " peer" : " peers") + " for " + e.name()
-                    : "asked again for " + e.name() + " (try " + e.attempt() + ", " + e.peers() + " peers)";
+                    : "asked again for " + e.name() + " (try " + e.attempt() + ", " + e.peers() + (e.peers() == 1 ? " peer)" : " peers)");
         } else if (event instanceof NodeEvent.RequestAnswered e) {
             return e.peer() + " has " + e.name() + " (tcp port " + e.tcpPort() + ")";
         } else if (event instanceof NodeEvent.DownloadStarted e) {

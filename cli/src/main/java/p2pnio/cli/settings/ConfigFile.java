@@ -1,4 +1,4 @@
-package p2pnio.cli;
+package p2pnio.cli.settings;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -24,8 +23,8 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public record ConfigFile(Path path, Map<String, String> values) {
 
-    /** The keys a config.yml may hold. */
-    public static final Set<String> KEYS = Set.of("host", "port", "folder", "cluster", "period", "waiting", "delay");
+    /** The keys a config.yml may hold, in the order the docs list them. */
+    public static final List<String> KEYS = List.of("host", "port", "folder", "cluster", "period", "waiting", "delay");
 
     /**
      * The config.yml to use: {@code explicit} if given (it must exist), else {@code config.yml}
@@ -68,8 +67,7 @@ public record ConfigFile(Path path, Map<String, String> values) {
         for (Map.Entry<?, ?> e : map.entrySet()) {
             String key = String.valueOf(e.getKey());
             if (!KEYS.contains(key)) {
-                throw new UsageError(file + ": unknown setting '" + key + "' (known: host, port, folder, cluster, "
-                        + "period, waiting, delay)");
+                throw new UsageError(file + ": unknown setting '" + key + "' (known: " + String.join(", ", KEYS) + ")");
             }
             Object v = e.getValue();
             if (v == null) {

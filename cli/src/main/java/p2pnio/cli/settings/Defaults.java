@@ -1,0 +1,64 @@
+package p2pnio.cli.settings;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ListResourceBundle;
+import p2pnio.NodeConfig;
+
+/**
+ * The defaults of the node's settings, read from the engine ({@link NodeConfig#builder()}) rather
+ * than restated: what {@link Settings} falls back to and what the help shows. Only the shared
+ * folder's default ({@code ./shared}) belongs to the command line itself.
+ *
+ * <p>It is also the resource bundle of the commands (its keys start with {@code default.}, so
+ * that picocli never takes one for an option's description), and option descriptions say
+ * {@code ${bundle:default.period}} and picocli fills in the engine's value.
+ */
+public final class Defaults extends ListResourceBundle {
+
+    /** The shared folder of {@code serve} and {@code get} when no source names one; the shell offers it. */
+    public static final Path FOLDER = Path.of("shared");
+
+    /** The address both endpoints bind to. */
+    public static String host() {
+        return NodeConfig.builder().host();
+    }
+
+    /** The UDP control port. */
+    public static int port() {
+        return NodeConfig.builder().port();
+    }
+
+    /** Time between discovery rounds. */
+    public static Duration period() {
+        return NodeConfig.builder().period();
+    }
+
+    /** How long a request waits for an answer. */
+    public static Duration waiting() {
+        return NodeConfig.builder().waiting();
+    }
+
+    /** The delay before answering a peer that is not a priority responder. */
+    public static Duration delay() {
+        return NodeConfig.builder().delay();
+    }
+
+    /** A duration in seconds as a person writes it in an option: {@code 20}, {@code 0.5}. */
+    public static String seconds(Duration d) {
+        return BigDecimal.valueOf(d.toNanos()).movePointLeft(9).stripTrailingZeros().toPlainString();
+    }
+
+    @Override
+    protected Object[][] getContents() {
+        return new Object[][] {
+                {"default.host", host()},
+                {"default.port", String.valueOf(port())},
+                {"default.period", seconds(period())},
+                {"default.waiting", seconds(waiting())},
+                {"default.delay", seconds(delay())},
+                {"default.folder", "./" + FOLDER},
+        };
+    }
+}

@@ -1,0 +1,98 @@
+package p2pnio.cli.settings;
+
+import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The node settings every mode accepts on its command line. Values stay text here: {@link Settings}
+ * merges them with the environment and config.yml and checks them all in one place. The defaults
+ * in the descriptions come from {@link Defaults} (the engine's own), through the commands'
+ * resource bundle.
+ */
+public final class NodeOptions {
+
+    @Option(names = "--folder", paramLabel = "DIR",
+            description = "Shared folder: files served from it, downloads saved into it (env P2P_FOLDER; "
+                    + "default: the shell asks, serve and get use ${bundle:default.folder}).")
+    String folder;
+
+    @Option(names = "--host", paramLabel = "H", description = "Address both endpoints bind to (env P2P_HOST, default ${bundle:default.host}).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "P",
+            description = "UDP control port, 0 = any free port (env P2P_PORT, default ${bundle:default.port}; any free port for get).")
+    String port;
+
+    @Option(names = "--peer", paramLabel = "H:P", description = "A peer's control address; repeat for more (env P2P_CLUSTER, comma-separated).")
+    List<String> peers = new ArrayList<>();
+
+    @Option(names = "--period", paramLabel = "S", description = "Seconds between discovery rounds (env P2P_PERIOD, default ${bundle:default.period}).")
+    String period;
+
+    @Option(names = "--waiting", paramLabel = "S", description = "Seconds a request waits for an answer (env P2P_WAITING, default ${bundle:default.waiting}).")
+    String waiting;
+
+    @Option(names = "--delay", paramLabel = "S",
+            description = "Seconds before answering a peer that is not a priority responder (env P2P_DELAY, default ${bundle:default.delay}).")
+    String delay;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Settings file (default: config.yml in the working directory, then in ./configs).")
+    Path config;
+
+    @Option(names = "--trace", description = "Trace what the loop does (select results, state transitions, datagrams, transferTo) on stderr.")
+    boolean trace;
+
+    @Option(names = "--trace-file", paramLabel = "F", description = "Write the trace to F instead of stderr (implies --trace).")
+    Path traceFile;
+
+    /**
+     * These options, with each one not given here taken from {@code outer}: the options written
+     * before the mode ({@code p2p --folder x serve}) count as if written after it.
+     */
+    public NodeOptions orElse(NodeOptions outer) {
+        NodeOptions o = new NodeOptions();
+        o.folder = folder != null ? folder : outer.folder;
+        o.host = host != null ? host : outer.host;
+        o.port = port != null ? port : outer.port;
+        o.peers = !peers.isEmpty() ? peers : outer.peers;
+        o.period = period != null ? period : outer.period;
+        o.waiting = waiting != null ? waiting : outer.waiting;
+        o.delay = delay != null ? delay : outer.delay;
+        o.config = config != null ? config : outer.config;
+        o.trace = trace || outer.trace;
+        o.traceFile = traceFile != null ? traceFile : outer.traceFile;
+        return o;
+    }
+
+    /** True when the trace should start on. */
+    public boolean traceOn() {
+        return trace || traceFile != null;
+    }
+
+    /** True when the trace goes to a file of the user's choosing rather than to stderr. */
+    public boolean traceToFile() {
+        return traceFile != null;
+    }
+
+    /**
+     * Where the trace goes: the {@code --trace-file} (appended to, relative to the working
+     * directory) when given, else standard error.
+     *
+     * @throws UsageError if the file cannot be written
+     */
+    public PrintStream traceOut(Launch launch) {
+        if (traceFile == null) {
+            return launch.err();
+        }
+        try {
+            return new PrintStream(new FileOutputStream(launch.workDir().resolve(traceFile).toFile(), true), true);
+        } catch (FileNotFoundException e) {
+            throw new UsageError("--trace-file: cannot write '" + traceFile + "': " + e.getMessage());
+        }
+    }
+}
