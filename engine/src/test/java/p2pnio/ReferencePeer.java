@@ -13,7 +13,9 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A peer that behaves on the wire exactly as PROTOCOL.md says the Go reference node does, written
@@ -30,6 +32,7 @@ public final class ReferencePeer implements AutoCloseable {
     private final Thread udpThread;
     private final Thread tcpThread;
     private volatile boolean closed;
+    private final List<String> received = new ArrayList<>();
 
     public ReferencePeer(Path folder) throws IOException {
         this.folder = folder;
@@ -49,12 +52,18 @@ public final class ReferencePeer implements AutoCloseable {
         return "127.0.0.1:" + udp.getLocalPort();
     }
 
+    /** Its TCP server's port. */
+    public int tcpPort() {
+        return tcp.getLocalPort();
+    }
+
     private void serveUdp() {
         byte[] buf = new byte[2048];
         while (!closed) {
             try {
                 DatagramPacket p = new DatagramPacket(buf, buf.length);
                 udp.receive(p);
+                record("udp", p.getData(), p.getLength());
                 String msg = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8).strip();
                 String[] parts = msg.split("\n")[0].split(",", -1);
                 if (parts[0].equals("Get") && parts.length >= 2
@@ -79,6 +88,7 @@ public final class ReferencePeer implements AutoCloseable {
                 if (n <= 0) {
                     continue;
                 }
+                record("tcp server", buf, n);
                 String line = new String(buf, 0, n, StandardCharsets.UTF_8).strip().split("\n")[0];
                 String[] parts = line.split(",", -1);
                 if (!parts[0].equals("Get") || parts.length < 2) {
@@ -131,6 +141,7 @@ public final class ReferencePeer implements AutoCloseable {
             byte[] buf = new byte[2048];
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             ask.receive(p);
+            record("udp (fetch)", buf, p.getLength());
             String[] parts = new String(buf, 0, p.getLength(), StandardCharsets.UTF_8).strip().split(",");
             int tcpPort = Integer.parseInt(parts[2]);
             try (Socket s = new Socket(p.getAddress(), tcpPort)) {
@@ -138,13 +149,40 @@ public final class ReferencePeer implements AutoCloseable {
                 s.getOutputStream().write(get);
                 InputStream in = s.getInputStream();
                 byte[] header = in.readNBytes(74);
+                record("tcp client", header, header.length);
                 long size = Long.parseLong(new String(header, 0, 10, StandardCharsets.UTF_8).replaceAll(":+$", ""));
                 String saved = new String(header, 10, 64, StandardCharsets.UTF_8).replaceAll(":+$", "");
                 Path target = folder.resolve(saved);
-                Files.write(target, in.readNBytes((int) size));
+                byte[] body = in.readNBytes((int) size);
+                record("tcp client", body, body.length);
+                Files.write(target, body);
                 return target;
             }
         }
+    }
+
+    /**
+     * Sends {@code text} from this peer's control socket to {@code node} ({@code host:port}), as the
+     * reference node sends its own {@code DISCOVER}.
+     */
+    public void sendControl(String node, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        String host = node.substring(0, node.lastIndexOf(':'));
+        int port = Integer.parseInt(node.substring(node.lastIndexOf(':') + 1));
+        udp.send(new DatagramPacket(bytes, bytes.length, new InetSocketAddress(host, port)));
+    }
+
+    private synchronized void record(String where, byte[] bytes, int length) {
+        received.add(where + " <- " + new String(bytes, 0, length, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Everything this peer has received so far, in order: each UDP datagram (on its control socket
+     * and on the socket {@link #fetchFrom} asks from), each TCP request its server read, and the
+     * header and body its client read, as {@code "<where> <- <text>"}.
+     */
+    public synchronized List<String> received() {
+        return new ArrayList<>(received);
     }
 
     @Override
