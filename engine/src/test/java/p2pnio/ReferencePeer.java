@@ -33,6 +33,9 @@ public final class ReferencePeer implements AutoCloseable {
     private final Thread tcpThread;
     private volatile boolean closed;
     private final List<String> received = new ArrayList<>();
+    /** Its cluster list when it runs discovery (see {@link #discover}); guarded by {@code this}. */
+    private final List<String> cluster = new ArrayList<>();
+    private Thread discoveryThread;
 
     public ReferencePeer(Path folder) throws IOException {
         this.folder = folder;
@@ -52,6 +55,54 @@ public final class ReferencePeer implements AutoCloseable {
         return "127.0.0.1:" + udp.getLocalPort();
     }
 
+    /**
+     * Runs discovery as the reference node does: starts from {@code seeds}, merges the entries of
+     * every {@code DISCOVER} it receives (never its own address, never the sender as such), and
+     * every {@code period} sends {@code DISCOVER,<its whole list>} to every peer in the list.
+     */
+    public void discover(List<String> seeds, java.time.Duration period) {
+        synchronized (this) {
+            for (String s : seeds) {
+                if (!cluster.contains(s)) {
+                    cluster.add(s);
+                }
+            }
+        }
+        discoveryThread = new Thread(() -> {
+            while (!closed) {
+                List<String> list = cluster();
+                String text = "DISCOVER," + String.join(",", list) + "\n";
+                for (String peer : list) {
+                    try {
+                        sendControl(peer, text);
+                    } catch (IOException | RuntimeException e) {
+                        // the reference logs and goes on with the next peer
+                    }
+                }
+                try {
+                    Thread.sleep(period.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "reference-discovery");
+        discoveryThread.setDaemon(true);
+        discoveryThread.start();
+    }
+
+    private synchronized void merge(String[] parts) {
+        for (int i = 1; i < parts.length; i++) {
+            if (!parts[i].isEmpty() && !parts[i].equals(address()) && !cluster.contains(parts[i])) {
+                cluster.add(parts[i]);
+            }
+        }
+    }
+
+    /** Its cluster list (empty unless it runs {@link #discover}). */
+    public synchronized List<String> cluster() {
+        return new ArrayList<>(cluster);
+    }
+
     /** Its TCP server's port. */
     public int tcpPort() {
         return tcp.getLocalPort();
@@ -66,6 +117,9 @@ public final class ReferencePeer implements AutoCloseable {
                 record("udp", p.getData(), p.getLength());
                 String msg = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8).strip();
                 String[] parts = msg.split("\n")[0].split(",", -1);
+                if (parts[0].equals("DISCOVER")) {
+                    merge(parts);
+                }
                 if (parts[0].equals("Get") && parts.length >= 2
                         && Files.isRegularFile(folder.resolve(Path.of(parts[1]).getFileName().toString()))) {
                     byte[] answer = ("File,1," + tcp.getLocalPort() + "\n").getBytes(StandardCharsets.UTF_8);
@@ -188,6 +242,9 @@ public final class ReferencePeer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closed = true;
+        if (discoveryThread != null) {
+            discoveryThread.interrupt();
+        }
         udp.close();
         tcp.close();
     }

@@ -57,6 +57,8 @@ public final class Text {
     public static String event(NodeEvent event) {
         if (event instanceof NodeEvent.PeerJoined e) {
             return "peer " + e.address() + " joined (" + via(e.via()) + ")";
+        } else if (event instanceof NodeEvent.PeerRestarted e) {
+            return "peer " + e.address() + " restarted (instance " + e.instance() + ")";
         } else if (event instanceof NodeEvent.RequestSent e) {
             return e.attempt() <= 1
                     ? "asked " + e.peers() + (e.peers() == 1 ? " peer" : " peers") + " for " + e.name()

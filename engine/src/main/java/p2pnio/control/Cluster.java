@@ -33,6 +33,16 @@ public final class Cluster {
     /** A peer learned from the source address of its own datagram. */
     public static final String SENDER = "sender";
 
+    /** What recognising a peer as extended found. */
+    public enum Recognition {
+        /** It was reference-style until now. */
+        NEW,
+        /** It was known as extended, and now carries another instance id: it restarted. */
+        RESTARTED,
+        /** Nothing new. */
+        KNOWN
+    }
+
     /** One peer of the cluster list. */
     public static final class Peer {
         private final String address;
@@ -40,6 +50,11 @@ public final class Cluster {
         private InetSocketAddress endpoint;
         private long lastHeard;
         private boolean heard;
+        private boolean extended;
+        private String version = "";
+        private String instance = "";
+        private List<String> capabilities = List.of();
+        private boolean helloSent;
 
         Peer(String address, String via) {
             this.address = address;
@@ -70,13 +85,51 @@ public final class Cluster {
         public boolean heard() {
             return heard;
         }
+
+        /**
+         * True once the peer showed it speaks our extension (it listed itself in a {@code DISCOVER},
+         * or sent an extended message): only then may it be sent extended messages.
+         */
+        public boolean extended() {
+            return extended;
+        }
+
+        /** Its extension version ({@code p2pnio/1}), or "" while unknown or reference-style. */
+        public String version() {
+            return version;
+        }
+
+        /** The instance id of its current run (hex), or "" while unknown. */
+        public String instance() {
+            return instance;
+        }
+
+        /** The capabilities its {@code HELLO} announced. */
+        public List<String> capabilities() {
+            return capabilities;
+        }
+
+        /** True if its {@code HELLO} announced {@code capability}. */
+        public boolean can(String capability) {
+            return capabilities.contains(capability);
+        }
+
+        /** True once our {@code HELLO} went to its current instance. */
+        public boolean helloSent() {
+            return helloSent;
+        }
+
+        /** Notes that our {@code HELLO} went to its current instance. */
+        public void helloSent(boolean sent) {
+            helloSent = sent;
+        }
     }
 
     private final Context ctx;
     private final Executor resolver;
     private final InetSocketAddress self;
     private final String selfAddress;
-    private final Set<InetAddress> localAddresses;
+    private final LocalAddresses local;
     private final Map<String, Peer> byAddress = new LinkedHashMap<>();
     private final Map<InetSocketAddress, Peer> byEndpoint = new HashMap<>();
     private final Set<InetSocketAddress> priority = new HashSet<>();
@@ -84,14 +137,14 @@ public final class Cluster {
 
     /**
      * @param self            this node's bound control endpoint
-     * @param localAddresses  this host's addresses (to recognise ourselves behind a wildcard bind)
+     * @param local           this host's addresses (to recognise ourselves behind a wildcard bind)
      */
-    public Cluster(Context ctx, Executor resolver, InetSocketAddress self, Set<InetAddress> localAddresses) {
+    public Cluster(Context ctx, Executor resolver, InetSocketAddress self, LocalAddresses local) {
         this.ctx = ctx;
         this.resolver = resolver;
         this.self = self;
         this.selfAddress = PeerAddress.of(self);
-        this.localAddresses = localAddresses;
+        this.local = local;
     }
 
     /** Sets who hears of every peer that joins. */
@@ -198,7 +251,42 @@ public final class Cluster {
         }
         InetAddress a = endpoint.getAddress();
         return a.equals(self.getAddress())
-                || (self.getAddress().isAnyLocalAddress() && (a.isLoopbackAddress() || localAddresses.contains(a)));
+                || (self.getAddress().isAnyLocalAddress() && local.isLocal(a));
+    }
+
+    /**
+     * The address this node announces in a {@code DISCOVER} to {@code to}: its bound address, or,
+     * when bound to a wildcard (which is no address a peer can reach), the local address on the
+     * peer's network ({@link LocalAddresses#sourceFor}); null when there is none to announce.
+     */
+    public String announcedTo(InetSocketAddress to) {
+        if (!self.getAddress().isAnyLocalAddress()) {
+            return selfAddress;
+        }
+        InetAddress source = to == null ? null : local.sourceFor(to.getAddress());
+        return source == null ? null : PeerAddress.of(new InetSocketAddress(source, self.getPort()));
+    }
+
+    /**
+     * Marks {@code peer} as extended, with what its {@code HELLO} said ({@code instance} null when
+     * it showed itself extended some other way, e.g. by self-announcement). A new instance id means
+     * the peer restarted: our {@code HELLO} is owed to the new run.
+     */
+    public Recognition recognise(Peer peer, String version, String instance, List<String> capabilities) {
+        Recognition r = peer.extended ? Recognition.KNOWN : Recognition.NEW;
+        peer.extended = true;
+        if (version != null) {
+            peer.version = version;
+            peer.capabilities = List.copyOf(capabilities);
+        }
+        if (instance != null && !instance.equals(peer.instance)) {
+            if (!peer.instance.isEmpty()) {
+                r = Recognition.RESTARTED;
+                peer.helloSent = false;
+            }
+            peer.instance = instance;
+        }
+        return r;
     }
 
     /** Every peer, in order of discovery. */

@@ -22,7 +22,7 @@ import p2pnio.wire.DropReason;
  * buffer was too large and is dropped. Reads at most {@value #BATCH} datagrams per readiness so
  * a flood on UDP cannot starve the transfers. Loop thread only.
  */
-public final class ControlChannel implements Handler {
+public final class ControlChannel implements Handler, Datagrams {
 
     private static final int BATCH = 64;
 
@@ -33,6 +33,9 @@ public final class ControlChannel implements Handler {
         void onGet(InetSocketAddress from, ControlMessage.Get message);
 
         void onFile(InetSocketAddress from, ControlMessage.FileOffer message);
+
+        /** An extended {@code HELLO}. */
+        void onHello(InetSocketAddress from, ControlMessage.Hello message);
     }
 
     private final Context ctx;
@@ -106,12 +109,14 @@ public final class ControlChannel implements Handler {
             receiver.onDiscover(sender, m);
         } else if (message instanceof ControlMessage.Get m) {
             receiver.onGet(sender, m);
+        } else if (message instanceof ControlMessage.Hello m) {
+            receiver.onHello(sender, m);
         } else {
             receiver.onFile(sender, (ControlMessage.FileOffer) message);
         }
     }
 
-    /** Counts a drop (and traces it). */
+    @Override
     public void drop(DropReason reason, InetSocketAddress from, String detail) {
         ctx.counters.drop(reason);
         if (ctx.trace.on()) {
@@ -120,12 +125,8 @@ public final class ControlChannel implements Handler {
         }
     }
 
-    /** Sends {@code message} to {@code to}; a full send buffer or an error drops it, counted. */
-    public void send(InetSocketAddress to, ControlMessage message) {
-        send(to, ControlCodec.encode(message), message);
-    }
-
-    /** Sends pre-encoded bytes; {@code what} is for the trace. */
+    /** Sends pre-encoded bytes; a full send buffer or an error drops it, counted. */
+    @Override
     public void send(InetSocketAddress to, byte[] bytes, Object what) {
         try {
             int sent = channel.send(ByteBuffer.wrap(bytes), to);

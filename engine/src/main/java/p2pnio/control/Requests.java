@@ -49,11 +49,11 @@ public final class Requests {
 
     private final Context ctx;
     private final Cluster cluster;
-    private final ControlChannel control;
+    private final Datagrams control;
     private final Transfers transfers;
     private final Map<String, Pending> waiting = new LinkedHashMap<>();
 
-    public Requests(Context ctx, Cluster cluster, ControlChannel control, Transfers transfers) {
+    public Requests(Context ctx, Cluster cluster, Datagrams control, Transfers transfers) {
         this.ctx = ctx;
         this.cluster = cluster;
         this.control = control;

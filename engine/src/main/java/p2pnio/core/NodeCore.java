@@ -3,12 +3,8 @@ package p2pnio.core;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import p2pnio.Command;
 import p2pnio.NodeEvent;
@@ -16,6 +12,7 @@ import p2pnio.NodeStats;
 import p2pnio.control.Cluster;
 import p2pnio.control.ControlChannel;
 import p2pnio.control.Discovery;
+import p2pnio.control.LocalAddresses;
 import p2pnio.control.Requests;
 import p2pnio.control.Responder;
 import p2pnio.loop.EventLoop;
@@ -56,9 +53,9 @@ public final class NodeCore implements ControlChannel.Receiver {
         }
         InetSocketAddress self = control.localAddress();
         ctx.trace.tag(p2pnio.PeerAddress.of(self));
-        cluster = new Cluster(ctx, background, self, localAddresses());
+        cluster = new Cluster(ctx, background, self, LocalAddresses.ofThisHost());
         cluster.onJoin(peer -> ctx.emit(new NodeEvent.PeerJoined(peer.address(), peer.via())));
-        discovery = new Discovery(ctx, cluster, control);
+        discovery = new Discovery(ctx, cluster, control, newInstanceId());
         responder = new Responder(ctx, cluster, control, transfers.localAddress().getPort());
         requests = new Requests(ctx, cluster, control, transfers);
         control.start(this);
@@ -68,17 +65,12 @@ public final class NodeCore implements ControlChannel.Receiver {
         return new NodeEvent.Ready(self, transfers.localAddress());
     }
 
-    private static Set<InetAddress> localAddresses() {
-        Set<InetAddress> all = new HashSet<>();
-        try {
-            var interfaces = NetworkInterface.getNetworkInterfaces();
-            while (interfaces.hasMoreElements()) {
-                interfaces.nextElement().getInetAddresses().asIterator().forEachRemaining(all::add);
-            }
-        } catch (SocketException e) {
-            // without the list we still recognise our exact bound address and loopback
-        }
-        return all;
+    /**
+     * A new instance id for this run: the wall-clock start time in milliseconds, then 16 random
+     * bits, so that a later run of a node usually has a larger id than an earlier one.
+     */
+    private static long newInstanceId() {
+        return (System.currentTimeMillis() << 16) | new java.security.SecureRandom().nextInt(1 << 16);
     }
 
     @Override
@@ -94,6 +86,11 @@ public final class NodeCore implements ControlChannel.Receiver {
     @Override
     public void onFile(InetSocketAddress from, ControlMessage.FileOffer message) {
         requests.onFile(from, message);
+    }
+
+    @Override
+    public void onHello(InetSocketAddress from, ControlMessage.Hello message) {
+        discovery.onHello(from, message);
     }
 
     /** Carries out one command. */
@@ -154,7 +151,8 @@ public final class NodeCore implements ControlChannel.Receiver {
         for (Cluster.Peer p : cluster.peers()) {
             long ago = p.heard() ? (now - p.lastHeard()) / 1_000_000 : -1;
             out.add(new NodeEvent.PeerInfo(p.address(), p.via(), ago,
-                    p.endpoint() != null && cluster.isPriority(p.endpoint())));
+                    p.endpoint() != null && cluster.isPriority(p.endpoint()),
+                    p.extended() ? (p.version().isEmpty() ? "p2pnio" : p.version()) : "", p.instance()));
         }
         return out;
     }

@@ -25,6 +25,7 @@ public final class ControlCodec {
     private static final String DISCOVER = "DISCOVER";
     private static final String GET = "Get";
     private static final String FILE = "File";
+    private static final String HELLO = "HELLO";
 
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
@@ -54,6 +55,8 @@ public final class ControlCodec {
             text = DISCOVER + "," + String.join(",", d.peers()) + "\n";
         } else if (message instanceof ControlMessage.Get g) {
             text = GET + "," + g.name() + "\n";
+        } else if (message instanceof ControlMessage.Hello h) {
+            text = HELLO + "," + h.version() + "," + h.instance() + "," + String.join("+", h.capabilities()) + "\n";
         } else {
             ControlMessage.FileOffer f = (ControlMessage.FileOffer) message;
             text = FILE + "," + f.method() + "," + f.tcpPort() + "\n";
@@ -68,11 +71,21 @@ public final class ControlCodec {
      * {@code DISCOVER,\n}.
      */
     public static List<byte[]> encodeDiscover(List<String> peers, int maxBytes) {
+        return encodeDiscover(null, peers, maxBytes);
+    }
+
+    /**
+     * As {@link #encodeDiscover(List, int)}, with {@code self} (the sender's own address, or null)
+     * as the first entry of every datagram: the self-announcement a reference node merges like
+     * any entry, and by which our nodes recognise each other.
+     */
+    public static List<byte[]> encodeDiscover(String self, List<String> peers, int maxBytes) {
         List<byte[]> out = new ArrayList<>();
-        StringBuilder part = new StringBuilder(DISCOVER).append(',');
-        int partBytes = part.length() + 1; // + the final newline
-        int entries = 0;
-        int emptyPartBytes = partBytes;
+        String head = self == null ? DISCOVER + "," : DISCOVER + "," + self;
+        StringBuilder part = new StringBuilder(head);
+        int partBytes = utf8Length(head) + 1; // + the final newline
+        int entries = self == null ? 0 : 1;
+        int emptyPartBytes = partBytes + (self == null ? 0 : 1);
         for (String peer : peers) {
             if (emptyPartBytes + utf8Length(peer) > maxBytes) {
                 continue; // cannot fit in any datagram
@@ -81,10 +94,10 @@ public final class ControlCodec {
             if (partBytes + entryBytes > maxBytes) {
                 out.add(part.append('\n').toString().getBytes(StandardCharsets.UTF_8));
                 part.setLength(0);
-                part.append(DISCOVER).append(',');
-                partBytes = part.length() + 1;
-                entries = 0;
-                entryBytes = utf8Length(peer);
+                part.append(head);
+                partBytes = utf8Length(head) + 1;
+                entries = self == null ? 0 : 1;
+                entryBytes = utf8Length(peer) + (entries == 0 ? 0 : 1);
             }
             if (entries > 0) {
                 part.append(',');
@@ -93,7 +106,7 @@ public final class ControlCodec {
             partBytes += entryBytes;
             entries++;
         }
-        if (entries > 0 || out.isEmpty()) {
+        if (entries > (self == null ? 0 : 1) || out.isEmpty()) {
             out.add(part.append('\n').toString().getBytes(StandardCharsets.UTF_8));
         }
         return out;
@@ -161,9 +174,27 @@ public final class ControlCodec {
                     return Decoded.drop(DropReason.FILE_BAD_PORT);
                 }
                 return Decoded.of(new ControlMessage.FileOffer(method, port));
+            case HELLO:
+                return hello(parts);
             default:
                 return Decoded.drop(DropReason.UNKNOWN_TYPE);
         }
+    }
+
+    private static Decoded hello(String[] parts) {
+        if (parts.length < 4 || !Extension.isVersion(parts[1]) || !Extension.isInstance(parts[2])) {
+            return Decoded.drop(DropReason.HELLO_MALFORMED);
+        }
+        List<String> caps = new ArrayList<>();
+        if (!parts[3].isEmpty()) {
+            for (String token : parts[3].split("\\+", -1)) {
+                if (!Extension.isToken(token) || caps.size() >= Extension.MAX_CAPABILITIES) {
+                    return Decoded.drop(DropReason.HELLO_MALFORMED);
+                }
+                caps.add(token);
+            }
+        }
+        return Decoded.of(new ControlMessage.Hello(parts[1], parts[2], caps));
     }
 
     /** Like Go's {@code strconv.Atoi}: optional sign, decimal digits, fits an int; else null. */

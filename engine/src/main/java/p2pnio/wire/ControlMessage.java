@@ -3,9 +3,10 @@ package p2pnio.wire;
 import java.util.List;
 
 /**
- * A UDP control message: the three kinds the protocol has.
+ * A UDP control message: the three kinds the reference protocol has, and the extended ones that
+ * only peers shown to speak {@link Extension#VERSION} are ever sent.
  *
- * <p>{@link ControlCodec} turns them into the exact bytes the reference node sends and back.
+ * <p>{@link ControlCodec} turns them into the exact bytes on the wire and back.
  */
 public sealed interface ControlMessage {
 
@@ -23,5 +24,16 @@ public sealed interface ControlMessage {
     record FileOffer(int method, int tcpPort) implements ControlMessage {
         /** The only method the protocol defines: TCP. */
         public static final int TCP = 1;
+    }
+
+    /**
+     * {@code HELLO,p2pnio/1,<instance>,<capabilities>\n} (extended): "I am a p2pnio node of this
+     * version, this run of it is {@code instance} (hex, changes at every start), and I can do
+     * {@code capabilities}". Fields after the fourth are ignored, so later versions may add some.
+     */
+    record Hello(String version, String instance, List<String> capabilities) implements ControlMessage {
+        public Hello {
+            capabilities = List.copyOf(capabilities);
+        }
     }
 }

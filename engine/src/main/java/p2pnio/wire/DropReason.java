@@ -35,5 +35,10 @@ public enum DropReason {
     /** The kernel's send buffer was full: an outgoing datagram was not sent. */
     SEND_BUFFER_FULL,
     /** An outgoing datagram failed to send (unreachable, unresolved). */
-    SEND_FAILED
+    SEND_FAILED,
+    /**
+     * {@code HELLO} with fewer than four fields, a version that is no {@code p2pnio/<n>}, an
+     * instance that is no hex number, or a capability that is no token.
+     */
+    HELLO_MALFORMED
 }
