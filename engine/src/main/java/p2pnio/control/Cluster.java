@@ -28,6 +28,8 @@ import p2pnio.wire.DropReason;
  */
 public final class Cluster {
 
+    private static final int MAX_NOT_PEERS = 256;
+
     /** Where a peer came from. */
     public static final String CONFIGURED = "configured";
     /** A peer learned from the source address of its own datagram. */
@@ -133,6 +135,13 @@ public final class Cluster {
     private final Map<String, Peer> byAddress = new LinkedHashMap<>();
     private final Map<InetSocketAddress, Peer> byEndpoint = new HashMap<>();
     private final Set<InetSocketAddress> priority = new HashSet<>();
+    /** Names that resolved to ourselves or to no peer, and why: refused at once from then on. */
+    private final Map<String, DropReason> notPeers = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, DropReason> eldest) {
+            return size() > MAX_NOT_PEERS;
+        }
+    };
     private Consumer<Peer> onJoin = p -> { };
 
     /**
@@ -153,8 +162,11 @@ public final class Cluster {
     }
 
     /**
-     * Adds {@code address} unless it is invalid, known, ourselves, or the list is full (the last
-     * two counted as drops). Returns the new peer, or null.
+     * Adds {@code address} unless it is invalid, known, ourselves, no peer at all (unspecified,
+     * broadcast, multicast), or the list is full; each refusal but "known" and our own exact
+     * address is counted as a drop. Returns the new peer, or null. A DNS name is looked up on the
+     * background thread first: if it names ourselves (or no peer) it is removed again, counted,
+     * and remembered, and no join is announced.
      */
     public Peer add(String address, String via) {
         if (address.isEmpty() || byAddress.containsKey(address) || isSelf(address)) {
@@ -164,25 +176,78 @@ public final class Cluster {
             ctx.counters.drop(DropReason.DISCOVER_BAD_ENTRY);
             return null;
         }
+        DropReason known = notPeers.get(address);
+        if (known != null) {
+            ctx.counters.drop(known);
+            return null;
+        }
+        String host = PeerAddress.host(address);
+        InetSocketAddress endpoint = null;
+        if (PeerAddress.isLiteral(host)) {
+            try {
+                // A literal needs no DNS: getByName only parses it.
+                endpoint = new InetSocketAddress(InetAddress.getByName(host), PeerAddress.port(address));
+            } catch (UnknownHostException e) {
+                ctx.counters.drop(DropReason.DISCOVER_BAD_ENTRY); // a literal isLiteral passed but Java will not parse
+                return null;
+            }
+            DropReason why = whyNotAPeer(endpoint);
+            if (why != null) {
+                ctx.counters.drop(why);
+                return null;
+            }
+        }
         if (byAddress.size() >= ctx.config.maxClusterSize()) {
             ctx.counters.drop(DropReason.CLUSTER_FULL);
             return null;
         }
         Peer peer = new Peer(address, via);
         byAddress.put(address, peer);
-        String host = PeerAddress.host(address);
-        if (PeerAddress.isLiteral(host)) {
-            try {
-                // A literal needs no DNS: getByName only parses it.
-                setEndpoint(peer, new InetSocketAddress(InetAddress.getByName(host), PeerAddress.port(address)));
-            } catch (UnknownHostException e) {
-                // cannot happen for a literal that passed isLiteral; the peer stays unresolved
-            }
+        if (endpoint != null) {
+            setEndpoint(peer, endpoint);
+            onJoin.accept(peer);
         } else {
-            resolve(peer, p -> { });
+            resolve(peer, p -> {
+                if (byAddress.get(p.address) == p) {
+                    onJoin.accept(p);
+                }
+            });
         }
-        onJoin.accept(peer);
         return peer;
+    }
+
+    /**
+     * Why {@code endpoint} can never be a peer, or null if it can: an unspecified address
+     * ({@code 0.0.0.0}, {@code ::}), a multicast address, the limited broadcast address or a local
+     * network's broadcast address, or this node itself under any spelling (our port on our bound
+     * address, on any address of the interface we are bound to, or, bound to a wildcard, on any
+     * address of this host; IPv4-mapped IPv6 forms are the IPv4 address).
+     */
+    public DropReason whyNotAPeer(InetSocketAddress endpoint) {
+        InetAddress a = endpoint.getAddress();
+        if (a.isAnyLocalAddress()) {
+            return DropReason.PEER_UNSPECIFIED;
+        }
+        if (a.isMulticastAddress()) {
+            return DropReason.PEER_MULTICAST;
+        }
+        if (isLimitedBroadcast(a) || local.isBroadcast(a)) {
+            return DropReason.PEER_BROADCAST;
+        }
+        return isSelf(endpoint) ? DropReason.PEER_IS_SELF : null;
+    }
+
+    private static boolean isLimitedBroadcast(InetAddress a) {
+        byte[] b = a.getAddress();
+        if (b.length != 4) {
+            return false;
+        }
+        for (byte x : b) {
+            if (x != (byte) 0xff) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -227,9 +292,12 @@ public final class Cluster {
     }
 
     private void setEndpoint(Peer peer, InetSocketAddress endpoint) {
-        if (isSelf(endpoint)) {
-            // A name that turns out to be ourselves: forget it, as the reference forgets its own address.
+        DropReason why = whyNotAPeer(endpoint);
+        if (why != null) {
+            // A name that turns out to be ourselves (or no peer): forget it, and refuse it from now on.
             byAddress.remove(peer.address);
+            notPeers.put(peer.address, why);
+            ctx.counters.drop(why);
             return;
         }
         if (peer.endpoint != null) {
@@ -250,8 +318,8 @@ public final class Cluster {
             return false;
         }
         InetAddress a = endpoint.getAddress();
-        return a.equals(self.getAddress())
-                || (self.getAddress().isAnyLocalAddress() && local.isLocal(a));
+        InetAddress bound = self.getAddress();
+        return a.equals(bound) || (bound.isAnyLocalAddress() ? local.isLocal(a) : local.sameInterface(a, bound));
     }
 
     /**

@@ -9,7 +9,6 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import p2pnio.core.Context;
 import p2pnio.loop.Handler;
-import p2pnio.wire.ControlCodec;
 import p2pnio.wire.ControlMessage;
 import p2pnio.wire.DropReason;
 
@@ -19,7 +18,7 @@ import p2pnio.wire.DropReason;
  *
  * <p>Receives into a buffer one byte larger than the largest datagram accepted, because
  * {@code DatagramChannel.receive} silently cuts what does not fit: a datagram that fills the
- * buffer was too large and is dropped. Reads at most {@value #BATCH} datagrams per readiness so
+ * buffer was too large ({@link Inbound} says what becomes of it). Reads at most {@value #BATCH} datagrams per readiness so
  * a flood on UDP cannot starve the transfers. Loop thread only.
  */
 public final class ControlChannel implements Handler, Datagrams {
@@ -41,8 +40,7 @@ public final class ControlChannel implements Handler, Datagrams {
     private final Context ctx;
     private final DatagramChannel channel;
     private final ByteBuffer in;
-    private final ControlCodec codec = new ControlCodec();
-    private Receiver receiver;
+    private Inbound inbound;
 
     /** Binds the UDP socket to {@code bind} (port 0 picks one). */
     public ControlChannel(Context ctx, InetSocketAddress bind) throws IOException {
@@ -63,7 +61,7 @@ public final class ControlChannel implements Handler, Datagrams {
 
     /** Starts receiving: registers with the loop. */
     public void start(Receiver receiver) throws IOException {
-        this.receiver = receiver;
+        this.inbound = new Inbound(ctx, this, receiver);
         ctx.loop.register(channel, SelectionKey.OP_READ, this);
     }
 
@@ -85,34 +83,8 @@ public final class ControlChannel implements Handler, Datagrams {
             if (from == null) {
                 return;
             }
-            ctx.counters.datagramsIn++;
             in.flip();
-            InetSocketAddress sender = (InetSocketAddress) from;
-            if (in.remaining() == in.capacity()) {
-                drop(DropReason.TOO_LARGE, sender, null);
-                continue;
-            }
-            ControlCodec.Decoded d = codec.decode(in);
-            if (!d.ok()) {
-                drop(d.dropped(), sender, null);
-                continue;
-            }
-            if (ctx.trace.on()) {
-                ctx.trace.line("udp in  " + p2pnio.PeerAddress.of(sender) + " " + d.message());
-            }
-            dispatch(sender, d.message());
-        }
-    }
-
-    private void dispatch(InetSocketAddress sender, ControlMessage message) {
-        if (message instanceof ControlMessage.Discover m) {
-            receiver.onDiscover(sender, m);
-        } else if (message instanceof ControlMessage.Get m) {
-            receiver.onGet(sender, m);
-        } else if (message instanceof ControlMessage.Hello m) {
-            receiver.onHello(sender, m);
-        } else {
-            receiver.onFile(sender, (ControlMessage.FileOffer) message);
+            inbound.receive((InetSocketAddress) from, in, in.capacity());
         }
     }
 

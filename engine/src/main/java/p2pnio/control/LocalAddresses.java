@@ -50,6 +50,11 @@ public final class LocalAddresses {
         return new LocalAddresses(entries);
     }
 
+    /** Every address of every interface. */
+    public List<Entry> entries() {
+        return entries;
+    }
+
     /** True if {@code a} is an address of this host (loopback included). */
     public boolean isLocal(InetAddress a) {
         return a.isLoopbackAddress() || all.contains(a);
