@@ -22,6 +22,13 @@ public sealed interface NodeEvent {
      */
     record PeerRestarted(String address, String instance) implements NodeEvent { }
 
+    /**
+     * A peer's liveness changed: {@code state} is {@code alive}, {@code suspect} (not heard for
+     * {@code suspectAfter} periods), {@code down} (a configured peer that stopped answering: kept
+     * and retried) or {@code removed} (forgotten, no longer gossiped).
+     */
+    record PeerLiveness(String address, String state) implements NodeEvent { }
+
     /** A {@code Get} went out to {@code peers} peers (on the first try and on each retry). */
     record RequestSent(String name, int peers, int attempt) implements NodeEvent { }
 
@@ -77,9 +84,10 @@ public sealed interface NodeEvent {
      *
      * @param protocol the extension it speaks ({@code p2pnio/1}), "" for a reference-style peer
      * @param instance the instance id of its current run, "" while unknown
+     * @param state    {@code alive}, {@code suspect} or {@code down}
      */
     record PeerInfo(String address, String via, long lastHeardMillisAgo, boolean priority, String protocol,
-                    String instance) { }
+                    String instance, String state) { }
 
     /** One transfer, running or recently ended. */
     record TransferInfo(String direction, String name, String peer, long bytes, long size, String state,

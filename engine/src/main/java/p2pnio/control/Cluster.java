@@ -57,10 +57,53 @@ public final class Cluster {
         private String instance = "";
         private List<String> capabilities = List.of();
         private boolean helloSent;
+        private final long hash;
+        private Liveness liveness = Liveness.ALIVE;
+        private long stateSince;
+        /** Start of the current silence: the last datagram from it, or our first contact. */
+        long silentSince;
+        /** True once we have sent it something (its silence is counted from then). */
+        boolean contacted;
+        private int incarnation;
+        /** Periods in a row in which it answered none of our probes. */
+        int misses;
+        /** While DOWN: when to try it again, and the gap after that. */
+        long nextRetry;
+        long retryGap;
 
         Peer(String address, String via) {
             this.address = address;
             this.via = via;
+            this.hash = p2pnio.wire.MemberDigest.hash(address);
+        }
+
+        /** Its liveness. */
+        public Liveness liveness() {
+            return liveness;
+        }
+
+        /** Loop-clock time of its last change of liveness. */
+        public long stateSince() {
+            return stateSince;
+        }
+
+        /** The incarnation of its current run that we know (raised by it to refute a suspicion). */
+        public int incarnation() {
+            return incarnation;
+        }
+
+        void incarnation(int value) {
+            incarnation = value;
+        }
+
+        /** True if it came from the configuration (never removed, only shown down). */
+        public boolean configured() {
+            return CONFIGURED.equals(via);
+        }
+
+        /** The hash of its address ({@link p2pnio.wire.MemberDigest#hash}). */
+        public long hash() {
+            return hash;
         }
 
         /** The address as the protocol writes it, {@code host:port}. */
@@ -143,6 +186,12 @@ public final class Cluster {
         }
     };
     private Consumer<Peer> onJoin = p -> { };
+    private Consumer<Peer> onLiveness = p -> { };
+    /** Removed peers, remembered so that hearsay (a stale list) does not bring them back at once. */
+    private final Map<String, Tombstone> tombstones = new LinkedHashMap<>();
+
+    /** A removed peer: which run of it was removed, and until when hearsay cannot add it again. */
+    record Tombstone(String instance, int incarnation, long until) { }
 
     /**
      * @param self            this node's bound control endpoint
@@ -154,6 +203,53 @@ public final class Cluster {
         this.self = self;
         this.selfAddress = PeerAddress.of(self);
         this.local = local;
+    }
+
+    /** Sets who hears of every change of a peer's liveness. */
+    public void onLiveness(Consumer<Peer> listener) {
+        this.onLiveness = listener;
+    }
+
+    /**
+     * Moves {@code peer} to {@code next} (the one place liveness changes, checked against
+     * {@link Liveness#TRANSITIONS}). {@link Liveness#REMOVED} takes it out of the list and leaves a
+     * tombstone until {@code forgetUntil}; its priority stays (it is about an endpoint).
+     */
+    public void moveTo(Peer peer, Liveness next, long forgetUntil) {
+        if (peer.liveness == next) {
+            return;
+        }
+        Liveness.TRANSITIONS.check(peer.liveness, next);
+        peer.liveness = next;
+        peer.stateSince = ctx.loop.now();
+        peer.misses = 0;
+        if (next == Liveness.REMOVED) {
+            byAddress.remove(peer.address);
+            if (peer.endpoint != null) {
+                byEndpoint.remove(peer.endpoint, peer);
+            }
+            tombstones.remove(peer.address);
+            tombstones.put(peer.address, new Tombstone(peer.instance, peer.incarnation, forgetUntil));
+            if (tombstones.size() > ctx.config.maxClusterSize()) {
+                tombstones.remove(tombstones.keySet().iterator().next());
+            }
+        }
+        onLiveness.accept(peer);
+    }
+
+    /** The tombstone of a removed peer still remembered at {@code now}, or null. */
+    Tombstone tombstone(String address, long now) {
+        Tombstone t = tombstones.get(address);
+        if (t != null && now - t.until() >= 0) {
+            tombstones.remove(address);
+            return null;
+        }
+        return t;
+    }
+
+    /** Forgets the tombstone of {@code address}: it showed life, or a newer run of it is news. */
+    void forgetTombstone(String address) {
+        tombstones.remove(address);
     }
 
     /** Sets who hears of every peer that joins. */
@@ -181,6 +277,9 @@ public final class Cluster {
             ctx.counters.drop(known);
             return null;
         }
+        if (tombstone(address, ctx.loop.now()) != null) {
+            return null; // removed a short while ago: only a datagram from it, or news of a newer run, brings it back
+        }
         String host = PeerAddress.host(address);
         InetSocketAddress endpoint = null;
         if (PeerAddress.isLiteral(host)) {
@@ -202,6 +301,8 @@ public final class Cluster {
             return null;
         }
         Peer peer = new Peer(address, via);
+        peer.stateSince = ctx.loop.now();
+        peer.silentSince = peer.stateSince;
         byAddress.put(address, peer);
         if (endpoint != null) {
             setEndpoint(peer, endpoint);
@@ -260,11 +361,19 @@ public final class Cluster {
             peer = byAddress.get(PeerAddress.of(sender));
         }
         if (peer == null) {
+            forgetTombstone(PeerAddress.of(sender));
             peer = add(PeerAddress.of(sender), SENDER);
         }
         if (peer != null) {
-            peer.lastHeard = ctx.loop.now();
+            long now = ctx.loop.now();
+            peer.lastHeard = now;
             peer.heard = true;
+            peer.silentSince = now;
+            peer.contacted = true;
+            peer.misses = 0;
+            if (peer.liveness != Liveness.ALIVE) {
+                moveTo(peer, Liveness.ALIVE, 0);
+            }
         }
         return peer;
     }
@@ -351,10 +460,26 @@ public final class Cluster {
             if (!peer.instance.isEmpty()) {
                 r = Recognition.RESTARTED;
                 peer.helloSent = false;
+                peer.incarnation = 0;
             }
             peer.instance = instance;
         }
         return r;
+    }
+
+    /**
+     * Marks {@code peer} as one of ours at run {@code instance}, incarnation {@code incarnation},
+     * as gossip about it says (not the peer itself: no restart is concluded from it here).
+     */
+    void recogniseRun(Peer peer, String instance, int incarnation) {
+        peer.extended = true;
+        peer.instance = instance;
+        peer.incarnation = incarnation;
+    }
+
+    /** The peer written {@code address}, or null. */
+    public Peer byAddress(String address) {
+        return byAddress.get(address);
     }
 
     /** Every peer, in order of discovery. */

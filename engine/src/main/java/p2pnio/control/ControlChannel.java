@@ -35,6 +35,12 @@ public final class ControlChannel implements Handler, Datagrams {
 
         /** An extended {@code HELLO}. */
         void onHello(InetSocketAddress from, ControlMessage.Hello message);
+
+        /** An extended {@code PING} (membership gossip). */
+        void onPing(InetSocketAddress from, ControlMessage.Ping message);
+
+        /** An extended {@code ACK} (membership gossip). */
+        void onAck(InetSocketAddress from, ControlMessage.Ack message);
     }
 
     private final Context ctx;

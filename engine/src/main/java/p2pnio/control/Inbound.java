@@ -104,6 +104,10 @@ public final class Inbound {
             receiver.onGet(sender, m);
         } else if (message instanceof ControlMessage.Hello m) {
             receiver.onHello(sender, m);
+        } else if (message instanceof ControlMessage.Ping m) {
+            receiver.onPing(sender, m);
+        } else if (message instanceof ControlMessage.Ack m) {
+            receiver.onAck(sender, m);
         } else {
             receiver.onFile(sender, (ControlMessage.FileOffer) message);
         }

@@ -55,6 +55,7 @@ public final class NodeCore implements ControlChannel.Receiver {
         ctx.trace.tag(p2pnio.PeerAddress.of(self));
         cluster = new Cluster(ctx, background, self, LocalAddresses.ofThisHost());
         cluster.onJoin(peer -> ctx.emit(new NodeEvent.PeerJoined(peer.address(), peer.via())));
+        cluster.onLiveness(peer -> ctx.emit(new NodeEvent.PeerLiveness(peer.address(), peer.liveness().word())));
         discovery = new Discovery(ctx, cluster, control, newInstanceId());
         responder = new Responder(ctx, cluster, control, transfers.localAddress().getPort());
         requests = new Requests(ctx, cluster, control, transfers);
@@ -91,6 +92,16 @@ public final class NodeCore implements ControlChannel.Receiver {
     @Override
     public void onHello(InetSocketAddress from, ControlMessage.Hello message) {
         discovery.onHello(from, message);
+    }
+
+    @Override
+    public void onPing(InetSocketAddress from, ControlMessage.Ping message) {
+        discovery.onPing(from, message);
+    }
+
+    @Override
+    public void onAck(InetSocketAddress from, ControlMessage.Ack message) {
+        discovery.onAck(from, message);
     }
 
     /** Carries out one command. */
@@ -152,7 +163,8 @@ public final class NodeCore implements ControlChannel.Receiver {
             long ago = p.heard() ? (now - p.lastHeard()) / 1_000_000 : -1;
             out.add(new NodeEvent.PeerInfo(p.address(), p.via(), ago,
                     p.endpoint() != null && cluster.isPriority(p.endpoint()),
-                    p.extended() ? (p.version().isEmpty() ? "p2pnio" : p.version()) : "", p.instance()));
+                    p.extended() ? (p.version().isEmpty() ? "p2pnio" : p.version()) : "", p.instance(),
+                    p.liveness().word()));
         }
         return out;
     }

@@ -26,6 +26,8 @@ public final class ControlCodec {
     private static final String GET = "Get";
     private static final String FILE = "File";
     private static final String HELLO = "HELLO";
+    private static final String PING = "PING";
+    private static final String ACK = "ACK";
 
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
@@ -55,6 +57,15 @@ public final class ControlCodec {
             text = DISCOVER + "," + String.join(",", d.peers()) + "\n";
         } else if (message instanceof ControlMessage.Get g) {
             text = GET + "," + g.name() + "\n";
+        } else if (message instanceof ControlMessage.Ping p) {
+            StringBuilder b = new StringBuilder(PING).append(',').append(Extension.VERSION).append(',').append(p.seq())
+                    .append(',').append(p.digest());
+            members(b, p.members());
+            text = b.append('\n').toString();
+        } else if (message instanceof ControlMessage.Ack a) {
+            StringBuilder b = new StringBuilder(ACK).append(',').append(Extension.VERSION).append(',').append(a.seq());
+            members(b, a.members());
+            text = b.append('\n').toString();
         } else if (message instanceof ControlMessage.Hello h) {
             text = HELLO + "," + h.version() + "," + h.instance() + "," + String.join("+", h.capabilities()) + "\n";
         } else {
@@ -176,9 +187,73 @@ public final class ControlCodec {
                 return Decoded.of(new ControlMessage.FileOffer(method, port));
             case HELLO:
                 return hello(parts);
+            case PING:
+                return gossip(parts, true);
+            case ACK:
+                return gossip(parts, false);
             default:
                 return Decoded.drop(DropReason.UNKNOWN_TYPE);
         }
+    }
+
+    private static void members(StringBuilder b, List<ControlMessage.Member> members) {
+        for (ControlMessage.Member m : members) {
+            b.append(',');
+            member(b, m);
+        }
+    }
+
+    /** Appends the wire form of one member, {@code <state>/<instance>/<incarnation>/<address>}. */
+    public static StringBuilder member(StringBuilder b, ControlMessage.Member m) {
+        return b.append(m.state()).append('/').append(m.instance()).append('/').append(m.incarnation())
+                .append('/').append(m.address());
+    }
+
+    /** Bytes of one member on the wire, with its separating comma. */
+    public static int memberBytes(ControlMessage.Member m) {
+        return 5 + m.instance().length() + Integer.toString(m.incarnation()).length() + utf8Length(m.address());
+    }
+
+    private static Decoded gossip(String[] parts, boolean ping) {
+        int first = ping ? 4 : 3;
+        if (parts.length < first || !Extension.isVersion(parts[1])) {
+            return Decoded.drop(DropReason.GOSSIP_MALFORMED);
+        }
+        Integer seq = parseInt(parts[2]);
+        if (seq == null || seq < 0 || (ping && !MemberDigest.isWellFormed(parts[3]))) {
+            return Decoded.drop(DropReason.GOSSIP_MALFORMED);
+        }
+        List<ControlMessage.Member> members = new ArrayList<>(parts.length - first);
+        for (int i = first; i < parts.length; i++) {
+            ControlMessage.Member m = member(parts[i]);
+            if (m == null) {
+                return Decoded.drop(DropReason.GOSSIP_MALFORMED);
+            }
+            members.add(m);
+        }
+        if (members.isEmpty()) {
+            return Decoded.drop(DropReason.GOSSIP_MALFORMED); // the sender itself comes first, always
+        }
+        return Decoded.of(ping ? new ControlMessage.Ping(seq, parts[3], members) : new ControlMessage.Ack(seq, members));
+    }
+
+    private static ControlMessage.Member member(String s) {
+        int a = s.indexOf('/');
+        int b = a < 0 ? -1 : s.indexOf('/', a + 1);
+        int c = b < 0 ? -1 : s.indexOf('/', b + 1);
+        if (a != 1 || c < 0) {
+            return null;
+        }
+        char state = s.charAt(0);
+        String instance = s.substring(a + 1, b);
+        Integer incarnation = parseInt(s.substring(b + 1, c));
+        String address = s.substring(c + 1);
+        if ((state != ControlMessage.Member.ALIVE && state != ControlMessage.Member.SUSPECT
+                && state != ControlMessage.Member.DEAD) || !Extension.isInstance(instance)
+                || incarnation == null || incarnation < 0 || p2pnio.PeerAddress.whyInvalid(address) != null) {
+            return null;
+        }
+        return new ControlMessage.Member(state, instance, incarnation, address);
     }
 
     private static Decoded hello(String[] parts) {
@@ -219,7 +294,7 @@ public final class ControlCodec {
         }
     }
 
-    static int utf8Length(String s) {
+    public static int utf8Length(String s) {
         int n = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

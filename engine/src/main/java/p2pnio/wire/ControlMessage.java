@@ -36,4 +36,37 @@ public sealed interface ControlMessage {
             capabilities = List.copyOf(capabilities);
         }
     }
+
+    /**
+     * One member as the membership gossip carries it, {@code <state>/<instance>/<incarnation>/<address>}:
+     * state {@code a} (alive), {@code s} (suspect) or {@code d} (dead); the instance id of the run
+     * it is about ({@code 0} for a reference-style peer); the incarnation, which only the member
+     * itself raises, to refute a suspicion; its address, last.
+     */
+    record Member(char state, String instance, int incarnation, String address) {
+        public static final char ALIVE = 'a';
+        public static final char SUSPECT = 's';
+        public static final char DEAD = 'd';
+    }
+
+    /**
+     * {@code PING,p2pnio/1,<seq>,<digest>,<member>,...\n} (extended, capability {@code members}):
+     * "are you there? here is what I know (the digest) and my news"; the first member is the
+     * sender itself. Answered by an {@link Ack} with the same {@code seq}.
+     */
+    record Ping(int seq, String digest, List<Member> members) implements ControlMessage {
+        public Ping {
+            members = List.copyOf(members);
+        }
+    }
+
+    /**
+     * {@code ACK,p2pnio/1,<seq>,<member>,...\n} (extended): "I am here"; the first member is the
+     * sender itself, then its news, then the members the PING's digest lacked.
+     */
+    record Ack(int seq, List<Member> members) implements ControlMessage {
+        public Ack {
+            members = List.copyOf(members);
+        }
+    }
 }

@@ -59,5 +59,12 @@ public enum DropReason {
     /** A peer address that is a broadcast address (255.255.255.255, or a local network's). */
     PEER_BROADCAST,
     /** A peer address that is a multicast address (224.0.0.0/4, ff00::/8). */
-    PEER_MULTICAST
+    PEER_MULTICAST,
+    /**
+     * A {@code PING} or {@code ACK} with a bad version, sequence number or digest, no member, or a
+     * member that is no {@code <a|s|d>/<hex>/<number>/<host:port>}.
+     */
+    GOSSIP_MALFORMED,
+    /** An {@code ACK} that answers no {@code PING} of ours (unknown or late sequence number). */
+    ACK_UNSOLICITED
 }

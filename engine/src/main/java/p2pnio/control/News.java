@@ -1,0 +1,85 @@
+package p2pnio.control;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import p2pnio.wire.ControlCodec;
+import p2pnio.wire.ControlMessage;
+
+/**
+ * Membership news waiting to be piggybacked on {@code PING}s and {@code ACK}s: a member that
+ * joined, is suspected, died, refuted a suspicion or restarted. Each item goes out a bounded number
+ * of times ({@code 3 log2(n + 2)} for a cluster of {@code n}), the least-sent first, as HashiCorp
+ * memberlist's transmit-limited queue does; a newer item about a member replaces the older one.
+ * At most {@value #CAP} items wait; beyond that the most-sent are dropped. Loop thread only.
+ */
+final class News {
+
+    static final int CAP = 512;
+
+    private static final class Item {
+        final ControlMessage.Member member;
+        int sent;
+
+        Item(ControlMessage.Member member) {
+            this.member = member;
+        }
+    }
+
+    private final Map<String, Item> byAddress = new LinkedHashMap<>();
+
+    /** Queues {@code member}, replacing any older item about the same address. */
+    void add(ControlMessage.Member member) {
+        byAddress.remove(member.address());
+        byAddress.put(member.address(), new Item(member));
+        if (byAddress.size() > CAP) {
+            Item most = null;
+            for (Item i : byAddress.values()) {
+                if (most == null || i.sent > most.sent) {
+                    most = i;
+                }
+            }
+            byAddress.remove(most.member.address());
+        }
+    }
+
+    /**
+     * Adds to {@code out} the least-sent items that fit in {@code budget} bytes (at most
+     * {@code limit}), counts them as sent once more, and forgets those sent {@code maxSends} times.
+     * Returns the bytes used.
+     */
+    int take(List<ControlMessage.Member> out, int budget, int limit, int maxSends, String skip) {
+        if (byAddress.isEmpty()) {
+            return 0;
+        }
+        List<Item> items = new ArrayList<>(byAddress.values());
+        items.sort((a, b) -> Integer.compare(a.sent, b.sent));
+        int used = 0;
+        int taken = 0;
+        for (Item i : items) {
+            if (taken >= limit) {
+                break;
+            }
+            if (i.member.address().equals(skip)) {
+                continue; // the receiver knows best how it is
+            }
+            int bytes = ControlCodec.memberBytes(i.member);
+            if (used + bytes > budget) {
+                continue;
+            }
+            out.add(i.member);
+            used += bytes;
+            taken++;
+            if (++i.sent >= maxSends) {
+                byAddress.remove(i.member.address());
+            }
+        }
+        return used;
+    }
+
+    /** Items waiting. */
+    int size() {
+        return byAddress.size();
+    }
+}
