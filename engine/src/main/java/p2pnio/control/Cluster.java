@@ -185,8 +185,6 @@ public final class Cluster {
             return size() > MAX_NOT_PEERS;
         }
     };
-    private Consumer<Peer> onJoin = p -> { };
-    private Consumer<Peer> onLiveness = p -> { };
     /** Removed peers, remembered so that hearsay (a stale list) does not bring them back at once. */
     private final Map<String, Tombstone> tombstones = new LinkedHashMap<>();
 
@@ -203,11 +201,6 @@ public final class Cluster {
         this.self = self;
         this.selfAddress = PeerAddress.of(self);
         this.local = local;
-    }
-
-    /** Sets who hears of every change of a peer's liveness. */
-    public void onLiveness(Consumer<Peer> listener) {
-        this.onLiveness = listener;
     }
 
     /**
@@ -234,7 +227,7 @@ public final class Cluster {
                 tombstones.remove(tombstones.keySet().iterator().next());
             }
         }
-        onLiveness.accept(peer);
+        ctx.emit(new p2pnio.NodeEvent.PeerLiveness(peer.address, next.word()));
     }
 
     /** The tombstone of a removed peer still remembered at {@code now}, or null. */
@@ -252,10 +245,6 @@ public final class Cluster {
         tombstones.remove(address);
     }
 
-    /** Sets who hears of every peer that joins. */
-    public void onJoin(Consumer<Peer> listener) {
-        this.onJoin = listener;
-    }
 
     /**
      * Adds {@code address} unless it is invalid, known, ourselves, no peer at all (unspecified,
@@ -306,15 +295,19 @@ public final class Cluster {
         byAddress.put(address, peer);
         if (endpoint != null) {
             setEndpoint(peer, endpoint);
-            onJoin.accept(peer);
+            joined(peer);
         } else {
             resolve(peer, p -> {
                 if (byAddress.get(p.address) == p) {
-                    onJoin.accept(p);
+                    joined(p);
                 }
             });
         }
         return peer;
+    }
+
+    private void joined(Peer peer) {
+        ctx.emit(new p2pnio.NodeEvent.PeerJoined(peer.address, peer.via));
     }
 
     /**
@@ -451,6 +444,7 @@ public final class Cluster {
      */
     public Recognition recognise(Peer peer, String version, String instance, List<String> capabilities) {
         Recognition r = peer.extended ? Recognition.KNOWN : Recognition.NEW;
+        judgedByProbesFromNow(peer);
         peer.extended = true;
         if (version != null) {
             peer.version = version;
@@ -461,6 +455,7 @@ public final class Cluster {
                 r = Recognition.RESTARTED;
                 peer.helloSent = false;
                 peer.incarnation = 0;
+                peer.misses = 0;
             }
             peer.instance = instance;
         }
@@ -472,9 +467,22 @@ public final class Cluster {
      * as gossip about it says (not the peer itself: no restart is concluded from it here).
      */
     void recogniseRun(Peer peer, String instance, int incarnation) {
+        judgedByProbesFromNow(peer);
         peer.extended = true;
         peer.instance = instance;
         peer.incarnation = incarnation;
+        peer.misses = 0; // the misses were of the earlier run
+    }
+
+    /**
+     * A peer suspected for its silence while we took it for reference-style is judged by probes
+     * and gossip from now on: its suspicion, which no one else heard of and it could not refute,
+     * is dropped.
+     */
+    private void judgedByProbesFromNow(Peer peer) {
+        if (!peer.extended && peer.liveness == Liveness.SUSPECT) {
+            moveTo(peer, Liveness.ALIVE, 0);
+        }
     }
 
     /** The peer written {@code address}, or null. */

@@ -77,6 +77,7 @@ public final class Discovery {
     private Cluster.Peer probed;
     private long probedAt;
     private Timers.Timer roundTimer;
+    private boolean refuting;
     private long rounds;
 
     /**
@@ -176,6 +177,14 @@ public final class Discovery {
             probedAt = now;
             ping(probe);
             sent++;
+            Cluster.Peer target = probe;
+            // a lost PING or ACK should not count as a miss: ask once more half a period later
+            ctx.loop.schedule(period / 2, "probe again", () -> {
+                if (probed == target && !(target.heard() && target.lastHeard() - probedAt >= 0)
+                        && cluster.byAddress(target.address()) == target) {
+                    ping(target);
+                }
+            });
         }
         for (Cluster.Peer p : pick(ours, ctx.config.fanout() - 1, probe)) {
             ping(p);
@@ -188,7 +197,11 @@ public final class Discovery {
         for (Cluster.Peer p : retry) {
             p.retryGap = Math.min(p.retryGap * 2, MAX_RETRY_PERIODS * period);
             p.nextRetry = now + p.retryGap;
-            discover(p);
+            if (pingable(p)) {
+                ping(p);
+            } else {
+                discover(p);
+            }
             sent++;
         }
         return sent;
@@ -250,7 +263,7 @@ public final class Discovery {
             p.retryGap = period;
             p.nextRetry = now + period;
         } else {
-            long forget = 10L * (ctx.config.suspectAfter() + ctx.config.removeAfter()) * period;
+            long forget = 2L * (ctx.config.suspectAfter() + ctx.config.removeAfter()) * period;
             cluster.moveTo(p, Liveness.REMOVED, now + forget);
         }
     }
@@ -459,10 +472,9 @@ public final class Discovery {
 
     /** An {@code ACK} arrived: the probe was answered; take its news and delta. */
     public void onAck(InetSocketAddress from, ControlMessage.Ack ack) {
-        String asked = outstanding.remove(ack.seq());
-        if (asked == null) {
+        if (outstanding.remove(ack.seq()) == null) {
+            // late (after the round it was asked in) or never asked: counted, but a sign of life all the same
             control.drop(p2pnio.wire.DropReason.ACK_UNSOLICITED, from, "seq " + ack.seq());
-            return;
         }
         fromOneOfOurs(from, ack.members().get(0));
         merge(ack.members(), from);
@@ -475,11 +487,10 @@ public final class Discovery {
             return null;
         }
         Cluster.Recognition r = cluster.recognise(sender, null, self.instance(), List.of());
-        if (r == Cluster.Recognition.RESTARTED) {
+        if (r == Cluster.Recognition.RESTARTED || self.incarnation() > sender.incarnation()) {
+            // a refutation (or a new run) straight from the member: spread it
             sender.incarnation(self.incarnation());
-            news.add(new Member(Member.ALIVE, self.instance(), self.incarnation(), sender.address()));
-        } else if (self.incarnation() > sender.incarnation()) {
-            sender.incarnation(self.incarnation());
+            news.add(new Member(Member.ALIVE, sender.instance(), self.incarnation(), sender.address()));
         }
         recognised(sender, r);
         return sender;
@@ -487,6 +498,23 @@ public final class Discovery {
 
     /** Applies every member of a {@code PING} or {@code ACK} but the first (the sender). */
     private void merge(List<Member> members, InetSocketAddress from) {
+        mergeMembers(members, from);
+        if (refuting) {
+            // we were suspected or declared dead: tell a few at once rather than next round
+            refuting = false;
+            List<Cluster.Peer> ours = new ArrayList<>();
+            for (Cluster.Peer p : cluster.peers()) {
+                if (pingable(p) && p.liveness() != Liveness.DOWN) {
+                    ours.add(p);
+                }
+            }
+            for (Cluster.Peer p : pick(ours, ctx.config.fanout(), null)) {
+                ping(p);
+            }
+        }
+    }
+
+    private void mergeMembers(List<Member> members, InetSocketAddress from) {
         String via = PeerAddress.of(from);
         long now = ctx.loop.now();
         long period = ctx.config.period().toNanos();
@@ -579,12 +607,14 @@ public final class Discovery {
 
     /** News about us: a suspicion or death of this run is refuted by raising our incarnation. */
     private boolean aboutUs(Member m) {
-        if (!cluster.isSelf(m.address()) && !isSelfSpelling(m.address())) {
+        if (!cluster.isSelf(m.address())
+                && (cluster.byAddress(m.address()) != null || !isSelfSpelling(m.address()))) {
             return false;
         }
         if (m.state() != Member.ALIVE && m.instance().equals(instance) && m.incarnation() >= incarnation) {
             incarnation = m.incarnation() + 1;
             news.add(new Member(Member.ALIVE, instance, incarnation, cluster.selfAddress()));
+            refuting = true;
         }
         return true;
     }
@@ -625,6 +655,11 @@ public final class Discovery {
             }
         }
         if (selfAnnounced && sender != null) {
+            if (sender.extended() && gossip()) {
+                // one of ours that writes us a plain DISCOVER does not know we are ours: it restarted,
+                // or our HELLO was lost. Say it again.
+                sender.helloSent(false);
+            }
             recognised(sender, cluster.recognise(sender, null, null, List.of()));
         }
     }
@@ -640,6 +675,9 @@ public final class Discovery {
     private void recognised(Cluster.Peer peer, Cluster.Recognition recognition) {
         if (recognition == Cluster.Recognition.RESTARTED) {
             ctx.emit(new NodeEvent.PeerRestarted(peer.address(), peer.instance()));
+            if (gossip()) {
+                news.add(new Member(Member.ALIVE, peer.instance(), peer.incarnation(), peer.address()));
+            }
         }
         if (!peer.helloSent() && peer.endpoint() != null) {
             peer.helloSent(true);

@@ -61,8 +61,8 @@ final class News {
             if (taken >= limit) {
                 break;
             }
-            if (i.member.address().equals(skip)) {
-                continue; // the receiver knows best how it is
+            if (i.member.state() == ControlMessage.Member.ALIVE && i.member.address().equals(skip)) {
+                continue; // the receiver knows it is alive; a suspicion of it, though, it must hear, to refute it
             }
             int bytes = ControlCodec.memberBytes(i.member);
             if (used + bytes > budget) {

@@ -54,8 +54,6 @@ public final class NodeCore implements ControlChannel.Receiver {
         InetSocketAddress self = control.localAddress();
         ctx.trace.tag(p2pnio.PeerAddress.of(self));
         cluster = new Cluster(ctx, background, self, LocalAddresses.ofThisHost());
-        cluster.onJoin(peer -> ctx.emit(new NodeEvent.PeerJoined(peer.address(), peer.via())));
-        cluster.onLiveness(peer -> ctx.emit(new NodeEvent.PeerLiveness(peer.address(), peer.liveness().word())));
         discovery = new Discovery(ctx, cluster, control, newInstanceId());
         responder = new Responder(ctx, cluster, control, transfers.localAddress().getPort());
         requests = new Requests(ctx, cluster, control, transfers);

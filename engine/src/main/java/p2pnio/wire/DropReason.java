@@ -65,6 +65,6 @@ public enum DropReason {
      * member that is no {@code <a|s|d>/<hex>/<number>/<host:port>}.
      */
     GOSSIP_MALFORMED,
-    /** An {@code ACK} that answers no {@code PING} of ours (unknown or late sequence number). */
+    /** An {@code ACK} that answers no {@code PING} of ours (unknown or late sequence number); still taken as a sign of life. */
     ACK_UNSOLICITED
 }
