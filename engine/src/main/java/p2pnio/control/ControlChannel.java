@@ -113,6 +113,7 @@ public final class ControlChannel implements Handler, Datagrams {
                 return;
             }
             ctx.counters.datagramsOut++;
+            ctx.counters.datagramBytesOut += sent;
             if (ctx.trace.on()) {
                 ctx.trace.line("udp out " + p2pnio.PeerAddress.of(to) + " " + what);
             }

@@ -58,6 +58,10 @@ public final class Discovery {
     /** Longest gap between two tries of a configured peer that is down, in periods. */
     static final int MAX_RETRY_PERIODS = 32;
     private static final String REFERENCE_INSTANCE = "0";
+    /** PINGs a probe sends within its round before the round counts as a miss. */
+    private static final int PROBE_ATTEMPTS = 3;
+    /** Most news items in an {@code ACK}: the rest of it is for the delta. */
+    private static final int ACK_NEWS = 8;
 
     private final Context ctx;
     private final Cluster cluster;
@@ -78,7 +82,9 @@ public final class Discovery {
     private long probedAt;
     private Timers.Timer roundTimer;
     private boolean refuting;
+    private Cluster.Peer pushed;
     private long rounds;
+    private long longestRound;
 
     /**
      * @param instance this run's instance id (a new one at every start); also seeds the choice of
@@ -121,7 +127,15 @@ public final class Discovery {
     /** Runs a round now; returns how many peers it sent to. */
     public int round() {
         rounds++;
-        return gossip() ? gossipRound() : allToAllRound();
+        long start = ctx.loop.now();
+        int sent = gossip() ? gossipRound() : allToAllRound();
+        longestRound = Math.max(longestRound, ctx.loop.now() - start);
+        return sent;
+    }
+
+    /** The longest time one round kept the loop busy, nanoseconds (the 794 ms turn was one). */
+    public long longestRoundNanos() {
+        return longestRound;
     }
 
     // ---- the reference node's way ---------------------------------------------------------------
@@ -154,6 +168,13 @@ public final class Discovery {
         long period = ctx.config.period().toNanos();
         judgeProbe(now);
         judgeSilence(now, period);
+        if (pushed != null) {
+            Cluster.Peer suspect = pushed;
+            pushed = null;
+            ping(suspect);
+            refuting = true; // the same push as a refutation: news to a few at once
+            push();
+        }
         outstanding.clear(); // an ACK later than a round is as good as lost
 
         List<Cluster.Peer> ours = new ArrayList<>();
@@ -177,14 +198,16 @@ public final class Discovery {
             probedAt = now;
             ping(probe);
             sent++;
-            Cluster.Peer target = probe;
-            // a lost PING or ACK should not count as a miss: ask once more half a period later
-            ctx.loop.schedule(period / 2, "probe again", () -> {
-                if (probed == target && !(target.heard() && target.lastHeard() - probedAt >= 0)
-                        && cluster.byAddress(target.address()) == target) {
-                    ping(target);
-                }
-            });
+            // a lost PING or ACK should not count as a miss: ask again a third and two thirds of a period later
+            for (int attempt = 1; attempt < PROBE_ATTEMPTS; attempt++) {
+                Cluster.Peer target = probe;
+                ctx.loop.schedule(attempt * period / PROBE_ATTEMPTS, "probe again", () -> {
+                    if (probed == target && !(target.heard() && target.lastHeard() - probedAt >= 0)
+                            && cluster.byAddress(target.address()) == target) {
+                        ping(target);
+                    }
+                });
+            }
         }
         for (Cluster.Peer p : pick(ours, ctx.config.fanout() - 1, probe)) {
             ping(p);
@@ -227,6 +250,8 @@ public final class Discovery {
         if (p.misses >= ctx.config.suspectAfter()) {
             cluster.moveTo(p, Liveness.SUSPECT, 0);
             news.add(new Member(Member.SUSPECT, instanceOf(p), p.incarnation(), p.address()));
+            // tell it (so that it can refute at once, if it is alive) and a few others, now
+            pushed = p;
         } else {
             probed = p; // probe it again next round
         }
@@ -236,12 +261,16 @@ public final class Discovery {
     private void judgeSilence(long now, long period) {
         long suspect = ctx.config.suspectAfter() * period;
         long remove = ctx.config.removeAfter() * period;
+        // a refutation needs about log2(N) / 2 rounds to reach everyone: a suspicion of one of
+        // ours lasts at least that long, so a large cluster does not remove the living
+        int log2 = 32 - Integer.numberOfLeadingZeros(cluster.size() + 1);
+        long suspicion = Math.max(remove, ((log2 + 1) / 2 + 1) * period);
         for (Cluster.Peer p : new ArrayList<>(cluster.peers())) {
             if (p.liveness() == Liveness.DOWN) {
                 continue;
             }
             if (pingable(p)) {
-                if (p.liveness() == Liveness.SUSPECT && now - p.stateSince() >= remove) {
+                if (p.liveness() == Liveness.SUSPECT && now - p.stateSince() >= suspicion) {
                     news.add(new Member(Member.DEAD, instanceOf(p), p.incarnation(), p.address()));
                     dead(p, now, period);
                 }
@@ -338,23 +367,25 @@ public final class Discovery {
             }
             String self = cluster.announcedTo(to);
             List<String> all = gossipedAddresses();
-            List<String> window = new ArrayList<>();
-            int bytes = "DISCOVER,\n".length() + (self == null ? 0 : self.length() + 1);
-            int start = all.isEmpty() ? 0 : discoverCursor % all.size();
-            int i = 0;
-            for (; i < all.size(); i++) {
-                String a = all.get((start + i) % all.size());
-                int b = ControlCodec.utf8Length(a) + 1;
-                if (bytes + b > ControlCodec.MAX_DATAGRAM) {
-                    break;
-                }
-                window.add(a);
-                bytes += b;
+            int room = ControlCodec.MAX_DATAGRAM - "DISCOVER,\n".length() - (self == null ? 0 : self.length() + 1);
+            int whole = 0;
+            for (String a : all) {
+                whole += ControlCodec.utf8Length(a) + 1;
             }
-            if (i < all.size()) {
+            List<String> window = all;
+            if (whole > room) {
+                window = new ArrayList<>();
+                int start = discoverCursor % all.size();
+                int i = 0;
+                for (int bytes = 0; i < all.size(); i++) {
+                    String a = all.get((start + i) % all.size());
+                    bytes += ControlCodec.utf8Length(a) + 1;
+                    if (bytes > room) {
+                        break;
+                    }
+                    window.add(a);
+                }
                 discoverCursor = start + i;
-            } else {
-                Collections.sort(window, (x, y) -> Integer.compare(all.indexOf(x), all.indexOf(y)));
             }
             List<byte[]> d = ControlCodec.encodeDiscover(self, window, ControlCodec.MAX_DATAGRAM);
             control.send(to, d.get(0), "DISCOVER (us and " + window.size() + " of " + all.size() + " peers)");
@@ -439,7 +470,9 @@ public final class Discovery {
         Member self = self(from);
         members.add(self);
         int budget = ControlCodec.MAX_DATAGRAM - 40 - ControlCodec.memberBytes(self);
-        budget -= news.take(members, budget / 2, 32, maxSends(), sender.address());
+        // a few news items (suspicions and deaths first), then what the asker lacks: the delta is
+        // news to it for certain, the rest of our news only perhaps
+        budget -= news.take(members, budget, ACK_NEWS, maxSends(), sender.address());
         MemberDigest digest = MemberDigest.parse(ping.digest());
         if (digest != null) {
             delta(digest, sender, members, budget);
@@ -449,23 +482,30 @@ public final class Discovery {
 
     /** Adds the members in {@code digest}'s slice that it lacks, from a random start, within {@code budget}. */
     private void delta(MemberDigest digest, Cluster.Peer asker, List<Member> out, int budget) {
-        List<Cluster.Peer> peers = new ArrayList<>(cluster.peers());
-        if (peers.isEmpty()) {
+        int size = cluster.size();
+        if (size == 0) {
             return;
         }
-        int start = random.nextInt(peers.size());
-        for (int i = 0; i < peers.size() && budget > 0; i++) {
-            Cluster.Peer p = peers.get((start + i) % peers.size());
-            if (p == asker || p.liveness() == Liveness.DOWN || !digest.covers(p.hash())
-                    || digest.mightContain(p.hash())) {
-                continue;
-            }
-            Member m = new Member(p.liveness() == Liveness.SUSPECT ? Member.SUSPECT : Member.ALIVE,
-                    pingable(p) ? instanceOf(p) : REFERENCE_INSTANCE, p.incarnation(), p.address());
-            int bytes = ControlCodec.memberBytes(m);
-            if (bytes <= budget) {
-                out.add(m);
-                budget -= bytes;
+        // from a random place in the list to its end, then from its start: no copy of the list
+        int start = random.nextInt(size);
+        for (int pass = 0; pass < 2 && budget > 0; pass++) {
+            int index = 0;
+            for (Cluster.Peer p : cluster.peers()) {
+                boolean inPass = pass == 0 ? index >= start : index < start;
+                index++;
+                if (!inPass || p == asker || p.liveness() == Liveness.DOWN || !digest.covers(p.hash())
+                        || digest.mightContain(p.hash())) {
+                    continue;
+                }
+                Member m = new Member(p.liveness() == Liveness.SUSPECT ? Member.SUSPECT : Member.ALIVE,
+                        pingable(p) ? instanceOf(p) : REFERENCE_INSTANCE, p.incarnation(), p.address());
+                int bytes = ControlCodec.memberBytes(m);
+                if (bytes <= budget) {
+                    out.add(m);
+                    budget -= bytes;
+                } else if (budget < 40) {
+                    return;
+                }
             }
         }
     }
@@ -490,7 +530,7 @@ public final class Discovery {
         if (r == Cluster.Recognition.RESTARTED || self.incarnation() > sender.incarnation()) {
             // a refutation (or a new run) straight from the member: spread it
             sender.incarnation(self.incarnation());
-            news.add(new Member(Member.ALIVE, sender.instance(), self.incarnation(), sender.address()));
+            news.add(new Member(Member.ALIVE, sender.instance(), self.incarnation(), sender.address()), true);
         }
         recognised(sender, r);
         return sender;
@@ -499,18 +539,23 @@ public final class Discovery {
     /** Applies every member of a {@code PING} or {@code ACK} but the first (the sender). */
     private void merge(List<Member> members, InetSocketAddress from) {
         mergeMembers(members, from);
-        if (refuting) {
-            // we were suspected or declared dead: tell a few at once rather than next round
-            refuting = false;
-            List<Cluster.Peer> ours = new ArrayList<>();
-            for (Cluster.Peer p : cluster.peers()) {
-                if (pingable(p) && p.liveness() != Liveness.DOWN) {
-                    ours.add(p);
-                }
+        push();
+    }
+
+    /** After a refutation or a suspicion of our own: tell a few at once rather than next round. */
+    private void push() {
+        if (!refuting) {
+            return;
+        }
+        refuting = false;
+        List<Cluster.Peer> ours = new ArrayList<>();
+        for (Cluster.Peer p : cluster.peers()) {
+            if (pingable(p) && p.liveness() != Liveness.DOWN) {
+                ours.add(p);
             }
-            for (Cluster.Peer p : pick(ours, ctx.config.fanout(), null)) {
-                ping(p);
-            }
+        }
+        for (Cluster.Peer p : pick(ours, ctx.config.fanout(), null)) {
+            ping(p);
         }
     }
 
@@ -547,7 +592,7 @@ public final class Discovery {
                     ctx.emit(new NodeEvent.PeerRestarted(p.address(), m.instance()));
                     if (m.state() == Member.ALIVE) {
                         cluster.moveTo(p, Liveness.ALIVE, 0);
-                        news.add(m);
+                        news.add(m, true);
                         continue;
                     }
                 }
@@ -564,7 +609,7 @@ public final class Discovery {
                     if (p.liveness() == Liveness.SUSPECT) {
                         cluster.moveTo(p, Liveness.ALIVE, 0);
                     }
-                    news.add(m);
+                    news.add(m, true);
                 }
             }
             case Member.SUSPECT -> {
@@ -613,7 +658,7 @@ public final class Discovery {
         }
         if (m.state() != Member.ALIVE && m.instance().equals(instance) && m.incarnation() >= incarnation) {
             incarnation = m.incarnation() + 1;
-            news.add(new Member(Member.ALIVE, instance, incarnation, cluster.selfAddress()));
+            news.add(new Member(Member.ALIVE, instance, incarnation, cluster.selfAddress()), true);
             refuting = true;
         }
         return true;
@@ -676,7 +721,7 @@ public final class Discovery {
         if (recognition == Cluster.Recognition.RESTARTED) {
             ctx.emit(new NodeEvent.PeerRestarted(peer.address(), peer.instance()));
             if (gossip()) {
-                news.add(new Member(Member.ALIVE, peer.instance(), peer.incarnation(), peer.address()));
+                news.add(new Member(Member.ALIVE, peer.instance(), peer.incarnation(), peer.address()), true);
             }
         }
         if (!peer.helloSent() && peer.endpoint() != null) {

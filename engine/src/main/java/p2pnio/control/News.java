@@ -11,8 +11,8 @@ import p2pnio.wire.ControlMessage;
  * Membership news waiting to be piggybacked on {@code PING}s and {@code ACK}s: a member that
  * joined, is suspected, died, refuted a suspicion or restarted. Each item goes out a bounded number
  * of times ({@code 3 log2(n + 2)} for a cluster of {@code n}), the least-sent first, as HashiCorp
- * memberlist's transmit-limited queue does; a newer item about a member replaces the older one.
- * At most {@value #CAP} items wait; beyond that the most-sent are dropped. Loop thread only.
+ * memberlist's transmit-limited queue does, changes of liveness before joins; a newer item about a member replaces the older one.
+ * At most {@value #CAP} items wait; beyond that the eldest is dropped. Loop thread only.
  */
 final class News {
 
@@ -20,27 +20,32 @@ final class News {
 
     private static final class Item {
         final ControlMessage.Member member;
+        final boolean urgent;
         int sent;
 
-        Item(ControlMessage.Member member) {
+        Item(ControlMessage.Member member, boolean urgent) {
             this.member = member;
+            this.urgent = urgent;
         }
     }
 
     private final Map<String, Item> byAddress = new LinkedHashMap<>();
 
-    /** Queues {@code member}, replacing any older item about the same address. */
+    /** Queues a join: news, but less pressing than a change of liveness (the delta also carries joins). */
     void add(ControlMessage.Member member) {
+        add(member, member.state() != ControlMessage.Member.ALIVE);
+    }
+
+    /**
+     * Queues {@code member}, replacing any older item about the same address; {@code urgent} items
+     * (suspicions, deaths, refutations, restarts) go out before the others.
+     */
+    void add(ControlMessage.Member member, boolean urgent) {
         byAddress.remove(member.address());
-        byAddress.put(member.address(), new Item(member));
+        byAddress.put(member.address(), new Item(member, urgent));
         if (byAddress.size() > CAP) {
-            Item most = null;
-            for (Item i : byAddress.values()) {
-                if (most == null || i.sent > most.sent) {
-                    most = i;
-                }
-            }
-            byAddress.remove(most.member.address());
+            // the eldest item has been offered longest, so it is (nearly) the most sent
+            byAddress.remove(byAddress.keySet().iterator().next());
         }
     }
 
@@ -53,8 +58,30 @@ final class News {
         if (byAddress.isEmpty()) {
             return 0;
         }
-        List<Item> items = new ArrayList<>(byAddress.values());
-        items.sort((a, b) -> Integer.compare(a.sent, b.sent));
+        // least sent first: one pass to bucket the items by how often they went out (no sort)
+        List<List<Item>> bySent = new ArrayList<>();
+        for (Item i : byAddress.values()) {
+            while (bySent.size() <= i.sent) {
+                bySent.add(new ArrayList<>());
+            }
+            bySent.get(i.sent).add(i);
+        }
+        // changes of liveness before joins: they are what must not be late
+        List<Item> items = new ArrayList<>(byAddress.size());
+        for (List<Item> bucket : bySent) {
+            for (Item i : bucket) {
+                if (i.urgent) {
+                    items.add(i);
+                }
+            }
+        }
+        for (List<Item> bucket : bySent) {
+            for (Item i : bucket) {
+                if (!i.urgent) {
+                    items.add(i);
+                }
+            }
+        }
         int used = 0;
         int taken = 0;
         for (Item i : items) {

@@ -176,7 +176,8 @@ public final class NodeCore implements ControlChannel.Receiver {
                 c.uploadsOpen, c.downloadsOpen, c.uploadsDone, c.downloadsDone, c.uploadsFailed, c.downloadsFailed,
                 c.connectionsRefused, loop.wakeups(), l.turns, l.selectNanos, l.handlerNanos, l.longestTurnNanos,
                 loop.queueDepth(), l.tasksRun, loop.timers().pending(), l.timersFired, c.transferToCalls,
-                cluster == null ? 0 : cluster.size(), ctx.folder.size());
+                cluster == null ? 0 : cluster.size(), ctx.folder.size(), c.datagramBytesOut,
+                discovery == null ? 0 : discovery.longestRoundNanos());
     }
 
     /** Fails what is pending (partial files deleted) and closes every channel. Loop thread. */

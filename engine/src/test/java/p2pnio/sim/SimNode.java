@@ -81,6 +81,7 @@ final class SimNode implements Datagrams, ControlChannel.Receiver {
         sent++;
         sentBytes += bytes.length;
         ctx.counters.datagramsOut++;
+        ctx.counters.datagramBytesOut += bytes.length;
         network.send(this, to, bytes);
     }
 

@@ -125,6 +125,9 @@ public final class Simulation {
         }
         if (up && (l.state().equals("removed") || l.state().equals("down"))) {
             falseRemovals++;
+            if (Boolean.getBoolean("sim.progress")) {
+                System.err.printf(Locale.ROOT, "false removal at %.2f rounds: %s by %s%n", now / (double) ROUND, l, at.address());
+            }
         } else if (up && l.state().equals("suspect")) {
             falseSuspicions++;
         }
@@ -178,6 +181,7 @@ public final class Simulation {
             nodes.add(node);
             loop.schedule((long) (random.nextDouble() * ROUND), "start node " + i, node::start);
         }
+        progress("started " + n + " nodes");
         double converge = -1;
         int limit = 200;
         for (int r = 1; r <= limit; r++) {
@@ -187,6 +191,7 @@ public final class Simulation {
                 break;
             }
         }
+        progress("converged in " + converge + " rounds");
         // 2. cost per node per round, once converged
         runUntil(now + 5 * ROUND);
         long d0 = network.datagrams;
@@ -204,6 +209,7 @@ public final class Simulation {
             busiest = Math.max(busiest, nodes.get(i).sent - before[i]);
         }
         double maxPerNode = busiest / (double) window;
+        progress("cost measured");
         double killed = -1;
         boolean wholeAgain = false;
         if (full && mode == NodeConfig.Membership.GOSSIP) {
@@ -215,6 +221,12 @@ public final class Simulation {
         return new Result(mode == NodeConfig.Membership.GOSSIP ? "gossip" : "all-to-all", n, converge, perNode,
                 bytesPerNode, maxPerNode, killed, falseRemovals, falseSuspicions, wholeAgain,
                 (System.nanoTime() - started) / 1e9);
+    }
+
+    private void progress(String what) {
+        if (Boolean.getBoolean("sim.progress")) {
+            System.err.printf(Locale.ROOT, "[%s %d] t=%.0f rounds: %s%n", mode, n, now / (double) ROUND, what);
+        }
     }
 
     /** Kills a node in the middle of the chain; rounds until no live node lists it as alive or suspect. */
@@ -275,6 +287,7 @@ public final class Simulation {
             });
         }
         runUntil(start + 30 * ROUND);
+        progress("30 rounds of loss and restarts: " + falseRemovals + " false removals");
         network.loss(0);
         for (int r = 1; r <= 30; r++) {
             runUntil(start + (30 + r) * ROUND);
