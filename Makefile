@@ -5,7 +5,7 @@ MVN      ?= mvn -B -ntp
 JAR      := cli/target/p2p.jar
 FOLDER   ?= ./shared
 
-.PHONY: build test run clean serve demo demo-stop demo-check bench bench-quick bench-report fuzz soak faults ci-extra
+.PHONY: build test run clean serve demo demo-stop demo-check bench bench-quick bench-report fuzz soak faults ci-extra membership membership-report
 
 ## build: compile every module and package the runnable jar (cli/target/p2p.jar)
 build:
@@ -61,6 +61,24 @@ faults:
 soak:
 	$(MVN) -q -pl engine test-compile
 	java -Xmx512m -cp engine/target/classes:engine/target/test-classes p2pnio.hostile.Soak $(or $(SOAK_SECONDS),150) /tmp/p2p-soak
+
+## membership: the membership measurements behind docs/membership.md: the simulation (real Cluster and
+## Discovery code on a simulated clock) at 100, 300 and 1,000 nodes, all-to-all beside it at 100 and 300,
+## then real nodes in one JVM on loopback (10, 100, 300) and a node with a full 1,024-peer list; ~30 min
+MEMBERSHIP_CP := engine/target/classes:engine/target/test-classes
+membership:
+	$(MVN) -q -pl engine -am test-compile
+	rm -f /tmp/p2p-membership.jsonl
+	java -Xmx6g -Dsim.progress=true -cp $(MEMBERSHIP_CP) p2pnio.sim.Simulation gossip:100 gossip:300 gossip:1000 all-to-all:100 all-to-all:300 >> /tmp/p2p-membership.jsonl
+	for n in 10 100 300; do for m in gossip all-to-all; do \
+	  java -cp $(MEMBERSHIP_CP) p2pnio.sim.RealNodes cluster $$m $$n 1000 >> /tmp/p2p-membership.jsonl; done; done
+	for m in all-to-all gossip; do java -cp $(MEMBERSHIP_CP) p2pnio.sim.RealNodes full-list $$m >> /tmp/p2p-membership.jsonl; done
+	mv /tmp/p2p-membership.jsonl docs/membership-results.jsonl
+	$(MAKE) --no-print-directory membership-report
+
+## membership-report: docs/membership.md's table and docs/membership.svg from docs/membership-results.jsonl
+membership-report:
+	java -cp $(MEMBERSHIP_CP) p2pnio.sim.MembershipReport docs/membership-results.jsonl docs/membership.md docs/membership.svg
 
 ## ci-extra: the bounded checks CI runs after `make test`: faults, fuzz, soak
 ci-extra: faults fuzz soak

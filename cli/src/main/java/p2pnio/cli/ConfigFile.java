@@ -25,7 +25,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 public record ConfigFile(Path path, Map<String, String> values) {
 
     /** The keys a config.yml may hold. */
-    public static final Set<String> KEYS = Set.of("host", "port", "folder", "cluster", "period", "waiting", "delay");
+    public static final Set<String> KEYS = Set.of("host", "port", "folder", "cluster", "period", "waiting", "delay",
+            "fanout", "suspectAfter", "removeAfter");
 
     /**
      * The config.yml to use: {@code explicit} if given (it must exist), else {@code config.yml}
@@ -69,7 +70,7 @@ public record ConfigFile(Path path, Map<String, String> values) {
             String key = String.valueOf(e.getKey());
             if (!KEYS.contains(key)) {
                 throw new UsageError(file + ": unknown setting '" + key + "' (known: host, port, folder, cluster, "
-                        + "period, waiting, delay)");
+                        + "period, waiting, delay, fanout, suspectAfter, removeAfter)");
             }
             Object v = e.getValue();
             if (v == null) {

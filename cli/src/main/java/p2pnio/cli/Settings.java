@@ -12,7 +12,8 @@ import p2pnio.PeerAddress;
 /**
  * A node's settings merged from their four sources, highest first: the command line option, the
  * environment ({@code P2P_HOST}, {@code P2P_PORT}, {@code P2P_FOLDER}, {@code P2P_CLUSTER},
- * {@code P2P_PERIOD}, {@code P2P_WAITING}, {@code P2P_DELAY}), config.yml, then the defaults.
+ * {@code P2P_PERIOD}, {@code P2P_WAITING}, {@code P2P_DELAY}, {@code P2P_FANOUT}, {@code P2P_SUSPECT_AFTER},
+ * {@code P2P_REMOVE_AFTER}), config.yml, then the defaults.
  *
  * <p>Every value is checked here; a bad one throws a {@link UsageError} that names the setting and
  * its source ({@code --port}, {@code P2P_PORT} or {@code port in configs/config.yml}).
@@ -31,10 +32,11 @@ public final class Settings {
     private final Duration period;
     private final Duration waiting;
     private final Duration delay;
+    private final Gossip gossip;
     private final String configSource;
 
     private Settings(String host, int port, Path folder, List<String> cluster, Duration period, Duration waiting,
-                     Duration delay, String configSource) {
+                     Duration delay, Gossip gossip, String configSource) {
         this.host = host;
         this.port = port;
         this.folder = folder;
@@ -42,6 +44,7 @@ public final class Settings {
         this.period = period;
         this.waiting = waiting;
         this.delay = delay;
+        this.gossip = gossip;
         this.configSource = configSource;
     }
 
@@ -84,9 +87,15 @@ public final class Settings {
         Duration waiting = seconds(s.pick(options.waiting, "--waiting", "P2P_WAITING", "waiting"), false, Duration.ofSeconds(100));
         Duration delay = seconds(s.pick(options.delay, "--delay", "P2P_DELAY", "delay"), true, Duration.ofSeconds(10));
 
+        Value fanout = s.pick(options.fanout, "--fanout", "P2P_FANOUT", "fanout");
+        Value suspect = s.pick(options.suspectAfter, "--suspect-after", "P2P_SUSPECT_AFTER", "suspectAfter");
+        Value remove = s.pick(options.removeAfter, "--remove-after", "P2P_REMOVE_AFTER", "removeAfter");
+        Gossip gossip = new Gossip(fanout == null ? 3 : fanout.intIn(1, 64),
+                suspect == null ? 3 : suspect.intIn(1, 1000), remove == null ? 3 : remove.intIn(1, 1000));
+
         return new Settings(host == null ? "127.0.0.1" : host.text.strip(), portNumber,
                 folder == null ? null : workDir.resolve(folder.text.strip()).normalize(), cluster,
-                period, waiting, delay, file == null ? null : file.path().toString());
+                period, waiting, delay, gossip, file == null ? null : file.path().toString());
     }
 
     private static List<String> peers(List<String> raw, String source) {
@@ -125,6 +134,9 @@ public final class Settings {
         }
         return Duration.ofNanos(s.movePointRight(9).longValue());
     }
+
+    /** The membership settings: peers gossiped with per round, and the periods of suspicion and removal. */
+    public record Gossip(int fanout, int suspectAfter, int removeAfter) { }
 
     /** Where one value came from and its text. */
     private record Value(String text, String source) {
@@ -178,6 +190,8 @@ public final class Settings {
     public Duration waiting() { return waiting; }
     /** The non-priority answer delay. */
     public Duration delay() { return delay; }
+    /** Fanout, suspectAfter and removeAfter. */
+    public Gossip gossip() { return gossip; }
     /** The config.yml that was read, or null. */
     public String configSource() { return configSource; }
 
@@ -189,7 +203,8 @@ public final class Settings {
     public NodeConfig toConfig(Path folder, List<String> cluster) {
         try {
             return NodeConfig.builder().host(host).port(port).folder(folder).cluster(cluster)
-                    .period(period).waiting(waiting).delay(delay).build();
+                    .period(period).waiting(waiting).delay(delay)
+                    .fanout(gossip.fanout()).suspectAfter(gossip.suspectAfter()).removeAfter(gossip.removeAfter()).build();
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

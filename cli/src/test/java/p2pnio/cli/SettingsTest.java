@@ -85,6 +85,19 @@ class SettingsTest {
     }
 
     @Test
+    void theGossipSettingsComeFromOptionsTheEnvironmentOrTheFile() throws Exception {
+        assertThat(resolve(Map.of()).gossip()).isEqualTo(new Settings.Gossip(3, 3, 3));
+        Files.writeString(dir.resolve("config.yml"), "fanout: 5\nsuspectAfter: 4\nremoveAfter: 6\n");
+        Settings s = resolve(Map.of("P2P_SUSPECT_AFTER", "2"), "--remove-after", "7");
+        assertThat(s.gossip()).isEqualTo(new Settings.Gossip(5, 2, 7));
+        assertThat(s.toConfig(dir, java.util.List.of()).removeAfter()).isEqualTo(7);
+        assertThatThrownBy(() -> resolve(Map.of(), "--fanout", "0"))
+                .hasMessage("--fanout: '0' is out of range (1 to 64)");
+        assertThatThrownBy(() -> resolve(Map.of("P2P_REMOVE_AFTER", "soon")))
+                .hasMessage("P2P_REMOVE_AFTER: 'soon' is not a whole number");
+    }
+
+    @Test
     void everyBadValueIsRefusedWithTheSettingAndItsSourceNamed() throws Exception {
         assertThatThrownBy(() -> resolve(Map.of(), "--port", "65536"))
                 .isInstanceOf(UsageError.class).hasMessage("--port: '65536' is out of range (0 to 65535)");
