@@ -120,17 +120,24 @@ public final class Discovery {
     }
 
     private void roundAndReschedule() {
-        round();
+        rounds++;
+        long start = ctx.loop.now();
+        if (gossip()) {
+            gossipRound(true);
+        } else {
+            allToAllRound();
+        }
+        longestRound = Math.max(longestRound, ctx.loop.now() - start);
         roundTimer = ctx.loop.schedule(ctx.config.period().toNanos(), "discovery round", this::roundAndReschedule);
     }
 
-    /** Runs a round now; returns how many peers it sent to. */
+    /**
+     * Sends a round now, at the user's request ({@code ping}): the same datagrams as a round, but
+     * it judges no one's liveness and probes no one (a probe answered a millisecond ago is no
+     * miss). Returns how many peers it sent to.
+     */
     public int round() {
-        rounds++;
-        long start = ctx.loop.now();
-        int sent = gossip() ? gossipRound() : allToAllRound();
-        longestRound = Math.max(longestRound, ctx.loop.now() - start);
-        return sent;
+        return gossip() ? gossipRound(false) : allToAllRound();
     }
 
     /** The longest time one round kept the loop busy, nanoseconds (the 794 ms turn was one). */
@@ -163,11 +170,14 @@ public final class Discovery {
 
     // ---- gossip ---------------------------------------------------------------------------------
 
-    private int gossipRound() {
+    private int gossipRound(boolean scheduled) {
         long now = ctx.loop.now();
         long period = ctx.config.period().toNanos();
-        judgeProbe(now);
-        judgeSilence(now, period);
+        if (scheduled) {
+            judgeProbe(now);
+            judgeSilence(now, period);
+            outstanding.clear(); // an ACK later than a round is as good as lost
+        }
         if (pushed != null) {
             Cluster.Peer suspect = pushed;
             pushed = null;
@@ -175,7 +185,6 @@ public final class Discovery {
             refuting = true; // the same push as a refutation: news to a few at once
             push();
         }
-        outstanding.clear(); // an ACK later than a round is as good as lost
 
         List<Cluster.Peer> ours = new ArrayList<>();
         List<Cluster.Peer> plain = new ArrayList<>();
@@ -192,7 +201,7 @@ public final class Discovery {
             }
         }
         int sent = 0;
-        Cluster.Peer probe = nextProbe(ours);
+        Cluster.Peer probe = scheduled ? nextProbe(ours) : null;
         if (probe != null) {
             probed = probe;
             probedAt = now;
@@ -209,7 +218,7 @@ public final class Discovery {
                 });
             }
         }
-        for (Cluster.Peer p : pick(ours, ctx.config.fanout() - 1, probe)) {
+        for (Cluster.Peer p : pick(ours, ctx.config.fanout() - (scheduled ? 1 : 0), probe)) {
             ping(p);
             sent++;
         }
@@ -217,7 +226,7 @@ public final class Discovery {
             discover(p);
             sent++;
         }
-        for (Cluster.Peer p : retry) {
+        for (Cluster.Peer p : scheduled ? retry : List.<Cluster.Peer>of()) {
             p.retryGap = Math.min(p.retryGap * 2, MAX_RETRY_PERIODS * period);
             p.nextRetry = now + p.retryGap;
             if (pingable(p)) {

@@ -85,8 +85,8 @@ final class News {
         int used = 0;
         int taken = 0;
         for (Item i : items) {
-            if (taken >= limit) {
-                break;
+            if (taken >= limit || budget - used < 16) {
+                break; // full: no member is shorter than 16 bytes ("a/0/0/1.2.3.4:1" and its comma)
             }
             if (i.member.state() == ControlMessage.Member.ALIVE && i.member.address().equals(skip)) {
                 continue; // the receiver knows it is alive; a suspicion of it, though, it must hear, to refute it

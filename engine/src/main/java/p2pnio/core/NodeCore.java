@@ -118,7 +118,7 @@ public final class NodeCore implements ControlChannel.Receiver {
             if (why != null) {
                 ctx.emit(new NodeEvent.Warning("cannot add peer '" + a.address() + "': it " + why));
             } else if (cluster.add(a.address(), Cluster.CONFIGURED) == null) {
-                ctx.emit(new NodeEvent.Warning("peer '" + a.address() + "' not added (known, ourselves, or the cluster is full)"));
+                ctx.emit(new NodeEvent.Warning("peer '" + a.address() + "' not added (known, ourselves, no peer's address, or the cluster is full)"));
             }
         } else if (command instanceof Command.DiscoverNow) {
             ctx.emit(new NodeEvent.DiscoverySent(discovery.round()));
