@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.BiConsumer;
 import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
 import p2pnio.PeerAddress;
@@ -740,6 +741,45 @@ public final class Discovery {
                 ping(peer); // a newcomer learns the cluster one round trip later, not one period
             }
         }
+    }
+
+    /**
+     * The receiver of a control endpoint: membership messages ({@code DISCOVER}, {@code HELLO},
+     * {@code PING}, {@code ACK}) come here, {@code Get} and {@code File} go to the handlers given.
+     */
+    public ControlChannel.Receiver receiver(BiConsumer<InetSocketAddress, ControlMessage.Get> onGet,
+                                            BiConsumer<InetSocketAddress, ControlMessage.FileOffer> onFile) {
+        return new ControlChannel.Receiver() {
+            @Override
+            public void onDiscover(InetSocketAddress from, ControlMessage.Discover message) {
+                Discovery.this.onDiscover(from, message);
+            }
+
+            @Override
+            public void onGet(InetSocketAddress from, ControlMessage.Get message) {
+                onGet.accept(from, message);
+            }
+
+            @Override
+            public void onFile(InetSocketAddress from, ControlMessage.FileOffer message) {
+                onFile.accept(from, message);
+            }
+
+            @Override
+            public void onHello(InetSocketAddress from, ControlMessage.Hello message) {
+                Discovery.this.onHello(from, message);
+            }
+
+            @Override
+            public void onPing(InetSocketAddress from, ControlMessage.Ping message) {
+                Discovery.this.onPing(from, message);
+            }
+
+            @Override
+            public void onAck(InetSocketAddress from, ControlMessage.Ack message) {
+                Discovery.this.onAck(from, message);
+            }
+        };
     }
 
     /** Our own {@code HELLO}. */

@@ -17,14 +17,13 @@ import p2pnio.control.Requests;
 import p2pnio.control.Responder;
 import p2pnio.loop.EventLoop;
 import p2pnio.transfer.Transfers;
-import p2pnio.wire.ControlMessage;
 
 /**
  * The running node on its loop: opens the sockets, wires the UDP side (discovery, requests,
  * answers) to the TCP side (transfers), carries out commands, and tears everything down.
  * Loop thread only, from {@link #open} to {@link #shutdown}.
  */
-public final class NodeCore implements ControlChannel.Receiver {
+public final class NodeCore {
 
     private final Context ctx;
     private final Executor background;
@@ -57,7 +56,7 @@ public final class NodeCore implements ControlChannel.Receiver {
         discovery = new Discovery(ctx, cluster, control, newInstanceId());
         responder = new Responder(ctx, cluster, control, transfers.localAddress().getPort());
         requests = new Requests(ctx, cluster, control, transfers);
-        control.start(this);
+        control.start(discovery.receiver(responder::onGet, requests::onFile));
         transfers.start();
         ctx.folder.rescan();
         discovery.start();
@@ -70,36 +69,6 @@ public final class NodeCore implements ControlChannel.Receiver {
      */
     private static long newInstanceId() {
         return (System.currentTimeMillis() << 16) | new java.security.SecureRandom().nextInt(1 << 16);
-    }
-
-    @Override
-    public void onDiscover(InetSocketAddress from, ControlMessage.Discover message) {
-        discovery.onDiscover(from, message);
-    }
-
-    @Override
-    public void onGet(InetSocketAddress from, ControlMessage.Get message) {
-        responder.onGet(from, message);
-    }
-
-    @Override
-    public void onFile(InetSocketAddress from, ControlMessage.FileOffer message) {
-        requests.onFile(from, message);
-    }
-
-    @Override
-    public void onHello(InetSocketAddress from, ControlMessage.Hello message) {
-        discovery.onHello(from, message);
-    }
-
-    @Override
-    public void onPing(InetSocketAddress from, ControlMessage.Ping message) {
-        discovery.onPing(from, message);
-    }
-
-    @Override
-    public void onAck(InetSocketAddress from, ControlMessage.Ack message) {
-        discovery.onAck(from, message);
     }
 
     /** Carries out one command. */

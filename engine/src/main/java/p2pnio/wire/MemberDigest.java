@@ -82,24 +82,23 @@ public final class MemberDigest {
         return sliceOf(hash, slices) == slice;
     }
 
+    /** The {@code i}-th bit position of an address (double hashing: h1 + i h2). */
+    private int position(long hash, int i) {
+        return Integer.remainderUnsigned((int) hash + i * ((int) (hash >>> 32) | 1), bits.length * 8);
+    }
+
     /** Adds an address (by its hash). */
     public void add(long hash) {
-        int m = bits.length * 8;
-        int h1 = (int) hash;
-        int h2 = (int) (hash >>> 32) | 1;
         for (int i = 0; i < HASHES; i++) {
-            int p = Integer.remainderUnsigned(h1 + i * h2, m);
+            int p = position(hash, i);
             bits[p >>> 3] |= (byte) (1 << (p & 7));
         }
     }
 
     /** False if the address with hash {@code hash} is surely not in the digest. */
     public boolean mightContain(long hash) {
-        int m = bits.length * 8;
-        int h1 = (int) hash;
-        int h2 = (int) (hash >>> 32) | 1;
         for (int i = 0; i < HASHES; i++) {
-            int p = Integer.remainderUnsigned(h1 + i * h2, m);
+            int p = position(hash, i);
             if ((bits[p >>> 3] & (1 << (p & 7))) == 0) {
                 return false;
             }

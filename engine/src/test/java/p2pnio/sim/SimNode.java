@@ -9,7 +9,6 @@ import java.util.function.Consumer;
 import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
 import p2pnio.control.Cluster;
-import p2pnio.control.ControlChannel;
 import p2pnio.control.Datagrams;
 import p2pnio.control.Discovery;
 import p2pnio.control.Inbound;
@@ -17,15 +16,14 @@ import p2pnio.control.LocalAddresses;
 import p2pnio.core.Context;
 import p2pnio.core.Trace;
 import p2pnio.loop.EventLoop;
-import p2pnio.wire.ControlMessage;
 import p2pnio.wire.DropReason;
 
 /**
  * One simulated node: the real {@link Cluster}, {@link Discovery} and {@link Inbound} of a node,
  * on the simulation's shared loop and clock, sending through the in-memory {@link SimNetwork}
- * instead of a socket. Only the transfer side is missing.
+ * instead of a socket. Only the transfer side is missing: {@code Get} and {@code File} are ignored.
  */
-final class SimNode implements Datagrams, ControlChannel.Receiver {
+final class SimNode implements Datagrams {
 
     private static final Trace OFF = new Trace(new PrintStream(OutputStream.nullOutputStream()), 1);
 
@@ -47,7 +45,7 @@ final class SimNode implements Datagrams, ControlChannel.Receiver {
         this.ctx = new Context(loop, config, null, OFF, events);
         this.cluster = new Cluster(ctx, Runnable::run, address, new LocalAddresses(List.of()));
         this.discovery = new Discovery(ctx, cluster, this, instance);
-        this.inbound = new Inbound(ctx, this, this);
+        this.inbound = new Inbound(ctx, this, discovery.receiver((from, get) -> { }, (from, file) -> { }));
         this.capacity = config.maxDatagramBytes() + 1;
     }
 
@@ -88,35 +86,5 @@ final class SimNode implements Datagrams, ControlChannel.Receiver {
     @Override
     public void drop(DropReason reason, InetSocketAddress from, String detail) {
         ctx.counters.drop(reason);
-    }
-
-    @Override
-    public void onDiscover(InetSocketAddress from, ControlMessage.Discover message) {
-        discovery.onDiscover(from, message);
-    }
-
-    @Override
-    public void onGet(InetSocketAddress from, ControlMessage.Get message) {
-        // no files in the simulation
-    }
-
-    @Override
-    public void onFile(InetSocketAddress from, ControlMessage.FileOffer message) {
-        // no files in the simulation
-    }
-
-    @Override
-    public void onHello(InetSocketAddress from, ControlMessage.Hello message) {
-        discovery.onHello(from, message);
-    }
-
-    @Override
-    public void onPing(InetSocketAddress from, ControlMessage.Ping message) {
-        discovery.onPing(from, message);
-    }
-
-    @Override
-    public void onAck(InetSocketAddress from, ControlMessage.Ack message) {
-        discovery.onAck(from, message);
     }
 }
