@@ -98,6 +98,18 @@ class ExtensionTest {
         });
     }
 
+    @Test
+    void boundToTheWildcardANodeAnnouncesItsAddressOnThePeersNetwork() throws Exception {
+        try (ReferencePeer ref = new ReferencePeer(Files.createDirectories(tmp.resolve("ref")));
+             TestCluster cluster = new TestCluster(tmp)) {
+            Node ours = cluster.start("ours", b -> b.host("0.0.0.0").period(Duration.ofHours(1)).addPeer(ref.address()));
+            await(() -> !ref.received().isEmpty());
+            // never 0.0.0.0:<port>, which no peer can reach: loopback to a loopback peer
+            assertThat(ref.received().get(0)).isEqualTo("udp <- DISCOVER,127.0.0.1:" + ours.controlAddress().getPort()
+                    + "," + ref.address() + "\n");
+        }
+    }
+
     static Optional<NodeEvent.PeerInfo> info(Node node, String peer) {
         try {
             return node.peers().get(5, TimeUnit.SECONDS).stream().filter(p -> p.address().equals(peer)).findFirst();

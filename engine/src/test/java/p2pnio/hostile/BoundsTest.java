@@ -254,6 +254,29 @@ class BoundsTest {
     }
 
     @Test
+    void aListFullOfDeadAddressesCostsFanoutDatagramsARoundAndEmptiesOnceTheyStaySilent() throws Exception {
+        // fanout, suspectAfter and removeAfter: the reflection bound of issue 13
+        Node n = node(b -> b.period(Duration.ofMillis(100)).fanout(2).suspectAfter(1).removeAfter(1));
+        try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            StringBuilder s = new StringBuilder("DISCOVER");
+            for (int i = 0; i < 40; i++) {
+                s.append(",127.0.33.").append(i + 1).append(":4").append(1000 + i); // nobody listens there
+            }
+            byte[] list = s.append('\n').toString().getBytes(StandardCharsets.US_ASCII);
+            peer.send(new DatagramPacket(list, list.length, n.controlAddress()));
+            Poll.until(Duration.ofSeconds(10), () -> Poll.stats(n).peers(), c -> c == 41);
+            NodeStats before = Poll.stats(n);
+            Thread.sleep(1000); // about ten rounds
+            NodeStats after = Poll.stats(n);
+            // two DISCOVERs a round to the dead (the sender, which never answers either, among them), never 41
+            assertThat(after.datagramsOut() - before.datagramsOut()).isBetween(10L, 2L * 14);
+            // each is removed two periods after our first datagram to it: all gone in about 21 rounds
+            Poll.until(Duration.ofSeconds(20), () -> Poll.stats(n).peers(), c -> c == 0);
+            assertThat(events.all(NodeEvent.PeerLiveness.class)).filteredOn(e -> e.state().equals("removed")).hasSize(41);
+        }
+    }
+
+    @Test
     void aBurstOfDatagramsIsAccountedForAndALargeReceiveBufferLosesFewerThanATinyOne() throws Exception {
         Assumptions.assumeTrue(Files.exists(Path.of("/proc/net/udp")), "needs Linux's /proc/net/udp to count kernel drops");
         long tinyLost = burst(4096);
