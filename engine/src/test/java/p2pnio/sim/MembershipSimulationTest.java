@@ -40,6 +40,15 @@ class MembershipSimulationTest {
     }
 
     @Test
+    void aNodeCutOffForLessThanTheSuspicionIsSuspectedThenRefutesAndIsNeverRemoved() throws Exception {
+        // 5 rounds cut off: its probers miss it 3 rounds in a row and suspect it; healed before the
+        // suspicion (at least log2(64)/2 + 1 = 4 periods) runs out, it hears of it and refutes
+        long[] seen = new Simulation(NodeConfig.Membership.GOSSIP, N, 5).partition(5, 25);
+        assertThat(seen[0]).as("nodes that suspected it").isPositive();
+        assertThat(seen[1]).as("nodes that removed it").isZero();
+    }
+
+    @Test
     void aRunIsTheSameEveryTime() throws Exception {
         Simulation.Result a = new Simulation(NodeConfig.Membership.GOSSIP, 32, 11).run(false);
         Simulation.Result b = new Simulation(NodeConfig.Membership.GOSSIP, 32, 11).run(false);

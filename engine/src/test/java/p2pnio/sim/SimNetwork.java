@@ -18,6 +18,7 @@ final class SimNetwork {
     private final Random random;
     private final Map<InetSocketAddress, SimNode> bound = new HashMap<>();
     private double loss;
+    private final java.util.Set<InetSocketAddress> cut = new java.util.HashSet<>();
     long datagrams;
     long bytes;
     long lost;
@@ -39,6 +40,15 @@ final class SimNetwork {
         bound.remove(node.address(), node);
     }
 
+    /** Cuts {@code address} off the network (both ways), or heals it. */
+    void cut(InetSocketAddress address, boolean off) {
+        if (off) {
+            cut.add(address);
+        } else {
+            cut.remove(address);
+        }
+    }
+
     boolean isUp(InetSocketAddress address) {
         return bound.containsKey(address);
     }
@@ -46,7 +56,7 @@ final class SimNetwork {
     void send(SimNode from, InetSocketAddress to, byte[] datagram) {
         datagrams++;
         bytes += datagram.length;
-        if (loss > 0 && random.nextDouble() < loss) {
+        if ((loss > 0 && random.nextDouble() < loss) || cut.contains(from.address()) || cut.contains(to)) {
             lost++;
             return;
         }

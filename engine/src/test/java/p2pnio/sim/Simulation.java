@@ -71,6 +71,8 @@ public final class Simulation {
     private long falseRemovals;
     private long falseSuspicions;
     private boolean counting;
+    private String partitionWatch;
+    private long[] partitionSeen;
 
     public Simulation(NodeConfig.Membership mode, int n, long seed) throws IOException {
         this.mode = mode;
@@ -110,6 +112,13 @@ public final class Simulation {
     }
 
     private void observe(SimNode at, NodeEvent event) {
+        if (partitionWatch != null && event instanceof NodeEvent.PeerLiveness l && l.address().equals(partitionWatch)) {
+            if (l.state().equals("suspect")) {
+                partitionSeen[0]++;
+            } else if (l.state().equals("removed") || l.state().equals("down")) {
+                partitionSeen[1]++;
+            }
+        }
         if (Boolean.getBoolean("sim.debug") && (event instanceof NodeEvent.PeerLiveness || event instanceof NodeEvent.PeerRestarted)) {
             System.err.printf("%.2f %s %s%n", now / 1e9, at.address(), event);
         }
@@ -328,6 +337,33 @@ public final class Simulation {
                 System.err.println(node.address() + " alive " + alive + " of " + (n - 1) + ":" + b + " missing" + missing);
             }
         }
+    }
+
+    /**
+     * Converges a cluster, then cuts one node off the network for {@code rounds} rounds (it keeps
+     * running, as behind a broken cable) and heals it. Returns how many times a node suspected it,
+     * and how many times one removed it (or showed it down), in the {@code after} rounds from the
+     * cut on: a partition shorter than suspicion plus removal must end in refutations, not removals.
+     */
+    public long[] partition(int rounds, int after) {
+        for (int i = 0; i < n; i++) {
+            SimNode node = newNode(i);
+            nodes.add(node);
+            loop.schedule((long) (random.nextDouble() * ROUND), "start node " + i, node::start);
+        }
+        runUntil(30 * ROUND);
+        SimNode cut = nodes.get(n / 3);
+        String address = p2pnio.PeerAddress.of(cut.address());
+        long[] seen = new long[2];
+        partitionWatch = address;
+        partitionSeen = seen;
+        long start = now;
+        network.cut(cut.address(), true);
+        runUntil(start + rounds * ROUND);
+        network.cut(cut.address(), false);
+        runUntil(start + after * ROUND);
+        partitionWatch = null;
+        return seen;
     }
 
     /**
