@@ -99,6 +99,24 @@ class ExtensionTest {
     }
 
     @Test
+    void aReferenceNodeAmongOursIsSentPlainDiscoversUntilItKnowsEveryone() throws Exception {
+        try (ReferencePeer ref = new ReferencePeer(Files.createDirectories(tmp.resolve("ref")));
+             TestCluster cluster = new TestCluster(tmp)) {
+            ref.discover(List.of(), Duration.ofMillis(100));
+            List<String> ours = new java.util.ArrayList<>();
+            Node first = cluster.start("n0", b -> b.fanout(1).addPeer(ref.address()));
+            ours.add(first.address());
+            for (int i = 1; i < 6; i++) {
+                String seed = ours.get(i - 1);
+                ours.add(cluster.start("n" + i, b -> b.fanout(1).addPeer(seed)).address());
+            }
+            // only n0 knows it at first; gossip tells the others of it, and they write to it in turn
+            await(() -> ref.cluster().containsAll(ours));
+            assertThat(ref.received()).allMatch(l -> l.startsWith("udp <- DISCOVER,"));
+        }
+    }
+
+    @Test
     void boundToTheWildcardANodeAnnouncesItsAddressOnThePeersNetwork() throws Exception {
         try (ReferencePeer ref = new ReferencePeer(Files.createDirectories(tmp.resolve("ref")));
              TestCluster cluster = new TestCluster(tmp)) {

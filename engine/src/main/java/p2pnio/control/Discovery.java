@@ -413,10 +413,11 @@ public final class Discovery {
         return out;
     }
 
-    private static void contacted(Cluster.Peer p) {
+    /** Its silence counts from our first datagram to it (not from when we learned of it). */
+    private void contacted(Cluster.Peer p) {
         if (!p.contacted) {
             p.contacted = true;
-            p.silentSince = p.stateSince();
+            p.silentSince = ctx.loop.now();
         }
     }
 
