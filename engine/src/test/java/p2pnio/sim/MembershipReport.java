@@ -72,8 +72,9 @@ public final class MembershipReport {
         StringBuilder t = new StringBuilder();
         t.append("\n| harness | gossip | N | rounds to converge (goal: log2 N + 3) | datagrams / node / round (busiest) "
                 + "| bytes / node / round | rounds until a killed node is gone everywhere "
-                + "| false removals (20 % loss, 10 % restarting) | whole again after |\n");
-        t.append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+                + "| false removals (20 % loss, 10 % restarting) | whole again after "
+                + "| longest discovery round / loop turn (real nodes, wall clock) |\n");
+        t.append("|---|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
         for (Map<String, String> r : rows) {
             if (!r.containsKey("nodes")) {
                 continue;
@@ -93,6 +94,8 @@ public final class MembershipReport {
                     .append(" | ").append(rounds(r.get("killRemovedRounds")))
                     .append(" | ").append(churned ? r.get("falseRemovals") : "")
                     .append(" | ").append(churned ? (Boolean.parseBoolean(r.get("wholeAfterChurn")) ? "yes" : "no") : "")
+                    .append(" | ").append(sim ? "" : num(r.get("longestRoundMillis"), "%,.0f") + " / "
+                            + num(r.get("longestTurnMillis"), "%,.0f") + " ms")
                     .append(" |\n");
         }
         List<Map<String, String>> full = rows.stream().filter(r -> "full-list".equals(r.get("harness"))).toList();
