@@ -64,14 +64,15 @@ soak:
 
 ## membership: the membership measurements behind docs/membership.md: the simulation (real Cluster and
 ## Discovery code on a simulated clock) at 100, 300 and 1,000 nodes, all-to-all beside it at 100 and 300,
-## then real nodes in one JVM on loopback (10, 100, 300) and a node with a full 1,024-peer list; ~30 min
+## then real nodes in one JVM on loopback (10, 100, 300) and a node with a full 1,024-peer list; ~45 min
 MEMBERSHIP_CP := engine/target/classes:engine/target/test-classes
 membership:
 	$(MVN) -q -pl engine -am test-compile
 	rm -f /tmp/p2p-membership.jsonl
 	java -Xmx6g -Dsim.progress=true -cp $(MEMBERSHIP_CP) p2pnio.sim.Simulation gossip:100 gossip:300 gossip:1000 all-to-all:100 all-to-all:300 >> /tmp/p2p-membership.jsonl
-	for n in 10 100 300; do for m in gossip all-to-all; do \
-	  java -cp $(MEMBERSHIP_CP) p2pnio.sim.RealNodes cluster $$m $$n 1000 >> /tmp/p2p-membership.jsonl; done; done
+	for n in 10 100 300; do java -cp $(MEMBERSHIP_CP) p2pnio.sim.RealNodes cluster gossip $$n 1000 >> /tmp/p2p-membership.jsonl; done
+	# all-to-all stops at 100 real nodes: at 300 its loops fall behind their period and it does not converge
+	for n in 10 100; do java -cp $(MEMBERSHIP_CP) p2pnio.sim.RealNodes cluster all-to-all $$n 1000 >> /tmp/p2p-membership.jsonl; done
 	for m in all-to-all gossip; do java -cp $(MEMBERSHIP_CP) p2pnio.sim.RealNodes full-list $$m >> /tmp/p2p-membership.jsonl; done
 	mv /tmp/p2p-membership.jsonl docs/membership-results.jsonl
 	$(MAKE) --no-print-directory membership-report
