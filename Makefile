@@ -8,7 +8,7 @@ MAN      := cli/target/man/p2p.1
 FOLDER   ?= ./shared
 PREFIX   ?= $(HOME)/.local
 
-.PHONY: build test run clean serve install uninstall demo demo-stop demo-check bench bench-quick bench-report fuzz soak faults large ci-extra
+.PHONY: build test run clean serve install uninstall demo demo-stop demo-check bench bench-quick bench-report fuzz soak faults large ci-extra membership membership-report
 
 ## build: compile every module and package the runnable jar (cli/target/p2p.jar)
 build:
@@ -97,6 +97,25 @@ soak:
 ## large: the tests too heavy for every build (tagged "large": a 3 GiB file crosses intact)
 large:
 	$(MVN) -q -pl engine -am test -Dgroups=large -Dtest.excludedGroups=watched -Dwatched.skip=true
+
+## membership: the membership measurements behind docs/membership.md: the simulation (real Cluster and
+## Discovery code on a simulated clock) at 100, 300 and 1,000 nodes, all-to-all beside it at 100 and 300,
+## then real nodes in one JVM on loopback (10, 100, 300) and a node with a full 1,024-peer list; ~45 min
+MEMBERSHIP_CP := engine/target/classes:engine/target/test-classes
+membership:
+	$(MVN) -q -pl engine -am test-compile
+	rm -f /tmp/p2p-membership.jsonl
+	java -Xmx6g -Dsim.progress=true -cp $(MEMBERSHIP_CP) p2pnio.sim.Simulation gossip:100 gossip:300 gossip:1000 all-to-all:100 all-to-all:300 >> /tmp/p2p-membership.jsonl
+	for n in 10 100 300; do java -cp $(MEMBERSHIP_CP) p2pnio.sim.RealNodes cluster gossip $$n 1000 >> /tmp/p2p-membership.jsonl; done
+	# all-to-all stops at 100 real nodes: at 300 its loops fall behind their period and it does not converge
+	for n in 10 100; do java -cp $(MEMBERSHIP_CP) p2pnio.sim.RealNodes cluster all-to-all $$n 1000 >> /tmp/p2p-membership.jsonl; done
+	for m in all-to-all gossip; do java -cp $(MEMBERSHIP_CP) p2pnio.sim.RealNodes full-list $$m >> /tmp/p2p-membership.jsonl; done
+	mv /tmp/p2p-membership.jsonl docs/membership-results.jsonl
+	$(MAKE) --no-print-directory membership-report
+
+## membership-report: docs/membership.md's table and docs/membership.svg from docs/membership-results.jsonl
+membership-report:
+	java -cp $(MEMBERSHIP_CP) p2pnio.sim.MembershipReport docs/membership-results.jsonl docs/membership.md docs/membership.svg
 
 ## ci-extra: the bounded checks CI runs after `make test`: faults, fuzz, soak, large
 ci-extra: faults fuzz soak large

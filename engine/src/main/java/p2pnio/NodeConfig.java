@@ -19,6 +19,21 @@ public final class NodeConfig {
     /** Default UDP control port. */
     public static final int DEFAULT_PORT = 1378;
 
+    /** How a node keeps its cluster list. */
+    public enum Membership {
+        /**
+         * Bounded gossip (the default): each period a {@code PING} to {@code fanout} of our nodes
+         * (one of them the peer being probed) and a plain {@code DISCOVER} to at most
+         * {@code fanout} reference-style peers; liveness with suspicion and removal.
+         */
+        GOSSIP,
+        /**
+         * The reference node's way: the whole list to every peer every period, and never forget a
+         * peer. Its cost grows with the square of the cluster; kept for comparison.
+         */
+        ALL_TO_ALL
+    }
+
     private final String host;
     private final int port;
     private final Path folder;
@@ -40,6 +55,11 @@ public final class NodeConfig {
     private final int udpReceiveBufferBytes;
     private final int mailboxCapacity;
     private final Duration getRetryInitial;
+    private final Membership membership;
+    private final int fanout;
+    private final int suspectAfter;
+    private final int removeAfter;
+    private final int getFanout;
 
     private NodeConfig(Builder b) {
         host = b.host;
@@ -63,6 +83,11 @@ public final class NodeConfig {
         udpReceiveBufferBytes = b.udpReceiveBufferBytes;
         mailboxCapacity = b.mailboxCapacity;
         getRetryInitial = b.getRetryInitial;
+        membership = b.membership;
+        fanout = b.fanout;
+        suspectAfter = b.suspectAfter;
+        removeAfter = b.removeAfter;
+        getFanout = b.getFanout;
     }
 
     /** A builder with every default of PROTOCOL.md and SECURITY.md. */
@@ -94,6 +119,11 @@ public final class NodeConfig {
         b.udpReceiveBufferBytes = udpReceiveBufferBytes;
         b.mailboxCapacity = mailboxCapacity;
         b.getRetryInitial = getRetryInitial;
+        b.membership = membership;
+        b.fanout = fanout;
+        b.suspectAfter = suspectAfter;
+        b.removeAfter = removeAfter;
+        b.getFanout = getFanout;
         return b;
     }
 
@@ -139,11 +169,23 @@ public final class NodeConfig {
     public int mailboxCapacity() { return mailboxCapacity; }
     /** First retry of an unanswered {@code Get}; each next retry waits twice as long (default 1 s). */
     public Duration getRetryInitial() { return getRetryInitial; }
+    /** How the cluster list is kept (default {@link Membership#GOSSIP}). */
+    public Membership membership() { return membership; }
+    /** Peers gossiped with per period: our nodes {@code PING}ed, and reference-style peers sent a {@code DISCOVER} (default 3). */
+    public int fanout() { return fanout; }
+    /** Periods without a sign of life after which a peer is suspect (default 3). */
+    public int suspectAfter() { return suspectAfter; }
+    /** Periods a peer stays suspect before it is removed, or shown down if configured (default 3). */
+    public int removeAfter() { return removeAfter; }
+    /** Peers a request asks on its first try, besides the priority peers; doubled on each retry (default 16). */
+    public int getFanout() { return getFanout; }
 
     @Override
     public String toString() {
         return "NodeConfig[host=" + host + ", port=" + port + ", folder=" + folder + ", cluster=" + cluster
-                + ", period=" + period + ", waiting=" + waiting + ", delay=" + delay + "]";
+                + ", period=" + period + ", waiting=" + waiting + ", delay=" + delay + ", membership=" + membership
+                + ", fanout=" + fanout + ", suspectAfter=" + suspectAfter + ", removeAfter=" + removeAfter
+                + ", getFanout=" + getFanout + "]";
     }
 
     /** Collects settings; {@link #build()} checks them. */
@@ -169,6 +211,11 @@ public final class NodeConfig {
         private int udpReceiveBufferBytes = 4 << 20;
         private int mailboxCapacity = 65536;
         private Duration getRetryInitial = Duration.ofSeconds(1);
+        private Membership membership = Membership.GOSSIP;
+        private int fanout = 3;
+        private int suspectAfter = 3;
+        private int removeAfter = 3;
+        private int getFanout = 16;
 
         private Builder() {
         }
@@ -195,6 +242,11 @@ public final class NodeConfig {
         public Builder udpReceiveBufferBytes(int v) { udpReceiveBufferBytes = v; return this; }
         public Builder mailboxCapacity(int v) { mailboxCapacity = v; return this; }
         public Builder getRetryInitial(Duration v) { getRetryInitial = v; return this; }
+        public Builder membership(Membership v) { membership = v; return this; }
+        public Builder fanout(int v) { fanout = v; return this; }
+        public Builder suspectAfter(int v) { suspectAfter = v; return this; }
+        public Builder removeAfter(int v) { removeAfter = v; return this; }
+        public Builder getFanout(int v) { getFanout = v; return this; }
 
         // What the builder holds so far: on a new builder, the defaults. Front ends (the command
         // line's help, its config.yml) show them from here instead of restating them.
@@ -209,6 +261,12 @@ public final class NodeConfig {
         public Duration waiting() { return waiting; }
         /** The non-priority answer delay set so far (10 s on a new builder). */
         public Duration delay() { return delay; }
+        /** The gossip fanout set so far (3 on a new builder). */
+        public int fanout() { return fanout; }
+        /** The periods before suspicion set so far (3 on a new builder). */
+        public int suspectAfter() { return suspectAfter; }
+        /** The periods from suspicion to removal set so far (3 on a new builder). */
+        public int removeAfter() { return removeAfter; }
 
         /**
          * Checks every setting and returns the configuration.
@@ -242,6 +300,14 @@ public final class NodeConfig {
             atLeast(udpReceiveBufferBytes, 0, "udpReceiveBufferBytes");
             atLeast(mailboxCapacity, 16, "mailboxCapacity");
             positive(getRetryInitial, "getRetryInitial");
+            require(membership != null, "membership", "must be set");
+            atLeast(fanout, 1, "fanout");
+            require(fanout <= 64, "fanout", "must be at most 64, got " + fanout);
+            atLeast(suspectAfter, 1, "suspectAfter");
+            atLeast(removeAfter, 1, "removeAfter");
+            require(suspectAfter <= 1000 && removeAfter <= 1000, "suspectAfter",
+                    "suspectAfter and removeAfter must be at most 1000 periods");
+            atLeast(getFanout, 1, "getFanout");
             return new NodeConfig(this);
         }
 

@@ -16,6 +16,19 @@ public sealed interface NodeEvent {
     /** A peer joined the cluster list; {@code via} is who told us (or "configured", "sender"). */
     record PeerJoined(String address, String via) implements NodeEvent { }
 
+    /**
+     * A peer known as one of our nodes came back as a new run of itself (another instance id): it
+     * restarted since we last heard of it.
+     */
+    record PeerRestarted(String address, String instance) implements NodeEvent { }
+
+    /**
+     * A peer's liveness changed: {@code state} is {@code alive}, {@code suspect} (not heard for
+     * {@code suspectAfter} periods), {@code down} (a configured peer that stopped answering: kept
+     * and retried) or {@code removed} (forgotten, no longer gossiped).
+     */
+    record PeerLiveness(String address, String state) implements NodeEvent { }
+
     /** A {@code Get} went out to {@code peers} peers (on the first try and on each retry). */
     record RequestSent(String name, int peers, int attempt) implements NodeEvent { }
 
@@ -66,8 +79,15 @@ public sealed interface NodeEvent {
     /** The node stopped; {@code cause} is null after a clean {@link Node#close()}. */
     record Stopped(Throwable cause) implements NodeEvent { }
 
-    /** One peer in the cluster list. */
-    record PeerInfo(String address, String via, long lastHeardMillisAgo, boolean priority) { }
+    /**
+     * One peer in the cluster list.
+     *
+     * @param protocol the extension it speaks ({@code p2pnio/1}), "" for a reference-style peer
+     * @param instance the instance id of its current run, "" while unknown
+     * @param state    {@code alive}, {@code suspect} or {@code down}
+     */
+    record PeerInfo(String address, String via, long lastHeardMillisAgo, boolean priority, String protocol,
+                    String instance, String state) { }
 
     /** One transfer, running or recently ended. */
     record TransferInfo(String direction, String name, String peer, long bytes, long size, String state,

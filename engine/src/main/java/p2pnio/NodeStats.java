@@ -30,6 +30,8 @@ import java.util.Map;
  * @param transferToCalls    {@code transferTo} calls
  * @param peers              peers in the cluster list
  * @param sharedFiles        files in the index
+ * @param datagramBytesOut   bytes of the datagrams sent
+ * @param longestRoundNanos  the longest time one discovery round kept the loop busy
  */
 public record NodeStats(long datagramsIn, long datagramsOut, Map<String, Long> dropped,
                         long bytesSent, long bytesReceived, int uploadsOpen, int downloadsOpen,
@@ -37,7 +39,7 @@ public record NodeStats(long datagramsIn, long datagramsOut, Map<String, Long> d
                         long connectionsRefused, long selectorWakeups, long loopTurns, long selectNanos,
                         long handlerNanos, long longestTurnNanos, int commandsQueued, long commandsRun,
                         int timersPending, long timersFired, long transferToCalls, int peers,
-                        int sharedFiles) {
+                        int sharedFiles, long datagramBytesOut, long longestRoundNanos) {
 
     /** Datagrams dropped, all reasons together. */
     public long droppedTotal() {

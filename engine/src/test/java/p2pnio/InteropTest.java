@@ -2,9 +2,12 @@ package p2pnio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +83,54 @@ class InteropTest {
             Poll.until(WAIT, () -> peer(b, ref.address()), p -> p != null && p.lastHeardMillisAgo() >= 0);
             Poll.until(WAIT, () -> peer(a, ref.address()), p -> p.lastHeardMillisAgo() >= 0);
             assertThat(ref.cluster()).as("it never lists itself").doesNotContain(ref.address());
+        }
+    }
+
+    @Test
+    void aDiscoverLongerThanADatagramFromAReferenceNodeIsReadAsTheReferenceReadsIt() throws Exception {
+        assertLongDiscoverIsReadInPart(0);
+    }
+
+    @Test
+    void aDiscoverCutExactlyBetweenTwoEntriesKeepsTheLastWholeEntry() throws Exception {
+        assertLongDiscoverIsReadInPart(1);
+    }
+
+    /**
+     * A reference node with a large cluster sends its whole list in one datagram of any length; a
+     * reference receiver reads its first 2048 bytes. Ours does the same: it learns every entry in
+     * them, drops the last one if the cut fell inside it, counts both, and learns the sender.
+     * {@code shift} moves the cut: 0 puts it inside an entry, 1 right before a comma.
+     */
+    private void assertLongDiscoverIsReadInPart(int shift) throws Exception {
+        Path refFolder = Files.createDirectories(tmp.resolve("ref"));
+        try (ReferencePeer ref = new ReferencePeer(refFolder); TestCluster cluster = new TestCluster(tmp)) {
+            Node ours = cluster.start("ours", b -> b.period(Duration.ofHours(1)));
+            // entries of 17 characters: commas at 8 + 18 j, so byte 2048 falls inside an entry;
+            // a first entry of 23 characters moves every comma by 6, putting one at byte 2048
+            StringBuilder text = new StringBuilder("DISCOVER");
+            if (shift == 1) {
+                text.append(",[::ffff:127.0.6.1]:1234");
+            }
+            for (int i = 0; i < 200; i++) {
+                text.append(",127.0.7.").append(100 + i % 100).append(':').append(20000 + i);
+            }
+            byte[] bytes = text.append('\n').toString().getBytes(StandardCharsets.UTF_8);
+            assertThat(bytes.length).isGreaterThan(2048);
+            boolean cutInside = bytes[2048] != ',';
+            assertThat(cutInside).isEqualTo(shift == 0);
+            List<String> read = new ArrayList<>(Arrays.asList(new String(bytes, 0, 2048, StandardCharsets.UTF_8).split(",")));
+            List<String> expected = read.subList(1, cutInside ? read.size() - 1 : read.size());
+
+            ref.send(new String(bytes, StandardCharsets.UTF_8), ours.controlAddress());
+
+            List<String> known = Poll.until(WAIT, () -> ours.peers().get(5, TimeUnit.SECONDS).stream()
+                    .map(NodeEvent.PeerInfo::address).toList(), k -> k.size() >= expected.size() + 1);
+            assertThat(known).contains(ref.address()).containsAll(expected).hasSize(expected.size() + 1);
+            NodeStats s = ours.stats().get(5, TimeUnit.SECONDS);
+            assertThat(s.dropped().get("DISCOVER_TRUNCATED")).isEqualTo(1L);
+            assertThat(s.dropped().getOrDefault("DISCOVER_CUT_ENTRY", 0L)).isEqualTo(cutInside ? 1L : 0L);
+            assertThat(s.dropped()).doesNotContainKey("TOO_LARGE");
         }
     }
 

@@ -28,10 +28,22 @@ import p2pnio.wire.DropReason;
  */
 public final class Cluster {
 
+    private static final int MAX_NOT_PEERS = 256;
+
     /** Where a peer came from. */
     public static final String CONFIGURED = "configured";
     /** A peer learned from the source address of its own datagram. */
     public static final String SENDER = "sender";
+
+    /** What recognising a peer as extended found. */
+    public enum Recognition {
+        /** It was reference-style until now. */
+        NEW,
+        /** It was known as extended, and now carries another instance id: it restarted. */
+        RESTARTED,
+        /** Nothing new. */
+        KNOWN
+    }
 
     /** One peer of the cluster list. */
     public static final class Peer {
@@ -40,10 +52,58 @@ public final class Cluster {
         private InetSocketAddress endpoint;
         private long lastHeard;
         private boolean heard;
+        private boolean extended;
+        private String version = "";
+        private String instance = "";
+        private List<String> capabilities = List.of();
+        private boolean helloSent;
+        private final long hash;
+        private Liveness liveness = Liveness.ALIVE;
+        private long stateSince;
+        /** Start of the current silence: the last datagram from it, or our first contact. */
+        long silentSince;
+        /** True once we have sent it something (its silence is counted from then). */
+        boolean contacted;
+        private int incarnation;
+        /** Periods in a row in which it answered none of our probes. */
+        int misses;
+        /** While DOWN: when to try it again, and the gap after that. */
+        long nextRetry;
+        long retryGap;
 
         Peer(String address, String via) {
             this.address = address;
             this.via = via;
+            this.hash = p2pnio.wire.MemberDigest.hash(address);
+        }
+
+        /** Its liveness. */
+        public Liveness liveness() {
+            return liveness;
+        }
+
+        /** Loop-clock time of its last change of liveness. */
+        public long stateSince() {
+            return stateSince;
+        }
+
+        /** The incarnation of its current run that we know (raised by it to refute a suspicion). */
+        public int incarnation() {
+            return incarnation;
+        }
+
+        void incarnation(int value) {
+            incarnation = value;
+        }
+
+        /** True if it came from the configuration (never removed, only shown down). */
+        public boolean configured() {
+            return CONFIGURED.equals(via);
+        }
+
+        /** The hash of its address ({@link p2pnio.wire.MemberDigest#hash}). */
+        public long hash() {
+            return hash;
         }
 
         /** The address as the protocol writes it, {@code host:port}. */
@@ -70,38 +130,128 @@ public final class Cluster {
         public boolean heard() {
             return heard;
         }
+
+        /**
+         * True once the peer showed it speaks our extension (it listed itself in a {@code DISCOVER},
+         * or sent an extended message): only then may it be sent extended messages.
+         */
+        public boolean extended() {
+            return extended;
+        }
+
+        /** Its extension version ({@code p2pnio/1}), or "" while unknown or reference-style. */
+        public String version() {
+            return version;
+        }
+
+        /** The instance id of its current run (hex), or "" while unknown. */
+        public String instance() {
+            return instance;
+        }
+
+        /** The capabilities its {@code HELLO} announced. */
+        public List<String> capabilities() {
+            return capabilities;
+        }
+
+        /** True if its {@code HELLO} announced {@code capability}. */
+        public boolean can(String capability) {
+            return capabilities.contains(capability);
+        }
+
+        /** True once our {@code HELLO} went to its current instance. */
+        public boolean helloSent() {
+            return helloSent;
+        }
+
+        /** Notes that our {@code HELLO} went to its current instance. */
+        public void helloSent(boolean sent) {
+            helloSent = sent;
+        }
     }
 
     private final Context ctx;
     private final Executor resolver;
     private final InetSocketAddress self;
     private final String selfAddress;
-    private final Set<InetAddress> localAddresses;
+    private final LocalAddresses local;
     private final Map<String, Peer> byAddress = new LinkedHashMap<>();
     private final Map<InetSocketAddress, Peer> byEndpoint = new HashMap<>();
     private final Set<InetSocketAddress> priority = new HashSet<>();
-    private Consumer<Peer> onJoin = p -> { };
+    /** Names that resolved to ourselves or to no peer, and why: refused at once from then on. */
+    private final Map<String, DropReason> notPeers = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, DropReason> eldest) {
+            return size() > MAX_NOT_PEERS;
+        }
+    };
+    /** Removed peers, remembered so that hearsay (a stale list) does not bring them back at once. */
+    private final Map<String, Tombstone> tombstones = new LinkedHashMap<>();
+
+    /** A removed peer: which run of it was removed, and until when hearsay cannot add it again. */
+    record Tombstone(String instance, int incarnation, long until) { }
 
     /**
      * @param self            this node's bound control endpoint
-     * @param localAddresses  this host's addresses (to recognise ourselves behind a wildcard bind)
+     * @param local           this host's addresses (to recognise ourselves behind a wildcard bind)
      */
-    public Cluster(Context ctx, Executor resolver, InetSocketAddress self, Set<InetAddress> localAddresses) {
+    public Cluster(Context ctx, Executor resolver, InetSocketAddress self, LocalAddresses local) {
         this.ctx = ctx;
         this.resolver = resolver;
         this.self = self;
         this.selfAddress = PeerAddress.of(self);
-        this.localAddresses = localAddresses;
-    }
-
-    /** Sets who hears of every peer that joins. */
-    public void onJoin(Consumer<Peer> listener) {
-        this.onJoin = listener;
+        this.local = local;
     }
 
     /**
-     * Adds {@code address} unless it is invalid, known, ourselves, or the list is full (the last
-     * two counted as drops). Returns the new peer, or null.
+     * Moves {@code peer} to {@code next} (the one place liveness changes, checked against
+     * {@link Liveness#TRANSITIONS}). {@link Liveness#REMOVED} takes it out of the list and leaves a
+     * tombstone until {@code forgetUntil}; its priority stays (it is about an endpoint).
+     */
+    public void moveTo(Peer peer, Liveness next, long forgetUntil) {
+        if (peer.liveness == next) {
+            return;
+        }
+        Liveness.TRANSITIONS.check(peer.liveness, next);
+        peer.liveness = next;
+        peer.stateSince = ctx.loop.now();
+        peer.misses = 0;
+        if (next == Liveness.REMOVED) {
+            byAddress.remove(peer.address);
+            if (peer.endpoint != null) {
+                byEndpoint.remove(peer.endpoint, peer);
+            }
+            tombstones.remove(peer.address);
+            tombstones.put(peer.address, new Tombstone(peer.instance, peer.incarnation, forgetUntil));
+            if (tombstones.size() > ctx.config.maxClusterSize()) {
+                tombstones.remove(tombstones.keySet().iterator().next());
+            }
+        }
+        ctx.emit(new p2pnio.NodeEvent.PeerLiveness(peer.address, next.word()));
+    }
+
+    /** The tombstone of a removed peer still remembered at {@code now}, or null. */
+    Tombstone tombstone(String address, long now) {
+        Tombstone t = tombstones.get(address);
+        if (t != null && now - t.until() >= 0) {
+            tombstones.remove(address);
+            return null;
+        }
+        return t;
+    }
+
+    /** Forgets the tombstone of {@code address}: it showed life, or a newer run of it is news. */
+    void forgetTombstone(String address) {
+        tombstones.remove(address);
+    }
+
+
+    /**
+     * Adds {@code address} unless it is invalid, known, ourselves, no peer at all (unspecified,
+     * broadcast, multicast), or the list is full; each refusal but "known" and our own exact
+     * address is counted as a drop. Returns the new peer, or null. A DNS name is looked up on the
+     * background thread first: if it names ourselves (or no peer) it is removed again, counted,
+     * and remembered, and no join is announced.
      */
     public Peer add(String address, String via) {
         if (address.isEmpty() || byAddress.containsKey(address) || isSelf(address)) {
@@ -111,25 +261,87 @@ public final class Cluster {
             ctx.counters.drop(DropReason.DISCOVER_BAD_ENTRY);
             return null;
         }
+        DropReason known = notPeers.get(address);
+        if (known != null) {
+            ctx.counters.drop(known);
+            return null;
+        }
+        if (tombstone(address, ctx.loop.now()) != null) {
+            return null; // removed a short while ago: only a datagram from it, or news of a newer run, brings it back
+        }
+        String host = PeerAddress.host(address);
+        InetSocketAddress endpoint = null;
+        if (PeerAddress.isLiteral(host)) {
+            try {
+                // A literal needs no DNS: getByName only parses it.
+                endpoint = new InetSocketAddress(InetAddress.getByName(host), PeerAddress.port(address));
+            } catch (UnknownHostException e) {
+                ctx.counters.drop(DropReason.DISCOVER_BAD_ENTRY); // a literal isLiteral passed but Java will not parse
+                return null;
+            }
+            DropReason why = whyNotAPeer(endpoint);
+            if (why != null) {
+                ctx.counters.drop(why);
+                return null;
+            }
+        }
         if (byAddress.size() >= ctx.config.maxClusterSize()) {
             ctx.counters.drop(DropReason.CLUSTER_FULL);
             return null;
         }
         Peer peer = new Peer(address, via);
+        peer.stateSince = ctx.loop.now();
+        peer.silentSince = peer.stateSince;
         byAddress.put(address, peer);
-        String host = PeerAddress.host(address);
-        if (PeerAddress.isLiteral(host)) {
-            try {
-                // A literal needs no DNS: getByName only parses it.
-                setEndpoint(peer, new InetSocketAddress(InetAddress.getByName(host), PeerAddress.port(address)));
-            } catch (UnknownHostException e) {
-                // cannot happen for a literal that passed isLiteral; the peer stays unresolved
-            }
+        if (endpoint != null) {
+            setEndpoint(peer, endpoint);
+            joined(peer);
         } else {
-            resolve(peer, p -> { });
+            resolve(peer, p -> {
+                if (byAddress.get(p.address) == p) {
+                    joined(p);
+                }
+            });
         }
-        onJoin.accept(peer);
         return peer;
+    }
+
+    private void joined(Peer peer) {
+        ctx.emit(new p2pnio.NodeEvent.PeerJoined(peer.address, peer.via));
+    }
+
+    /**
+     * Why {@code endpoint} can never be a peer, or null if it can: an unspecified address
+     * ({@code 0.0.0.0}, {@code ::}), a multicast address, the limited broadcast address or a local
+     * network's broadcast address, or this node itself under any spelling (our port on our bound
+     * address, on any address of the interface we are bound to, or, bound to a wildcard, on any
+     * address of this host; IPv4-mapped IPv6 forms are the IPv4 address).
+     */
+    public DropReason whyNotAPeer(InetSocketAddress endpoint) {
+        InetAddress a = endpoint.getAddress();
+        if (a.isAnyLocalAddress()) {
+            return DropReason.PEER_UNSPECIFIED;
+        }
+        if (a.isMulticastAddress()) {
+            return DropReason.PEER_MULTICAST;
+        }
+        if (isLimitedBroadcast(a) || local.isBroadcast(a)) {
+            return DropReason.PEER_BROADCAST;
+        }
+        return isSelf(endpoint) ? DropReason.PEER_IS_SELF : null;
+    }
+
+    private static boolean isLimitedBroadcast(InetAddress a) {
+        byte[] b = a.getAddress();
+        if (b.length != 4) {
+            return false;
+        }
+        for (byte x : b) {
+            if (x != (byte) 0xff) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -142,11 +354,19 @@ public final class Cluster {
             peer = byAddress.get(PeerAddress.of(sender));
         }
         if (peer == null) {
+            forgetTombstone(PeerAddress.of(sender));
             peer = add(PeerAddress.of(sender), SENDER);
         }
         if (peer != null) {
-            peer.lastHeard = ctx.loop.now();
+            long now = ctx.loop.now();
+            peer.lastHeard = now;
             peer.heard = true;
+            peer.silentSince = now;
+            peer.contacted = true;
+            peer.misses = 0;
+            if (peer.liveness != Liveness.ALIVE) {
+                moveTo(peer, Liveness.ALIVE, 0);
+            }
         }
         return peer;
     }
@@ -174,9 +394,12 @@ public final class Cluster {
     }
 
     private void setEndpoint(Peer peer, InetSocketAddress endpoint) {
-        if (isSelf(endpoint)) {
-            // A name that turns out to be ourselves: forget it, as the reference forgets its own address.
+        DropReason why = whyNotAPeer(endpoint);
+        if (why != null) {
+            // A name that turns out to be ourselves (or no peer): forget it, and refuse it from now on.
             byAddress.remove(peer.address);
+            notPeers.put(peer.address, why);
+            ctx.counters.drop(why);
             return;
         }
         if (peer.endpoint != null) {
@@ -197,8 +420,74 @@ public final class Cluster {
             return false;
         }
         InetAddress a = endpoint.getAddress();
-        return a.equals(self.getAddress())
-                || (self.getAddress().isAnyLocalAddress() && (a.isLoopbackAddress() || localAddresses.contains(a)));
+        InetAddress bound = self.getAddress();
+        return a.equals(bound) || (bound.isAnyLocalAddress() ? local.isLocal(a) : local.sameInterface(a, bound));
+    }
+
+    /**
+     * The address this node announces in a {@code DISCOVER} to {@code to}: its bound address, or,
+     * when bound to a wildcard (which is no address a peer can reach), the local address on the
+     * peer's network ({@link LocalAddresses#sourceFor}); null when there is none to announce.
+     */
+    public String announcedTo(InetSocketAddress to) {
+        if (!self.getAddress().isAnyLocalAddress()) {
+            return selfAddress;
+        }
+        InetAddress source = to == null ? null : local.sourceFor(to.getAddress());
+        return source == null ? null : PeerAddress.of(new InetSocketAddress(source, self.getPort()));
+    }
+
+    /**
+     * Marks {@code peer} as extended, with what its {@code HELLO} said ({@code instance} null when
+     * it showed itself extended some other way, e.g. by self-announcement). A new instance id means
+     * the peer restarted: our {@code HELLO} is owed to the new run.
+     */
+    public Recognition recognise(Peer peer, String version, String instance, List<String> capabilities) {
+        Recognition r = peer.extended ? Recognition.KNOWN : Recognition.NEW;
+        judgedByProbesFromNow(peer);
+        peer.extended = true;
+        if (version != null) {
+            peer.version = version;
+            peer.capabilities = List.copyOf(capabilities);
+        }
+        if (instance != null && !instance.equals(peer.instance)) {
+            if (!peer.instance.isEmpty()) {
+                r = Recognition.RESTARTED;
+                peer.helloSent = false;
+                peer.incarnation = 0;
+                peer.misses = 0;
+            }
+            peer.instance = instance;
+        }
+        return r;
+    }
+
+    /**
+     * Marks {@code peer} as one of ours at run {@code instance}, incarnation {@code incarnation},
+     * as gossip about it says (not the peer itself: no restart is concluded from it here).
+     */
+    void recogniseRun(Peer peer, String instance, int incarnation) {
+        judgedByProbesFromNow(peer);
+        peer.extended = true;
+        peer.instance = instance;
+        peer.incarnation = incarnation;
+        peer.misses = 0; // the misses were of the earlier run
+    }
+
+    /**
+     * A peer suspected for its silence while we took it for reference-style is judged by probes
+     * and gossip from now on: its suspicion, which no one else heard of and it could not refute,
+     * is dropped.
+     */
+    private void judgedByProbesFromNow(Peer peer) {
+        if (!peer.extended && peer.liveness == Liveness.SUSPECT) {
+            moveTo(peer, Liveness.ALIVE, 0);
+        }
+    }
+
+    /** The peer written {@code address}, or null. */
+    public Peer byAddress(String address) {
+        return byAddress.get(address);
     }
 
     /** Every peer, in order of discovery. */

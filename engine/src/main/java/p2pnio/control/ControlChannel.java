@@ -9,7 +9,6 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import p2pnio.core.Context;
 import p2pnio.loop.Handler;
-import p2pnio.wire.ControlCodec;
 import p2pnio.wire.ControlMessage;
 import p2pnio.wire.DropReason;
 
@@ -19,10 +18,10 @@ import p2pnio.wire.DropReason;
  *
  * <p>Receives into a buffer one byte larger than the largest datagram accepted, because
  * {@code DatagramChannel.receive} silently cuts what does not fit: a datagram that fills the
- * buffer was too large and is dropped. Reads at most {@value #BATCH} datagrams per readiness so
+ * buffer was too large ({@link Inbound} says what becomes of it). Reads at most {@value #BATCH} datagrams per readiness so
  * a flood on UDP cannot starve the transfers. Loop thread only.
  */
-public final class ControlChannel implements Handler {
+public final class ControlChannel implements Handler, Datagrams {
 
     private static final int BATCH = 64;
 
@@ -33,13 +32,21 @@ public final class ControlChannel implements Handler {
         void onGet(InetSocketAddress from, ControlMessage.Get message);
 
         void onFile(InetSocketAddress from, ControlMessage.FileOffer message);
+
+        /** An extended {@code HELLO}. */
+        void onHello(InetSocketAddress from, ControlMessage.Hello message);
+
+        /** An extended {@code PING} (membership gossip). */
+        void onPing(InetSocketAddress from, ControlMessage.Ping message);
+
+        /** An extended {@code ACK} (membership gossip). */
+        void onAck(InetSocketAddress from, ControlMessage.Ack message);
     }
 
     private final Context ctx;
     private final DatagramChannel channel;
     private final ByteBuffer in;
-    private final ControlCodec codec = new ControlCodec();
-    private Receiver receiver;
+    private Inbound inbound;
 
     /** Binds the UDP socket to {@code bind} (port 0 picks one). */
     public ControlChannel(Context ctx, InetSocketAddress bind) throws IOException {
@@ -60,7 +67,7 @@ public final class ControlChannel implements Handler {
 
     /** Starts receiving: registers with the loop. */
     public void start(Receiver receiver) throws IOException {
-        this.receiver = receiver;
+        this.inbound = new Inbound(ctx, this, receiver);
         ctx.loop.register(channel, SelectionKey.OP_READ, this);
     }
 
@@ -82,36 +89,12 @@ public final class ControlChannel implements Handler {
             if (from == null) {
                 return;
             }
-            ctx.counters.datagramsIn++;
             in.flip();
-            InetSocketAddress sender = (InetSocketAddress) from;
-            if (in.remaining() == in.capacity()) {
-                drop(DropReason.TOO_LARGE, sender, null);
-                continue;
-            }
-            ControlCodec.Decoded d = codec.decode(in);
-            if (!d.ok()) {
-                drop(d.dropped(), sender, null);
-                continue;
-            }
-            if (ctx.trace.on()) {
-                ctx.trace.line("udp in  " + p2pnio.PeerAddress.of(sender) + " " + d.message());
-            }
-            dispatch(sender, d.message());
+            inbound.receive((InetSocketAddress) from, in, in.capacity());
         }
     }
 
-    private void dispatch(InetSocketAddress sender, ControlMessage message) {
-        if (message instanceof ControlMessage.Discover m) {
-            receiver.onDiscover(sender, m);
-        } else if (message instanceof ControlMessage.Get m) {
-            receiver.onGet(sender, m);
-        } else {
-            receiver.onFile(sender, (ControlMessage.FileOffer) message);
-        }
-    }
-
-    /** Counts a drop (and traces it). */
+    @Override
     public void drop(DropReason reason, InetSocketAddress from, String detail) {
         ctx.counters.drop(reason);
         if (ctx.trace.on()) {
@@ -120,12 +103,8 @@ public final class ControlChannel implements Handler {
         }
     }
 
-    /** Sends {@code message} to {@code to}; a full send buffer or an error drops it, counted. */
-    public void send(InetSocketAddress to, ControlMessage message) {
-        send(to, ControlCodec.encode(message), message);
-    }
-
-    /** Sends pre-encoded bytes; {@code what} is for the trace. */
+    /** Sends pre-encoded bytes; a full send buffer or an error drops it, counted. */
+    @Override
     public void send(InetSocketAddress to, byte[] bytes, Object what) {
         try {
             int sent = channel.send(ByteBuffer.wrap(bytes), to);
@@ -134,6 +113,7 @@ public final class ControlChannel implements Handler {
                 return;
             }
             ctx.counters.datagramsOut++;
+            ctx.counters.datagramBytesOut += sent;
             if (ctx.trace.on()) {
                 ctx.trace.line("udp out " + p2pnio.PeerAddress.of(to) + " " + what);
             }

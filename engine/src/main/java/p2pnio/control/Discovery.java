@@ -1,28 +1,108 @@
 package p2pnio.control;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.BiConsumer;
+import p2pnio.NodeConfig;
+import p2pnio.NodeEvent;
 import p2pnio.PeerAddress;
 import p2pnio.core.Context;
+import p2pnio.loop.Timers;
 import p2pnio.wire.ControlCodec;
 import p2pnio.wire.ControlMessage;
+import p2pnio.wire.ControlMessage.Member;
+import p2pnio.wire.Extension;
+import p2pnio.wire.MemberDigest;
 
 /**
- * Membership: every {@code period} a {@code DISCOVER} with the whole cluster list goes to every
- * peer in it; every {@code DISCOVER} received adds its entries (transitive membership) and its
- * sender. A round is a timer on the loop, never a sleeping thread. Loop thread only.
+ * Membership: who is in the cluster, who is alive, and how the news spreads. A round is a timer on
+ * the loop every {@code period}, never a sleeping thread. Loop thread only.
+ *
+ * <p><b>Self-announcement.</b> Our {@code DISCOVER} lists our own address first: a reference node
+ * merges it like any entry, so discovery is transitive through reference nodes too, and one of our
+ * nodes that receives it recognises us as extended. A peer newly recognised as extended is sent our
+ * {@code HELLO} (and a {@code PING}) at once, so two of our nodes know each other within one round
+ * trip.
+ *
+ * <p><b>Gossip</b> ({@link NodeConfig.Membership#GOSSIP}, after SWIM and HashiCorp memberlist). Each
+ * round sends a bounded number of datagrams whatever the size of the cluster:
+ * <ul>
+ *   <li>a {@code PING} to {@code fanout} of our nodes: the next one of a shuffled round-robin (the
+ *       probe), and random others. It carries a digest of what we know
+ *       ({@link MemberDigest}) and our news; the {@code ACK} carries the answerer's news and the
+ *       members our digest lacked (a delta, not the list);</li>
+ *   <li>a plain {@code DISCOVER} (one datagram: us, then as much of the list as fits, a rotating
+ *       window) to the configured reference-style peers and to at most {@code fanout} others that
+ *       have not shown they are ours, so reference nodes stay converged;</li>
+ *   <li>a {@code DISCOVER} to each configured peer that is down, at a backoff of 1, 2, 4 ... 32
+ *       periods.</li>
+ * </ul>
+ *
+ * <p><b>Liveness.</b> A probe unanswered for {@code suspectAfter} rounds in a row makes one of our
+ * nodes suspect, news that spreads; the member itself refutes it by raising its incarnation; a
+ * suspicion not refuted within {@code removeAfter} periods makes it dead: removed everywhere (a
+ * configured peer is kept, shown down, and retried). A reference-style peer, which cannot refute,
+ * is judged on what we hear from it directly: suspect after {@code suspectAfter} periods of
+ * silence, removed after {@code removeAfter} more. A removed peer leaves a tombstone so that stale
+ * lists do not bring it back at once; a datagram from it, or news of a newer run, does.
+ *
+ * <p>{@link NodeConfig.Membership#ALL_TO_ALL} is the reference node's way, kept for comparison:
+ * the whole list to every peer every round, and never forget.
  */
 public final class Discovery {
 
+    /** Longest gap between two tries of a configured peer that is down, in periods. */
+    static final int MAX_RETRY_PERIODS = 32;
+    private static final String REFERENCE_INSTANCE = "0";
+    /** PINGs a probe sends within its round before the round counts as a miss. */
+    private static final int PROBE_ATTEMPTS = 3;
+    /** Most news items in an {@code ACK}: the rest of it is for the delta. */
+    private static final int ACK_NEWS = 8;
+
     private final Context ctx;
     private final Cluster cluster;
-    private final ControlChannel control;
+    private final Datagrams control;
+    private final ControlMessage.Hello hello;
+    private final String instance;
+    private final Random random;
+    private final News news = new News();
+    /** PINGs waiting for their ACK: sequence number -> the peer asked. */
+    private final Map<Integer, String> outstanding = new HashMap<>();
+    private final List<String> probeOrder = new ArrayList<>();
+    private int probeIndex;
+    private int discoverCursor;
+    private int plainCursor;
+    private int seq;
+    private int incarnation;
+    private Cluster.Peer probed;
+    private long probedAt;
+    private Timers.Timer roundTimer;
+    private boolean refuting;
+    private Cluster.Peer pushed;
     private long rounds;
+    private long longestRound;
 
-    public Discovery(Context ctx, Cluster cluster, ControlChannel control) {
+    /**
+     * @param instance this run's instance id (a new one at every start); also seeds the choice of
+     *                 random gossip targets, so that a simulation is repeatable
+     */
+    public Discovery(Context ctx, Cluster cluster, Datagrams control, long instance) {
         this.ctx = ctx;
         this.cluster = cluster;
         this.control = control;
+        this.instance = Extension.instance(instance);
+        this.random = new Random(instance);
+        List<String> caps = gossip() ? Extension.CAPABILITIES : List.of();
+        this.hello = new ControlMessage.Hello(Extension.VERSION, this.instance, caps);
+    }
+
+    private boolean gossip() {
+        return ctx.config.membership() == NodeConfig.Membership.GOSSIP;
     }
 
     /** Adds the configured peers and runs the first round now; the next ones every period. */
@@ -33,25 +113,55 @@ public final class Discovery {
         roundAndReschedule();
     }
 
-    private void roundAndReschedule() {
-        round();
-        ctx.loop.schedule(ctx.config.period().toNanos(), "discovery round", this::roundAndReschedule);
+    /** Stops the rounds (the node is going away). */
+    public void stop() {
+        if (roundTimer != null) {
+            roundTimer.cancel();
+        }
     }
 
-    /** Sends our list to every peer now; returns how many peers it went to. */
-    public int round() {
+    private void roundAndReschedule() {
         rounds++;
-        List<byte[]> datagrams = ControlCodec.encodeDiscover(cluster.addresses(), ControlCodec.MAX_DATAGRAM);
-        String what = "DISCOVER (" + cluster.size() + " peers in " + datagrams.size() + " datagram"
-                + (datagrams.size() == 1 ? "" : "s") + ")";
+        long start = ctx.loop.now();
+        if (gossip()) {
+            gossipRound(true);
+        } else {
+            allToAllRound();
+        }
+        longestRound = Math.max(longestRound, ctx.loop.now() - start);
+        roundTimer = ctx.loop.schedule(ctx.config.period().toNanos(), "discovery round", this::roundAndReschedule);
+    }
+
+    /**
+     * Sends a round now, at the user's request ({@code ping}): the same datagrams as a round, but
+     * it judges no one's liveness and probes no one (a probe answered a millisecond ago is no
+     * miss). Returns how many peers it sent to.
+     */
+    public int round() {
+        return gossip() ? gossipRound(false) : allToAllRound();
+    }
+
+    /** The longest time one round kept the loop busy, nanoseconds (the 794 ms turn was one). */
+    public long longestRoundNanos() {
+        return longestRound;
+    }
+
+    // ---- the reference node's way ---------------------------------------------------------------
+
+    private int allToAllRound() {
+        List<String> list = cluster.addresses();
+        Map<String, List<byte[]>> bySelf = new HashMap<>();
         int peers = 0;
         for (Cluster.Peer peer : cluster.peers()) {
             peers++;
             cluster.resolve(peer, p -> {
                 InetSocketAddress to = p.endpoint();
                 if (to != null) {
+                    String self = cluster.announcedTo(to);
+                    List<byte[]> datagrams = bySelf.computeIfAbsent(self == null ? "" : self,
+                            s -> ControlCodec.encodeDiscover(self, list, ControlCodec.MAX_DATAGRAM));
                     for (byte[] d : datagrams) {
-                        control.send(to, d, what);
+                        control.send(to, d, "DISCOVER (" + list.size() + " peers in " + datagrams.size() + ")");
                     }
                 }
             });
@@ -59,15 +169,633 @@ public final class Discovery {
         return peers;
     }
 
-    /** A {@code DISCOVER} arrived: learn its sender and every entry. */
-    public void onDiscover(InetSocketAddress from, ControlMessage.Discover message) {
-        cluster.heardFrom(from);
+    // ---- gossip ---------------------------------------------------------------------------------
+
+    private int gossipRound(boolean scheduled) {
+        long now = ctx.loop.now();
+        long period = ctx.config.period().toNanos();
+        if (scheduled) {
+            judgeProbe(now);
+            judgeSilence(now, period);
+            outstanding.clear(); // an ACK later than a round is as good as lost
+        }
+        if (pushed != null) {
+            Cluster.Peer suspect = pushed;
+            pushed = null;
+            ping(suspect);
+            refuting = true; // the same push as a refutation: news to a few at once
+            push();
+        }
+
+        List<Cluster.Peer> ours = new ArrayList<>();
+        List<Cluster.Peer> plain = new ArrayList<>();
+        List<Cluster.Peer> retry = new ArrayList<>();
+        for (Cluster.Peer p : cluster.peers()) {
+            if (p.liveness() == Liveness.DOWN) {
+                if (now - p.nextRetry >= 0) {
+                    retry.add(p);
+                }
+            } else if (pingable(p)) {
+                ours.add(p);
+            } else {
+                plain.add(p);
+            }
+        }
+        int sent = 0;
+        Cluster.Peer probe = scheduled ? nextProbe(ours) : null;
+        if (probe != null) {
+            probed = probe;
+            probedAt = now;
+            ping(probe);
+            sent++;
+            // a lost PING or ACK should not count as a miss: ask again a third and two thirds of a period later
+            for (int attempt = 1; attempt < PROBE_ATTEMPTS; attempt++) {
+                Cluster.Peer target = probe;
+                ctx.loop.schedule(attempt * period / PROBE_ATTEMPTS, "probe again", () -> {
+                    if (probed == target && !(target.heard() && target.lastHeard() - probedAt >= 0)
+                            && cluster.byAddress(target.address()) == target) {
+                        ping(target);
+                    }
+                });
+            }
+        }
+        for (Cluster.Peer p : pick(ours, ctx.config.fanout() - (scheduled ? 1 : 0), probe)) {
+            ping(p);
+            sent++;
+        }
+        for (Cluster.Peer p : plainTargets(plain)) {
+            discover(p);
+            sent++;
+        }
+        for (Cluster.Peer p : scheduled ? retry : List.<Cluster.Peer>of()) {
+            p.retryGap = Math.min(p.retryGap * 2, MAX_RETRY_PERIODS * period);
+            p.nextRetry = now + p.retryGap;
+            if (pingable(p)) {
+                ping(p);
+            } else {
+                discover(p);
+            }
+            sent++;
+        }
+        return sent;
+    }
+
+    /** True for one of ours that takes part in the gossip (a {@code HELLO} without "members" does not). */
+    private static boolean pingable(Cluster.Peer p) {
+        return p.extended() && (p.version().isEmpty() || p.can("members"));
+    }
+
+    /** The last probe: answered (anything heard from the peer since) or one more miss. */
+    private void judgeProbe(long now) {
+        Cluster.Peer p = probed;
+        probed = null;
+        if (p == null || p.liveness() != Liveness.ALIVE || cluster.byAddress(p.address()) != p) {
+            return;
+        }
+        if (p.heard() && p.lastHeard() - probedAt >= 0) {
+            p.misses = 0;
+            return;
+        }
+        p.misses++;
+        if (p.misses >= ctx.config.suspectAfter()) {
+            cluster.moveTo(p, Liveness.SUSPECT, 0);
+            news.add(new Member(Member.SUSPECT, instanceOf(p), p.incarnation(), p.address()));
+            // tell it (so that it can refute at once, if it is alive) and a few others, now
+            pushed = p;
+        } else {
+            probed = p; // probe it again next round
+        }
+    }
+
+    /** Suspicions that ran out, and reference-style peers that went silent. */
+    private void judgeSilence(long now, long period) {
+        long suspect = ctx.config.suspectAfter() * period;
+        long remove = ctx.config.removeAfter() * period;
+        // a refutation needs about log2(N) / 2 rounds to reach everyone: a suspicion of one of
+        // ours lasts at least that long, so a large cluster does not remove the living
+        int log2 = 32 - Integer.numberOfLeadingZeros(cluster.size() + 1);
+        long suspicion = Math.max(remove, ((log2 + 1) / 2 + 1) * period);
+        for (Cluster.Peer p : new ArrayList<>(cluster.peers())) {
+            if (p.liveness() == Liveness.DOWN) {
+                continue;
+            }
+            if (pingable(p)) {
+                if (p.liveness() == Liveness.SUSPECT && now - p.stateSince() >= suspicion) {
+                    news.add(new Member(Member.DEAD, instanceOf(p), p.incarnation(), p.address()));
+                    dead(p, now, period);
+                }
+            } else if (p.contacted) {
+                long silent = now - p.silentSince;
+                if (p.liveness() == Liveness.ALIVE && silent >= suspect) {
+                    cluster.moveTo(p, Liveness.SUSPECT, 0);
+                } else if (p.liveness() == Liveness.SUSPECT && silent >= suspect + remove) {
+                    dead(p, now, period);
+                }
+            }
+        }
+    }
+
+    /** Removes {@code p}, or shows it down if it came from the configuration. */
+    private void dead(Cluster.Peer p, long now, long period) {
+        if (p.configured()) {
+            cluster.moveTo(p, Liveness.DOWN, 0);
+            p.retryGap = period;
+            p.nextRetry = now + period;
+        } else {
+            long forget = 2L * (ctx.config.suspectAfter() + ctx.config.removeAfter()) * period;
+            cluster.moveTo(p, Liveness.REMOVED, now + forget);
+        }
+    }
+
+    private Cluster.Peer nextProbe(List<Cluster.Peer> ours) {
+        if (probed != null && probed.liveness() == Liveness.ALIVE) {
+            return probed; // it missed the last one: try it again
+        }
+        for (int tries = 0; tries < 2; tries++) {
+            while (probeIndex < probeOrder.size()) {
+                Cluster.Peer p = cluster.byAddress(probeOrder.get(probeIndex++));
+                if (p != null && pingable(p) && p.liveness() != Liveness.DOWN) {
+                    return p;
+                }
+            }
+            probeOrder.clear();
+            probeIndex = 0;
+            for (Cluster.Peer p : ours) {
+                probeOrder.add(p.address());
+            }
+            Collections.shuffle(probeOrder, random);
+        }
+        return null;
+    }
+
+    /** Up to {@code n} distinct random members of {@code from}, never {@code not}. */
+    private List<Cluster.Peer> pick(List<Cluster.Peer> from, int n, Cluster.Peer not) {
+        List<Cluster.Peer> out = new ArrayList<>(n);
+        int available = from.size() - (not != null && from.contains(not) ? 1 : 0);
+        if (available <= n) {
+            for (Cluster.Peer p : from) {
+                if (p != not) {
+                    out.add(p);
+                }
+            }
+            return out;
+        }
+        while (out.size() < n) {
+            Cluster.Peer p = from.get(random.nextInt(from.size()));
+            if (p != not && !out.contains(p)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** Configured reference-style peers, then at most {@code fanout} others in turn. */
+    private List<Cluster.Peer> plainTargets(List<Cluster.Peer> plain) {
+        List<Cluster.Peer> out = new ArrayList<>();
+        List<Cluster.Peer> others = new ArrayList<>();
+        for (Cluster.Peer p : plain) {
+            (p.configured() ? out : others).add(p);
+        }
+        int n = Math.min(ctx.config.fanout(), others.size());
+        for (int i = 0; i < n; i++) {
+            out.add(others.get((plainCursor + i) % others.size()));
+        }
+        plainCursor = others.isEmpty() ? 0 : (plainCursor + n) % others.size();
+        return out;
+    }
+
+    /**
+     * Sends {@code p} one plain {@code DISCOVER}: us first, then as much of the list as fits one
+     * datagram, starting where the last one stopped (a small list goes whole, in order).
+     */
+    private void discover(Cluster.Peer p) {
+        contacted(p);
+        cluster.resolve(p, peer -> {
+            InetSocketAddress to = peer.endpoint();
+            if (to == null) {
+                return;
+            }
+            String self = cluster.announcedTo(to);
+            List<String> all = gossipedAddresses();
+            int room = ControlCodec.MAX_DATAGRAM - "DISCOVER,\n".length() - (self == null ? 0 : self.length() + 1);
+            int whole = 0;
+            for (String a : all) {
+                whole += ControlCodec.utf8Length(a) + 1;
+            }
+            List<String> window = all;
+            if (whole > room) {
+                window = new ArrayList<>();
+                int start = discoverCursor % all.size();
+                int i = 0;
+                for (int bytes = 0; i < all.size(); i++) {
+                    String a = all.get((start + i) % all.size());
+                    bytes += ControlCodec.utf8Length(a) + 1;
+                    if (bytes > room) {
+                        break;
+                    }
+                    window.add(a);
+                }
+                discoverCursor = start + i;
+            }
+            List<byte[]> d = ControlCodec.encodeDiscover(self, window, ControlCodec.MAX_DATAGRAM);
+            control.send(to, d.get(0), "DISCOVER (us and " + window.size() + " of " + all.size() + " peers)");
+        });
+    }
+
+    /** The addresses we pass on: every peer but those down. */
+    private List<String> gossipedAddresses() {
+        List<String> out = new ArrayList<>(cluster.size());
+        for (Cluster.Peer p : cluster.peers()) {
+            if (p.liveness() != Liveness.DOWN) {
+                out.add(p.address());
+            }
+        }
+        return out;
+    }
+
+    /** Its silence counts from our first datagram to it (not from when we learned of it). */
+    private void contacted(Cluster.Peer p) {
+        if (!p.contacted) {
+            p.contacted = true;
+            p.silentSince = ctx.loop.now();
+        }
+    }
+
+    private void ping(Cluster.Peer p) {
+        InetSocketAddress to = p.endpoint();
+        if (to == null) {
+            return;
+        }
+        contacted(p);
+        int s = ++seq & Integer.MAX_VALUE;
+        outstanding.put(s, p.address());
+        List<Member> members = new ArrayList<>();
+        Member self = self(to);
+        members.add(self);
+        MemberDigest digest = digest();
+        String d = digest.encode();
+        int budget = ControlCodec.MAX_DATAGRAM - 40 - d.length() - ControlCodec.memberBytes(self);
+        news.take(members, budget, 64, maxSends(), p.address());
+        control.send(to, new ControlMessage.Ping(s, d, members));
+    }
+
+    private Member self(InetSocketAddress to) {
+        String announced = cluster.announcedTo(to);
+        return new Member(Member.ALIVE, instance, incarnation, announced == null ? cluster.selfAddress() : announced);
+    }
+
+    /** A digest of one random slice of what we know, ourselves included. */
+    private MemberDigest digest() {
+        int known = cluster.size() + 1;
+        int slices = MemberDigest.slicesFor(known);
+        int slice = random.nextInt(slices);
+        MemberDigest d = MemberDigest.forSlice(slices, slice, known / slices + 16);
+        long self = MemberDigest.hash(cluster.selfAddress());
+        if (d.covers(self)) {
+            d.add(self);
+        }
+        for (Cluster.Peer p : cluster.peers()) {
+            if (d.covers(p.hash())) {
+                d.add(p.hash());
+            }
+        }
+        return d;
+    }
+
+    private int maxSends() {
+        return 3 * (32 - Integer.numberOfLeadingZeros(cluster.size() + 2));
+    }
+
+    private static String instanceOf(Cluster.Peer p) {
+        return p.instance().isEmpty() ? REFERENCE_INSTANCE : p.instance();
+    }
+
+    /** A {@code PING} arrived: note the sender, take its news, answer with ours and what it lacks. */
+    public void onPing(InetSocketAddress from, ControlMessage.Ping ping) {
+        Cluster.Peer sender = fromOneOfOurs(from, ping.members().get(0));
+        merge(ping.members(), from);
+        if (sender == null || !gossip()) {
+            return;
+        }
+        List<Member> members = new ArrayList<>();
+        Member self = self(from);
+        members.add(self);
+        int budget = ControlCodec.MAX_DATAGRAM - 40 - ControlCodec.memberBytes(self);
+        // a few news items (suspicions and deaths first), then what the asker lacks: the delta is
+        // news to it for certain, the rest of our news only perhaps
+        budget -= news.take(members, budget, ACK_NEWS, maxSends(), sender.address());
+        MemberDigest digest = MemberDigest.parse(ping.digest());
+        if (digest != null) {
+            delta(digest, sender, members, budget);
+        }
+        control.send(from, new ControlMessage.Ack(ping.seq(), members));
+    }
+
+    /** Adds the members in {@code digest}'s slice that it lacks, from a random start, within {@code budget}. */
+    private void delta(MemberDigest digest, Cluster.Peer asker, List<Member> out, int budget) {
+        int size = cluster.size();
+        if (size == 0) {
+            return;
+        }
+        // from a random place in the list to its end, then from its start: no copy of the list
+        int start = random.nextInt(size);
+        for (int pass = 0; pass < 2 && budget > 0; pass++) {
+            int index = 0;
+            for (Cluster.Peer p : cluster.peers()) {
+                boolean inPass = pass == 0 ? index >= start : index < start;
+                index++;
+                if (!inPass || p == asker || p.liveness() == Liveness.DOWN || !digest.covers(p.hash())
+                        || digest.mightContain(p.hash())) {
+                    continue;
+                }
+                Member m = new Member(p.liveness() == Liveness.SUSPECT ? Member.SUSPECT : Member.ALIVE,
+                        pingable(p) ? instanceOf(p) : REFERENCE_INSTANCE, p.incarnation(), p.address());
+                int bytes = ControlCodec.memberBytes(m);
+                if (bytes <= budget) {
+                    out.add(m);
+                    budget -= bytes;
+                } else if (budget < 40) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** An {@code ACK} arrived: the probe was answered; take its news and delta. */
+    public void onAck(InetSocketAddress from, ControlMessage.Ack ack) {
+        if (outstanding.remove(ack.seq()) == null) {
+            // late (after the round it was asked in) or never asked: counted, but a sign of life all the same
+            control.drop(p2pnio.wire.DropReason.ACK_UNSOLICITED, from, "seq " + ack.seq());
+        }
+        fromOneOfOurs(from, ack.members().get(0));
+        merge(ack.members(), from);
+    }
+
+    /** The sender of a {@code PING} or {@code ACK}: heard, recognised, its run as its first member says. */
+    private Cluster.Peer fromOneOfOurs(InetSocketAddress from, Member self) {
+        Cluster.Peer sender = cluster.heardFrom(from);
+        if (sender == null) {
+            return null;
+        }
+        Cluster.Recognition r = cluster.recognise(sender, null, self.instance(), List.of());
+        if (r == Cluster.Recognition.RESTARTED || self.incarnation() > sender.incarnation()) {
+            // a refutation (or a new run) straight from the member: spread it
+            sender.incarnation(self.incarnation());
+            news.add(new Member(Member.ALIVE, sender.instance(), self.incarnation(), sender.address()), true);
+        }
+        recognised(sender, r);
+        return sender;
+    }
+
+    /** Applies every member of a {@code PING} or {@code ACK} but the first (the sender). */
+    private void merge(List<Member> members, InetSocketAddress from) {
+        mergeMembers(members, from);
+        push();
+    }
+
+    /** After a refutation or a suspicion of our own: tell a few at once rather than next round. */
+    private void push() {
+        if (!refuting) {
+            return;
+        }
+        refuting = false;
+        List<Cluster.Peer> ours = new ArrayList<>();
+        for (Cluster.Peer p : cluster.peers()) {
+            if (pingable(p) && p.liveness() != Liveness.DOWN) {
+                ours.add(p);
+            }
+        }
+        for (Cluster.Peer p : pick(ours, ctx.config.fanout(), null)) {
+            ping(p);
+        }
+    }
+
+    private void mergeMembers(List<Member> members, InetSocketAddress from) {
         String via = PeerAddress.of(from);
+        long now = ctx.loop.now();
+        long period = ctx.config.period().toNanos();
+        for (int i = 1; i < members.size(); i++) {
+            Member m = members.get(i);
+            if (m.address().equals(via)) {
+                continue;
+            }
+            if (aboutUs(m)) {
+                continue;
+            }
+            Cluster.Peer p = cluster.byAddress(m.address());
+            if (m.instance().equals(REFERENCE_INSTANCE)) {
+                if (p == null && m.state() == Member.ALIVE) {
+                    cluster.add(m.address(), via);
+                }
+                continue; // a reference-style peer is judged by what we hear from it ourselves
+            }
+            if (p == null) {
+                joined(m, via, now);
+                continue;
+            }
+            if (!m.instance().equals(p.instance())) {
+                if (!p.instance().isEmpty() && !newer(m.instance(), p.instance())) {
+                    continue; // news of an earlier run
+                }
+                boolean restarted = !p.instance().isEmpty();
+                cluster.recogniseRun(p, m.instance(), m.incarnation());
+                if (restarted) {
+                    ctx.emit(new NodeEvent.PeerRestarted(p.address(), m.instance()));
+                    if (m.state() == Member.ALIVE) {
+                        cluster.moveTo(p, Liveness.ALIVE, 0);
+                        news.add(m, true);
+                        continue;
+                    }
+                }
+            }
+            apply(p, m, now, period);
+        }
+    }
+
+    private void apply(Cluster.Peer p, Member m, long now, long period) {
+        switch (m.state()) {
+            case Member.ALIVE -> {
+                if (m.incarnation() > p.incarnation()) {
+                    p.incarnation(m.incarnation());
+                    if (p.liveness() == Liveness.SUSPECT) {
+                        cluster.moveTo(p, Liveness.ALIVE, 0);
+                    }
+                    news.add(m, true);
+                }
+            }
+            case Member.SUSPECT -> {
+                if (m.incarnation() >= p.incarnation() && p.liveness() == Liveness.ALIVE
+                        && !(p.heard() && now - p.lastHeard() < period)) {
+                    p.incarnation(m.incarnation());
+                    cluster.moveTo(p, Liveness.SUSPECT, 0);
+                    news.add(m);
+                }
+            }
+            default -> {
+                if (m.incarnation() >= p.incarnation() && p.liveness() != Liveness.DOWN) {
+                    p.incarnation(m.incarnation());
+                    news.add(m);
+                    dead(p, now, period);
+                }
+            }
+        }
+    }
+
+    /** A member we did not know: added if alive and not removed a short while ago at the same run. */
+    private void joined(Member m, String via, long now) {
+        if (m.state() != Member.ALIVE) {
+            return;
+        }
+        Cluster.Tombstone t = cluster.tombstone(m.address(), now);
+        if (t != null) {
+            boolean newerRun = !m.instance().equals(t.instance()) && (t.instance().isEmpty() || newer(m.instance(), t.instance()));
+            if (!newerRun && m.incarnation() <= t.incarnation()) {
+                return;
+            }
+            cluster.forgetTombstone(m.address());
+        }
+        Cluster.Peer p = cluster.add(m.address(), via);
+        if (p != null) {
+            cluster.recogniseRun(p, m.instance(), m.incarnation());
+            news.add(m);
+        }
+    }
+
+    /** News about us: a suspicion or death of this run is refuted by raising our incarnation. */
+    private boolean aboutUs(Member m) {
+        if (!cluster.isSelf(m.address())
+                && (cluster.byAddress(m.address()) != null || !isSelfSpelling(m.address()))) {
+            return false;
+        }
+        if (m.state() != Member.ALIVE && m.instance().equals(instance) && m.incarnation() >= incarnation) {
+            incarnation = m.incarnation() + 1;
+            news.add(new Member(Member.ALIVE, instance, incarnation, cluster.selfAddress()), true);
+            refuting = true;
+        }
+        return true;
+    }
+
+    private boolean isSelfSpelling(String address) {
+        try {
+            String host = PeerAddress.host(address);
+            if (!PeerAddress.isLiteral(host)) {
+                return false;
+            }
+            InetSocketAddress a = new InetSocketAddress(java.net.InetAddress.getByName(host), PeerAddress.port(address));
+            return cluster.isSelf(a);
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** True if instance id {@code a} is of a later run than {@code b} (both hex, unsigned). */
+    static boolean newer(String a, String b) {
+        return Long.compareUnsigned(Long.parseUnsignedLong(a, 16), Long.parseUnsignedLong(b, 16)) > 0;
+    }
+
+    // ---- DISCOVER and HELLO ---------------------------------------------------------------------
+
+    /**
+     * A {@code DISCOVER} arrived: learn its sender and every entry. A sender that lists its own
+     * address is one of our nodes (a reference node never lists itself).
+     */
+    public void onDiscover(InetSocketAddress from, ControlMessage.Discover message) {
+        Cluster.Peer sender = cluster.heardFrom(from);
+        String via = PeerAddress.of(from);
+        boolean selfAnnounced = false;
         for (String entry : message.peers()) {
-            if (!entry.isEmpty()) {
+            if (entry.equals(via)) {
+                selfAnnounced = true;
+            } else if (!entry.isEmpty()) {
                 cluster.add(entry, via);
             }
         }
+        if (selfAnnounced && sender != null) {
+            if (sender.extended() && gossip()) {
+                // one of ours that writes us a plain DISCOVER does not know we are ours: it restarted,
+                // or our HELLO was lost. Say it again.
+                sender.helloSent(false);
+            }
+            recognised(sender, cluster.recognise(sender, null, null, List.of()));
+        }
+    }
+
+    /** A {@code HELLO} arrived: the sender is one of ours; record what it says, answer if we owe it ours. */
+    public void onHello(InetSocketAddress from, ControlMessage.Hello message) {
+        Cluster.Peer sender = cluster.heardFrom(from);
+        if (sender != null) {
+            recognised(sender, cluster.recognise(sender, message.version(), message.instance(), message.capabilities()));
+        }
+    }
+
+    private void recognised(Cluster.Peer peer, Cluster.Recognition recognition) {
+        if (recognition == Cluster.Recognition.RESTARTED) {
+            ctx.emit(new NodeEvent.PeerRestarted(peer.address(), peer.instance()));
+            if (gossip()) {
+                news.add(new Member(Member.ALIVE, peer.instance(), peer.incarnation(), peer.address()), true);
+            }
+        }
+        if (!peer.helloSent() && peer.endpoint() != null) {
+            peer.helloSent(true);
+            control.send(peer.endpoint(), hello);
+            if (gossip() && recognition == Cluster.Recognition.NEW && pingable(peer)) {
+                ping(peer); // a newcomer learns the cluster one round trip later, not one period
+            }
+        }
+    }
+
+    /**
+     * The receiver of a control endpoint: membership messages ({@code DISCOVER}, {@code HELLO},
+     * {@code PING}, {@code ACK}) come here, {@code Get} and {@code File} go to the handlers given.
+     */
+    public ControlChannel.Receiver receiver(BiConsumer<InetSocketAddress, ControlMessage.Get> onGet,
+                                            BiConsumer<InetSocketAddress, ControlMessage.FileOffer> onFile) {
+        return new ControlChannel.Receiver() {
+            @Override
+            public void onDiscover(InetSocketAddress from, ControlMessage.Discover message) {
+                Discovery.this.onDiscover(from, message);
+            }
+
+            @Override
+            public void onGet(InetSocketAddress from, ControlMessage.Get message) {
+                onGet.accept(from, message);
+            }
+
+            @Override
+            public void onFile(InetSocketAddress from, ControlMessage.FileOffer message) {
+                onFile.accept(from, message);
+            }
+
+            @Override
+            public void onHello(InetSocketAddress from, ControlMessage.Hello message) {
+                Discovery.this.onHello(from, message);
+            }
+
+            @Override
+            public void onPing(InetSocketAddress from, ControlMessage.Ping message) {
+                Discovery.this.onPing(from, message);
+            }
+
+            @Override
+            public void onAck(InetSocketAddress from, ControlMessage.Ack message) {
+                Discovery.this.onAck(from, message);
+            }
+        };
+    }
+
+    /** Our own {@code HELLO}. */
+    public ControlMessage.Hello hello() {
+        return hello;
+    }
+
+    /** Our incarnation: raised each time we refute a suspicion of us. */
+    public int incarnation() {
+        return incarnation;
+    }
+
+    /** News items waiting to be sent. */
+    public int newsWaiting() {
+        return news.size();
     }
 
     /** Rounds run so far. */

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import p2pnio.NodeEvent;
@@ -16,14 +17,17 @@ import p2pnio.wire.DropReason;
 import p2pnio.wire.Names;
 
 /**
- * Our own requests: {@code Get} to every peer, then wait (at most {@code waiting}) for the first
+ * Our own requests: {@code Get} to peers of the cluster, then wait (at most {@code waiting}) for the first
  * {@code File}, which wins and starts the download.
+ *
+ * <p>A request asks the priority peers and a bounded set of others first, and widens on each
+ * retry ({@link #broadcast}), so its cost does not grow with the cluster.
  *
  * <p>Several requests may wait at once. A {@code File} carries no file name, so it is matched to
  * the oldest waiting request that asked its sender: the protocol's own limit. A lost datagram
  * would otherwise cost the whole {@code waiting}, so an unanswered {@code Get} is sent again
- * after 1 s, 2 s, 4 s, ... within the deadline, to every peer known by then; a peer's extra
- * answers are harmless (a responder keeps one delayed answer per peer and name). When the peer
+ * after 1 s, 2 s, 4 s, ... within the deadline, to those asked before and to as many new ones
+ * again; a peer's extra answers are harmless (a responder keeps one delayed answer per peer and name). When the peer
  * whose {@code File} won turns out to have no such file (its answer was for another of our
  * requests), the request waits again within its deadline, no longer matching that peer. Loop
  * thread only.
@@ -40,6 +44,8 @@ public final class Requests {
         Timers.Timer retryTimer;
         long retryDelay;
         int attempt;
+        /** Orders the peers this request asks, differently for each request. */
+        final long salt = RANDOM.nextLong();
 
         Pending(String name, long deadline) {
             this.name = name;
@@ -47,13 +53,15 @@ public final class Requests {
         }
     }
 
+    private static final java.util.Random RANDOM = new java.util.Random();
+
     private final Context ctx;
     private final Cluster cluster;
-    private final ControlChannel control;
+    private final Datagrams control;
     private final Transfers transfers;
     private final Map<String, Pending> waiting = new LinkedHashMap<>();
 
-    public Requests(Context ctx, Cluster cluster, ControlChannel control, Transfers transfers) {
+    public Requests(Context ctx, Cluster cluster, Datagrams control, Transfers transfers) {
         this.ctx = ctx;
         this.cluster = cluster;
         this.control = control;
@@ -78,11 +86,31 @@ public final class Requests {
         broadcast(p);
     }
 
+    /**
+     * Sends the {@code Get} of attempt {@code p.attempt}: to the priority peers (at most
+     * {@code getFanout}) and to {@code getFanout * 2^(attempt-1)} others, always the same ones first
+     * in an order of the request's own, so each retry asks again those asked before (a datagram may
+     * have been lost) and widens to new ones. A cluster of N costs the first try at most
+     * {@code 2 getFanout} datagrams, not N, and answers stay bounded by the peers asked.
+     */
     private void broadcast(Pending p) {
         p.attempt++;
+        int fanout = ctx.config.getFanout();
+        long wide = (long) fanout << Math.min(30, p.attempt - 1);
+        List<Cluster.Peer> priority = new ArrayList<>();
+        List<Cluster.Peer> others = new ArrayList<>();
+        for (Cluster.Peer peer : cluster.peers()) {
+            if (peer.liveness() == Liveness.DOWN) {
+                continue;
+            }
+            (peer.endpoint() != null && cluster.isPriority(peer.endpoint()) ? priority : others).add(peer);
+        }
+        others.sort((a, b) -> Long.compare(mix(a.hash() ^ p.salt), mix(b.hash() ^ p.salt)));
+        List<Cluster.Peer> targets = new ArrayList<>(priority.subList(0, Math.min(fanout, priority.size())));
+        targets.addAll(others.subList(0, (int) Math.min(others.size(), wide)));
         byte[] get = p2pnio.wire.ControlCodec.encode(new ControlMessage.Get(p.name));
         int sent = 0;
-        for (Cluster.Peer peer : cluster.peers()) {
+        for (Cluster.Peer peer : targets) {
             InetSocketAddress to = peer.endpoint();
             if (to != null) {
                 p.asked.add(to);
@@ -103,6 +131,12 @@ public final class Requests {
             p.retryTimer = ctx.loop.timers().at(next, "retry Get " + p.name, () -> broadcast(p));
             p.retryDelay *= 2;
         }
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return z ^ (z >>> 33);
     }
 
     private void expire(Pending p) {

@@ -28,13 +28,13 @@ public final class Responder {
 
     private final Context ctx;
     private final Cluster cluster;
-    private final ControlChannel control;
+    private final Datagrams control;
     private final int tcpPort;
     private final Map<InetSocketAddress, Integer> thisSecond = new HashMap<>();
     private boolean windowTimerArmed;
     private final Set<String> scheduled = new HashSet<>();
 
-    public Responder(Context ctx, Cluster cluster, ControlChannel control, int tcpPort) {
+    public Responder(Context ctx, Cluster cluster, Datagrams control, int tcpPort) {
         this.ctx = ctx;
         this.cluster = cluster;
         this.control = control;

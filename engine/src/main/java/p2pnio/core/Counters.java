@@ -8,6 +8,7 @@ import p2pnio.wire.DropReason;
 public final class Counters {
     public long datagramsIn;
     public long datagramsOut;
+    public long datagramBytesOut;
     public long bytesSent;
     public long bytesReceived;
     public int uploadsOpen;

@@ -3,12 +3,8 @@ package p2pnio.core;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import p2pnio.Command;
 import p2pnio.NodeEvent;
@@ -16,18 +12,18 @@ import p2pnio.NodeStats;
 import p2pnio.control.Cluster;
 import p2pnio.control.ControlChannel;
 import p2pnio.control.Discovery;
+import p2pnio.control.LocalAddresses;
 import p2pnio.control.Requests;
 import p2pnio.control.Responder;
 import p2pnio.loop.EventLoop;
 import p2pnio.transfer.Transfers;
-import p2pnio.wire.ControlMessage;
 
 /**
  * The running node on its loop: opens the sockets, wires the UDP side (discovery, requests,
  * answers) to the TCP side (transfers), carries out commands, and tears everything down.
  * Loop thread only, from {@link #open} to {@link #shutdown}.
  */
-public final class NodeCore implements ControlChannel.Receiver {
+public final class NodeCore {
 
     private final Context ctx;
     private final Executor background;
@@ -56,44 +52,23 @@ public final class NodeCore implements ControlChannel.Receiver {
         }
         InetSocketAddress self = control.localAddress();
         ctx.trace.tag(p2pnio.PeerAddress.of(self));
-        cluster = new Cluster(ctx, background, self, localAddresses());
-        cluster.onJoin(peer -> ctx.emit(new NodeEvent.PeerJoined(peer.address(), peer.via())));
-        discovery = new Discovery(ctx, cluster, control);
+        cluster = new Cluster(ctx, background, self, LocalAddresses.ofThisHost());
+        discovery = new Discovery(ctx, cluster, control, newInstanceId());
         responder = new Responder(ctx, cluster, control, transfers.localAddress().getPort());
         requests = new Requests(ctx, cluster, control, transfers);
-        control.start(this);
+        control.start(discovery.receiver(responder::onGet, requests::onFile));
         transfers.start();
         ctx.folder.rescan();
         discovery.start();
         return new NodeEvent.Ready(self, transfers.localAddress());
     }
 
-    private static Set<InetAddress> localAddresses() {
-        Set<InetAddress> all = new HashSet<>();
-        try {
-            var interfaces = NetworkInterface.getNetworkInterfaces();
-            while (interfaces.hasMoreElements()) {
-                interfaces.nextElement().getInetAddresses().asIterator().forEachRemaining(all::add);
-            }
-        } catch (SocketException e) {
-            // without the list we still recognise our exact bound address and loopback
-        }
-        return all;
-    }
-
-    @Override
-    public void onDiscover(InetSocketAddress from, ControlMessage.Discover message) {
-        discovery.onDiscover(from, message);
-    }
-
-    @Override
-    public void onGet(InetSocketAddress from, ControlMessage.Get message) {
-        responder.onGet(from, message);
-    }
-
-    @Override
-    public void onFile(InetSocketAddress from, ControlMessage.FileOffer message) {
-        requests.onFile(from, message);
+    /**
+     * A new instance id for this run: the wall-clock start time in milliseconds, then 16 random
+     * bits, so that a later run of a node usually has a larger id than an earlier one.
+     */
+    private static long newInstanceId() {
+        return (System.currentTimeMillis() << 16) | new java.security.SecureRandom().nextInt(1 << 16);
     }
 
     /** Carries out one command. */
@@ -112,7 +87,7 @@ public final class NodeCore implements ControlChannel.Receiver {
             if (why != null) {
                 ctx.emit(new NodeEvent.Warning("cannot add peer '" + a.address() + "': it " + why));
             } else if (cluster.add(a.address(), Cluster.CONFIGURED) == null) {
-                ctx.emit(new NodeEvent.Warning("peer '" + a.address() + "' not added (known, ourselves, or the cluster is full)"));
+                ctx.emit(new NodeEvent.Warning("peer '" + a.address() + "' not added (known, ourselves, no peer's address, or the cluster is full)"));
             }
         } else if (command instanceof Command.DiscoverNow) {
             ctx.emit(new NodeEvent.DiscoverySent(discovery.round()));
@@ -154,7 +129,9 @@ public final class NodeCore implements ControlChannel.Receiver {
         for (Cluster.Peer p : cluster.peers()) {
             long ago = p.heard() ? (now - p.lastHeard()) / 1_000_000 : -1;
             out.add(new NodeEvent.PeerInfo(p.address(), p.via(), ago,
-                    p.endpoint() != null && cluster.isPriority(p.endpoint())));
+                    p.endpoint() != null && cluster.isPriority(p.endpoint()),
+                    p.extended() ? (p.version().isEmpty() ? "p2pnio" : p.version()) : "", p.instance(),
+                    p.liveness().word()));
         }
         return out;
     }
@@ -168,7 +145,8 @@ public final class NodeCore implements ControlChannel.Receiver {
                 c.uploadsOpen, c.downloadsOpen, c.uploadsDone, c.downloadsDone, c.uploadsFailed, c.downloadsFailed,
                 c.connectionsRefused, loop.wakeups(), l.turns, l.selectNanos, l.handlerNanos, l.longestTurnNanos,
                 loop.queueDepth(), l.tasksRun, loop.timers().pending(), l.timersFired, c.transferToCalls,
-                cluster == null ? 0 : cluster.size(), ctx.folder.size());
+                cluster == null ? 0 : cluster.size(), ctx.folder.size(), c.datagramBytesOut,
+                discovery == null ? 0 : discovery.longestRoundNanos());
     }
 
     /** Fails what is pending (partial files deleted) and closes every channel. Loop thread. */

@@ -25,6 +25,9 @@ public final class ControlCodec {
     private static final String DISCOVER = "DISCOVER";
     private static final String GET = "Get";
     private static final String FILE = "File";
+    private static final String HELLO = "HELLO";
+    private static final String PING = "PING";
+    private static final String ACK = "ACK";
 
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
@@ -54,6 +57,17 @@ public final class ControlCodec {
             text = DISCOVER + "," + String.join(",", d.peers()) + "\n";
         } else if (message instanceof ControlMessage.Get g) {
             text = GET + "," + g.name() + "\n";
+        } else if (message instanceof ControlMessage.Ping p) {
+            StringBuilder b = new StringBuilder(PING).append(',').append(Extension.VERSION).append(',').append(p.seq())
+                    .append(',').append(p.digest());
+            members(b, p.members());
+            text = b.append('\n').toString();
+        } else if (message instanceof ControlMessage.Ack a) {
+            StringBuilder b = new StringBuilder(ACK).append(',').append(Extension.VERSION).append(',').append(a.seq());
+            members(b, a.members());
+            text = b.append('\n').toString();
+        } else if (message instanceof ControlMessage.Hello h) {
+            text = HELLO + "," + h.version() + "," + h.instance() + "," + String.join("+", h.capabilities()) + "\n";
         } else {
             ControlMessage.FileOffer f = (ControlMessage.FileOffer) message;
             text = FILE + "," + f.method() + "," + f.tcpPort() + "\n";
@@ -68,11 +82,21 @@ public final class ControlCodec {
      * {@code DISCOVER,\n}.
      */
     public static List<byte[]> encodeDiscover(List<String> peers, int maxBytes) {
+        return encodeDiscover(null, peers, maxBytes);
+    }
+
+    /**
+     * As {@link #encodeDiscover(List, int)}, with {@code self} (the sender's own address, or null)
+     * as the first entry of every datagram: the self-announcement a reference node merges like
+     * any entry, and by which our nodes recognise each other.
+     */
+    public static List<byte[]> encodeDiscover(String self, List<String> peers, int maxBytes) {
         List<byte[]> out = new ArrayList<>();
-        StringBuilder part = new StringBuilder(DISCOVER).append(',');
-        int partBytes = part.length() + 1; // + the final newline
-        int entries = 0;
-        int emptyPartBytes = partBytes;
+        String head = self == null ? DISCOVER + "," : DISCOVER + "," + self;
+        StringBuilder part = new StringBuilder(head);
+        int partBytes = utf8Length(head) + 1; // + the final newline
+        int entries = self == null ? 0 : 1;
+        int emptyPartBytes = partBytes + (self == null ? 0 : 1);
         for (String peer : peers) {
             if (emptyPartBytes + utf8Length(peer) > maxBytes) {
                 continue; // cannot fit in any datagram
@@ -81,10 +105,10 @@ public final class ControlCodec {
             if (partBytes + entryBytes > maxBytes) {
                 out.add(part.append('\n').toString().getBytes(StandardCharsets.UTF_8));
                 part.setLength(0);
-                part.append(DISCOVER).append(',');
-                partBytes = part.length() + 1;
-                entries = 0;
-                entryBytes = utf8Length(peer);
+                part.append(head);
+                partBytes = utf8Length(head) + 1;
+                entries = self == null ? 0 : 1;
+                entryBytes = utf8Length(peer) + (entries == 0 ? 0 : 1);
             }
             if (entries > 0) {
                 part.append(',');
@@ -93,7 +117,7 @@ public final class ControlCodec {
             partBytes += entryBytes;
             entries++;
         }
-        if (entries > 0 || out.isEmpty()) {
+        if (entries > (self == null ? 0 : 1) || out.isEmpty()) {
             out.add(part.append('\n').toString().getBytes(StandardCharsets.UTF_8));
         }
         return out;
@@ -161,9 +185,91 @@ public final class ControlCodec {
                     return Decoded.drop(DropReason.FILE_BAD_PORT);
                 }
                 return Decoded.of(new ControlMessage.FileOffer(method, port));
+            case HELLO:
+                return hello(parts);
+            case PING:
+                return gossip(parts, true);
+            case ACK:
+                return gossip(parts, false);
             default:
                 return Decoded.drop(DropReason.UNKNOWN_TYPE);
         }
+    }
+
+    private static void members(StringBuilder b, List<ControlMessage.Member> members) {
+        for (ControlMessage.Member m : members) {
+            b.append(',');
+            member(b, m);
+        }
+    }
+
+    /** Appends the wire form of one member, {@code <state>/<instance>/<incarnation>/<address>}. */
+    public static StringBuilder member(StringBuilder b, ControlMessage.Member m) {
+        return b.append(m.state()).append('/').append(m.instance()).append('/').append(m.incarnation())
+                .append('/').append(m.address());
+    }
+
+    /** Bytes of one member on the wire, with its separating comma. */
+    public static int memberBytes(ControlMessage.Member m) {
+        return 5 + m.instance().length() + Integer.toString(m.incarnation()).length() + utf8Length(m.address());
+    }
+
+    private static Decoded gossip(String[] parts, boolean ping) {
+        int first = ping ? 4 : 3;
+        if (parts.length < first || !Extension.isVersion(parts[1])) {
+            return Decoded.drop(DropReason.GOSSIP_MALFORMED);
+        }
+        Integer seq = parseInt(parts[2]);
+        if (seq == null || seq < 0 || (ping && !MemberDigest.isWellFormed(parts[3]))) {
+            return Decoded.drop(DropReason.GOSSIP_MALFORMED);
+        }
+        List<ControlMessage.Member> members = new ArrayList<>(parts.length - first);
+        for (int i = first; i < parts.length; i++) {
+            ControlMessage.Member m = member(parts[i]);
+            if (m == null) {
+                return Decoded.drop(DropReason.GOSSIP_MALFORMED);
+            }
+            members.add(m);
+        }
+        if (members.isEmpty()) {
+            return Decoded.drop(DropReason.GOSSIP_MALFORMED); // the sender itself comes first, always
+        }
+        return Decoded.of(ping ? new ControlMessage.Ping(seq, parts[3], members) : new ControlMessage.Ack(seq, members));
+    }
+
+    private static ControlMessage.Member member(String s) {
+        int a = s.indexOf('/');
+        int b = a < 0 ? -1 : s.indexOf('/', a + 1);
+        int c = b < 0 ? -1 : s.indexOf('/', b + 1);
+        if (a != 1 || c < 0) {
+            return null;
+        }
+        char state = s.charAt(0);
+        String instance = s.substring(a + 1, b);
+        Integer incarnation = parseInt(s.substring(b + 1, c));
+        String address = s.substring(c + 1);
+        if ((state != ControlMessage.Member.ALIVE && state != ControlMessage.Member.SUSPECT
+                && state != ControlMessage.Member.DEAD) || !Extension.isInstance(instance)
+                || incarnation == null || incarnation < 0 || p2pnio.PeerAddress.whyInvalid(address) != null) {
+            return null;
+        }
+        return new ControlMessage.Member(state, instance, incarnation, address);
+    }
+
+    private static Decoded hello(String[] parts) {
+        if (parts.length < 4 || !Extension.isVersion(parts[1]) || !Extension.isInstance(parts[2])) {
+            return Decoded.drop(DropReason.HELLO_MALFORMED);
+        }
+        List<String> caps = new ArrayList<>();
+        if (!parts[3].isEmpty()) {
+            for (String token : parts[3].split("\\+", -1)) {
+                if (!Extension.isToken(token) || caps.size() >= Extension.MAX_CAPABILITIES) {
+                    return Decoded.drop(DropReason.HELLO_MALFORMED);
+                }
+                caps.add(token);
+            }
+        }
+        return Decoded.of(new ControlMessage.Hello(parts[1], parts[2], caps));
     }
 
     /** Like Go's {@code strconv.Atoi}: optional sign, decimal digits, fits an int; else null. */
@@ -188,7 +294,7 @@ public final class ControlCodec {
         }
     }
 
-    static int utf8Length(String s) {
+    public static int utf8Length(String s) {
         int n = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

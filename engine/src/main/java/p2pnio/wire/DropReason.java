@@ -4,7 +4,10 @@ package p2pnio.wire;
 public enum DropReason {
     /** Nothing but white space. */
     EMPTY,
-    /** Filled the receive buffer, so it may have been cut: larger than the largest accepted. */
+    /**
+     * Filled the receive buffer, so it may have been cut: larger than the largest accepted. (A
+     * {@code DISCOVER} is read in part instead: {@link #DISCOVER_TRUNCATED}.)
+     */
     TOO_LARGE,
     /** Not valid UTF-8. */
     NOT_UTF8,
@@ -35,5 +38,33 @@ public enum DropReason {
     /** The kernel's send buffer was full: an outgoing datagram was not sent. */
     SEND_BUFFER_FULL,
     /** An outgoing datagram failed to send (unreachable, unresolved). */
-    SEND_FAILED
+    SEND_FAILED,
+    /**
+     * {@code HELLO} with fewer than four fields, a version that is no {@code p2pnio/<n>}, an
+     * instance that is no hex number, or a capability that is no token.
+     */
+    HELLO_MALFORMED,
+    /**
+     * A {@code DISCOVER} longer than the largest datagram (a reference node with a large cluster
+     * sends its list in one datagram): only its first {@code maxDatagramBytes} bytes were read, as
+     * the reference reads them; the entries after them are lost.
+     */
+    DISCOVER_TRUNCATED,
+    /** The entry of a {@link #DISCOVER_TRUNCATED} datagram that the cut fell inside: dropped. */
+    DISCOVER_CUT_ENTRY,
+    /** A {@code DISCOVER} entry (or a peer to add) that is this node under another spelling. */
+    PEER_IS_SELF,
+    /** A peer address that is unspecified ({@code 0.0.0.0}, {@code [::]}): no one can be reached there. */
+    PEER_UNSPECIFIED,
+    /** A peer address that is a broadcast address (255.255.255.255, or a local network's). */
+    PEER_BROADCAST,
+    /** A peer address that is a multicast address (224.0.0.0/4, ff00::/8). */
+    PEER_MULTICAST,
+    /**
+     * A {@code PING} or {@code ACK} with a bad version, sequence number or digest, no member, or a
+     * member that is no {@code <a|s|d>/<hex>/<number>/<host:port>}.
+     */
+    GOSSIP_MALFORMED,
+    /** An {@code ACK} that answers no {@code PING} of ours (unknown or late sequence number); still taken as a sign of life. */
+    ACK_UNSOLICITED
 }

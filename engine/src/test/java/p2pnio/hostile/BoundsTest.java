@@ -244,7 +244,8 @@ class BoundsTest {
         try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             String base = "DISCOVER,127.0.0.1:1";
             byte[] exact = (base + ",".repeat(100 - base.length() - 1) + "\n").getBytes(StandardCharsets.US_ASCII);
-            byte[] over = (base + ",".repeat(101 - base.length() - 1) + "\n").getBytes(StandardCharsets.US_ASCII);
+            // (a DISCOVER one byte over would be read in part, as the reference reads it: InteropTest)
+            byte[] over = ("Get," + "x".repeat(101 - 4 - 1) + "\n").getBytes(StandardCharsets.US_ASCII);
             assertThat(exact).hasSize(100);
             assertThat(over).hasSize(101);
             peer.send(new DatagramPacket(exact, exact.length, n.controlAddress()));
@@ -253,6 +254,30 @@ class BoundsTest {
             assertThat(s.dropped()).containsOnlyKeys(DropReason.TOO_LARGE.name());
             assertThat(s.dropped().get(DropReason.TOO_LARGE.name())).isEqualTo(1);
             assertThat(Poll.stats(n).peers()).as("the sender and 127.0.0.1:1 were learned").isEqualTo(2);
+            assertThat(over).startsWith("Get,".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
+    void aListFullOfDeadAddressesCostsFanoutDatagramsARoundAndEmptiesOnceTheyStaySilent() throws Exception {
+        // fanout, suspectAfter and removeAfter: the reflection bound of issue 13
+        Node n = node(b -> b.period(Duration.ofMillis(100)).fanout(2).suspectAfter(1).removeAfter(1));
+        try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            StringBuilder s = new StringBuilder("DISCOVER");
+            for (int i = 0; i < 40; i++) {
+                s.append(",127.0.33.").append(i + 1).append(":4").append(1000 + i); // nobody listens there
+            }
+            byte[] list = s.append('\n').toString().getBytes(StandardCharsets.US_ASCII);
+            peer.send(new DatagramPacket(list, list.length, n.controlAddress()));
+            Poll.until(Duration.ofSeconds(10), () -> Poll.stats(n).peers(), c -> c == 41);
+            NodeStats before = Poll.stats(n);
+            Thread.sleep(1000); // about ten rounds
+            NodeStats after = Poll.stats(n);
+            // two DISCOVERs a round to the dead (the sender, which never answers either, among them), never 41
+            assertThat(after.datagramsOut() - before.datagramsOut()).isBetween(10L, 2L * 14);
+            // each is removed two periods after our first datagram to it: all gone in about 21 rounds
+            Poll.until(Duration.ofSeconds(20), () -> Poll.stats(n).peers(), c -> c == 0);
+            assertThat(events.all(NodeEvent.PeerLiveness.class)).filteredOn(e -> e.state().equals("removed")).hasSize(41);
         }
     }
 

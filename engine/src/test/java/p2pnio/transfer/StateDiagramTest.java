@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The drawings in docs/state-machines.md have exactly the edges the code enforces. */
+/** The drawings in docs/state-machines.md have exactly the edges the code enforces (connections and peer liveness). */
 class StateDiagramTest {
 
     private static final Pattern EDGE = Pattern.compile("^\\s*(\\[\\*]|\\w+)\\s*-->\\s*(\\[\\*]|\\w+)");
@@ -61,6 +61,12 @@ class StateDiagramTest {
     void theDownloadDiagramMatchesTheCode() throws Exception {
         assertThat(diagrams().get(1)).isEqualTo(edges(Download.TRANSITIONS, Download.State.class,
                 Set.of(Download.State.DONE, Download.State.FAILED)));
+    }
+
+    @Test
+    void theLivenessDiagramMatchesTheCode() throws Exception {
+        assertThat(diagrams().get(2)).isEqualTo(edges(p2pnio.control.Liveness.TRANSITIONS,
+                p2pnio.control.Liveness.class, Set.of(p2pnio.control.Liveness.REMOVED)));
     }
 
     @Test

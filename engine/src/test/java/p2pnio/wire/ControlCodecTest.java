@@ -43,7 +43,51 @@ class ControlCodecTest {
                 new ControlMessage.Get("movie.mkv"),
                 new ControlMessage.Get("ünïcödé файл.txt"),
                 new ControlMessage.FileOffer(1, 1),
-                new ControlMessage.FileOffer(1, 65535));
+                new ControlMessage.FileOffer(1, 65535),
+                new ControlMessage.Hello("p2pnio/1", "18c2f0a1b2c3", List.of("members")),
+                new ControlMessage.Hello("p2pnio/1", "1", List.of()),
+                new ControlMessage.Hello("p2pnio/2", "ffffffffffffffff", List.of("members", "sha256", "range")));
+    }
+
+    @Test
+    void helloHasItsDocumentedBytes() {
+        assertThat(ControlCodec.encode(new ControlMessage.Hello("p2pnio/1", "18c2f0a1b2c3d4", List.of("members", "sha256"))))
+                .isEqualTo("HELLO,p2pnio/1,18c2f0a1b2c3d4,members+sha256\n".getBytes(StandardCharsets.US_ASCII));
+        // fields a later version adds after the fourth are ignored
+        assertThat(decode("HELLO,p2pnio/1,ab,members,later,fields\n").message())
+                .isEqualTo(new ControlMessage.Hello("p2pnio/1", "ab", List.of("members")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("malformedHellos")
+    void aMalformedHelloIsDroppedAndCounted(String datagram) {
+        assertThat(decode(datagram).dropped()).isEqualTo(DropReason.HELLO_MALFORMED);
+    }
+
+    static Stream<String> malformedHellos() {
+        return Stream.of("HELLO\n", "HELLO,p2pnio/1,ab\n", "HELLO,p2p/1,ab,\n", "HELLO,p2pnio/,ab,\n",
+                "HELLO,p2pnio/1,AB,\n", "HELLO,p2pnio/1,,\n", "HELLO,p2pnio/1,12345678901234567,\n",
+                "HELLO,p2pnio/1,ab,members++sha\n", "HELLO,p2pnio/1,ab,Members\n", "HELLO,p2pnio/1,ab,a b\n");
+    }
+
+    @Test
+    void ourDiscoverListsUsFirstInEveryDatagram() {
+        List<String> peers = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            peers.add("10.0." + (i / 250) + "." + (i % 250) + ":" + (40000 + i));
+        }
+        List<byte[]> parts = ControlCodec.encodeDiscover("10.9.9.9:1378", peers, ControlCodec.MAX_DATAGRAM);
+        assertThat(parts).hasSizeGreaterThan(1);
+        List<String> seen = new ArrayList<>();
+        for (byte[] part : parts) {
+            assertThat(part.length).isLessThanOrEqualTo(ControlCodec.MAX_DATAGRAM);
+            List<String> entries = ((ControlMessage.Discover) decode(part).message()).peers();
+            assertThat(entries.get(0)).isEqualTo("10.9.9.9:1378");
+            seen.addAll(entries.subList(1, entries.size()));
+        }
+        assertThat(seen).containsExactlyElementsOf(peers);
+        assertThat(ControlCodec.encodeDiscover("10.9.9.9:1378", List.of(), ControlCodec.MAX_DATAGRAM))
+                .containsExactly("DISCOVER,10.9.9.9:1378\n".getBytes(StandardCharsets.US_ASCII));
     }
 
     @ParameterizedTest
@@ -87,7 +131,8 @@ class ControlCodecTest {
                 Arguments.of("File,1,99999999999999", DropReason.FILE_BAD_PORT),
                 Arguments.of("get,a", DropReason.UNKNOWN_TYPE),
                 Arguments.of("discover,", DropReason.UNKNOWN_TYPE),
-                Arguments.of("HELLO", DropReason.UNKNOWN_TYPE),
+                Arguments.of("HELO", DropReason.UNKNOWN_TYPE),
+                Arguments.of("hello,p2pnio/1,ab,", DropReason.UNKNOWN_TYPE),
                 Arguments.of("Get,a\u0000b", DropReason.CONTROL_CHARACTER),
                 Arguments.of("Get,a\rb", DropReason.CONTROL_CHARACTER));
     }

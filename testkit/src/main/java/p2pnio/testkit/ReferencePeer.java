@@ -38,13 +38,27 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>As a client ({@link #fetchFrom}) it sends {@code Get} in one write, reads the 74-byte
  *   header and saves the body under the header's NAME.</li>
  * </ul>
- * It keeps every datagram and request line it received, so tests can check what a reference node
- * would have seen.
+ * It keeps everything it received, exactly as it arrived, so tests can check what a reference node
+ * would have seen: the datagrams and request lines ({@link #received()}, {@link #datagrams()},
+ * {@link #requests()}), and the byte-for-byte {@link #transcript()} the golden transcript test
+ * compares.
  */
 public final class ReferencePeer implements AutoCloseable {
 
     /** A datagram as the peer received it: its source {@code ip:port} and its text, trimmed. */
     public record Datagram(String from, String text) { }
+
+    /**
+     * One thing it received, as it arrived: {@code where} is {@code udp} (its control socket),
+     * {@code udp (fetch)} (the socket {@link #fetchFrom} asks from), {@code tcp server} (a request
+     * its server read) or {@code tcp client} (a header or a body its client read).
+     */
+    private record Heard(String where, String from, String text) { }
+
+    private static final String UDP = "udp";
+    private static final String UDP_FETCH = "udp (fetch)";
+    private static final String TCP_SERVER = "tcp server";
+    private static final String TCP_CLIENT = "tcp client";
 
     /** The reference node's read size for a datagram and for a request. */
     private static final int READ_BYTES = 2048;
@@ -56,8 +70,7 @@ public final class ReferencePeer implements AutoCloseable {
     private final DatagramSocket udp;
     private final ServerSocket tcp;
     private final List<String> cluster = new CopyOnWriteArrayList<>();
-    private final List<Datagram> datagrams = new CopyOnWriteArrayList<>();
-    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<Heard> heard = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private volatile String headerName;
 
@@ -109,19 +122,35 @@ public final class ReferencePeer implements AutoCloseable {
         return List.copyOf(cluster);
     }
 
-    /** Every datagram received, as text. */
+    /** Every datagram received on its control socket, as text, trimmed. */
     public List<String> datagrams() {
-        return datagrams.stream().map(Datagram::text).toList();
+        return received().stream().map(Datagram::text).toList();
     }
 
-    /** Every datagram received, with its source. */
+    /** Every datagram received on its control socket, with its source. */
     public List<Datagram> received() {
-        return List.copyOf(datagrams);
+        return heard.stream().filter(h -> h.where().equals(UDP))
+                .map(h -> new Datagram(h.from(), h.text().strip())).toList();
     }
 
-    /** Every TCP request line received. */
+    /** Every TCP request line its server received, trimmed. */
     public List<String> requests() {
-        return List.copyOf(requests);
+        return heard.stream().filter(h -> h.where().equals(TCP_SERVER)).map(h -> h.text().strip()).toList();
+    }
+
+    /**
+     * Everything it has received so far, in order and untrimmed, as {@code "<where> <- <text>"}:
+     * each datagram on its control socket ({@code udp}) and on the socket {@link #fetchFrom} asks
+     * from ({@code udp (fetch)}), each request its server read ({@code tcp server}), and the header
+     * and then the body its client read ({@code tcp client}).
+     */
+    public List<String> transcript() {
+        return heard.stream().map(h -> h.where() + " <- " + h.text()).toList();
+    }
+
+    private void hear(String where, InetSocketAddress from, byte[] bytes, int length) {
+        heard.add(new Heard(where, from.getAddress().getHostAddress() + ":" + from.getPort(),
+                new String(bytes, 0, length, StandardCharsets.UTF_8)));
     }
 
     /** Sends one datagram from its control socket, as if the reference node had sent it. */
@@ -148,10 +177,9 @@ public final class ReferencePeer implements AutoCloseable {
             } catch (IOException e) {
                 return; // closed
             }
-            String text = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8).strip();
             InetSocketAddress from = (InetSocketAddress) p.getSocketAddress();
-            datagrams.add(new Datagram(from.getAddress().getHostAddress() + ":" + from.getPort(), text));
-            String[] f = fields(text);
+            hear(UDP, from, p.getData(), p.getLength());
+            String[] f = fields(new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8));
             if (f[0].equals("DISCOVER")) {
                 Arrays.stream(f).skip(1).forEach(this::merge);
             } else if (f[0].equals("Get") && f.length >= 2 && has(f[1])) {
@@ -237,9 +265,8 @@ public final class ReferencePeer implements AutoCloseable {
             if (n <= 0) {
                 return;
             }
-            String line = new String(req, 0, n, StandardCharsets.UTF_8).strip();
-            requests.add(line);
-            String[] f = fields(line);
+            hear(TCP_SERVER, (InetSocketAddress) s.getRemoteSocketAddress(), req, n);
+            String[] f = fields(new String(req, 0, n, StandardCharsets.UTF_8));
             if (!f[0].equals("Get") || f.length < 2 || !has(f[1])) {
                 return; // closes without writing anything
             }
@@ -302,6 +329,7 @@ public final class ReferencePeer implements AutoCloseable {
             byte[] buf = new byte[READ_BYTES];
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             ask.receive(p);
+            hear(UDP_FETCH, (InetSocketAddress) p.getSocketAddress(), buf, p.getLength());
             String[] f = fields(new String(buf, 0, p.getLength(), StandardCharsets.UTF_8));
             if (!f[0].equals("File") || f.length < 3) {
                 throw new IOException("not a File answer: " + String.join(",", f));
@@ -311,10 +339,14 @@ public final class ReferencePeer implements AutoCloseable {
                 s.setSoTimeout(millis);
                 s.getOutputStream().write(get);
                 InputStream in = s.getInputStream();
+                InetSocketAddress server = (InetSocketAddress) s.getRemoteSocketAddress();
                 byte[] header = in.readNBytes(74);
+                hear(TCP_CLIENT, server, header, header.length);
                 long size = Long.parseLong(unpad(new String(header, 0, 10, StandardCharsets.UTF_8)));
                 Path target = folder.resolve(unpad(new String(header, 10, 64, StandardCharsets.UTF_8)));
-                Files.write(target, in.readNBytes((int) size));
+                byte[] body = in.readNBytes((int) size);
+                hear(TCP_CLIENT, server, body, body.length);
+                Files.write(target, body);
                 return target;
             }
         }

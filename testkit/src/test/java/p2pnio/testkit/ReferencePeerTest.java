@@ -57,6 +57,14 @@ class ReferencePeerTest {
             assertThat(saved).isEqualTo(mine.resolve("a.bin"));
             assertThat(TestFiles.sha256(saved)).isEqualTo(TestFiles.sha256(original));
             assertThat(server.requests()).containsExactly("Get,../../a.bin");
+            // the transcript keeps every byte as it arrived, the line ends too, and what its client read
+            assertThat(server.transcript()).containsExactly("udp <- Get,../../a.bin\n", "tcp server <- Get,../../a.bin\n");
+            assertThat(client.transcript()).hasSize(3);
+            assertThat(client.transcript().get(0)).matches("udp \\(fetch\\) <- File,1,[0-9]+\n");
+            assertThat(client.transcript().subList(1, 3)).containsExactly(
+                    "tcp client <- " + new String(ReferencePeer.header(5000, "a.bin"), StandardCharsets.UTF_8),
+                    "tcp client <- " + new String(Files.readAllBytes(original), StandardCharsets.UTF_8));
+            assertThat(client.datagrams()).as("the answer came to the fetching socket, not its control socket").isEmpty();
         }
         assertThat(new String(ReferencePeer.header(33, "a.txt"), StandardCharsets.US_ASCII))
                 .isEqualTo("33::::::::a.txt" + ":".repeat(59));

@@ -57,6 +57,10 @@ public final class Text {
     public static String event(NodeEvent event) {
         if (event instanceof NodeEvent.PeerJoined e) {
             return "peer " + e.address() + " joined (" + via(e.via()) + ")";
+        } else if (event instanceof NodeEvent.PeerLiveness e) {
+            return "peer " + e.address() + (e.state().equals("removed") ? " removed (not heard from)" : " is " + e.state());
+        } else if (event instanceof NodeEvent.PeerRestarted e) {
+            return "peer " + e.address() + " restarted (instance " + e.instance() + ")";
         } else if (event instanceof NodeEvent.RequestSent e) {
             return e.attempt() <= 1
                     ? "asked " + e.peers() + (e.peers() == 1 ? " peer" : " peers") + " for " + e.name()
@@ -122,9 +126,10 @@ public final class Text {
         }
         List<List<String>> rows = new ArrayList<>();
         for (NodeEvent.PeerInfo p : peers) {
-            rows.add(List.of(p.address(), via(p.via()), ago(p.lastHeardMillisAgo()), p.priority() ? "yes" : "no"));
+            rows.add(List.of(p.address(), via(p.via()), ago(p.lastHeardMillisAgo()), p.state(),
+                    p.priority() ? "yes" : "no"));
         }
-        return table(List.of("PEER", "FROM", "LAST HEARD", "PRIORITY"), rows);
+        return table(List.of("PEER", "FROM", "LAST HEARD", "STATE", "PRIORITY"), rows);
     }
 
     /** Transfers as a table. */

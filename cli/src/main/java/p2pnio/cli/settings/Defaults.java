@@ -45,6 +45,21 @@ public final class Defaults extends ListResourceBundle {
         return NodeConfig.builder().delay();
     }
 
+    /** Peers gossiped with per discovery round. */
+    public static int fanout() {
+        return NodeConfig.builder().fanout();
+    }
+
+    /** Periods without a sign of life before a peer is suspect. */
+    public static int suspectAfter() {
+        return NodeConfig.builder().suspectAfter();
+    }
+
+    /** Periods a peer stays suspect before it is removed, or shown down if configured. */
+    public static int removeAfter() {
+        return NodeConfig.builder().removeAfter();
+    }
+
     /** A duration in seconds as a person writes it in an option: {@code 20}, {@code 0.5}. */
     public static String seconds(Duration d) {
         return BigDecimal.valueOf(d.toNanos()).movePointLeft(9).stripTrailingZeros().toPlainString();
@@ -58,6 +73,9 @@ public final class Defaults extends ListResourceBundle {
                 {"default.period", seconds(period())},
                 {"default.waiting", seconds(waiting())},
                 {"default.delay", seconds(delay())},
+                {"default.fanout", String.valueOf(fanout())},
+                {"default.suspectAfter", String.valueOf(suspectAfter())},
+                {"default.removeAfter", String.valueOf(removeAfter())},
                 {"default.folder", "./" + FOLDER},
         };
     }

@@ -41,6 +41,19 @@ public final class NodeOptions {
             description = "Seconds before answering a peer that is not a priority responder (env P2P_DELAY, default ${bundle:default.delay}).")
     String delay;
 
+    @Option(names = "--fanout", paramLabel = "N",
+            description = "Peers gossiped with per discovery round (env P2P_FANOUT, default ${bundle:default.fanout}).")
+    String fanout;
+
+    @Option(names = "--suspect-after", paramLabel = "K",
+            description = "Periods without a sign of life before a peer is suspect (env P2P_SUSPECT_AFTER, default ${bundle:default.suspectAfter}).")
+    String suspectAfter;
+
+    @Option(names = "--remove-after", paramLabel = "M",
+            description = "Periods a peer stays suspect before it is removed, or shown down if configured "
+                    + "(env P2P_REMOVE_AFTER, default ${bundle:default.removeAfter}).")
+    String removeAfter;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Settings file (default: config.yml in the working directory, then in ./configs).")
     Path config;
 
@@ -63,6 +76,9 @@ public final class NodeOptions {
         o.period = period != null ? period : outer.period;
         o.waiting = waiting != null ? waiting : outer.waiting;
         o.delay = delay != null ? delay : outer.delay;
+        o.fanout = fanout != null ? fanout : outer.fanout;
+        o.suspectAfter = suspectAfter != null ? suspectAfter : outer.suspectAfter;
+        o.removeAfter = removeAfter != null ? removeAfter : outer.removeAfter;
         o.config = config != null ? config : outer.config;
         o.trace = trace || outer.trace;
         o.traceFile = traceFile != null ? traceFile : outer.traceFile;

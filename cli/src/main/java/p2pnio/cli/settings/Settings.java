@@ -13,8 +13,9 @@ import p2pnio.PeerAddress;
 /**
  * A node's settings merged from their four sources, highest first: the command line option, the
  * environment ({@code P2P_HOST}, {@code P2P_PORT}, {@code P2P_FOLDER}, {@code P2P_CLUSTER},
- * {@code P2P_PERIOD}, {@code P2P_WAITING}, {@code P2P_DELAY}), config.yml, then the engine's
- * defaults ({@link Defaults}, read from {@link NodeConfig#builder()}, never restated here).
+ * {@code P2P_PERIOD}, {@code P2P_WAITING}, {@code P2P_DELAY}, {@code P2P_FANOUT}, {@code P2P_SUSPECT_AFTER},
+ * {@code P2P_REMOVE_AFTER}), config.yml, then the engine's defaults ({@link Defaults}, read from
+ * {@link NodeConfig#builder()}, never restated here).
  *
  * <p>Every value is checked here; a bad one throws a {@link UsageError} that names the setting and
  * its source ({@code --port}, {@code P2P_PORT} or {@code port in configs/config.yml}).
@@ -31,11 +32,12 @@ public final class Settings {
     private final Duration period;
     private final Duration waiting;
     private final Duration delay;
+    private final Gossip gossip;
     private final String configSource;
     private final Path workDir;
 
     private Settings(String host, Integer port, Path folder, List<String> cluster, Duration period, Duration waiting,
-                     Duration delay, String configSource, Path workDir) {
+                     Duration delay, Gossip gossip, String configSource, Path workDir) {
         this.host = host;
         this.port = port;
         this.folder = folder;
@@ -43,6 +45,7 @@ public final class Settings {
         this.period = period;
         this.waiting = waiting;
         this.delay = delay;
+        this.gossip = gossip;
         this.configSource = configSource;
         this.workDir = workDir;
     }
@@ -86,9 +89,15 @@ public final class Settings {
         Duration waiting = seconds(s.pick(options.waiting, "--waiting", "P2P_WAITING", "waiting"), false);
         Duration delay = seconds(s.pick(options.delay, "--delay", "P2P_DELAY", "delay"), true);
 
+        Value fanout = s.pick(options.fanout, "--fanout", "P2P_FANOUT", "fanout");
+        Value suspect = s.pick(options.suspectAfter, "--suspect-after", "P2P_SUSPECT_AFTER", "suspectAfter");
+        Value remove = s.pick(options.removeAfter, "--remove-after", "P2P_REMOVE_AFTER", "removeAfter");
+        Gossip gossip = new Gossip(fanout == null ? null : fanout.intIn(1, 64),
+                suspect == null ? null : suspect.intIn(1, 1000), remove == null ? null : remove.intIn(1, 1000));
+
         return new Settings(host == null ? null : host.text.strip(), portNumber,
                 folder == null ? null : workDir.resolve(folder.text.strip()).normalize(), cluster,
-                period, waiting, delay, file == null ? null : file.path().toString(), workDir);
+                period, waiting, delay, gossip, file == null ? null : file.path().toString(), workDir);
     }
 
     /**
@@ -97,7 +106,7 @@ public final class Settings {
      */
     public Settings anyPortUnlessSet() {
         return port != null ? this
-                : new Settings(host, 0, folder, cluster, period, waiting, delay, configSource, workDir);
+                : new Settings(host, 0, folder, cluster, period, waiting, delay, gossip, configSource, workDir);
     }
 
     private static List<String> peers(List<String> raw, String source) {
@@ -155,6 +164,12 @@ public final class Settings {
         return Duration.ofNanos(s.movePointRight(9).longValue());
     }
 
+    /**
+     * The membership settings as the sources gave them, each null when none did: peers gossiped
+     * with per round, and the periods of suspicion and removal.
+     */
+    private record Gossip(Integer fanout, Integer suspectAfter, Integer removeAfter) { }
+
     /** Where one value came from and its text. */
     private record Value(String text, String source) {
         UsageError bad(String why) {
@@ -207,6 +222,12 @@ public final class Settings {
     public Duration waiting() { return waiting != null ? waiting : Defaults.waiting(); }
     /** The non-priority answer delay. */
     public Duration delay() { return delay != null ? delay : Defaults.delay(); }
+    /** Peers gossiped with per discovery round. */
+    public int fanout() { return gossip.fanout() != null ? gossip.fanout() : Defaults.fanout(); }
+    /** Periods without a sign of life before a peer is suspect. */
+    public int suspectAfter() { return gossip.suspectAfter() != null ? gossip.suspectAfter() : Defaults.suspectAfter(); }
+    /** Periods a peer stays suspect before it is removed (or shown down, if configured). */
+    public int removeAfter() { return gossip.removeAfter() != null ? gossip.removeAfter() : Defaults.removeAfter(); }
     /** The config.yml that was read, or null. */
     public String configSource() { return configSource; }
     /** The working directory relative folders start from. */
@@ -234,6 +255,15 @@ public final class Settings {
         }
         if (delay != null) {
             b.delay(delay);
+        }
+        if (gossip.fanout() != null) {
+            b.fanout(gossip.fanout());
+        }
+        if (gossip.suspectAfter() != null) {
+            b.suspectAfter(gossip.suspectAfter());
+        }
+        if (gossip.removeAfter() != null) {
+            b.removeAfter(gossip.removeAfter());
         }
         try {
             return b.build();

@@ -62,8 +62,10 @@ class JsonTest {
         assertThat(ready.get("transfer").asText()).isEqualTo("127.0.0.1:40311");
 
         JsonNode peers = MAPPER.readTree(json.line(new NodeEvent.PeersReport(
-                List.of(new NodeEvent.PeerInfo("127.0.0.1:1379", "configured", 1200, true)))));
+                List.of(new NodeEvent.PeerInfo("127.0.0.1:1379", "configured", 1200, true, "p2pnio/1", "18c2f0a1b2c3d4",
+                        "suspect")))));
         assertThat(peers.get("peers").get(0).get("priority").asBoolean()).isTrue();
+        assertThat(peers.get("peers").get(0).get("state").asText()).isEqualTo("suspect");
         assertThat(peers.get("peers").get(0).get("lastHeardMillisAgo").asLong()).isEqualTo(1200);
 
         JsonNode stopped = MAPPER.readTree(json.line(new NodeEvent.Stopped(null)));

@@ -106,6 +106,23 @@ class SettingsTest {
     }
 
     @Test
+    void theGossipSettingsComeFromOptionsTheEnvironmentOrTheFile() throws Exception {
+        NodeConfig.Builder engine = NodeConfig.builder();
+        Settings none = resolve(Map.of());
+        assertThat(List.of(none.fanout(), none.suspectAfter(), none.removeAfter()))
+                .as("the engine's defaults").containsExactly(engine.fanout(), engine.suspectAfter(), engine.removeAfter());
+        assertThat(new Defaults().getString("default.fanout")).isEqualTo(String.valueOf(engine.fanout()));
+        Files.writeString(dir.resolve("config.yml"), "fanout: 5\nsuspectAfter: 4\nremoveAfter: 6\n");
+        Settings s = resolve(Map.of("P2P_SUSPECT_AFTER", "2"), "--remove-after", "7");
+        assertThat(List.of(s.fanout(), s.suspectAfter(), s.removeAfter())).containsExactly(5, 2, 7);
+        assertThat(s.toConfig(dir, List.of()).removeAfter()).isEqualTo(7);
+        assertThatThrownBy(() -> resolve(Map.of(), "--fanout", "0"))
+                .hasMessage("--fanout: '0' is out of range (1 to 64)");
+        assertThatThrownBy(() -> resolve(Map.of("P2P_REMOVE_AFTER", "soon")))
+                .hasMessage("P2P_REMOVE_AFTER: 'soon' is not a whole number");
+    }
+
+    @Test
     void everyBadValueIsRefusedWithTheSettingAndItsSourceNamed() throws Exception {
         assertThatThrownBy(() -> resolve(Map.of(), "--port", "65536"))
                 .isInstanceOf(UsageError.class).hasMessage("--port: '65536' is out of range (0 to 65535)");

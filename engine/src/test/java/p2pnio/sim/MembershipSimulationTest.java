@@ -1,0 +1,58 @@
+package p2pnio.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import p2pnio.NodeConfig;
+
+/**
+ * The membership simulation at a small size, in every build: the same code as a node runs, on a
+ * simulated clock (docs/membership.md has the full sizes, from {@code make membership}).
+ */
+class MembershipSimulationTest {
+
+    private static final int N = 64;
+
+    @Test
+    void gossipConvergesFastCostsAConstantPerNodeRemovesTheDeadAndNeverTheLiving() throws Exception {
+        Simulation.Result r = new Simulation(NodeConfig.Membership.GOSSIP, N, 7).run(true);
+        double log2 = Math.log(N) / Math.log(2);
+        assertThat(r.convergeRounds()).as("rounds to converge from a chain of seeds").isBetween(1.0, log2 + 3);
+        assertThat(r.maxDatagramsPerNodeRound()).as("datagrams a node sends per round").isLessThanOrEqualTo(16);
+        assertThat(r.bytesPerNodeRound() / r.datagramsPerNodeRound()).isLessThanOrEqualTo(2048);
+        assertThat(r.killRemovedRounds()).as("rounds until a killed node is removed everywhere").isBetween(1.0, 20.0);
+        assertThat(r.falseRemovals()).as("live nodes removed under 20 % loss and 10 % restarts").isZero();
+        assertThat(r.wholeAfterChurn()).as("whole again once the loss stops").isTrue();
+    }
+
+    @Test
+    void aNodesCostDoesNotGrowWithTheClusterUnlikeAllToAll() throws Exception {
+        Simulation.Result small = new Simulation(NodeConfig.Membership.GOSSIP, 16, 3).run(false);
+        Simulation.Result large = new Simulation(NodeConfig.Membership.GOSSIP, 128, 3).run(false);
+        Simulation.Result allSmall = new Simulation(NodeConfig.Membership.ALL_TO_ALL, 16, 3).run(false);
+        Simulation.Result allLarge = new Simulation(NodeConfig.Membership.ALL_TO_ALL, 64, 3).run(false);
+        assertThat(large.maxDatagramsPerNodeRound()).isLessThanOrEqualTo(16);
+        assertThat(large.datagramsPerNodeRound()).isLessThan(small.datagramsPerNodeRound() * 2);
+        // all-to-all sends its list to every peer: N - 1 datagrams (and more once the list needs several)
+        assertThat(allSmall.datagramsPerNodeRound()).isEqualTo(15.0);
+        assertThat(allLarge.datagramsPerNodeRound()).isGreaterThanOrEqualTo(63.0);
+        assertThat(allLarge.bytesPerNodeRound()).isGreaterThan(large.bytesPerNodeRound() * 10);
+    }
+
+    @Test
+    void aNodeCutOffForLessThanTheSuspicionIsSuspectedThenRefutesAndIsNeverRemoved() throws Exception {
+        // 5 rounds cut off: its probers miss it 3 rounds in a row and suspect it; healed before the
+        // suspicion (at least log2(64)/2 + 1 = 4 periods) runs out, it hears of it and refutes
+        long[] seen = new Simulation(NodeConfig.Membership.GOSSIP, N, 5).partition(5, 25);
+        assertThat(seen[0]).as("nodes that suspected it").isPositive();
+        assertThat(seen[1]).as("nodes that removed it").isZero();
+    }
+
+    @Test
+    void aRunIsTheSameEveryTime() throws Exception {
+        Simulation.Result a = new Simulation(NodeConfig.Membership.GOSSIP, 32, 11).run(false);
+        Simulation.Result b = new Simulation(NodeConfig.Membership.GOSSIP, 32, 11).run(false);
+        assertThat(a.json().replaceAll(",\"seconds\":[0-9.]+", ""))
+                .isEqualTo(b.json().replaceAll(",\"seconds\":[0-9.]+", ""));
+    }
+}

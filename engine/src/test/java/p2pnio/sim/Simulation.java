@@ -1,0 +1,383 @@
+package p2pnio.sim;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import p2pnio.NodeConfig;
+import p2pnio.NodeEvent;
+import p2pnio.control.Cluster;
+import p2pnio.control.Liveness;
+import p2pnio.loop.EventLoop;
+import p2pnio.loop.Timers;
+
+/**
+ * A deterministic simulation of a cluster of N nodes that runs the real membership code
+ * ({@link Cluster}, {@link p2pnio.control.Discovery}, the codec, the timers) on one loop whose
+ * clock is simulated, over an in-memory network ({@link SimNetwork}). Nothing sleeps: time jumps
+ * from one timer to the next, so N = 1,000 runs in seconds and a run is the same every time for a
+ * given seed.
+ *
+ * <p>Scenarios, each measured in rounds (discovery periods):
+ * <ol>
+ *   <li><b>converge</b>: N nodes start within one period of each other, node i knowing only node
+ *       i - 1 (a chain of seeds); rounds until every node knows every other;</li>
+ *   <li><b>cost</b>: datagrams and bytes each node sends per round, over 10 rounds once converged
+ *       (mean and the busiest node);</li>
+ *   <li><b>kill</b>: one node dies; rounds until no live node lists it (as alive or suspect);</li>
+ *   <li><b>churn</b>: 20 % of datagrams lost and 10 % of the nodes restarting (down for one period,
+ *       back as a new run) during 30 rounds; removals of a node that was up at the time (false
+ *       removals), and whether the cluster is whole again 30 rounds after the loss stops.</li>
+ * </ol>
+ * {@code main} runs the sizes given and prints one JSON object per line (see {@link Result}).
+ */
+public final class Simulation {
+
+    static final Duration PERIOD = Duration.ofSeconds(1);
+    private static final long ROUND = PERIOD.toNanos();
+
+    /** What one run measured. Rounds are -1 when the thing did not happen within the run. */
+    public record Result(String mode, int nodes, double convergeRounds, double datagramsPerNodeRound,
+                         double bytesPerNodeRound, double maxDatagramsPerNodeRound, double killRemovedRounds,
+                         long falseRemovals, long falseSuspicions, boolean wholeAfterChurn, double seconds) {
+
+        /** One line of JSON. */
+        public String json() {
+            return String.format(Locale.ROOT, "{\"mode\":\"%s\",\"nodes\":%d,\"convergeRounds\":%.1f,"
+                    + "\"datagramsPerNodeRound\":%.2f,\"bytesPerNodeRound\":%.0f,\"maxDatagramsPerNodeRound\":%.2f,"
+                    + "\"killRemovedRounds\":%.1f,\"falseRemovals\":%d,\"falseSuspicions\":%d,"
+                    + "\"wholeAfterChurn\":%s,\"seconds\":%.1f}", mode, nodes, convergeRounds, datagramsPerNodeRound,
+                    bytesPerNodeRound, maxDatagramsPerNodeRound, killRemovedRounds, falseRemovals, falseSuspicions,
+                    wholeAfterChurn, seconds);
+        }
+    }
+
+    private final NodeConfig.Membership mode;
+    private final int n;
+    private final long seed;
+    private final Path folder;
+    private final EventLoop loop;
+    private final SimNetwork network;
+    private final Random random;
+    private final List<SimNode> nodes = new ArrayList<>();
+    private long now;
+    private long falseRemovals;
+    private long falseSuspicions;
+    private boolean counting;
+    private String partitionWatch;
+    private long[] partitionSeen;
+
+    public Simulation(NodeConfig.Membership mode, int n, long seed) throws IOException {
+        this.mode = mode;
+        this.n = n;
+        this.seed = seed;
+        this.folder = Files.createTempDirectory("p2p-sim");
+        this.loop = new EventLoop(1024, () -> now);
+        this.network = new SimNetwork(loop, seed);
+        this.random = new Random(seed ^ 0x5eed);
+    }
+
+    static InetSocketAddress addressOf(int i) {
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(new byte[] {10, (byte) (i >> 16), (byte) (i >> 8),
+                    (byte) i}), 1378);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private NodeConfig config(int i) {
+        NodeConfig.Builder b = NodeConfig.builder().host("10.0.0.1").port(1378).folder(folder).period(PERIOD)
+                .membership(mode).maxClusterSize(Math.max(1024, n + 16));
+        if (i > 0) {
+            b.addPeer(p2pnio.PeerAddress.of(addressOf(i - 1)));
+        }
+        return b.build();
+    }
+
+    private SimNode newNode(int i) {
+        long instance = ((1_700_000_000_000L + now / 1_000_000) << 16) | (i & 0xffff);
+        InetSocketAddress address = addressOf(i);
+        SimNode[] self = new SimNode[1];
+        SimNode node = new SimNode(address, config(i), loop, network, instance, e -> observe(self[0], e));
+        self[0] = node;
+        return node;
+    }
+
+    private void observe(SimNode at, NodeEvent event) {
+        if (partitionWatch != null && event instanceof NodeEvent.PeerLiveness l && l.address().equals(partitionWatch)) {
+            if (l.state().equals("suspect")) {
+                partitionSeen[0]++;
+            } else if (l.state().equals("removed") || l.state().equals("down")) {
+                partitionSeen[1]++;
+            }
+        }
+        if (Boolean.getBoolean("sim.debug") && (event instanceof NodeEvent.PeerLiveness || event instanceof NodeEvent.PeerRestarted)) {
+            System.err.printf("%.2f %s %s%n", now / 1e9, at.address(), event);
+        }
+        if (!counting || !(event instanceof NodeEvent.PeerLiveness l)) {
+            return;
+        }
+        String host = l.address().substring(0, l.address().lastIndexOf(':'));
+        boolean up;
+        try {
+            up = network.isUp(new InetSocketAddress(InetAddress.getByName(host), 1378));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+        if (up && (l.state().equals("removed") || l.state().equals("down"))) {
+            falseRemovals++;
+            if (Boolean.getBoolean("sim.progress")) {
+                System.err.printf(Locale.ROOT, "false removal at %.2f rounds: %s by %s%n", now / (double) ROUND, l, at.address());
+            }
+        } else if (up && l.state().equals("suspect")) {
+            falseSuspicions++;
+        }
+    }
+
+    /** Runs the timers until {@code until}, jumping from one to the next. */
+    private void runUntil(long until) {
+        Timers timers = loop.timers();
+        while (true) {
+            long wait = timers.nanosUntilNext(now);
+            if (wait < 0 || now + wait > until) {
+                now = until;
+                return;
+            }
+            now += wait;
+            timers.runDue(now);
+        }
+    }
+
+    /** True when every live node lists every other live node as alive, and nothing else. */
+    private boolean whole() {
+        int live = 0;
+        for (SimNode node : nodes) {
+            if (node.up) {
+                live++;
+            }
+        }
+        for (SimNode node : nodes) {
+            if (!node.up) {
+                continue;
+            }
+            int alive = 0;
+            for (Cluster.Peer p : node.cluster.peers()) {
+                if (p.liveness() == Liveness.ALIVE && p.endpoint() != null && network.isUp(p.endpoint())) {
+                    alive++;
+                }
+            }
+            if (alive != live - 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Runs every scenario; {@code full} false runs only convergence and cost (for the all-to-all baseline). */
+    public Result run(boolean full) {
+        long started = System.nanoTime();
+        // 1. converge from a chain of seeds, every node starting within the first period
+        for (int i = 0; i < n; i++) {
+            SimNode node = newNode(i);
+            nodes.add(node);
+            loop.schedule((long) (random.nextDouble() * ROUND), "start node " + i, node::start);
+        }
+        progress("started " + n + " nodes");
+        double converge = -1;
+        int limit = 200;
+        for (int r = 1; r <= limit; r++) {
+            runUntil(r * ROUND);
+            if (whole()) {
+                converge = r;
+                break;
+            }
+        }
+        progress("converged in " + converge + " rounds");
+        // 2. cost per node per round, once converged
+        runUntil(now + 5 * ROUND);
+        long d0 = network.datagrams;
+        long b0 = network.bytes;
+        long[] before = new long[n];
+        for (int i = 0; i < n; i++) {
+            before[i] = nodes.get(i).sent;
+        }
+        int window = 10;
+        runUntil(now + window * ROUND);
+        double perNode = (network.datagrams - d0) / (double) n / window;
+        double bytesPerNode = (network.bytes - b0) / (double) n / window;
+        long busiest = 0;
+        for (int i = 0; i < n; i++) {
+            busiest = Math.max(busiest, nodes.get(i).sent - before[i]);
+        }
+        double maxPerNode = busiest / (double) window;
+        progress("cost measured");
+        double killed = -1;
+        boolean wholeAgain = false;
+        if (full && mode == NodeConfig.Membership.GOSSIP) {
+            killed = kill();
+            wholeAgain = churn();
+        } else if (full) {
+            killed = kill();
+        }
+        return new Result(mode == NodeConfig.Membership.GOSSIP ? "gossip" : "all-to-all", n, converge, perNode,
+                bytesPerNode, maxPerNode, killed, falseRemovals, falseSuspicions, wholeAgain,
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    private void progress(String what) {
+        if (Boolean.getBoolean("sim.progress")) {
+            System.err.printf(Locale.ROOT, "[%s %d] t=%.0f rounds: %s%n", mode, n, now / (double) ROUND, what);
+        }
+    }
+
+    /** Kills a node in the middle of the chain; rounds until no live node lists it as alive or suspect. */
+    private double kill() {
+        SimNode victim = nodes.get(n / 2);
+        victim.kill();
+        long at = now;
+        int limit = mode == NodeConfig.Membership.GOSSIP ? 100 : 30;
+        for (int r = 1; r <= limit; r++) {
+            runUntil(at + r * ROUND);
+            boolean listed = false;
+            for (SimNode node : nodes) {
+                if (!node.up) {
+                    continue;
+                }
+                Cluster.Peer p = node.cluster.byAddress(p2pnio.PeerAddress.of(victim.address()));
+                if (p != null && p.liveness() != Liveness.DOWN) {
+                    listed = true;
+                    break;
+                }
+            }
+            if (!listed) {
+                return r;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * 20 % loss for 30 rounds while 10 % of the nodes restart (down one period, then a new run that
+     * knows its seed); then no loss. True if the cluster is whole again within 30 more rounds.
+     */
+    private boolean churn() {
+        // bring the killed node back first, as a new run, so that every node is expected
+        int victim = n / 2;
+        SimNode back = newNode(victim);
+        nodes.set(victim, back);
+        back.start();
+        runUntil(now + 20 * ROUND);
+        counting = true;
+        network.loss(0.2);
+        long start = now;
+        int restarts = Math.max(1, n / 10);
+        List<Integer> chosen = new ArrayList<>();
+        while (chosen.size() < restarts) {
+            int i = random.nextInt(n);
+            if (!chosen.contains(i)) {
+                chosen.add(i);
+            }
+        }
+        for (int i : chosen) {
+            long when = start + (long) (random.nextDouble() * 25 * ROUND);
+            loop.timers().at(when, "kill " + i, () -> nodes.get(i).kill());
+            loop.timers().at(when + ROUND, "restart " + i, () -> {
+                SimNode again = newNode(i);
+                nodes.set(i, again);
+                again.start();
+            });
+        }
+        runUntil(start + 30 * ROUND);
+        progress("30 rounds of loss and restarts: " + falseRemovals + " false removals");
+        network.loss(0);
+        for (int r = 1; r <= 30; r++) {
+            runUntil(start + (30 + r) * ROUND);
+            if (whole()) {
+                counting = false;
+                return true;
+            }
+        }
+        counting = false;
+        if (Boolean.getBoolean("sim.debug")) {
+            describeHoles();
+        }
+        return false;
+    }
+
+    private void describeHoles() {
+        for (SimNode node : nodes) {
+            if (!node.up) {
+                continue;
+            }
+            StringBuilder b = new StringBuilder();
+            int alive = 0;
+            for (Cluster.Peer p : node.cluster.peers()) {
+                boolean up = p.endpoint() != null && network.isUp(p.endpoint());
+                if (p.liveness() == Liveness.ALIVE && up) {
+                    alive++;
+                } else {
+                    b.append(' ').append(p.address()).append('=').append(p.liveness()).append(up ? "(up)" : "(gone)");
+                }
+            }
+            if (alive != n - 1) {
+                StringBuilder missing = new StringBuilder();
+                for (SimNode other : nodes) {
+                    if (other != node && node.cluster.byAddress(p2pnio.PeerAddress.of(other.address())) == null) {
+                        missing.append(' ').append(other.address().getAddress().getAddress()[3]);
+                    }
+                }
+                System.err.println(node.address() + " alive " + alive + " of " + (n - 1) + ":" + b + " missing" + missing);
+            }
+        }
+    }
+
+    /**
+     * Converges a cluster, then cuts one node off the network for {@code rounds} rounds (it keeps
+     * running, as behind a broken cable) and heals it. Returns how many times a node suspected it,
+     * and how many times one removed it (or showed it down), in the {@code after} rounds from the
+     * cut on: a partition shorter than suspicion plus removal must end in refutations, not removals.
+     */
+    public long[] partition(int rounds, int after) {
+        for (int i = 0; i < n; i++) {
+            SimNode node = newNode(i);
+            nodes.add(node);
+            loop.schedule((long) (random.nextDouble() * ROUND), "start node " + i, node::start);
+        }
+        runUntil(30 * ROUND);
+        SimNode cut = nodes.get(n / 3);
+        String address = p2pnio.PeerAddress.of(cut.address());
+        long[] seen = new long[2];
+        partitionWatch = address;
+        partitionSeen = seen;
+        long start = now;
+        network.cut(cut.address(), true);
+        runUntil(start + rounds * ROUND);
+        network.cut(cut.address(), false);
+        runUntil(start + after * ROUND);
+        partitionWatch = null;
+        return seen;
+    }
+
+    /**
+     * Runs the sizes given: {@code gossip:1000 all-to-all:300 ...}; prints one JSON line per run.
+     */
+    public static void main(String[] args) throws IOException {
+        for (String arg : args) {
+            String[] mn = arg.split(":");
+            NodeConfig.Membership mode = mn[0].equals("gossip") ? NodeConfig.Membership.GOSSIP
+                    : NodeConfig.Membership.ALL_TO_ALL;
+            int n = Integer.parseInt(mn[1]);
+            boolean full = mn.length < 3 || !mn[2].equals("cost");
+            Result r = new Simulation(mode, n, 42).run(full);
+            System.out.println(r.json());
+        }
+    }
+}
