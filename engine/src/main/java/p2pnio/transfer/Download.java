@@ -15,8 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.function.BooleanSupplier;
 import p2pnio.NodeEvent;
 import p2pnio.core.Context;
-import p2pnio.loop.Handler;
-import p2pnio.loop.Timers;
 import p2pnio.wire.HeaderParser;
 import p2pnio.wire.Names;
 import p2pnio.wire.TransferHeader;
@@ -38,11 +36,38 @@ import p2pnio.wire.TransferHeader;
  *       never a byte past SIZE. At exactly SIZE bytes the file is renamed to its final name.</li>
  *   <li>FAILED: the partial file is deleted. No partial file survives a failure.</li>
  * </ul>
- * Every transition goes through {@link #moveTo}. Loop thread only.
+ * Every transition goes through {@link #moveTo}, which also sets the interest ops the state names.
+ * Loop thread only.
  */
-final class Download implements Handler, Transfers.Transfer {
+final class Download extends Connection<Download.State> {
 
-    enum State { CONNECTING, SEND_REQUEST, READ_HEADER, READ_BODY, DONE, FAILED }
+    /** The download's states, each with the interest ops it waits on and whether a stall fails it. */
+    enum State implements Connection.Phase {
+        CONNECTING(SelectionKey.OP_CONNECT, false),
+        SEND_REQUEST(SelectionKey.OP_WRITE, false),
+        READ_HEADER(SelectionKey.OP_READ, IDLE_CHECKED),
+        READ_BODY(SelectionKey.OP_READ, IDLE_CHECKED),
+        DONE(0, false),
+        FAILED(0, false);
+
+        private final int interest;
+        private final boolean idleChecked;
+
+        State(int interest, boolean idleChecked) {
+            this.interest = interest;
+            this.idleChecked = idleChecked;
+        }
+
+        @Override
+        public int interest() {
+            return interest;
+        }
+
+        @Override
+        public boolean idleChecked() {
+            return idleChecked;
+        }
+    }
 
     /** Every legal move; {@link #moveTo} enforces it and docs/state-machines.md draws it. */
     static final Transitions<State> TRANSITIONS = Transitions.startingAt(State.CONNECTING)
@@ -53,38 +78,23 @@ final class Download implements Handler, Transfers.Transfer {
 
     private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
 
-    private final Context ctx;
-    private final Transfers transfers;
     private final String name;
     private final InetSocketAddress server;
-    private final String peer;
-    private final int id;
-    private final long started;
     private final HeaderParser header = new HeaderParser();
-    private SocketChannel channel;
-    private SelectionKey key;
-    private State state;
+    private final BooleanSupplier onEmptyReply;
     private ByteBuffer request;
     private Path partial;
     private FileChannel out;
     private long size = -1;
     private long received;
-    private long lastProgress;
     private long lastProgressEvent;
-    private Timers.Timer timer;
-    private final BooleanSupplier onEmptyReply;
 
     Download(Context ctx, Transfers transfers, String name, InetSocketAddress server, String peer, int id,
              BooleanSupplier onEmptyReply) {
-        this.ctx = ctx;
-        this.transfers = transfers;
+        super(ctx, transfers, TRANSITIONS, "download", id, peer);
         this.name = name;
         this.server = server;
-        this.peer = peer;
-        this.id = id;
         this.onEmptyReply = onEmptyReply;
-        this.started = ctx.loop.now();
-        this.lastProgress = started;
     }
 
     String name() {
@@ -96,11 +106,11 @@ final class Download implements Handler, Transfers.Transfer {
         channel = SocketChannel.open();
         channel.configureBlocking(false);
         boolean connected = channel.connect(server);
-        key = ctx.loop.register(channel, connected ? 0 : SelectionKey.OP_CONNECT, this);
+        register();
         if (connected) {
             connected();
         } else {
-            timer = ctx.loop.schedule(ctx.config.connectTimeout().toNanos(), "download#" + id + " connect timeout",
+            deadline = ctx.loop.schedule(ctx.config.connectTimeout().toNanos(), label() + " connect timeout",
                     () -> fail("connect to " + peer + " timed out after "
                             + ctx.config.connectTimeout().toSeconds() + " s"));
         }
@@ -116,17 +126,16 @@ final class Download implements Handler, Transfers.Transfer {
             }
             case SEND_REQUEST -> writeRequest();
             case READ_HEADER, READ_BODY -> read();
-            default -> key.interestOps(0);
+            default -> { } // DONE, FAILED wait for nothing the selector reports
         }
     }
 
     private void connected() throws IOException {
-        if (timer != null) {
-            timer.cancel();
+        if (deadline != null) {
+            deadline.cancel();
         }
         request = ByteBuffer.wrap(("Get," + name + "\n").getBytes(StandardCharsets.UTF_8));
         moveTo(State.SEND_REQUEST, null);
-        key.interestOps(SelectionKey.OP_WRITE);
         writeRequest();
     }
 
@@ -136,9 +145,6 @@ final class Download implements Handler, Transfers.Transfer {
             return;
         }
         moveTo(State.READ_HEADER, null);
-        key.interestOps(SelectionKey.OP_READ);
-        lastProgress = ctx.loop.now();
-        timer = ctx.loop.schedule(ctx.config.idleTimeout().toNanos(), "download#" + id + " idle", this::checkIdle);
     }
 
     private void read() throws IOException {
@@ -155,7 +161,7 @@ final class Download implements Handler, Transfers.Transfer {
         if (n == 0) {
             return;
         }
-        lastProgress = ctx.loop.now();
+        progressed();
         buf.flip();
         if (state == State.READ_HEADER) {
             switch (header.feed(buf)) {
@@ -239,16 +245,9 @@ final class Download implements Handler, Transfers.Transfer {
         }
     }
 
-    private void checkIdle() {
-        if (state != State.READ_HEADER && state != State.READ_BODY) {
-            return;
-        }
-        long limit = ctx.config.idleTimeout().toNanos();
-        if (ctx.loop.now() - lastProgress >= limit) {
-            fail("no data from " + peer + " for " + ctx.config.idleTimeout().toSeconds() + " s");
-        } else {
-            timer = ctx.loop.timers().at(lastProgress + limit, "download#" + id + " idle", this::checkIdle);
-        }
+    @Override
+    protected String idleReason() {
+        return "no data from " + peer + " for " + ctx.config.idleTimeout().toSeconds() + " s";
     }
 
     /**
@@ -275,7 +274,7 @@ final class Download implements Handler, Transfers.Transfer {
     /** Fails the download and deletes its partial file; safe in any state. */
     @Override
     public void fail(String reason) {
-        if (state == State.DONE || state == State.FAILED) {
+        if (ended()) {
             return;
         }
         moveTo(State.FAILED, reason);
@@ -291,20 +290,9 @@ final class Download implements Handler, Transfers.Transfer {
                 : "connection to " + peer + " failed: " + why);
     }
 
-    private void release() {
-        if (timer != null) {
-            timer.cancel();
-        }
-        if (key != null) {
-            key.cancel();
-        }
-        try {
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException e) {
-            // the connection is over either way
-        }
+    /** Closes the partial file and deletes it: no failure leaves one behind. */
+    @Override
+    protected void closeResources() {
         if (out != null) {
             try {
                 out.close();
@@ -321,16 +309,6 @@ final class Download implements Handler, Transfers.Transfer {
             }
             partial = null;
         }
-        transfers.ended(this);
-    }
-
-    private void moveTo(State next, String detail) {
-        TRANSITIONS.check(state, next);
-        if (ctx.trace.on()) {
-            ctx.trace.line("download#" + id + " " + (state == null ? "NEW" : state) + " -> " + next
-                    + (detail == null ? "" : " (" + detail + ")"));
-        }
-        state = next;
     }
 
     State state() {
@@ -354,6 +332,6 @@ final class Download implements Handler, Transfers.Transfer {
 
     @Override
     public String toString() {
-        return "download#" + id + " " + name + " from " + peer + " " + state;
+        return label() + " " + name + " from " + peer + " " + state;
     }
 }

@@ -201,18 +201,18 @@ public final class Transfers implements Handler {
         return scratch.clear();
     }
 
-    void ended(Upload u) {
-        if (uploads.remove(u)) {
+    /** A connection of either direction has ended: forget it and remember how it ended. */
+    void ended(Connection<?> c) {
+        boolean removed = c instanceof Upload u ? uploads.remove(u) : downloads.remove(((Download) c).name(), c);
+        if (!removed) {
+            return;
+        }
+        if (c instanceof Upload) {
             ctx.counters.uploadsOpen--;
-            remember(u.info());
-        }
-    }
-
-    void ended(Download d) {
-        if (downloads.remove(d.name(), d)) {
+        } else {
             ctx.counters.downloadsOpen--;
-            remember(d.info());
         }
+        remember(c.info());
     }
 
     private void remember(NodeEvent.TransferInfo info) {

@@ -1,0 +1,153 @@
+package p2pnio.transfer;
+
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import p2pnio.core.Context;
+import p2pnio.loop.Handler;
+import p2pnio.loop.Timers;
+
+/**
+ * What an upload and a download share: one TCP connection on the loop, driven as a state machine
+ * whose states say what the connection waits for.
+ *
+ * <p>Every change of state goes through {@link #moveTo}, which checks it against the machine's
+ * {@link Transitions} table, traces it, sets the key's interest ops to the new state's
+ * {@link Phase#interest()}, and starts or stops the idle timer as the new state
+ * {@link Phase#idleChecked() asks}. A transition and its interest change therefore cannot drift
+ * apart. {@link #release} ends the connection: timers cancelled, key cancelled, channel closed,
+ * the subclass's own resources freed, the registry told. Loop thread only.
+ *
+ * @param <S> the machine's state enum
+ */
+abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handler, Transfers.Transfer {
+
+    /** Marks a state in which no progress for {@code idleTimeout} fails the connection. */
+    static final boolean IDLE_CHECKED = true;
+
+    /** What a state of a connection says about it to the loop. */
+    interface Phase {
+        /** The selector interest ops while in this state ({@code SelectionKey.OP_*}; 0 for none). */
+        int interest();
+
+        /** True if a stall of {@code idleTimeout} in this state fails the connection. */
+        boolean idleChecked();
+    }
+
+    protected final Context ctx;
+    protected final Transfers transfers;
+    protected final int id;
+    protected final String peer;
+    protected final long started;
+    private final Transitions<S> transitions;
+    private final String label;
+    protected SocketChannel channel;
+    protected SelectionKey key;
+    protected S state;
+    /** Loop time of the last byte moved, for the idle check and progress reports. */
+    protected long lastProgress;
+    /** A one-shot deadline of the current state (connect, request line, linger); cancelled on release. */
+    protected Timers.Timer deadline;
+    private Timers.Timer idle;
+
+    protected Connection(Context ctx, Transfers transfers, Transitions<S> transitions, String kind, int id,
+                         String peer) {
+        this.ctx = ctx;
+        this.transfers = transfers;
+        this.transitions = transitions;
+        this.id = id;
+        this.peer = peer;
+        this.label = kind + "#" + id;
+        this.started = ctx.loop.now();
+        this.lastProgress = started;
+    }
+
+    /**
+     * Moves to {@code next}: checks the move, traces it, sets the interest ops the new state names,
+     * and arms or stops the idle timer. {@code detail} is for the trace.
+     */
+    protected final void moveTo(S next, String detail) {
+        transitions.check(state, next);
+        S previous = state;
+        if (ctx.trace.on()) {
+            ctx.trace.line(label + " " + (previous == null ? "NEW" : previous) + " -> " + next
+                    + (detail == null ? "" : " (" + detail + ")"));
+        }
+        state = next;
+        if (key != null && key.isValid() && (previous == null || previous.interest() != next.interest())) {
+            key.interestOps(next.interest());
+        }
+        if (next.idleChecked() && (previous == null || !previous.idleChecked())) {
+            lastProgress = ctx.loop.now();
+            idle = ctx.loop.timers().at(lastProgress + idleLimit(), label + " idle", this::checkIdle);
+        } else if (!next.idleChecked() && idle != null) {
+            idle.cancel();
+            idle = null;
+        }
+    }
+
+    /** Registers the channel with the loop, interested in what the current state names. */
+    protected final void register() throws java.nio.channels.ClosedChannelException {
+        key = ctx.loop.register(channel, state.interest(), this);
+    }
+
+    /** True once the machine is in a state with no way out (done or failed). */
+    protected final boolean ended() {
+        return state != null && transitions.isFinal(state);
+    }
+
+    /** Notes that bytes moved now: the idle timer counts from here. */
+    protected final void progressed() {
+        lastProgress = ctx.loop.now();
+    }
+
+    private long idleLimit() {
+        return ctx.config.idleTimeout().toNanos();
+    }
+
+    private void checkIdle() {
+        long limit = idleLimit();
+        if (ctx.loop.now() - lastProgress >= limit) {
+            idle = null;
+            fail(idleReason());
+        } else {
+            idle = ctx.loop.timers().at(lastProgress + limit, label + " idle", this::checkIdle);
+        }
+    }
+
+    /** Why an idle connection is failed, as the user reads it. */
+    protected abstract String idleReason();
+
+    /** Closes what the subclass owns besides the channel (files); called once, by {@link #release}. */
+    protected abstract void closeResources();
+
+    /**
+     * Ends the connection: cancels its timers and key, closes its channel and what the subclass
+     * owns, and tells the registry. Call after moving to a final state.
+     */
+    protected final void release() {
+        if (deadline != null) {
+            deadline.cancel();
+        }
+        if (idle != null) {
+            idle.cancel();
+            idle = null;
+        }
+        if (key != null) {
+            key.cancel();
+        }
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (java.io.IOException e) {
+                // the connection is over either way
+            }
+        }
+        closeResources();
+        transfers.ended(this);
+    }
+
+    /** The trace's name for this connection, {@code upload#3} or {@code download#4}. */
+    protected final String label() {
+        return label;
+    }
+}
