@@ -137,7 +137,8 @@ public final class Node implements AutoCloseable {
                 }
             });
         } catch (RejectedExecutionException e) {
-            // the node is stopping and its event thread is gone
+            // Only after the node stopped (its event thread is gone): nobody is left to hear it.
+            System.err.println("p2p: event not delivered, the node has stopped: " + event);
         }
     }
 

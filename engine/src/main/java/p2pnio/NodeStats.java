@@ -30,6 +30,8 @@ import java.util.Map;
  * @param transferToCalls    {@code transferTo} calls
  * @param peers              peers in the cluster list
  * @param sharedFiles        files in the index
+ * @param quietErrors        exceptions the node went on after on purpose (a failed close, an unreadable
+ *                           sub-folder, ...): each is traced; a growing count is worth a look
  */
 public record NodeStats(long datagramsIn, long datagramsOut, Map<String, Long> dropped,
                         long bytesSent, long bytesReceived, int uploadsOpen, int downloadsOpen,
@@ -37,7 +39,7 @@ public record NodeStats(long datagramsIn, long datagramsOut, Map<String, Long> d
                         long connectionsRefused, long selectorWakeups, long loopTurns, long selectNanos,
                         long handlerNanos, long longestTurnNanos, int commandsQueued, long commandsRun,
                         int timersPending, long timersFired, long transferToCalls, int peers,
-                        int sharedFiles) {
+                        int sharedFiles, long quietErrors) {
 
     /** Datagrams dropped, all reasons together. */
     public long droppedTotal() {

@@ -123,7 +123,10 @@ public final class Cluster {
                 // A literal needs no DNS: getByName only parses it.
                 setEndpoint(peer, new InetSocketAddress(InetAddress.getByName(host), PeerAddress.port(address)));
             } catch (UnknownHostException e) {
-                // cannot happen for a literal that passed isLiteral; the peer stays unresolved
+                // Looked literal (it has a ':') but does not parse as an address, e.g. "[g::1]:80".
+                byAddress.remove(address);
+                ctx.counters.drop(DropReason.DISCOVER_BAD_ENTRY);
+                return null;
             }
         } else {
             resolve(peer, p -> { });

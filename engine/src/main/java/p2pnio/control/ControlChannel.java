@@ -154,10 +154,6 @@ public final class ControlChannel implements Handler {
 
     /** Closes the socket. */
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // closing at shutdown: nothing to do about it
-        }
+        ctx.closeQuietly(channel, "udp socket");
     }
 }

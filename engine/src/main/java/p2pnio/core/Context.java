@@ -31,4 +31,36 @@ public final class Context {
     public void emit(NodeEvent event) {
         events.accept(event);
     }
+
+    /**
+     * Closes {@code resource} (null is fine) at the end of its use, where a failure to close
+     * changes nothing for anyone: the failure is counted ({@link Counters#quietErrors}) and traced,
+     * never thrown. The one way the engine closes things quietly. Loop thread only.
+     *
+     * @param what names the resource in the trace, e.g. {@code "upload#3 channel"}
+     */
+    public void closeQuietly(AutoCloseable resource, String what) {
+        if (resource == null) {
+            return;
+        }
+        if (trace.on()) {
+            trace.line("close " + what);
+        }
+        try {
+            resource.close();
+        } catch (Exception e) {
+            quiet(what + ": close failed", e);
+        }
+    }
+
+    /**
+     * Records an exception the engine deliberately goes on after (it changes nothing for a
+     * transfer or a peer): counted in {@link Counters#quietErrors} and traced. Loop thread only.
+     */
+    public void quiet(String what, Exception e) {
+        counters.quietErrors++;
+        if (trace.on()) {
+            trace.line("quiet error: " + what + ": " + e);
+        }
+    }
 }

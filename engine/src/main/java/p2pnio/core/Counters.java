@@ -18,6 +18,8 @@ public final class Counters {
     public long downloadsFailed;
     public long connectionsRefused;
     public long transferToCalls;
+    /** Exceptions the engine went on after on purpose (a failed close, an unreadable sub-folder), each traced. */
+    public long quietErrors;
     private final long[] dropped = new long[DropReason.values().length];
 
     /** Counts one drop. */

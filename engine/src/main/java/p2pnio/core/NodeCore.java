@@ -61,6 +61,8 @@ public final class NodeCore implements ControlChannel.Receiver {
         discovery = new Discovery(ctx, cluster, control);
         responder = new Responder(ctx, cluster, control, transfers.localAddress().getPort());
         requests = new Requests(ctx, cluster, control, transfers);
+        ctx.folder.onProblems((paths, first) -> ctx.quiet(paths + " unreadable path(s) skipped while scanning "
+                + ctx.folder.root(), first));
         control.start(this);
         transfers.start();
         ctx.folder.rescan();
@@ -68,7 +70,7 @@ public final class NodeCore implements ControlChannel.Receiver {
         return new NodeEvent.Ready(self, transfers.localAddress());
     }
 
-    private static Set<InetAddress> localAddresses() {
+    private Set<InetAddress> localAddresses() {
         Set<InetAddress> all = new HashSet<>();
         try {
             var interfaces = NetworkInterface.getNetworkInterfaces();
@@ -76,7 +78,8 @@ public final class NodeCore implements ControlChannel.Receiver {
                 interfaces.nextElement().getInetAddresses().asIterator().forEachRemaining(all::add);
             }
         } catch (SocketException e) {
-            // without the list we still recognise our exact bound address and loopback
+            // Without the list we still recognise our exact bound address and loopback.
+            ctx.quiet("listing this host's addresses", e);
         }
         return all;
     }
@@ -168,7 +171,7 @@ public final class NodeCore implements ControlChannel.Receiver {
                 c.uploadsOpen, c.downloadsOpen, c.uploadsDone, c.downloadsDone, c.uploadsFailed, c.downloadsFailed,
                 c.connectionsRefused, loop.wakeups(), l.turns, l.selectNanos, l.handlerNanos, l.longestTurnNanos,
                 loop.queueDepth(), l.tasksRun, loop.timers().pending(), l.timersFired, c.transferToCalls,
-                cluster == null ? 0 : cluster.size(), ctx.folder.size());
+                cluster == null ? 0 : cluster.size(), ctx.folder.size(), c.quietErrors);
     }
 
     /** Fails what is pending (partial files deleted) and closes every channel. Loop thread. */

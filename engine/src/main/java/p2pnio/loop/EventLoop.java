@@ -1,7 +1,6 @@
 package p2pnio.loop;
 
 import java.io.IOException;
-import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -212,8 +211,6 @@ public final class EventLoop {
                 if (key.isValid()) {
                     handler.onReady(key);
                 }
-            } catch (CancelledKeyException e) {
-                // The handler closed its own channel while handling: nothing left to do.
             } catch (Exception e) {
                 stats.handlerFailures++;
                 try {

@@ -135,13 +135,7 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
         if (key != null) {
             key.cancel();
         }
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (java.io.IOException e) {
-                // the connection is over either way
-            }
-        }
+        ctx.closeQuietly(channel, label + " channel");
         closeResources();
         transfers.ended(this);
     }

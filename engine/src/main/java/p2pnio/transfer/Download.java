@@ -293,14 +293,8 @@ final class Download extends Connection<Download.State> {
     /** Closes the partial file and deletes it: no failure leaves one behind. */
     @Override
     protected void closeResources() {
-        if (out != null) {
-            try {
-                out.close();
-            } catch (IOException e) {
-                // the partial file is deleted next
-            }
-            out = null;
-        }
+        ctx.closeQuietly(out, label() + " partial file"); // deleted next: nothing can be lost
+        out = null;
         if (partial != null) {
             try {
                 Files.deleteIfExists(partial);

@@ -95,7 +95,7 @@ public final class Transfers implements Handler {
                 if (ctx.trace.on()) {
                     ctx.trace.line("accept " + peer + " refused: " + uploads.size() + " uploads open");
                 }
-                channel.close();
+                ctx.closeQuietly(channel, "refused connection from " + peer);
                 return;
             }
             channel.configureBlocking(false);
@@ -112,11 +112,7 @@ public final class Transfers implements Handler {
             }
         } catch (IOException e) {
             ctx.emit(new NodeEvent.UploadFailed("?", peer, "accept failed: " + e.getMessage()));
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // already failing
-            }
+            ctx.closeQuietly(channel, "accepted connection from " + peer);
         }
     }
 
@@ -180,11 +176,7 @@ public final class Transfers implements Handler {
         for (Upload u : new ArrayList<>(uploads)) {
             u.fail(reason);
         }
-        try {
-            server.close();
-        } catch (IOException e) {
-            // shutting down
-        }
+        ctx.closeQuietly(server, "listening socket");
     }
 
     /** Running transfers, then the most recent ended ones. */

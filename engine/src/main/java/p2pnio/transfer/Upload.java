@@ -262,14 +262,8 @@ final class Upload extends Connection<Upload.State> {
 
     @Override
     protected void closeResources() {
-        if (file != null) {
-            try {
-                file.close();
-            } catch (IOException e) {
-                // read-only file: nothing was lost
-            }
-            file = null;
-        }
+        ctx.closeQuietly(file, label() + " file " + name); // read-only: nothing can be lost
+        file = null;
     }
 
     State state() {

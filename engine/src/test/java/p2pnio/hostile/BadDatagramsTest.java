@@ -94,6 +94,8 @@ class BadDatagramsTest {
                 Map.of(DropReason.DISCOVER_BAD_ENTRY, 3L)));
         cases.add(Arguments.of("ports out of range", List.of(b("DISCOVER,127.0.0.9:0,127.0.0.9:65536,127.0.0.9:-1,127.0.0.9:99999999999\n")),
                 Map.of(DropReason.DISCOVER_BAD_ENTRY, 4L)));
+        cases.add(Arguments.of("an IPv6 entry that is no address", List.of(b("DISCOVER,[g::1]:80\n")),
+                Map.of(DropReason.DISCOVER_BAD_ENTRY, 1L)));
         cases.add(Arguments.of("File with a huge port", List.of(b("File,1,99999999999999\n")), Map.of(DropReason.FILE_BAD_PORT, 1L)));
         cases.add(Arguments.of("File with a negative port", List.of(b("File,1,-80\n")), Map.of(DropReason.FILE_BAD_PORT, 1L)));
         cases.add(Arguments.of("File from a peer never asked", List.of(b("File,1,80\n")), Map.of(DropReason.FILE_UNSOLICITED, 1L)));
