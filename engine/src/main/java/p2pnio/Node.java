@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import p2pnio.core.Context;
-import p2pnio.core.NodeCore;
 import p2pnio.core.Trace;
 import p2pnio.loop.EventLoop;
 import p2pnio.share.SharedFolder;
@@ -57,9 +56,10 @@ public final class Node implements AutoCloseable {
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-background " + tag));
         this.trace = new Trace(traceOut, TRACE_LINES_PER_SECOND);
         SharedFolder folder = new SharedFolder(config.folder(), loop, background);
-        Context ctx = new Context(loop, config, folder, trace, this::deliver);
-        this.core = new NodeCore(ctx, background);
-        loop.onFailure((what, e) -> ctx.emit(new NodeEvent.Warning(what + " failed: " + e)));
+        Emitter emitter = new Emitter(this::deliver);
+        Context ctx = new Context(loop, config, folder, trace, emitter);
+        this.core = new NodeCore(ctx, config, emitter, background);
+        loop.onFailure((what, e) -> emitter.warning(what + " failed: " + e));
         loop.timers().onFire(timer -> {
             if (trace.on()) {
                 trace.line("timer " + timer.name());

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import p2pnio.core.Settings;
 
 /**
  * Everything a node is started with: where it listens, what it shares, whom it knows first, its
@@ -14,7 +15,7 @@ import java.util.Objects;
  * <p>Immutable; build one with {@link #builder()}. {@link Builder#build()} validates every value
  * and names the setting in its error message.
  */
-public final class NodeConfig {
+public final class NodeConfig implements Settings {
 
     /** Default UDP control port. */
     public static final int DEFAULT_PORT = 1378;

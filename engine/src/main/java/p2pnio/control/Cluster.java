@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import p2pnio.PeerAddress;
 import p2pnio.core.Context;
 import p2pnio.wire.DropReason;
+import p2pnio.wire.HostPort;
 
 /**
  * The cluster list: the peers this node knows, in order of discovery, without duplicates,
@@ -90,7 +90,7 @@ public final class Cluster {
         this.ctx = ctx;
         this.resolver = resolver;
         this.self = self;
-        this.selfAddress = PeerAddress.of(self);
+        this.selfAddress = HostPort.of(self);
         this.localAddresses = localAddresses;
     }
 
@@ -107,7 +107,7 @@ public final class Cluster {
         if (address.isEmpty() || byAddress.containsKey(address) || isSelf(address)) {
             return null;
         }
-        if (PeerAddress.whyInvalid(address) != null) {
+        if (HostPort.whyInvalid(address) != null) {
             ctx.counters.drop(DropReason.DISCOVER_BAD_ENTRY);
             return null;
         }
@@ -117,11 +117,11 @@ public final class Cluster {
         }
         Peer peer = new Peer(address, via);
         byAddress.put(address, peer);
-        String host = PeerAddress.host(address);
-        if (PeerAddress.isLiteral(host)) {
+        String host = HostPort.host(address);
+        if (HostPort.isLiteral(host)) {
             try {
                 // A literal needs no DNS: getByName only parses it.
-                setEndpoint(peer, new InetSocketAddress(InetAddress.getByName(host), PeerAddress.port(address)));
+                setEndpoint(peer, new InetSocketAddress(InetAddress.getByName(host), HostPort.port(address)));
             } catch (UnknownHostException e) {
                 // Looked literal (it has a ':') but does not parse as an address, e.g. "[g::1]:80".
                 byAddress.remove(address);
@@ -142,10 +142,10 @@ public final class Cluster {
     public Peer heardFrom(InetSocketAddress sender) {
         Peer peer = byEndpoint.get(sender);
         if (peer == null) {
-            peer = byAddress.get(PeerAddress.of(sender));
+            peer = byAddress.get(HostPort.of(sender));
         }
         if (peer == null) {
-            peer = add(PeerAddress.of(sender), SENDER);
+            peer = add(HostPort.of(sender), SENDER);
         }
         if (peer != null) {
             peer.lastHeard = ctx.loop.now();
@@ -159,12 +159,12 @@ public final class Cluster {
      * loop with it (endpoint may be null if the name does not resolve: skip it this round).
      */
     public void resolve(Peer peer, Consumer<Peer> then) {
-        String host = PeerAddress.host(peer.address);
-        if (PeerAddress.isLiteral(host)) {
+        String host = HostPort.host(peer.address);
+        if (HostPort.isLiteral(host)) {
             then.accept(peer);
             return;
         }
-        int port = PeerAddress.port(peer.address);
+        int port = HostPort.port(peer.address);
         resolver.execute(() -> {
             InetSocketAddress resolved = new InetSocketAddress(host, port);
             ctx.loop.executeAlways(() -> {

@@ -12,6 +12,7 @@ import p2pnio.loop.Handler;
 import p2pnio.wire.ControlCodec;
 import p2pnio.wire.ControlMessage;
 import p2pnio.wire.DropReason;
+import p2pnio.wire.HostPort;
 
 /**
  * The UDP control endpoint: receives datagrams, decodes them and hands each message to the part
@@ -95,7 +96,7 @@ public final class ControlChannel implements Handler {
                 continue;
             }
             if (ctx.trace.on()) {
-                ctx.trace.line("udp in  " + p2pnio.PeerAddress.of(sender) + " " + d.message());
+                ctx.trace.line("udp in  " + HostPort.of(sender) + " " + d.message());
             }
             dispatch(sender, d.message());
         }
@@ -115,7 +116,7 @@ public final class ControlChannel implements Handler {
     public void drop(DropReason reason, InetSocketAddress from, String detail) {
         ctx.counters.drop(reason);
         if (ctx.trace.on()) {
-            ctx.trace.line("udp drop " + reason + (from == null ? "" : " from " + p2pnio.PeerAddress.of(from))
+            ctx.trace.line("udp drop " + reason + (from == null ? "" : " from " + HostPort.of(from))
                     + (detail == null ? "" : " " + detail));
         }
     }
@@ -135,7 +136,7 @@ public final class ControlChannel implements Handler {
             }
             ctx.counters.datagramsOut++;
             if (ctx.trace.on()) {
-                ctx.trace.line("udp out " + p2pnio.PeerAddress.of(to) + " " + what);
+                ctx.trace.line("udp out " + HostPort.of(to) + " " + what);
             }
         } catch (IOException | RuntimeException e) {
             // ICMP port unreachable surfaces here on Linux as PortUnreachableException, among others.

@@ -2,10 +2,10 @@ package p2pnio.control;
 
 import java.net.InetSocketAddress;
 import java.util.List;
-import p2pnio.PeerAddress;
 import p2pnio.core.Context;
 import p2pnio.wire.ControlCodec;
 import p2pnio.wire.ControlMessage;
+import p2pnio.wire.HostPort;
 
 /**
  * Membership: every {@code period} a {@code DISCOVER} with the whole cluster list goes to every
@@ -62,7 +62,7 @@ public final class Discovery {
     /** A {@code DISCOVER} arrived: learn its sender and every entry. */
     public void onDiscover(InetSocketAddress from, ControlMessage.Discover message) {
         cluster.heardFrom(from);
-        String via = PeerAddress.of(from);
+        String via = HostPort.of(from);
         for (String entry : message.peers()) {
             if (!entry.isEmpty()) {
                 cluster.add(entry, via);

@@ -1,8 +1,5 @@
 package p2pnio.core;
 
-import java.util.function.Consumer;
-import p2pnio.NodeConfig;
-import p2pnio.NodeEvent;
 import p2pnio.loop.EventLoop;
 import p2pnio.share.SharedFolder;
 
@@ -12,24 +9,19 @@ import p2pnio.share.SharedFolder;
  */
 public final class Context {
     public final EventLoop loop;
-    public final NodeConfig config;
+    public final Settings config;
     public final Counters counters = new Counters();
     public final SharedFolder folder;
     public final Trace trace;
-    private final Consumer<NodeEvent> events;
+    /** Where the parts report news; never waits. */
+    public final Events events;
 
-    public Context(EventLoop loop, NodeConfig config, SharedFolder folder, Trace trace,
-                   Consumer<NodeEvent> events) {
+    public Context(EventLoop loop, Settings config, SharedFolder folder, Trace trace, Events events) {
         this.loop = loop;
         this.config = config;
         this.folder = folder;
         this.trace = trace;
         this.events = events;
-    }
-
-    /** Hands an event to the listener's thread; never waits for it. */
-    public void emit(NodeEvent event) {
-        events.accept(event);
     }
 
     /**

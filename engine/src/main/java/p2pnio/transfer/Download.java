@@ -13,9 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.function.BooleanSupplier;
-import p2pnio.NodeEvent;
 import p2pnio.core.Context;
 import p2pnio.wire.HeaderParser;
+import p2pnio.wire.HostPort;
 import p2pnio.wire.Names;
 import p2pnio.wire.TransferHeader;
 
@@ -102,7 +102,7 @@ final class Download extends Connection<Download.State> {
     }
 
     void start() throws IOException {
-        moveTo(State.CONNECTING, "to " + p2pnio.PeerAddress.of(server));
+        moveTo(State.CONNECTING, "to " + HostPort.of(server));
         channel = SocketChannel.open();
         channel.configureBlocking(false);
         boolean connected = channel.connect(server);
@@ -184,8 +184,8 @@ final class Download extends Connection<Download.State> {
         size = h.size();
         String expected = cutTo64Bytes(name).replaceAll(":+$", "");
         if (!h.name().equals(expected)) {
-            ctx.emit(new NodeEvent.Warning("'" + peer + "' sent '" + name + "' under the name '" + h.name()
-                    + "'; saving it as '" + name + "'"));
+            ctx.events.warning("'" + peer + "' sent '" + name + "' under the name '" + h.name()
+                    + "'; saving it as '" + name + "'");
         }
         Path root = ctx.folder.root();
         long usable = Files.getFileStore(root).getUsableSpace();
@@ -197,7 +197,7 @@ final class Download extends Connection<Download.State> {
         out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         moveTo(State.READ_BODY, size + " bytes");
-        ctx.emit(new NodeEvent.DownloadStarted(name, peer, size));
+        ctx.events.downloadStarted(name, peer, size);
         if (size == 0) {
             complete();
         }
@@ -217,7 +217,7 @@ final class Download extends Connection<Download.State> {
             complete();
         } else if (lastProgress - lastProgressEvent >= PROGRESS_EVERY_NANOS) {
             lastProgressEvent = lastProgress;
-            ctx.emit(new NodeEvent.DownloadProgress(name, received, size, lastProgress - started));
+            ctx.events.downloadProgress(name, received, size, lastProgress - started);
         }
     }
 
@@ -231,7 +231,7 @@ final class Download extends Connection<Download.State> {
         release();
         ctx.counters.downloadsDone++;
         ctx.folder.added(name, target, size);
-        ctx.emit(new NodeEvent.DownloadFinished(name, peer, size, ctx.loop.now() - started, target));
+        ctx.events.downloadFinished(name, peer, size, ctx.loop.now() - started, target);
     }
 
     private void endOfStream() {
@@ -263,11 +263,11 @@ final class Download extends Connection<Download.State> {
         moveTo(State.FAILED, reason);
         release();
         if (onEmptyReply.getAsBoolean()) {
-            ctx.emit(new NodeEvent.Warning(peer + " has no '" + name + "' (its File answered another request:"
-                    + " a File carries no name); waiting for another answer"));
+            ctx.events.warning(peer + " has no '" + name + "' (its File answered another request:"
+                    + " a File carries no name); waiting for another answer");
         } else {
             ctx.counters.downloadsFailed++;
-            ctx.emit(new NodeEvent.DownloadFailed(name, reason));
+            ctx.events.downloadFailed(name, reason);
         }
     }
 
@@ -280,7 +280,7 @@ final class Download extends Connection<Download.State> {
         moveTo(State.FAILED, reason);
         release();
         ctx.counters.downloadsFailed++;
-        ctx.emit(new NodeEvent.DownloadFailed(name, reason));
+        ctx.events.downloadFailed(name, reason);
     }
 
     @Override
@@ -299,7 +299,7 @@ final class Download extends Connection<Download.State> {
             try {
                 Files.deleteIfExists(partial);
             } catch (IOException e) {
-                ctx.emit(new NodeEvent.Warning("could not delete partial file " + partial + ": " + e.getMessage()));
+                ctx.events.warning("could not delete partial file " + partial + ": " + e.getMessage());
             }
             partial = null;
         }
@@ -319,8 +319,8 @@ final class Download extends Connection<Download.State> {
     }
 
     @Override
-    public NodeEvent.TransferInfo info() {
-        return new NodeEvent.TransferInfo("download", name, peer, received, size, state.name(),
+    public Transfers.Snapshot info() {
+        return new Transfers.Snapshot("download", name, peer, received, size, state.name(),
                 ctx.loop.now() - started);
     }
 

@@ -16,10 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import p2pnio.NodeEvent;
-import p2pnio.PeerAddress;
 import p2pnio.core.Context;
 import p2pnio.loop.Handler;
+import p2pnio.wire.HostPort;
 
 /**
  * The TCP side of a node: the listening socket that accepts uploads, every upload and download
@@ -35,8 +34,15 @@ public final class Transfers implements Handler {
     interface Transfer {
         void fail(String reason);
 
-        NodeEvent.TransferInfo info();
+        Snapshot info();
     }
+
+    /**
+     * One transfer as {@link #snapshot} reports it: its direction ({@code upload} or
+     * {@code download}), name, peer, bytes moved so far of {@code size}, state and age.
+     */
+    public record Snapshot(String direction, String name, String peer, long bytes, long size, String state,
+                           long elapsedNanos) { }
 
     private static final int ACCEPT_BATCH = 64;
     private static final int RECENT = 20;
@@ -48,7 +54,7 @@ public final class Transfers implements Handler {
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH_BYTES);
     private final Set<Upload> uploads = new LinkedHashSet<>();
     private final Map<String, Download> downloads = new LinkedHashMap<>();
-    private final Deque<NodeEvent.TransferInfo> recent = new ArrayDeque<>();
+    private final Deque<Snapshot> recent = new ArrayDeque<>();
     private int nextId = 1;
 
     /** Binds the listening socket to {@code host} on a free port, as the reference node does. */
@@ -89,7 +95,7 @@ public final class Transfers implements Handler {
     private void accept(SocketChannel channel) {
         String peer = "?";
         try {
-            peer = PeerAddress.of((InetSocketAddress) channel.getRemoteAddress());
+            peer = HostPort.of((InetSocketAddress) channel.getRemoteAddress());
             if (uploads.size() >= ctx.config.maxUploads()) {
                 ctx.counters.connectionsRefused++;
                 if (ctx.trace.on()) {
@@ -111,7 +117,7 @@ public final class Transfers implements Handler {
                 upload.fail("could not start serving: " + e.getMessage());
             }
         } catch (IOException e) {
-            ctx.emit(new NodeEvent.UploadFailed("?", peer, "accept failed: " + e.getMessage()));
+            ctx.events.uploadFailed("?", peer, "accept failed: " + e.getMessage());
             ctx.closeQuietly(channel, "accepted connection from " + peer);
         }
     }
@@ -119,12 +125,12 @@ public final class Transfers implements Handler {
     @Override
     public void onFailure(Exception cause) {
         // accept() itself failed (for example out of file descriptors): the listener stays, the loop goes on.
-        ctx.emit(new NodeEvent.Warning("accept failed: " + cause));
+        ctx.events.warning("accept failed: " + cause);
     }
 
     /**
      * Starts downloading {@code name} from the transfer endpoint {@code server} of {@code peer}.
-     * Failures (limits, connect errors) come back as {@link NodeEvent.DownloadFailed}.
+     * Failures (limits, connect errors) come back as {@link p2pnio.core.Events#downloadFailed}.
      */
     public void download(String name, InetSocketAddress server, String peer) {
         download(name, server, peer, null);
@@ -139,8 +145,8 @@ public final class Transfers implements Handler {
         if (downloads.size() >= ctx.config.maxDownloads()) {
             ctx.counters.downloadsFailed++;
             ctx.counters.connectionsRefused++; // the limit's refusals are told apart from other failures
-            ctx.emit(new NodeEvent.DownloadFailed(name, "too many downloads at once (limit "
-                    + ctx.config.maxDownloads() + ")"));
+            ctx.events.downloadFailed(name, "too many downloads at once (limit "
+                    + ctx.config.maxDownloads() + ")");
             return;
         }
         Download d = new Download(ctx, this, name, server, peer, nextId++, onEmptyReply);
@@ -180,8 +186,8 @@ public final class Transfers implements Handler {
     }
 
     /** Running transfers, then the most recent ended ones. */
-    public List<NodeEvent.TransferInfo> snapshot() {
-        List<NodeEvent.TransferInfo> out = new ArrayList<>();
+    public List<Snapshot> snapshot() {
+        List<Snapshot> out = new ArrayList<>();
         downloads.values().forEach(d -> out.add(d.info()));
         uploads.forEach(u -> out.add(u.info()));
         out.addAll(recent);
@@ -207,7 +213,7 @@ public final class Transfers implements Handler {
         remember(c.info());
     }
 
-    private void remember(NodeEvent.TransferInfo info) {
+    private void remember(Snapshot info) {
         recent.addFirst(info);
         while (recent.size() > RECENT) {
             recent.removeLast();

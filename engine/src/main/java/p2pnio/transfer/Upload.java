@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import p2pnio.NodeEvent;
 import p2pnio.core.Context;
 import p2pnio.share.SharedFolder;
 import p2pnio.wire.ControlCodec;
@@ -213,7 +212,7 @@ final class Upload extends Connection<Upload.State> {
     private void finish() throws IOException {
         closeResources();
         ctx.counters.uploadsDone++;
-        ctx.emit(new NodeEvent.UploadFinished(name, peer, size, ctx.loop.now() - started));
+        ctx.events.uploadFinished(name, peer, size, ctx.loop.now() - started);
         moveTo(State.DRAIN, null);
         channel.shutdownOutput();
         deadline = ctx.loop.schedule(LINGER_NANOS, label() + " linger", () -> {
@@ -251,7 +250,7 @@ final class Upload extends Connection<Upload.State> {
         release();
         if (!afterBody) {
             ctx.counters.uploadsFailed++;
-            ctx.emit(new NodeEvent.UploadFailed(name, peer, reason));
+            ctx.events.uploadFailed(name, peer, reason);
         }
     }
 
@@ -271,8 +270,8 @@ final class Upload extends Connection<Upload.State> {
     }
 
     @Override
-    public NodeEvent.TransferInfo info() {
-        return new NodeEvent.TransferInfo("upload", name, peer, position, size, state.name(),
+    public Transfers.Snapshot info() {
+        return new Transfers.Snapshot("upload", name, peer, position, size, state.name(),
                 ctx.loop.now() - started);
     }
 

@@ -1,4 +1,4 @@
-package p2pnio.core;
+package p2pnio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,11 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import p2pnio.NodeConfig;
+import p2pnio.core.Context;
+import p2pnio.core.Trace;
 import p2pnio.loop.EventLoop;
 import p2pnio.share.SharedFolder;
 
-class ContextTest {
+/** Context.closeQuietly: the one way the engine closes what it no longer needs without throwing. */
+class QuietCloseTest {
 
     @TempDir
     Path tmp;
@@ -24,7 +26,7 @@ class ContextTest {
         EventLoop loop = new EventLoop(16, System::nanoTime);
         Trace trace = new Trace(new PrintStream(out, true, StandardCharsets.UTF_8), 1000);
         Context ctx = new Context(loop, NodeConfig.builder().folder(tmp).build(),
-                new SharedFolder(tmp, loop, Runnable::run), trace, event -> { });
+                new SharedFolder(tmp, loop, Runnable::run), trace, new Emitter(event -> { }));
         trace.set(true);
         ctx.closeQuietly(() -> { }, "a quiet resource");
         ctx.closeQuietly(() -> {
