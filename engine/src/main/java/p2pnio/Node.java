@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import p2pnio.core.Context;
 import p2pnio.core.Trace;
 import p2pnio.loop.EventLoop;
@@ -50,10 +51,11 @@ public final class Node implements AutoCloseable {
     private Thread loopThread;
     private volatile NodeEvent.Ready ready;
 
-    private Node(NodeConfig config, NodeListener listener, PrintStream traceOut) throws IOException {
+    private Node(NodeConfig config, NodeListener listener, PrintStream traceOut, LongSupplier clock)
+            throws IOException {
         this.config = config;
         this.listener = listener;
-        this.loop = new EventLoop(config.mailboxCapacity());
+        this.loop = new EventLoop(config.mailboxCapacity(), clock);
         String tag = config.host() + ":" + config.port();
         this.events = Executors.newSingleThreadExecutor(r -> eventThread = daemon(r, "p2p-events " + tag));
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-background " + tag));
@@ -78,9 +80,45 @@ public final class Node implements AutoCloseable {
      * @throws IOException if an endpoint cannot be bound (the port is taken, the host is not ours)
      */
     public static Node start(NodeConfig config, NodeListener listener, PrintStream traceOut) throws IOException {
-        Node node = new Node(config, listener, traceOut);
+        return start(config, listener, traceOut, null);
+    }
+
+    /**
+     * Starts a node whose loop reads {@code clock} (monotonic nanoseconds) instead of
+     * {@code System.nanoTime()}: its timers (delays, deadlines, timeouts, rounds) follow that
+     * clock, so a test moves time instead of waiting for it. See {@link #timersRanAt}.
+     */
+    static Node start(NodeConfig config, NodeListener listener, PrintStream traceOut, LongSupplier clock)
+            throws IOException {
+        Node node = new Node(config, listener, traceOut, clock);
         node.startLoop();
         return node;
+    }
+
+    /**
+     * Completes at the end of the first turn whose time is at least {@code time} on the loop's
+     * clock, after that turn's due timers ran: what a test waits for after moving the clock.
+     */
+    CompletableFuture<Void> timersRanAt(long time) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Runnable check = new Runnable() {
+            @Override
+            public void run() {
+                if (loop.now() - time >= 0) {
+                    // Due now, scheduled after every timer due now: it runs last in this turn's pass.
+                    loop.timers().at(loop.now(), "timers ran", () -> done.complete(null));
+                } else {
+                    loop.executeAlways(this); // this turn read the clock before it moved: check the next one
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "wait for the timers due at " + time;
+            }
+        };
+        loop.executeAlways(check);
+        return done;
     }
 
     private void startLoop() throws IOException {

@@ -248,13 +248,14 @@ public final class EventLoop {
     /** Waits in select at most {@code waitNanos} (0: not at all, -1: until woken); returns the keys ready. */
     private int select(long waitNanos) throws IOException {
         int ready;
+        if (waitNanos != 0) {
+            stats.sleeps++; // from here on, one producer may wake us
+        }
         if (waitNanos == 0 || !mailbox.beforeSleep()) {
             ready = selector.selectNow();
         } else if (waitNanos < 0) {
-            stats.sleeps++;
             ready = selector.select();
         } else {
-            stats.sleeps++;
             // select takes milliseconds and 0 means "forever": round up so a timer 0.3 ms away still wakes us.
             ready = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
         }

@@ -7,7 +7,10 @@ package p2pnio.loop;
 public final class LoopStats {
     /** Turns of the loop (one {@code select} each). */
     public long turns;
-    /** Turns whose {@code select} could block (nothing was due): each lets another thread wake it once. */
+    /**
+     * Turns that offered to block in {@code select} (nothing was due): each lets at most one other
+     * thread wake the selector, so wake-ups never outnumber them.
+     */
     public long sleeps;
     /** Ready keys that {@code select} returned, summed. */
     public long keysReady;
