@@ -80,9 +80,18 @@ public final class EventLoop {
         this.mailbox = new Mailbox(mailboxCapacity, selector::wakeup);
         this.clock = clock;
         this.now = readClock();
-        timers.onFire(timer -> {
-            turn.firedTimer(timer);
-            observer.timerFired(timer);
+        timers.listen(new Timers.Listener() {
+            @Override
+            public void firing(Timers.Timer timer) {
+                turn.firedTimer(timer);
+                observer.timerFired(timer);
+            }
+
+            @Override
+            public void failed(Timers.Timer timer, Exception cause) {
+                stats.timerFailures++;
+                failureSink.failed("timer '" + timer.name() + "'", cause);
+            }
         });
     }
 
@@ -304,15 +313,6 @@ public final class EventLoop {
     }
 
     private void runTimers() {
-        int ran;
-        try {
-            ran = timers.runDue(now);
-        } catch (Exception e) {
-            // The timer that threw is already off the heap; the others run next turn.
-            stats.timersFired++;
-            failureSink.failed("timer", e);
-            return;
-        }
-        stats.timersFired += ran;
+        stats.timersFired += timers.runDue(now);
     }
 }

@@ -24,6 +24,8 @@ public final class LoopStats {
     public long tasksRun;
     /** Timers that fired. */
     public long timersFired;
+    /** Timers that threw (each reported; the rest of their pass still ran). */
+    public long timerFailures;
     /** Handlers that threw while serving a key. */
     public long handlerFailures;
 }

@@ -145,6 +145,21 @@ class TurnTest {
     }
 
     @Test
+    void aThrowingTimerIsCountedAndReportedAndTheOthersOfItsTurnRun() throws IOException {
+        loop.onFailure((what, e) -> seen.add(what + " failed: " + e.getMessage()));
+        loop.timers().at(1_000, "first", () -> seen.add("first"));
+        loop.timers().at(1_000, "breaks", () -> {
+            throw new IllegalStateException("bug");
+        });
+        loop.timers().at(1_000, "last", () -> seen.add("last"));
+        Turn turn = loop.runOnce(false);
+        assertThat(turn.timers()).isEqualTo(3);
+        assertThat(seen).containsExactly("first", "timer 'breaks' failed: bug", "last");
+        assertThat(loop.stats().timerFailures).isEqualTo(1);
+        assertThat(loop.stats().timersFired).isEqualTo(3);
+    }
+
+    @Test
     void onlyTheThreadThatRanTheFirstTurnMayRunTheNext() throws Exception {
         loop.runOnce(false);
         Thread other = new Thread(() -> {
