@@ -5,7 +5,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -22,8 +24,10 @@ import java.util.function.LongSupplier;
  *   <li>run the timers that are due.</li>
  * </ol>
  * It returns what the turn did (a {@link Turn}). {@link #run} is a loop around it. A handler
- * that throws is given {@link Handler#onFailure}; a task or timer that throws is reported to the
- * failure sink; the loop itself goes on. Only an error of the selector stops it.
+ * that throws is given {@link Handler#onFailure}, and the loop closes its channel itself when
+ * that throws too or the key keeps failing (the {@link Handler} contract); a task or timer that
+ * throws is reported to the failure sink; the loop itself goes on. Only an error of the selector
+ * stops it.
  *
  * <p>Every method that touches a channel must run on the loop thread: {@link #checkInLoop()}
  * asserts it, and the tests use it.
@@ -50,6 +54,9 @@ public final class EventLoop {
         void failed(String what, Exception cause);
     }
 
+    /** Failing turns in a row after which the loop closes a key its handler keeps. */
+    public static final int FAILURES_IN_A_ROW = 16;
+
     private final Selector selector;
     private final Timers timers = new Timers();
     private final Mailbox mailbox;
@@ -57,6 +64,8 @@ public final class EventLoop {
     private final LongSupplier clock;
     private final LoopStats stats = new LoopStats();
     private final Turn turn = new Turn();
+    /** Keys whose handler failed and kept them, with their failing turns in a row; empty almost always. */
+    private final Map<SelectionKey, Integer> failing = new HashMap<>();
     private volatile Thread thread;
     private volatile boolean stopping;
     /** The current turn's time: read once per turn, seen by everything the turn runs. */
@@ -277,21 +286,48 @@ public final class EventLoop {
         while (it.hasNext()) {
             SelectionKey key = it.next();
             it.remove();
+            if (!key.isValid()) {
+                continue; // closed by a handler earlier in this turn
+            }
             Handler handler = (Handler) key.attachment();
+            turn.handled(handler);
             try {
-                if (key.isValid()) {
-                    turn.handled(handler);
-                    handler.onReady(key);
+                handler.onReady(key);
+                if (!failing.isEmpty()) {
+                    failing.remove(key);
                 }
             } catch (Exception e) {
-                stats.handlerFailures++;
-                try {
-                    handler.onFailure(e);
-                } catch (Exception again) {
-                    failureSink.failed("onFailure of " + handler, again);
-                }
+                handlerFailed(key, handler, e);
             }
         }
+    }
+
+    /** The Handler contract: onFailure closes or keeps; if it throws, or a kept key keeps failing, the loop closes. */
+    private void handlerFailed(SelectionKey key, Handler handler, Exception cause) {
+        stats.handlerFailures++;
+        try {
+            handler.onFailure(cause);
+        } catch (Exception again) {
+            closeKey(key, handler, "its onFailure threw " + again, cause);
+            return;
+        }
+        if (key.isValid() && failing.merge(key, 1, Integer::sum) >= FAILURES_IN_A_ROW) {
+            closeKey(key, handler, "it failed " + FAILURES_IN_A_ROW + " turns in a row", cause);
+        } else if (!key.isValid()) {
+            failing.remove(key);
+        }
+    }
+
+    private void closeKey(SelectionKey key, Handler handler, String why, Exception cause) {
+        failing.remove(key);
+        stats.keysClosedByLoop++;
+        key.cancel();
+        try {
+            key.channel().close();
+        } catch (IOException e) {
+            failureSink.failed("closing the channel of " + handler, e);
+        }
+        failureSink.failed("handler " + handler + " (the loop closed its channel: " + why + ")", cause);
     }
 
     private void runTasks() {

@@ -28,4 +28,9 @@ public final class LoopStats {
     public long timerFailures;
     /** Handlers that threw while serving a key. */
     public long handlerFailures;
+    /**
+     * Keys the loop cancelled and whose channel it closed itself, because their handler's
+     * {@code onFailure} threw or they failed {@link EventLoop#FAILURES_IN_A_ROW} turns in a row.
+     */
+    public long keysClosedByLoop;
 }
