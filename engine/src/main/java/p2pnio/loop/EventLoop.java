@@ -121,17 +121,23 @@ public final class EventLoop {
         return channel.register(selector, ops, handler);
     }
 
-    /** Queues a task from any thread; false when the mailbox is full or the loop is stopping. */
+    /**
+     * Queues a task from any thread; false when the mailbox is full or the loop is stopping. A task
+     * queued is run, or, if the loop stops first, rejected: a {@link Task} is told why.
+     */
     public boolean execute(Runnable task) {
         return !stopping && mailbox.offer(task);
     }
 
     /**
      * Queues a task from any thread even when the mailbox is full: for the engine's own
-     * continuations (an index scan finished, a name resolved), which must not be lost.
+     * continuations (an index scan finished, a name resolved), which must not be lost. Once the
+     * loop has stopped there is nobody to run it: it is counted as rejected.
      */
     public void executeAlways(Runnable task) {
-        mailbox.force(task);
+        if (!mailbox.force(task)) {
+            reject(task); // the loop is gone: only the counter and the task's own rejection remain
+        }
     }
 
     /**
@@ -206,8 +212,20 @@ public final class EventLoop {
             try {
                 cleanup.run();
             } finally {
-                mailbox.drainDiscarding();
+                mailbox.close(this::reject);
                 selector.close();
+            }
+        }
+    }
+
+    /** A task the loop will never run: counted, and a {@link Task} is told why. */
+    private void reject(Runnable task) {
+        stats.tasksRejected++;
+        if (task instanceof Task t) {
+            try {
+                t.onReject().accept("the loop stopped before running it");
+            } catch (RuntimeException e) {
+                failureSink.failed("rejecting " + t.name(), e);
             }
         }
     }
@@ -215,7 +233,7 @@ public final class EventLoop {
     /** Asks the loop to stop after the current turn. Any thread. */
     public void stop() {
         stopping = true;
-        mailbox.force(() -> { });
+        mailbox.force(Task.of("stop", () -> { }));
     }
 
     /** True once {@link #stop()} was called. */
@@ -343,7 +361,7 @@ public final class EventLoop {
             try {
                 task.run();
             } catch (Exception e) {
-                failureSink.failed("task", e);
+                failureSink.failed(task instanceof Task t ? "task '" + t.name() + "'" : "task", e);
             }
         }
     }

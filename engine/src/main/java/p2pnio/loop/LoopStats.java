@@ -22,6 +22,8 @@ public final class LoopStats {
     public long longestTurnNanos;
     /** Tasks run from the mailbox. */
     public long tasksRun;
+    /** Tasks the loop never ran because it stopped first (each {@link Task} was told why). */
+    public long tasksRejected;
     /** Timers that fired. */
     public long timersFired;
     /** Timers that threw (each reported; the rest of their pass still ran). */
