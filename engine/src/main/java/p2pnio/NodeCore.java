@@ -153,6 +153,11 @@ final class NodeCore implements ControlChannel.Receiver {
         emitter.emit(ready);
     }
 
+    /** Scans of the shared folder finished so far (the first one starts when the node opens). */
+    int scansDone() {
+        return ctx.folder.scansDone();
+    }
+
     /** The shared files, by name. */
     List<NodeEvent.FileInfo> files() {
         List<NodeEvent.FileInfo> files = new ArrayList<>();
