@@ -196,7 +196,9 @@ final class NodeCore implements ControlChannel.Receiver {
                 c.uploadsOpen, c.downloadsOpen, c.uploadsDone, c.downloadsDone, c.uploadsFailed, c.downloadsFailed,
                 c.connectionsRefused, loop.wakeups(), l.turns, l.selectNanos, l.handlerNanos, l.longestTurnNanos,
                 loop.queueDepth(), l.tasksRun, loop.timers().pending(), l.timersFired, c.transferToCalls,
-                cluster == null ? 0 : cluster.size(), ctx.folder.size(), c.quietErrors);
+                cluster == null ? 0 : cluster.size(), ctx.folder.size(), c.quietErrors,
+                l.turnTimes.percentile(0.5), l.turnTimes.percentile(0.99), l.turnTimes.percentile(0.999),
+                l.longestTurn);
     }
 
     /** Fails what is pending (partial files deleted) and closes every channel. Loop thread. */

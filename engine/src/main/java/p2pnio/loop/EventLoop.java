@@ -267,7 +267,11 @@ public final class EventLoop {
         long took = System.nanoTime() - started;
         turn.end(took);
         stats.handlerNanos += took;
-        stats.longestTurnNanos = Math.max(stats.longestTurnNanos, took);
+        stats.turnTimes.record(took);
+        if (took > stats.longestTurnNanos) {
+            stats.longestTurnNanos = took;
+            stats.longestTurn = turn.whatRan(); // a string only when the record is broken: rarely
+        }
         observer.turnEnded(turn);
         return turn;
     }

@@ -20,6 +20,10 @@ public final class LoopStats {
     public long handlerNanos;
     /** The longest time one turn spent outside {@code select}, nanoseconds. */
     public long longestTurnNanos;
+    /** What ran in that longest turn: its handlers, tasks and timers by name (see {@link Turn#whatRan()}). */
+    public String longestTurn = "nothing yet";
+    /** How long each turn spent outside {@code select}: its work. */
+    public final TurnHistogram turnTimes = new TurnHistogram();
     /** Tasks run from the mailbox. */
     public long tasksRun;
     /** Tasks the loop never ran because it stopped first (each {@link Task} was told why). */
