@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -51,6 +52,7 @@ public final class Node implements AutoCloseable {
     private volatile Thread eventThread;
     private Thread loopThread;
     private volatile NodeEvent.Ready ready;
+    private final StepRecorder steps;
 
     private Node(NodeConfig config, NodeListener listener, PrintStream traceOut, LongSupplier clock)
             throws IOException {
@@ -67,6 +69,8 @@ public final class Node implements AutoCloseable {
         this.core = new NodeCore(ctx, config, emitter, background);
         loop.onFailure((what, e) -> emitter.warning(what + " failed: " + e));
         loop.observe(new LoopTrace(trace));
+        this.steps = new StepRecorder(trace, this::onEventThread);
+        loop.observe(steps);
     }
 
     /** Starts a node that traces (when asked to) on standard error. */
@@ -157,6 +161,7 @@ public final class Node implements AutoCloseable {
         } catch (Throwable t) {
             failure = t;
         } finally {
+            steps.abort();
             deliver(new NodeEvent.Stopped(failure));
             events.shutdown();
             background.shutdownNow();
@@ -277,17 +282,73 @@ public final class Node implements AutoCloseable {
 
     /** Completes {@code answer} on the event thread (directly once that thread is gone). */
     private <T> void answer(CompletableFuture<T> answer, T value, Throwable failure) {
-        Runnable complete = () -> {
+        onEventThread(() -> {
             if (failure == null) {
                 answer.complete(value);
             } else {
                 answer.completeExceptionally(failure);
             }
-        };
+        });
+    }
+
+    /**
+     * Pauses the loop between its current turn and the next: step mode. The node's sockets keep
+     * queueing what arrives in the kernel and its timers come due, but nothing runs until
+     * {@link #step} or {@link #resume}; commands, queries ({@link #stats()}, ...) and
+     * {@link #close()} still work: the first two wait in the queue for a step, and close ends the
+     * pause. The future completes once the loop waits between two turns.
+     */
+    public CompletableFuture<Void> pause() {
+        return loop.pause();
+    }
+
+    /**
+     * Runs {@code turns} turns of a paused loop and reports, for each, what {@code select}
+     * returned, which handlers ran with which state transitions, and which tasks and timers ran
+     * (a {@link LoopStep} each, in order). Each turn waits in {@code select} as the running loop
+     * would: until its next timer is due, a key is ready or a task arrives. Timers that came due
+     * while paused fire in the next step.
+     *
+     * @throws IllegalStateException if the node is not paused, or a step is still running
+     */
+    public CompletableFuture<List<LoopStep>> step(int turns) {
+        return step(turns, null);
+    }
+
+    /**
+     * Like {@link #step(int)}, but no turn waits in {@code select} longer than {@code atMost}: a
+     * turn in which nothing came is reported as {@code select} returning no key. For people at a
+     * console, who should not wait for an event that is not coming.
+     */
+    public CompletableFuture<List<LoopStep>> step(int turns, Duration atMost) {
+        if (turns < 1) {
+            throw new IllegalArgumentException("turns must be at least 1, got " + turns);
+        }
+        if (!loop.isPaused()) {
+            throw new IllegalStateException("the node is not paused: pause() it first");
+        }
+        CompletableFuture<List<LoopStep>> report = new CompletableFuture<>();
+        steps.expect(turns, report);
+        loop.step(turns, atMost == null ? -1 : Math.max(1, atMost.toNanos()));
+        return report;
+    }
+
+    /** Lets a paused loop run free again. */
+    public void resume() {
+        loop.resume();
+    }
+
+    /** True while the node is paused (stepping or waiting between turns). */
+    public boolean isPaused() {
+        return loop.isPaused();
+    }
+
+    /** Runs {@code r} on the node's event thread (at once if that thread has gone). */
+    private void onEventThread(Runnable r) {
         try {
-            events.execute(complete);
+            events.execute(r);
         } catch (RejectedExecutionException e) {
-            complete.run();
+            r.run();
         }
     }
 

@@ -116,9 +116,6 @@ final class NodeCore implements ControlChannel.Receiver {
 
     /** Carries out one command. */
     void handle(Command command) {
-        if (ctx.trace.on()) {
-            ctx.trace.line("command " + command + " (posted by another thread, taken from the mailbox)");
-        }
         if (command instanceof Command.Fetch f) {
             requests.fetch(f.name());
         } else if (command instanceof Command.Cancel c) {

@@ -6,9 +6,10 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -17,36 +18,84 @@ import java.util.function.LongSupplier;
  * <p>{@link #runOnce} is one turn of the loop, in the order of Redis's {@code aeProcessEvents}:
  * <ol>
  *   <li>{@code select} until the next timer is due, or a task arrives through the
- *       {@link Mailbox} (or not at all, when told not to block);</li>
- *   <li>read the clock, once: every handler, task and timer of the turn sees that one time;</li>
- *   <li>run the {@link Handler} of every ready key;</li>
+ *       {@link Mailbox} (or not at all, when told not to block), and run the {@link Handler} of
+ *       every ready key as {@code select} reports it ({@code Selector.select(Consumer)}: no
+ *       selected-key set to fill, iterate and empty);</li>
  *   <li>run the tasks other threads posted;</li>
  *   <li>run the timers that are due.</li>
  * </ol>
+ * The clock is read once per turn, when its work begins (at the first ready key, or when
+ * {@code select} returns with none): every handler, task and timer of the turn sees that one
+ * time.
  * It returns what the turn did (a {@link Turn}). {@link #run} is a loop around it. A handler
  * that throws is given {@link Handler#onFailure}, and the loop closes its channel itself when
  * that throws too or the key keeps failing (the {@link Handler} contract); a task or timer that
  * throws is reported to the failure sink; the loop itself goes on. Only an error of the selector
  * stops it.
  *
+ * <p>Another thread may {@link #pause()} the loop between two turns and let it {@link #step} a
+ * turn at a time (the {@link Gate}); {@link Observer}s hear what each turn does.
+ *
  * <p>Every method that touches a channel must run on the loop thread: {@link #checkInLoop()}
  * asserts it, and the tests use it.
  */
 public final class EventLoop {
 
-    /** Hears what each turn of the loop did; used for the trace. Runs on the loop thread. */
+    /** Hears what each turn of the loop does, as it does it: for the trace and the step report. Loop thread. */
     public interface Observer {
+        /** {@code select} reported {@code key} ready; its handler runs next. */
+        default void ready(SelectionKey key) { }
+
         /**
-         * {@code select} returned with {@code ready} keys, which {@code keys} iterates; 0 when a
-         * timer came due or another thread woke the selector.
+         * {@code select} is done: {@code turn.selected()} keys were ready and their handlers ran
+         * (0 keys when a timer came due or another thread woke the selector).
          */
-        default void selected(int ready, Iterable<SelectionKey> keys) { }
+        default void selected(Turn turn) { }
+
+        /** A task from the mailbox is about to run. */
+        default void taskRunning(Runnable task) { }
 
         /** A timer is about to run. */
         default void timerFired(Timers.Timer timer) { }
 
         /** The turn is over; {@code turn} says what it did (valid until the next turn). */
         default void turnEnded(Turn turn) { }
+
+        /** An observer that tells this one, then {@code next}, of everything. */
+        default Observer andThen(Observer next) {
+            Observer first = this;
+            return new Observer() {
+                @Override
+                public void ready(SelectionKey key) {
+                    first.ready(key);
+                    next.ready(key);
+                }
+
+                @Override
+                public void selected(Turn turn) {
+                    first.selected(turn);
+                    next.selected(turn);
+                }
+
+                @Override
+                public void taskRunning(Runnable task) {
+                    first.taskRunning(task);
+                    next.taskRunning(task);
+                }
+
+                @Override
+                public void timerFired(Timers.Timer timer) {
+                    first.timerFired(timer);
+                    next.timerFired(timer);
+                }
+
+                @Override
+                public void turnEnded(Turn turn) {
+                    first.turnEnded(turn);
+                    next.turnEnded(turn);
+                }
+            };
+        }
     }
 
     /** Where failures of tasks and timers go (never of the loop itself). */
@@ -64,14 +113,22 @@ public final class EventLoop {
     private final LongSupplier clock;
     private final LoopStats stats = new LoopStats();
     private final Turn turn = new Turn();
+    private final Gate gate = new Gate();
     /** Keys whose handler failed and kept them, with their failing turns in a row; empty almost always. */
     private final Map<SelectionKey, Integer> failing = new HashMap<>();
     private volatile Thread thread;
     private volatile boolean stopping;
     /** The current turn's time: read once per turn, seen by everything the turn runs. */
     private long now;
+    /** Real time the current turn began to wait in select, and began its work. */
+    private long selectStarted;
+    private long workStarted;
+    private boolean working;
+    /** What select calls for each ready key. */
+    private final Consumer<SelectionKey> dispatch = this::dispatch;
     private FailureSink failureSink = (what, e) -> { };
-    private Observer observer = new Observer() { };
+    private static final Observer NOBODY = new Observer() { };
+    private Observer observer = NOBODY;
 
     /** A loop on the real clock, {@code System.nanoTime()}. */
     public EventLoop(int mailboxCapacity) throws IOException {
@@ -109,9 +166,9 @@ public final class EventLoop {
         this.failureSink = sink;
     }
 
-    /** Sets who hears of every select; set it to trace. */
-    public void observe(Observer observer) {
-        this.observer = observer;
+    /** Adds {@code another} to those who hear what each turn does (the trace, the step recorder). Before the loop runs. */
+    public void observe(Observer another) {
+        observer = observer == NOBODY ? another : observer.andThen(another);
     }
 
     /** Registers {@code channel} (already non-blocking) with {@code handler} as its attachment. */
@@ -205,8 +262,13 @@ public final class EventLoop {
         claimThread();
         try {
             while (!stopping) {
-                runOnce(true);
+                long maxWait = gate.awaitTurn(); // at once, unless paused
+                if (!stopping) {
+                    runOnce(maxWait);
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the loop thread was interrupted while paused: stop
         } finally {
             stopping = true;
             try {
@@ -230,10 +292,46 @@ public final class EventLoop {
         }
     }
 
-    /** Asks the loop to stop after the current turn. Any thread. */
+    /** Asks the loop to stop after the current turn, paused or not. Any thread. */
     public void stop() {
         stopping = true;
         mailbox.force(Task.of("stop", () -> { }));
+        gate.release();
+    }
+
+    /**
+     * Pauses {@link #run} between its current turn and the next; any thread. The future completes
+     * once the loop waits there. Its sockets keep queueing in the kernel, its timers come due.
+     */
+    public CompletableFuture<Void> pause() {
+        CompletableFuture<Void> held = gate.pause();
+        selector.wakeup(); // it may sleep in select, waiting for an event that is not coming
+        return held;
+    }
+
+    /**
+     * Lets a paused loop run {@code turns} turns, each waiting in {@code select} at most
+     * {@code maxWaitNanos} (-1: until its next timer or event, as the free loop would). Any thread.
+     *
+     * @throws IllegalStateException if the loop is not paused
+     */
+    public void step(int turns, long maxWaitNanos) {
+        gate.allow(turns, maxWaitNanos);
+    }
+
+    /** Lets a paused loop run free again. Any thread. */
+    public void resume() {
+        gate.resume();
+    }
+
+    /** True while the loop is paused (stepping or waiting between turns). */
+    public boolean isPaused() {
+        return gate.isPaused();
+    }
+
+    /** Wakes the loop if it sleeps in {@code select}: that turn ends, with nothing to do. Any thread. */
+    public void wakeup() {
+        selector.wakeup();
     }
 
     /** True once {@link #stop()} was called. */
@@ -250,21 +348,26 @@ public final class EventLoop {
      * @return what the turn did; the same object each turn (read it before the next one)
      */
     public Turn runOnce(boolean canBlock) throws IOException {
+        return runOnce(canBlock ? -1 : 0);
+    }
+
+    /** One turn whose select waits at most {@code maxWaitNanos} (-1: until the next timer or event; 0: not at all). */
+    Turn runOnce(long maxWaitNanos) throws IOException {
         claimThread();
-        long beforeSelect = System.nanoTime();
-        int ready = select(canBlock ? timers.nanosUntilNext(clock == null ? beforeSelect : clock.getAsLong()) : 0);
-        long started = System.nanoTime();
-        now = clock == null ? started : clock.getAsLong();
-        turn.begin(++stats.turns, now, ready, started - beforeSelect);
-        stats.selectNanos += started - beforeSelect;
-        stats.keysReady += ready;
-        observer.selected(ready, selector.selectedKeys());
-        if (ready > 0) {
-            dispatchReadyKeys();
+        selectStarted = System.nanoTime();
+        working = false;
+        long wait = maxWaitNanos == 0 ? 0 : timers.nanosUntilNext(clock == null ? selectStarted : clock.getAsLong());
+        if (maxWaitNanos > 0 && (wait < 0 || wait > maxWaitNanos)) {
+            wait = maxWaitNanos;
         }
+        int ready = select(wait);
+        startWork(); // if no key was ready, the turn's work begins now
+        turn.selected(ready);
+        stats.keysReady += ready;
+        observer.selected(turn);
         runTasks();
         runTimers();
-        long took = System.nanoTime() - started;
+        long took = System.nanoTime() - workStarted;
         turn.end(took);
         stats.handlerNanos += took;
         stats.turnTimes.record(took);
@@ -276,6 +379,18 @@ public final class EventLoop {
         return turn;
     }
 
+    /** The turn's work begins: the one reading of the clock for everything the turn runs. */
+    private void startWork() {
+        if (working) {
+            return;
+        }
+        working = true;
+        workStarted = System.nanoTime();
+        now = clock == null ? workStarted : clock.getAsLong();
+        turn.begin(++stats.turns, now, workStarted - selectStarted);
+        stats.selectNanos += workStarted - selectStarted;
+    }
+
     private void claimThread() {
         Thread me = Thread.currentThread();
         if (thread == null) {
@@ -285,42 +400,43 @@ public final class EventLoop {
         }
     }
 
-    /** Waits in select at most {@code waitNanos} (0: not at all, -1: until woken); returns the keys ready. */
+    /**
+     * Waits in select at most {@code waitNanos} (0: not at all, -1: until woken), running the
+     * handler of each ready key as select reports it; returns how many keys were ready.
+     */
     private int select(long waitNanos) throws IOException {
         int ready;
         if (waitNanos != 0) {
             stats.sleeps++; // from here on, one producer may wake us
         }
         if (waitNanos == 0 || !mailbox.beforeSleep()) {
-            ready = selector.selectNow();
+            ready = selector.selectNow(dispatch);
         } else if (waitNanos < 0) {
-            ready = selector.select();
+            ready = selector.select(dispatch);
         } else {
             // select takes milliseconds and 0 means "forever": round up so a timer 0.3 ms away still wakes us.
-            ready = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
+            ready = selector.select(dispatch, Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
         }
         mailbox.afterSleep();
         return ready;
     }
 
-    private void dispatchReadyKeys() {
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-            SelectionKey key = it.next();
-            it.remove();
-            if (!key.isValid()) {
-                continue; // closed by a handler earlier in this turn
+    /** Runs the handler of a key select found ready (the first one begins the turn's work). */
+    private void dispatch(SelectionKey key) {
+        startWork();
+        if (!key.isValid()) {
+            return; // closed by a handler earlier in this turn
+        }
+        Handler handler = (Handler) key.attachment();
+        turn.handled(handler);
+        observer.ready(key);
+        try {
+            handler.onReady(key);
+            if (!failing.isEmpty()) {
+                failing.remove(key);
             }
-            Handler handler = (Handler) key.attachment();
-            turn.handled(handler);
-            try {
-                handler.onReady(key);
-                if (!failing.isEmpty()) {
-                    failing.remove(key);
-                }
-            } catch (Exception e) {
-                handlerFailed(key, handler, e);
-            }
+        } catch (Exception e) {
+            handlerFailed(key, handler, e);
         }
     }
 
@@ -362,6 +478,7 @@ public final class EventLoop {
             }
             stats.tasksRun++;
             turn.ranTask(task);
+            observer.taskRunning(task);
             try {
                 task.run();
             } catch (Exception e) {

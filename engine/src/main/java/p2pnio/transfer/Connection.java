@@ -3,6 +3,7 @@ package p2pnio.transfer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import p2pnio.core.Context;
+import p2pnio.core.Trace;
 import p2pnio.loop.Handler;
 import p2pnio.loop.Timers;
 
@@ -69,7 +70,7 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
         transitions.check(state, next);
         S previous = state;
         if (ctx.trace.on()) {
-            ctx.trace.line(label + " " + (previous == null ? "NEW" : previous) + " -> " + next
+            ctx.trace.line(Trace.Kind.MOVE, label + " " + (previous == null ? "NEW" : previous) + " -> " + next
                     + (detail == null ? "" : " (" + detail + ")"));
         }
         state = next;
