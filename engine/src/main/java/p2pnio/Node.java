@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import javax.management.JMException;
 import p2pnio.core.Context;
 import p2pnio.core.Trace;
 import p2pnio.loop.EventLoop;
@@ -53,6 +54,7 @@ public final class Node implements AutoCloseable {
     private Thread loopThread;
     private volatile NodeEvent.Ready ready;
     private final StepRecorder steps;
+    private final NodeJmx jmx = new NodeJmx(this);
 
     private Node(NodeConfig config, NodeListener listener, PrintStream traceOut, LongSupplier clock)
             throws IOException {
@@ -71,6 +73,7 @@ public final class Node implements AutoCloseable {
         loop.observe(new LoopTrace(trace));
         this.steps = new StepRecorder(trace, this::onEventThread);
         loop.observe(steps);
+        loop.observe(new LoopTurnRecorder(trace));
     }
 
     /** Starts a node that traces (when asked to) on standard error. */
@@ -143,6 +146,10 @@ public final class Node implements AutoCloseable {
         loopThread.start();
         try {
             opened.get(30, TimeUnit.SECONDS);
+            if (config.jmx()) {
+                // The platform MBean server starts on first use (a few hundred ms): not on the way to serving.
+                background.execute(this::registerMBean);
+            }
         } catch (ExecutionException e) {
             joinQuietly();
             Throwable cause = e.getCause();
@@ -372,8 +379,21 @@ public final class Node implements AutoCloseable {
      * deleted), uploads are cut, every channel is closed, and the loop thread is joined. Callable
      * from any thread, more than once.
      */
+    private void registerMBean() {
+        try {
+            jmx.register();
+        } catch (JMException | RuntimeException e) {
+            deliver(new NodeEvent.Warning("the node's counters are not shown over JMX: " + e));
+        }
+    }
+
     @Override
     public void close() {
+        try {
+            jmx.unregister();
+        } catch (JMException | RuntimeException e) {
+            System.err.println("p2p: could not unregister the node's MXBean: " + e);
+        }
         loop.stop();
         if (Thread.currentThread() != loopThread) {
             joinQuietly();

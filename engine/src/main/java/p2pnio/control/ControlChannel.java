@@ -114,7 +114,7 @@ public final class ControlChannel implements Handler {
 
     /** Counts a drop (and traces it). */
     public void drop(DropReason reason, InetSocketAddress from, String detail) {
-        ctx.counters.drop(reason);
+        ctx.counters.drop(reason, from, detail);
         if (ctx.trace.on()) {
             ctx.trace.line("udp drop " + reason + (from == null ? "" : " from " + HostPort.of(from))
                     + (detail == null ? "" : " " + detail));

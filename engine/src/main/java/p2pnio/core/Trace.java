@@ -91,6 +91,11 @@ public final class Trace {
         on = printing || to != null;
     }
 
+    /** The node's name in every line: {@code host:port} once bound, empty before. */
+    public String tag() {
+        return tag;
+    }
+
     /** Names the node in every line ({@code host:port}), once it is bound. */
     public void tag(String nodeAddress) {
         this.tag = nodeAddress;

@@ -43,6 +43,9 @@ public final class EventLoop {
 
     /** Hears what each turn of the loop does, as it does it: for the trace and the step report. Loop thread. */
     public interface Observer {
+        /** The turn's work begins (the clock was read): its first handler, task or timer runs next. */
+        default void turnStarted(Turn turn) { }
+
         /** {@code select} reported {@code key} ready; its handler runs next. */
         default void ready(SelectionKey key) { }
 
@@ -65,6 +68,12 @@ public final class EventLoop {
         default Observer andThen(Observer next) {
             Observer first = this;
             return new Observer() {
+                @Override
+                public void turnStarted(Turn turn) {
+                    first.turnStarted(turn);
+                    next.turnStarted(turn);
+                }
+
                 @Override
                 public void ready(SelectionKey key) {
                     first.ready(key);
@@ -389,6 +398,7 @@ public final class EventLoop {
         now = clock == null ? workStarted : clock.getAsLong();
         turn.begin(++stats.turns, now, workStarted - selectStarted);
         stats.selectNanos += workStarted - selectStarted;
+        observer.turnStarted(turn);
     }
 
     private void claimThread() {

@@ -2,8 +2,11 @@ package p2pnio.transfer;
 
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import jdk.jfr.FlightRecorder;
 import p2pnio.core.Context;
 import p2pnio.core.Trace;
+import p2pnio.jfr.TransferFinishedEvent;
+import p2pnio.jfr.TransferStartedEvent;
 import p2pnio.loop.Handler;
 import p2pnio.loop.Timers;
 
@@ -49,6 +52,8 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
     /** A one-shot deadline of the current state (connect, request line, linger); cancelled on release. */
     protected Timers.Timer deadline;
     private Timers.Timer idle;
+    /** The connection's life as a Flight Recorder span; null unless a recording wants it. */
+    private TransferFinishedEvent life;
 
     protected Connection(Context ctx, Transfers transfers, Transitions<S> transitions, String kind, int id,
                          String peer) {
@@ -60,6 +65,13 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
         this.label = kind + "#" + id;
         this.started = ctx.loop.now();
         this.lastProgress = started;
+        if (FlightRecorder.isInitialized()) {
+            TransferFinishedEvent e = new TransferFinishedEvent();
+            if (e.isEnabled()) {
+                e.begin();
+                life = e;
+            }
+        }
     }
 
     /**
@@ -74,6 +86,9 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
                     + (detail == null ? "" : " (" + detail + ")"));
         }
         state = next;
+        if (life != null && transitions.isFinal(next)) {
+            recordLife(next, detail);
+        }
         if (key != null && key.isValid() && (previous == null || previous.interest() != next.interest())) {
             key.interestOps(next.interest());
         }
@@ -94,6 +109,36 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
     /** True once the machine is in a state with no way out (done or failed). */
     protected final boolean ended() {
         return state != null && transitions.isFinal(state);
+    }
+
+    /** The body is about to move: {@code size} bytes (a Flight Recorder event, while one records). */
+    protected final void bodyStarts(long size) {
+        if (FlightRecorder.isInitialized()) {
+            TransferStartedEvent e = new TransferStartedEvent();
+            if (e.shouldCommit()) {
+                Transfers.Snapshot s = info();
+                e.direction = s.direction();
+                e.name = s.name();
+                e.peer = peer;
+                e.size = size;
+                e.commit();
+            }
+        }
+    }
+
+    private void recordLife(S end, String detail) {
+        life.end();
+        if (life.shouldCommit()) {
+            Transfers.Snapshot s = info();
+            life.direction = s.direction();
+            life.name = s.name();
+            life.peer = peer;
+            life.bytes = s.bytes();
+            life.size = s.size();
+            life.outcome = end + (detail == null ? "" : ": " + detail);
+            life.commit();
+        }
+        life = null;
     }
 
     /** Notes that bytes moved now: the idle timer counts from here. */

@@ -197,6 +197,7 @@ final class Download extends Connection<Download.State> {
         out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         moveTo(State.READ_BODY, size + " bytes");
+        bodyStarts(size);
         ctx.events.downloadStarted(name, peer, size);
         if (size == 0) {
             complete();

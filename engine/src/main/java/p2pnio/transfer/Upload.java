@@ -168,6 +168,7 @@ final class Upload extends Connection<Upload.State> {
         TransferHeader.encode(size, entry.name(), header);
         header.flip();
         moveTo(State.SEND_HEADER, size + " bytes");
+        bodyStarts(size);
         try {
             writeHeader(); // the socket is almost always writable now: save a trip through select
         } catch (IOException e) {
