@@ -2,13 +2,13 @@ package p2pnio;
 
 import java.nio.channels.SelectionKey;
 import p2pnio.core.Trace;
-import p2pnio.loop.EventLoop;
+import p2pnio.loop.Observer;
 import p2pnio.loop.Task;
 import p2pnio.loop.Timers;
 import p2pnio.loop.Turn;
 
 /** Traces what each {@code select} returned (each ready key: ready for what, and whose it is) and each timer. */
-final class LoopTrace implements EventLoop.Observer {
+final class LoopTrace implements Observer {
 
     private final Trace trace;
 

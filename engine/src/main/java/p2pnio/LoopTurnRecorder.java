@@ -3,7 +3,7 @@ package p2pnio;
 import jdk.jfr.FlightRecorder;
 import p2pnio.core.Trace;
 import p2pnio.jfr.LoopTurnEvent;
-import p2pnio.loop.EventLoop;
+import p2pnio.loop.Observer;
 import p2pnio.loop.Turn;
 
 /**
@@ -11,7 +11,7 @@ import p2pnio.loop.Turn;
  * passes the event's threshold (10 ms by default), with what ran in it. Until a recording starts,
  * JFR is not initialized and each turn costs one static check.
  */
-final class LoopTurnRecorder implements EventLoop.Observer {
+final class LoopTurnRecorder implements Observer {
 
     private final Trace names;
     private LoopTurnEvent current;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import p2pnio.core.Trace;
-import p2pnio.loop.EventLoop;
+import p2pnio.loop.Observer;
 import p2pnio.loop.Turn;
 
 /**
@@ -13,7 +13,7 @@ import p2pnio.loop.Turn;
  * trace hands it every line (even with printing off), and the end of each turn closes one
  * {@link LoopStep}. One request at a time.
  */
-final class StepRecorder implements EventLoop.Observer, Trace.Capture {
+final class StepRecorder implements Observer, Trace.Capture {
 
     private final Trace trace;
     private final Consumer<Runnable> deliver;

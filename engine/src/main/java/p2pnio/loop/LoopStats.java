@@ -39,4 +39,15 @@ public final class LoopStats {
      * {@code onFailure} threw or they failed {@link EventLoop#FAILURES_IN_A_ROW} turns in a row.
      */
     public long keysClosedByLoop;
+
+    /** Counts what a finished turn took: its work time, and what ran in it if it is the longest yet. */
+    void turnEnded(Turn turn) {
+        long took = turn.workNanos();
+        handlerNanos += took;
+        turnTimes.record(took);
+        if (took > longestTurnNanos) {
+            longestTurnNanos = took;
+            longestTurn = turn.whatRan(); // a string only when the record is broken: rarely
+        }
+    }
 }
