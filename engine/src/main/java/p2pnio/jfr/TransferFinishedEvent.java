@@ -3,7 +3,6 @@ package p2pnio.jfr;
 import jdk.jfr.Category;
 import jdk.jfr.DataAmount;
 import jdk.jfr.Description;
-import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -14,21 +13,11 @@ import jdk.jfr.StackTrace;
 @Category({"p2p-nio", "Transfers"})
 @Description("An upload or download connection ended; the span is its whole life")
 @StackTrace(false)
-public final class TransferFinishedEvent extends Event {
-    @Label("Direction")
-    @Description("upload or download")
-    public String direction;
-    @Label("File")
-    public String name;
-    @Label("Peer")
-    public String peer;
+public final class TransferFinishedEvent extends TransferEvent {
     @Label("Bytes")
     @Description("Body bytes moved")
     @DataAmount
     public long bytes;
-    @Label("Size")
-    @DataAmount
-    public long size;
     @Label("Outcome")
     @Description("DONE, or FAILED and why")
     public String outcome;

@@ -1,9 +1,7 @@
 package p2pnio.jfr;
 
 import jdk.jfr.Category;
-import jdk.jfr.DataAmount;
 import jdk.jfr.Description;
-import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -14,15 +12,5 @@ import jdk.jfr.StackTrace;
 @Category({"p2p-nio", "Transfers"})
 @Description("An upload or a download knows its size and starts moving its body")
 @StackTrace(false)
-public final class TransferStartedEvent extends Event {
-    @Label("Direction")
-    @Description("upload or download")
-    public String direction;
-    @Label("File")
-    public String name;
-    @Label("Peer")
-    public String peer;
-    @Label("Size")
-    @DataAmount
-    public long size;
+public final class TransferStartedEvent extends TransferEvent {
 }

@@ -16,8 +16,8 @@ import p2pnio.loop.Timers;
  *
  * <p>Every change of state goes through {@link #moveTo}, which checks it against the machine's
  * {@link Transitions} table, traces it, sets the key's interest ops to the new state's
- * {@link Phase#interest()}, and starts or stops the idle timer as the new state
- * {@link Phase#idleChecked() asks}. A transition and its interest change therefore cannot drift
+ * {@link Waits#interest()}, and starts or stops the idle timer as the new state
+ * {@link Waits#idleChecked() asks}. A transition and its interest change therefore cannot drift
  * apart. {@link #release} ends the connection: timers cancelled, key cancelled, channel closed,
  * the subclass's own resources freed, the registry told. Loop thread only.
  *
@@ -25,16 +25,36 @@ import p2pnio.loop.Timers;
  */
 abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handler, Transfers.Transfer {
 
-    /** Marks a state in which no progress for {@code idleTimeout} fails the connection. */
-    static final boolean IDLE_CHECKED = true;
+    /**
+     * What a connection waits for in one state: the selector interest ops ({@code OP_*}, 0 for
+     * none), and whether a stall of {@code idleTimeout} fails it.
+     */
+    record Waits(int interest, boolean idleChecked) {
+        static Waits toRead() {
+            return new Waits(SelectionKey.OP_READ, false);
+        }
 
-    /** What a state of a connection says about it to the loop. */
+        static Waits toWrite() {
+            return new Waits(SelectionKey.OP_WRITE, false);
+        }
+
+        static Waits toConnect() {
+            return new Waits(SelectionKey.OP_CONNECT, false);
+        }
+
+        static Waits forNothing() {
+            return new Waits(0, false);
+        }
+
+        /** The same, and no progress for {@code idleTimeout} fails the connection. */
+        Waits withIdleCheck() {
+            return new Waits(interest, true);
+        }
+    }
+
+    /** A state of a connection: what it waits for. */
     interface Phase {
-        /** The selector interest ops while in this state ({@code SelectionKey.OP_*}; 0 for none). */
-        int interest();
-
-        /** True if a stall of {@code idleTimeout} in this state fails the connection. */
-        boolean idleChecked();
+        Waits waits();
     }
 
     protected final Context ctx;
@@ -89,13 +109,15 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
         if (life != null && transitions.isFinal(next)) {
             recordLife(next, detail);
         }
-        if (key != null && key.isValid() && (previous == null || previous.interest() != next.interest())) {
-            key.interestOps(next.interest());
+        int interest = next.waits().interest();
+        if (key != null && key.isValid() && (previous == null || previous.waits().interest() != interest)) {
+            key.interestOps(interest);
         }
-        if (next.idleChecked() && (previous == null || !previous.idleChecked())) {
+        boolean idleChecked = next.waits().idleChecked();
+        if (idleChecked && (previous == null || !previous.waits().idleChecked())) {
             lastProgress = ctx.loop.now();
             idle = ctx.loop.timers().at(lastProgress + idleLimit(), label + " idle", this::checkIdle);
-        } else if (!next.idleChecked() && idle != null) {
+        } else if (!idleChecked && idle != null) {
             idle.cancel();
             idle = null;
         }
@@ -103,7 +125,7 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
 
     /** Registers the channel with the loop, interested in what the current state names. */
     protected final void register() throws java.nio.channels.ClosedChannelException {
-        key = ctx.loop.register(channel, state.interest(), this);
+        key = ctx.loop.register(channel, state.waits().interest(), this);
     }
 
     /** True once the machine is in a state with no way out (done or failed). */
