@@ -100,7 +100,8 @@ large:
 
 ## membership: the membership measurements behind docs/membership.md: the simulation (real Cluster and
 ## Discovery code on a simulated clock) at 100, 300 and 1,000 nodes, all-to-all beside it at 100 and 300,
-## then real nodes in one JVM on loopback (10, 100, 300) and a node with a full 1,024-peer list; ~45 min
+## then real nodes in one JVM on loopback (10, 100, 300) and a node with a full 1,024-peer list; ~45 min.
+## The harnesses are engine test code (p2pnio.sim builds the parts by hand): they run on the class path.
 MEMBERSHIP_CP := engine/target/classes:engine/target/test-classes
 membership:
 	$(MVN) -q -pl engine -am test-compile

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import p2pnio.core.Settings;
 
 /**
  * Everything a node is started with: where it listens, what it shares, whom it knows first, its
@@ -60,6 +61,7 @@ public final class NodeConfig {
     private final int suspectAfter;
     private final int removeAfter;
     private final int getFanout;
+    private final boolean jmx;
 
     private NodeConfig(Builder b) {
         host = b.host;
@@ -88,6 +90,15 @@ public final class NodeConfig {
         suspectAfter = b.suspectAfter;
         removeAfter = b.removeAfter;
         getFanout = b.getFanout;
+        jmx = b.jmx;
+    }
+
+    /** The settings the node's parts read, as the parts see them. */
+    Settings settings() {
+        return new Settings(cluster, period, waiting, delay, maxClusterSize, maxDatagramBytes, maxRequestLineBytes,
+                requestLineTimeout, idleTimeout, connectTimeout, maxUploads, maxDownloads, getAnswersPerPeerPerSecond,
+                maxScheduledAnswers, sendChunkBytes, udpReceiveBufferBytes, getRetryInitial,
+                membership == Membership.GOSSIP, fanout, suspectAfter, removeAfter, getFanout);
     }
 
     /** A builder with every default of PROTOCOL.md and SECURITY.md. */
@@ -124,6 +135,7 @@ public final class NodeConfig {
         b.suspectAfter = suspectAfter;
         b.removeAfter = removeAfter;
         b.getFanout = getFanout;
+        b.jmx = jmx;
         return b;
     }
 
@@ -179,13 +191,15 @@ public final class NodeConfig {
     public int removeAfter() { return removeAfter; }
     /** Peers a request asks on its first try, besides the priority peers; doubled on each retry (default 16). */
     public int getFanout() { return getFanout; }
+    /** Whether the node shows its counters as a JMX MXBean ({@link NodeMXBean}; default true). */
+    public boolean jmx() { return jmx; }
 
     @Override
     public String toString() {
         return "NodeConfig[host=" + host + ", port=" + port + ", folder=" + folder + ", cluster=" + cluster
                 + ", period=" + period + ", waiting=" + waiting + ", delay=" + delay + ", membership=" + membership
                 + ", fanout=" + fanout + ", suspectAfter=" + suspectAfter + ", removeAfter=" + removeAfter
-                + ", getFanout=" + getFanout + "]";
+                + ", getFanout=" + getFanout + ", jmx=" + jmx + "]";
     }
 
     /** Collects settings; {@link #build()} checks them. */
@@ -216,6 +230,7 @@ public final class NodeConfig {
         private int suspectAfter = 3;
         private int removeAfter = 3;
         private int getFanout = 16;
+        private boolean jmx = true;
 
         private Builder() {
         }
@@ -247,6 +262,8 @@ public final class NodeConfig {
         public Builder suspectAfter(int v) { suspectAfter = v; return this; }
         public Builder removeAfter(int v) { removeAfter = v; return this; }
         public Builder getFanout(int v) { getFanout = v; return this; }
+
+        public Builder jmx(boolean v) { jmx = v; return this; }
 
         // What the builder holds so far: on a new builder, the defaults. Front ends (the command
         // line's help, its config.yml) show them from here instead of restating them.

@@ -1,5 +1,8 @@
 package p2pnio;
 
+import java.net.InetSocketAddress;
+import p2pnio.wire.HostPort;
+
 /**
  * Checks of a peer's address string, {@code host:port} (IPv6 as {@code [addr]:port}), the form
  * the protocol carries in {@code DISCOVER} lists and configuration.
@@ -7,76 +10,33 @@ package p2pnio;
 public final class PeerAddress {
 
     /** Longest address we keep: a DNS name (253) plus a port. */
-    public static final int MAX_LENGTH = 261;
+    public static final int MAX_LENGTH = HostPort.MAX_LENGTH;
 
     private PeerAddress() {
     }
 
     /** Why {@code address} is not a usable {@code host:port}, or null if it is. */
     public static String whyInvalid(String address) {
-        if (address == null || address.isEmpty()) {
-            return "is empty";
-        }
-        if (address.length() > MAX_LENGTH) {
-            return "is longer than " + MAX_LENGTH + " characters";
-        }
-        for (int i = 0; i < address.length(); i++) {
-            char c = address.charAt(i);
-            if (c <= ' ' || c == ',' || c == 0x7f) {
-                return "holds a space, a comma or a control character";
-            }
-        }
-        int colon = address.lastIndexOf(':');
-        if (colon <= 0 || colon == address.length() - 1) {
-            return "has no port (expected host:port)";
-        }
-        String host = address.substring(0, colon);
-        if (host.indexOf(':') >= 0 && !(host.startsWith("[") && host.endsWith("]"))) {
-            return "has an IPv6 host without brackets (expected [addr]:port)";
-        }
-        String port = address.substring(colon + 1);
-        if (port.length() > 5 || !port.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
-            return "has a port that is not a number";
-        }
-        int p = Integer.parseInt(port);
-        if (p < 1 || p > 65535) {
-            return "has a port out of range (1 to 65535)";
-        }
-        return null;
+        return HostPort.whyInvalid(address);
     }
 
     /** The host part of a valid address, without IPv6 brackets. */
     public static String host(String address) {
-        String host = address.substring(0, address.lastIndexOf(':'));
-        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return HostPort.host(address);
     }
 
     /** The port of a valid address. */
     public static int port(String address) {
-        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+        return HostPort.port(address);
     }
 
     /** True if {@code host} is a literal IPv4 or IPv6 address, which needs no DNS look-up. */
     public static boolean isLiteral(String host) {
-        if (host.indexOf(':') >= 0) {
-            return true;
-        }
-        String[] parts = host.split("\\.", -1);
-        if (parts.length != 4) {
-            return false;
-        }
-        for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(ch -> ch >= '0' && ch <= '9')
-                    || Integer.parseInt(part) > 255) {
-                return false;
-            }
-        }
-        return true;
+        return HostPort.isLiteral(host);
     }
 
     /** The {@code host:port} form of a socket address, as the protocol writes it. */
-    public static String of(java.net.InetSocketAddress a) {
-        String ip = a.getAddress().getHostAddress();
-        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + a.getPort();
+    public static String of(InetSocketAddress a) {
+        return HostPort.of(a);
     }
 }

@@ -1,5 +1,7 @@
 package p2pnio;
 
+import p2pnio.core.Escape;
+
 /**
  * Text made safe to show on a terminal or to write in a log: every control character is
  * replaced by a visible escape, so that a string a peer sent (a file name in a header, a
@@ -19,8 +21,6 @@ package p2pnio;
  */
 public final class Visible {
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
     private Visible() {
     }
 
@@ -29,37 +29,11 @@ public final class Visible {
      * holds none (nothing is allocated then).
      */
     public static String text(CharSequence s) {
-        int n = s.length();
-        int i = 0;
-        while (i < n && !isControl(s.charAt(i))) {
-            i++;
-        }
-        if (i == n) {
-            return s.toString();
-        }
-        StringBuilder out = new StringBuilder(n + 16).append(s, 0, i);
-        for (; i < n; i++) {
-            char c = s.charAt(i);
-            if (!isControl(c)) {
-                out.append(c);
-            } else if (c < 0x100) {
-                out.append("\\x").append(HEX[c >> 4]).append(HEX[c & 0xf]);
-            } else {
-                out.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf])
-                        .append(HEX[c & 0xf]);
-            }
-        }
-        return out.toString();
+        return Escape.text(s);
     }
 
     /** True if {@code codePoint} is a control character in the sense of this class. */
     public static boolean isControl(int codePoint) {
-        if (codePoint < 0x20 || (codePoint >= 0x7f && codePoint <= 0x9f)) {
-            return true;
-        }
-        return codePoint == 0x061c || codePoint == 0x200e || codePoint == 0x200f
-                || (codePoint >= 0x202a && codePoint <= 0x202e)
-                || (codePoint >= 0x2066 && codePoint <= 0x2069)
-                || codePoint == 0x2028 || codePoint == 0x2029;
+        return Escape.isControl(codePoint);
     }
 }

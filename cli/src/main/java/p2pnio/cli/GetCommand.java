@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import p2pnio.Command.Fetch;
+import p2pnio.FileName;
 import p2pnio.Node;
 import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
@@ -23,7 +24,6 @@ import p2pnio.cli.settings.Launch;
 import p2pnio.cli.settings.NodeOptions;
 import p2pnio.cli.settings.Settings;
 import p2pnio.cli.settings.UsageError;
-import p2pnio.wire.Names;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -75,7 +75,7 @@ public final class GetCommand implements Callable<Integer> {
         }
         Output out = Output.of(launch.out());
         Output err = Output.of(launch.err());
-        String why = Names.whyNotRequestable(name);
+        String why = FileName.whyNotRequestable(name);
         if (why != null) {
             err.print("p2p get: cannot request '" + name + "': " + why);
             return 1;

@@ -13,9 +13,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import p2pnio.PeerAddress;
 import p2pnio.core.Context;
+import p2pnio.loop.Task;
 import p2pnio.wire.DropReason;
+import p2pnio.wire.HostPort;
 
 /**
  * The cluster list: the peers this node knows, in order of discovery, without duplicates,
@@ -199,7 +200,7 @@ public final class Cluster {
         this.ctx = ctx;
         this.resolver = resolver;
         this.self = self;
-        this.selfAddress = PeerAddress.of(self);
+        this.selfAddress = HostPort.of(self);
         this.local = local;
     }
 
@@ -227,7 +228,7 @@ public final class Cluster {
                 tombstones.remove(tombstones.keySet().iterator().next());
             }
         }
-        ctx.emit(new p2pnio.NodeEvent.PeerLiveness(peer.address, next.word()));
+        ctx.events.peerLiveness(peer.address, next.word());
     }
 
     /** The tombstone of a removed peer still remembered at {@code now}, or null. */
@@ -257,7 +258,7 @@ public final class Cluster {
         if (address.isEmpty() || byAddress.containsKey(address) || isSelf(address)) {
             return null;
         }
-        if (PeerAddress.whyInvalid(address) != null) {
+        if (HostPort.whyInvalid(address) != null) {
             ctx.counters.drop(DropReason.DISCOVER_BAD_ENTRY);
             return null;
         }
@@ -269,14 +270,15 @@ public final class Cluster {
         if (tombstone(address, ctx.loop.now()) != null) {
             return null; // removed a short while ago: only a datagram from it, or news of a newer run, brings it back
         }
-        String host = PeerAddress.host(address);
+        String host = HostPort.host(address);
         InetSocketAddress endpoint = null;
-        if (PeerAddress.isLiteral(host)) {
+        if (HostPort.isLiteral(host)) {
             try {
                 // A literal needs no DNS: getByName only parses it.
-                endpoint = new InetSocketAddress(InetAddress.getByName(host), PeerAddress.port(address));
+                endpoint = new InetSocketAddress(InetAddress.getByName(host), HostPort.port(address));
             } catch (UnknownHostException e) {
-                ctx.counters.drop(DropReason.DISCOVER_BAD_ENTRY); // a literal isLiteral passed but Java will not parse
+                // Looked literal (it has a ':') but does not parse as an address, e.g. "[g::1]:80".
+                ctx.counters.drop(DropReason.DISCOVER_BAD_ENTRY);
                 return null;
             }
             DropReason why = whyNotAPeer(endpoint);
@@ -307,7 +309,7 @@ public final class Cluster {
     }
 
     private void joined(Peer peer) {
-        ctx.emit(new p2pnio.NodeEvent.PeerJoined(peer.address, peer.via));
+        ctx.events.peerJoined(peer.address, peer.via);
     }
 
     /**
@@ -351,11 +353,11 @@ public final class Cluster {
     public Peer heardFrom(InetSocketAddress sender) {
         Peer peer = byEndpoint.get(sender);
         if (peer == null) {
-            peer = byAddress.get(PeerAddress.of(sender));
+            peer = byAddress.get(HostPort.of(sender));
         }
         if (peer == null) {
-            forgetTombstone(PeerAddress.of(sender));
-            peer = add(PeerAddress.of(sender), SENDER);
+            forgetTombstone(HostPort.of(sender));
+            peer = add(HostPort.of(sender), SENDER);
         }
         if (peer != null) {
             long now = ctx.loop.now();
@@ -376,20 +378,20 @@ public final class Cluster {
      * loop with it (endpoint may be null if the name does not resolve: skip it this round).
      */
     public void resolve(Peer peer, Consumer<Peer> then) {
-        String host = PeerAddress.host(peer.address);
-        if (PeerAddress.isLiteral(host)) {
+        String host = HostPort.host(peer.address);
+        if (HostPort.isLiteral(host)) {
             then.accept(peer);
             return;
         }
-        int port = PeerAddress.port(peer.address);
+        int port = HostPort.port(peer.address);
         resolver.execute(() -> {
             InetSocketAddress resolved = new InetSocketAddress(host, port);
-            ctx.loop.executeAlways(() -> {
+            ctx.loop.executeAlways(Task.of("resolved " + peer.address, () -> {
                 if (!resolved.isUnresolved() && byAddress.get(peer.address) == peer) {
                     setEndpoint(peer, resolved);
                 }
                 then.accept(peer);
-            });
+            }));
         });
     }
 
@@ -434,7 +436,7 @@ public final class Cluster {
             return selfAddress;
         }
         InetAddress source = to == null ? null : local.sourceFor(to.getAddress());
-        return source == null ? null : PeerAddress.of(new InetSocketAddress(source, self.getPort()));
+        return source == null ? null : HostPort.of(new InetSocketAddress(source, self.getPort()));
     }
 
     /**

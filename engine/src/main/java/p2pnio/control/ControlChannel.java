@@ -11,6 +11,7 @@ import p2pnio.core.Context;
 import p2pnio.loop.Handler;
 import p2pnio.wire.ControlMessage;
 import p2pnio.wire.DropReason;
+import p2pnio.wire.HostPort;
 
 /**
  * The UDP control endpoint: receives datagrams, decodes them and hands each message to the part
@@ -96,9 +97,9 @@ public final class ControlChannel implements Handler, Datagrams {
 
     @Override
     public void drop(DropReason reason, InetSocketAddress from, String detail) {
-        ctx.counters.drop(reason);
+        ctx.counters.drop(reason, from, detail);
         if (ctx.trace.on()) {
-            ctx.trace.line("udp drop " + reason + (from == null ? "" : " from " + p2pnio.PeerAddress.of(from))
+            ctx.trace.line("udp drop " + reason + (from == null ? "" : " from " + HostPort.of(from))
                     + (detail == null ? "" : " " + detail));
         }
     }
@@ -115,7 +116,7 @@ public final class ControlChannel implements Handler, Datagrams {
             ctx.counters.datagramsOut++;
             ctx.counters.datagramBytesOut += sent;
             if (ctx.trace.on()) {
-                ctx.trace.line("udp out " + p2pnio.PeerAddress.of(to) + " " + what);
+                ctx.trace.line("udp out " + HostPort.of(to) + " " + what);
             }
         } catch (IOException | RuntimeException e) {
             // ICMP port unreachable surfaces here on Linux as PortUnreachableException, among others.
@@ -123,21 +124,18 @@ public final class ControlChannel implements Handler, Datagrams {
         }
     }
 
+    /**
+     * A receive error is about one datagram (for example an ICMP error reported late): counted as
+     * {@link DropReason#RECEIVE_FAILED}, and the socket is kept (the {@link Handler} contract: if
+     * it fails turn after turn, the loop closes it and says so).
+     */
     @Override
     public void onFailure(Exception cause) {
-        // A receive error is about one datagram (for example an ICMP error reported late): count it, keep the socket.
-        ctx.counters.drop(DropReason.SEND_FAILED);
-        if (ctx.trace.on()) {
-            ctx.trace.line("udp error " + cause);
-        }
+        drop(DropReason.RECEIVE_FAILED, null, cause.toString());
     }
 
     /** Closes the socket. */
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // closing at shutdown: nothing to do about it
-        }
+        ctx.closeQuietly(channel, "udp socket");
     }
 }

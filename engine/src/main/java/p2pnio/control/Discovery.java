@@ -8,15 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BiConsumer;
-import p2pnio.NodeConfig;
-import p2pnio.NodeEvent;
-import p2pnio.PeerAddress;
 import p2pnio.core.Context;
 import p2pnio.loop.Timers;
 import p2pnio.wire.ControlCodec;
 import p2pnio.wire.ControlMessage;
 import p2pnio.wire.ControlMessage.Member;
 import p2pnio.wire.Extension;
+import p2pnio.wire.HostPort;
 import p2pnio.wire.MemberDigest;
 
 /**
@@ -29,7 +27,7 @@ import p2pnio.wire.MemberDigest;
  * {@code HELLO} (and a {@code PING}) at once, so two of our nodes know each other within one round
  * trip.
  *
- * <p><b>Gossip</b> ({@link NodeConfig.Membership#GOSSIP}, after SWIM and HashiCorp memberlist). Each
+ * <p><b>Gossip</b> ({@code NodeConfig.Membership.GOSSIP}, after SWIM and HashiCorp memberlist). Each
  * round sends a bounded number of datagrams whatever the size of the cluster:
  * <ul>
  *   <li>a {@code PING} to {@code fanout} of our nodes: the next one of a shuffled round-robin (the
@@ -51,7 +49,7 @@ import p2pnio.wire.MemberDigest;
  * silence, removed after {@code removeAfter} more. A removed peer leaves a tombstone so that stale
  * lists do not bring it back at once; a datagram from it, or news of a newer run, does.
  *
- * <p>{@link NodeConfig.Membership#ALL_TO_ALL} is the reference node's way, kept for comparison:
+ * <p>{@code NodeConfig.Membership.ALL_TO_ALL} is the reference node's way, kept for comparison:
  * the whole list to every peer every round, and never forget.
  */
 public final class Discovery {
@@ -102,7 +100,7 @@ public final class Discovery {
     }
 
     private boolean gossip() {
-        return ctx.config.membership() == NodeConfig.Membership.GOSSIP;
+        return ctx.config.gossip();
     }
 
     /** Adds the configured peers and runs the first round now; the next ones every period. */
@@ -122,13 +120,15 @@ public final class Discovery {
 
     private void roundAndReschedule() {
         rounds++;
-        long start = ctx.loop.now();
+        // how long the round keeps the loop busy: the real clock, as the loop measures its turns
+        // (the loop's now() is the turn's time, the same before and after)
+        long start = System.nanoTime();
         if (gossip()) {
             gossipRound(true);
         } else {
             allToAllRound();
         }
-        longestRound = Math.max(longestRound, ctx.loop.now() - start);
+        longestRound = Math.max(longestRound, System.nanoTime() - start);
         roundTimer = ctx.loop.schedule(ctx.config.period().toNanos(), "discovery round", this::roundAndReschedule);
     }
 
@@ -571,7 +571,7 @@ public final class Discovery {
     }
 
     private void mergeMembers(List<Member> members, InetSocketAddress from) {
-        String via = PeerAddress.of(from);
+        String via = HostPort.of(from);
         long now = ctx.loop.now();
         long period = ctx.config.period().toNanos();
         for (int i = 1; i < members.size(); i++) {
@@ -600,7 +600,7 @@ public final class Discovery {
                 boolean restarted = !p.instance().isEmpty();
                 cluster.recogniseRun(p, m.instance(), m.incarnation());
                 if (restarted) {
-                    ctx.emit(new NodeEvent.PeerRestarted(p.address(), m.instance()));
+                    ctx.events.peerRestarted(p.address(), m.instance());
                     if (m.state() == Member.ALIVE) {
                         cluster.moveTo(p, Liveness.ALIVE, 0);
                         news.add(m, true);
@@ -677,11 +677,11 @@ public final class Discovery {
 
     private boolean isSelfSpelling(String address) {
         try {
-            String host = PeerAddress.host(address);
-            if (!PeerAddress.isLiteral(host)) {
+            String host = HostPort.host(address);
+            if (!HostPort.isLiteral(host)) {
                 return false;
             }
-            InetSocketAddress a = new InetSocketAddress(java.net.InetAddress.getByName(host), PeerAddress.port(address));
+            InetSocketAddress a = new InetSocketAddress(java.net.InetAddress.getByName(host), HostPort.port(address));
             return cluster.isSelf(a);
         } catch (java.net.UnknownHostException e) {
             return false;
@@ -701,7 +701,7 @@ public final class Discovery {
      */
     public void onDiscover(InetSocketAddress from, ControlMessage.Discover message) {
         Cluster.Peer sender = cluster.heardFrom(from);
-        String via = PeerAddress.of(from);
+        String via = HostPort.of(from);
         boolean selfAnnounced = false;
         for (String entry : message.peers()) {
             if (entry.equals(via)) {
@@ -730,7 +730,7 @@ public final class Discovery {
 
     private void recognised(Cluster.Peer peer, Cluster.Recognition recognition) {
         if (recognition == Cluster.Recognition.RESTARTED) {
-            ctx.emit(new NodeEvent.PeerRestarted(peer.address(), peer.instance()));
+            ctx.events.peerRestarted(peer.address(), peer.instance());
             if (gossip()) {
                 news.add(new Member(Member.ALIVE, peer.instance(), peer.incarnation(), peer.address()), true);
             }

@@ -2,11 +2,11 @@ package p2pnio.control;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import p2pnio.PeerAddress;
 import p2pnio.core.Context;
 import p2pnio.wire.ControlCodec;
 import p2pnio.wire.ControlMessage;
 import p2pnio.wire.DropReason;
+import p2pnio.wire.HostPort;
 
 /**
  * What happens to one received datagram: the size check, decoding, and the hand-over of the
@@ -53,7 +53,7 @@ public final class Inbound {
             return;
         }
         if (ctx.trace.on()) {
-            ctx.trace.line("udp in  " + PeerAddress.of(sender) + " " + d.message());
+            ctx.trace.line("udp in  " + HostPort.of(sender) + " " + d.message());
         }
         dispatch(sender, d.message());
     }

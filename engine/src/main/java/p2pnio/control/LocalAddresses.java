@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import p2pnio.core.Context;
 
 /**
  * This host's addresses, read once at start: to recognise our own endpoint under any of its
@@ -30,24 +31,32 @@ public final class LocalAddresses {
         }
     }
 
-    /** Reads every interface of this host; an empty list if the host will not say. */
-    public static LocalAddresses ofThisHost() {
-        List<Entry> entries = new ArrayList<>();
+    /**
+     * Reads every interface of this host; if the host will not say, an empty list (without it we
+     * still recognise our exact bound address and loopback), the failure counted and traced.
+     */
+    public static LocalAddresses ofThisHost(Context ctx) {
         try {
-            var interfaces = NetworkInterface.getNetworkInterfaces();
-            while (interfaces != null && interfaces.hasMoreElements()) {
-                NetworkInterface ni = interfaces.nextElement();
-                for (InterfaceAddress ia : ni.getInterfaceAddresses()) {
-                    if (ia.getAddress() != null) {
-                        entries.add(new Entry(ia.getAddress(), ia.getNetworkPrefixLength(), ia.getBroadcast(),
-                                ni.getName()));
-                    }
+            return new LocalAddresses(read());
+        } catch (SocketException e) {
+            ctx.quiet("listing this host's addresses", e);
+            return new LocalAddresses(List.of());
+        }
+    }
+
+    /** Every address of every interface of this host, as the host tells it now. */
+    public static List<Entry> read() throws SocketException {
+        List<Entry> entries = new ArrayList<>();
+        var interfaces = NetworkInterface.getNetworkInterfaces();
+        while (interfaces != null && interfaces.hasMoreElements()) {
+            NetworkInterface ni = interfaces.nextElement();
+            for (InterfaceAddress ia : ni.getInterfaceAddresses()) {
+                if (ia.getAddress() != null) {
+                    entries.add(new Entry(ia.getAddress(), ia.getNetworkPrefixLength(), ia.getBroadcast(), ni.getName()));
                 }
             }
-        } catch (SocketException e) {
-            // without the list we still recognise our exact bound address and loopback
         }
-        return new LocalAddresses(entries);
+        return entries;
     }
 
     /** Every address of every interface. */

@@ -7,13 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import p2pnio.NodeEvent;
-import p2pnio.PeerAddress;
+import java.util.function.BooleanSupplier;
 import p2pnio.core.Context;
 import p2pnio.loop.Timers;
-import p2pnio.transfer.Transfers;
 import p2pnio.wire.ControlMessage;
 import p2pnio.wire.DropReason;
+import p2pnio.wire.HostPort;
 import p2pnio.wire.Names;
 
 /**
@@ -33,6 +32,19 @@ import p2pnio.wire.Names;
  * thread only.
  */
 public final class Requests {
+
+    /** What a request needs of the TCP side: whether a download runs, and starting one. */
+    public interface Downloads {
+        /** True while {@code name} is being downloaded. */
+        boolean isDownloading(String name);
+
+        /**
+         * Starts downloading {@code name} from {@code server} (the transfer endpoint of
+         * {@code peer}). If the server closes without a header byte, {@code onEmptyReply} is asked
+         * whether the request waits again (true) instead of failing.
+         */
+        void download(String name, InetSocketAddress server, String peer, BooleanSupplier onEmptyReply);
+    }
 
     private final class Pending {
         final String name;
@@ -58,25 +70,25 @@ public final class Requests {
     private final Context ctx;
     private final Cluster cluster;
     private final Datagrams control;
-    private final Transfers transfers;
+    private final Downloads transfers;
     private final Map<String, Pending> waiting = new LinkedHashMap<>();
 
-    public Requests(Context ctx, Cluster cluster, Datagrams control, Transfers transfers) {
+    public Requests(Context ctx, Cluster cluster, Datagrams control, Downloads transfers) {
         this.ctx = ctx;
         this.cluster = cluster;
         this.control = control;
         this.transfers = transfers;
     }
 
-    /** Starts a request for {@code name}; refusals come back as {@link NodeEvent.DownloadFailed}. */
+    /** Starts a request for {@code name}; refusals come back as {@link p2pnio.core.Events#downloadFailed}. */
     public void fetch(String name) {
         String why = Names.whyNotRequestable(name);
         if (why != null) {
-            ctx.emit(new NodeEvent.DownloadFailed(name, "cannot request '" + name + "': " + why));
+            ctx.events.downloadFailed(name, "cannot request '" + name + "': " + why);
             return;
         }
         if (waiting.containsKey(name) || transfers.isDownloading(name)) {
-            ctx.emit(new NodeEvent.DownloadFailed(name, "'" + name + "' is already being fetched"));
+            ctx.events.downloadFailed(name, "'" + name + "' is already being fetched");
             return;
         }
         Pending p = new Pending(name, ctx.loop.now() + ctx.config.waiting().toNanos());
@@ -125,7 +137,7 @@ public final class Requests {
                 });
             }
         }
-        ctx.emit(new NodeEvent.RequestSent(p.name, sent, p.attempt));
+        ctx.events.requestSent(p.name, sent, p.attempt);
         long next = ctx.loop.now() + p.retryDelay;
         if (next < p.deadline) {
             p.retryTimer = ctx.loop.timers().at(next, "retry Get " + p.name, () -> broadcast(p));
@@ -143,10 +155,10 @@ public final class Requests {
         if (waiting.get(p.name) == p) {
             stopWaiting(p);
             ctx.counters.downloadsFailed++;
-            ctx.emit(new NodeEvent.DownloadFailed(p.name, "no peer answered within "
+            ctx.events.downloadFailed(p.name, "no peer answered within "
                     + ctx.config.waiting().toSeconds() + " s (asked " + p.asked.size() + " peers, "
                     + p.attempt + " tries" + (p.without.isEmpty() ? "" : "; " + p.without.size()
-                    + " answered but had no such file") + ")"));
+                    + " answered but had no such file") + ")");
         }
     }
 
@@ -172,8 +184,8 @@ public final class Requests {
         if (cluster.byEndpoint(from) != null) {
             cluster.heardFrom(from);
         }
-        String peer = PeerAddress.of(from);
-        ctx.emit(new NodeEvent.RequestAnswered(match.name, peer, offer.tcpPort()));
+        String peer = HostPort.of(from);
+        ctx.events.requestAnswered(match.name, peer, offer.tcpPort());
         Pending won = match;
         transfers.download(match.name, new InetSocketAddress(from.getAddress(), offer.tcpPort()), peer,
                 () -> waitAgain(won, from));
@@ -212,7 +224,7 @@ public final class Requests {
         }
         stopWaiting(p);
         ctx.counters.downloadsFailed++;
-        ctx.emit(new NodeEvent.DownloadFailed(name, "cancelled"));
+        ctx.events.downloadFailed(name, "cancelled");
         return true;
     }
 
@@ -220,7 +232,7 @@ public final class Requests {
     public void failAll(String reason) {
         for (Pending p : new ArrayList<>(waiting.values())) {
             stopWaiting(p);
-            ctx.emit(new NodeEvent.DownloadFailed(p.name, reason));
+            ctx.events.downloadFailed(p.name, reason);
         }
     }
 

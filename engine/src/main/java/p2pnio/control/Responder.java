@@ -9,6 +9,7 @@ import p2pnio.core.Context;
 import p2pnio.share.SharedFolder;
 import p2pnio.wire.ControlMessage;
 import p2pnio.wire.DropReason;
+import p2pnio.wire.HostPort;
 import p2pnio.wire.Names;
 import p2pnio.wire.TransferHeader;
 
@@ -77,7 +78,7 @@ public final class Responder {
             return;
         }
         scheduled.add(key);
-        ctx.loop.schedule(ctx.config.delay().toNanos(), "delayed File to " + p2pnio.PeerAddress.of(to), () -> {
+        ctx.loop.schedule(ctx.config.delay().toNanos(), "delayed File to " + HostPort.of(to), () -> {
             scheduled.remove(key);
             control.send(to, offer);
         });

@@ -1,8 +1,5 @@
 package p2pnio.core;
 
-import java.util.function.Consumer;
-import p2pnio.NodeConfig;
-import p2pnio.NodeEvent;
 import p2pnio.loop.EventLoop;
 import p2pnio.share.SharedFolder;
 
@@ -12,14 +9,14 @@ import p2pnio.share.SharedFolder;
  */
 public final class Context {
     public final EventLoop loop;
-    public final NodeConfig config;
+    public final Settings config;
     public final Counters counters = new Counters();
     public final SharedFolder folder;
     public final Trace trace;
-    private final Consumer<NodeEvent> events;
+    /** Where the parts report news; never waits. */
+    public final Events events;
 
-    public Context(EventLoop loop, NodeConfig config, SharedFolder folder, Trace trace,
-                   Consumer<NodeEvent> events) {
+    public Context(EventLoop loop, Settings config, SharedFolder folder, Trace trace, Events events) {
         this.loop = loop;
         this.config = config;
         this.folder = folder;
@@ -27,8 +24,35 @@ public final class Context {
         this.events = events;
     }
 
-    /** Hands an event to the listener's thread; never waits for it. */
-    public void emit(NodeEvent event) {
-        events.accept(event);
+    /**
+     * Closes {@code resource} (null is fine) at the end of its use, where a failure to close
+     * changes nothing for anyone: the failure is counted ({@link Counters#quietErrors}) and traced,
+     * never thrown. The one way the engine closes things quietly. Loop thread only.
+     *
+     * @param what names the resource in the trace, e.g. {@code "upload#3 channel"}
+     */
+    public void closeQuietly(AutoCloseable resource, String what) {
+        if (resource == null) {
+            return;
+        }
+        if (trace.on()) {
+            trace.line("close " + what);
+        }
+        try {
+            resource.close();
+        } catch (Exception e) {
+            quiet(what + ": close failed", e);
+        }
+    }
+
+    /**
+     * Records an exception the engine deliberately goes on after (it changes nothing for a
+     * transfer or a peer): counted in {@link Counters#quietErrors} and traced. Loop thread only.
+     */
+    public void quiet(String what, Exception e) {
+        counters.quietErrors++;
+        if (trace.on()) {
+            trace.line("quiet error: " + what + ": " + e);
+        }
     }
 }

@@ -1,8 +1,12 @@
 package p2pnio.core;
 
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import jdk.jfr.FlightRecorder;
+import p2pnio.jfr.DatagramDroppedEvent;
 import p2pnio.wire.DropReason;
+import p2pnio.wire.HostPort;
 
 /** The node's counters. Loop thread only: plain fields, no atomics on the hot path. */
 public final class Counters {
@@ -19,11 +23,27 @@ public final class Counters {
     public long downloadsFailed;
     public long connectionsRefused;
     public long transferToCalls;
+    /** Exceptions the engine went on after on purpose (a failed close, an unreadable sub-folder), each traced. */
+    public long quietErrors;
     private final long[] dropped = new long[DropReason.values().length];
 
     /** Counts one drop. */
     public void drop(DropReason reason) {
+        drop(reason, null, null);
+    }
+
+    /** Counts one drop from {@code from} (null if unknown); a Flight Recorder event too, while one records. */
+    public void drop(DropReason reason, InetSocketAddress from, String detail) {
         dropped[reason.ordinal()]++;
+        if (FlightRecorder.isInitialized()) {
+            DatagramDroppedEvent e = new DatagramDroppedEvent();
+            if (e.shouldCommit()) {
+                e.reason = reason.name();
+                e.from = from == null ? null : HostPort.of(from);
+                e.detail = detail;
+                e.commit();
+            }
+        }
     }
 
     /** Drops counted for {@code reason}. */

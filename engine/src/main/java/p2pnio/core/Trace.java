@@ -6,7 +6,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import p2pnio.Visible;
 
 /**
  * The teaching trace: one line per thing the loop does, when switched on.
@@ -18,16 +17,43 @@ import p2pnio.Visible;
  * the rest are counted and the writer says how many it left out.
  *
  * <p>Lines carry what peers sent (names, datagrams, reasons): the writer prints each one through
- * {@link Visible#text}, so a control character in them shows as {@code \x1b} and never reaches a
+ * {@link Escape#text}, so a control character in them shows as {@code \x1b} and never reaches a
  * terminal raw.
+ *
+ * <p>Each line has a {@link Kind}. While a {@link Capture} is set (step mode) every line also goes
+ * to it, on the loop thread, as it is made (unescaped: whoever shows it escapes it, as the command
+ * line does): {@link #on()} is then true even when printing is off.
  */
 public final class Trace {
+
+    /** What a line is about. */
+    public enum Kind {
+        /** What {@code select} returned when it returned no key. */
+        SELECT,
+        /** A key {@code select} reported ready, just before its handler runs. */
+        READY,
+        /** A state machine's transition. */
+        MOVE,
+        /** A task from the mailbox, just before it runs. */
+        TASK,
+        /** A timer, just before it runs. */
+        TIMER,
+        /** Anything else the loop does: datagrams, {@code transferTo}, accepts, closes. */
+        NOTE
+    }
+
+    /** Receives every line as it is made, on the loop thread. */
+    public interface Capture {
+        void line(Kind kind, String text);
+    }
 
     private static final int QUEUE_BOUND = 10_000;
     private static final java.time.format.DateTimeFormatter STAMP =
             java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     private volatile boolean on;
+    private volatile boolean printing;
+    private volatile Capture capture;
     private final PrintStream out;
     private final int linesPerSecond;
     private final Queue<String> queue = new ConcurrentLinkedQueue<>();
@@ -53,14 +79,26 @@ public final class Trace {
         return on;
     }
 
-    /** Switches the trace on or off; any thread. */
+    /** Switches the printed trace on or off; any thread. */
     public synchronized void set(boolean enabled) {
         if (enabled && writer == null && !closed) {
             writer = new Thread(this::drain, "p2p-trace");
             writer.setDaemon(true);
             writer.start();
         }
-        on = enabled;
+        printing = enabled && !closed;
+        on = printing || capture != null;
+    }
+
+    /** Hands every line to {@code to} as well (null to stop); the lines are made even when printing is off. */
+    public synchronized void capture(Capture to) {
+        capture = to;
+        on = printing || to != null;
+    }
+
+    /** The node's name in every line: {@code host:port} once bound, empty before. */
+    public String tag() {
+        return tag;
     }
 
     /** Names the node in every line ({@code host:port}), once it is bound. */
@@ -73,6 +111,18 @@ public final class Trace {
      * blocks: over the bounds the line is counted and dropped.
      */
     public void line(String text) {
+        line(Kind.NOTE, text);
+    }
+
+    /** Adds a line of {@code kind} (loop thread); see {@link #line(String)}. */
+    public void line(Kind kind, String text) {
+        Capture to = capture;
+        if (to != null) {
+            to.line(kind, text);
+        }
+        if (!printing) {
+            return;
+        }
         long now = System.nanoTime();
         if (now - windowStart > TimeUnit.SECONDS.toNanos(1)) {
             windowStart = now;
@@ -96,7 +146,8 @@ public final class Trace {
     /** Prints what is queued and stops the writer. */
     public synchronized void close() {
         closed = true;
-        on = false;
+        printing = false;
+        on = capture != null;
         if (writer != null) {
             LockSupport.unpark(writer);
             try {
@@ -115,7 +166,7 @@ public final class Trace {
             boolean wrote = false;
             while ((line = queue.poll()) != null) {
                 queued.decrementAndGet();
-                out.println(Visible.text(line));
+                out.println(Escape.text(line));
                 wrote = true;
             }
             int s = suppressed.get();

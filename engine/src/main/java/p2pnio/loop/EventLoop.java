@@ -1,65 +1,107 @@
 package p2pnio.loop;
 
 import java.io.IOException;
-import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.Iterator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
  * One thread, one {@link Selector}: the whole I/O side of a node.
  *
- * <p>Each turn of the loop does three things, in the order of Redis's {@code aeProcessEvents}:
+ * <p>{@link #runOnce} is one turn of the loop, in the order of Redis's {@code aeProcessEvents}:
  * <ol>
- *   <li>{@code select} until the next timer is due (or a task arrives through the
- *       {@link Mailbox}), then run the {@link Handler} of every ready key;</li>
+ *   <li>{@code select} until the next timer is due, or a task arrives through the
+ *       {@link Mailbox} (or not at all, when told not to block), and run the {@link Handler} of
+ *       every ready key as {@code select} reports it ({@code Selector.select(Consumer)}: no
+ *       selected-key set to fill, iterate and empty);</li>
  *   <li>run the tasks other threads posted;</li>
  *   <li>run the timers that are due.</li>
  * </ol>
- * A handler that throws is given {@link Handler#onFailure}; a task or timer that throws is
- * reported to the failure sink; the loop itself goes on. Only an error of the selector stops it.
+ * The clock is read once per turn, when its work begins (at the first ready key, or when
+ * {@code select} returns with none): every handler, task and timer of the turn sees that one
+ * time.
+ * It returns what the turn did (a {@link Turn}). {@link #run} is a loop around it. A handler
+ * that throws is given {@link Handler#onFailure}, and the loop closes its channel itself when
+ * that throws too or the key keeps failing (the {@link Handler} contract); a task or timer that
+ * throws is reported to the failure sink; the loop itself goes on. Only an error of the selector
+ * stops it.
+ *
+ * <p>Another thread may {@link #pause()} the loop between two turns and let it {@link #step} a
+ * turn at a time (the {@link Gate}); {@link Observer}s hear what each turn does.
  *
  * <p>Every method that touches a channel must run on the loop thread: {@link #checkInLoop()}
  * asserts it, and the tests use it.
  */
 public final class EventLoop {
 
-    /** Hears what each turn of the loop did; used for the trace. Runs on the loop thread. */
-    public interface Observer {
-        /**
-         * {@code select} returned with {@code ready} keys, which {@code keys} iterates; 0 when a
-         * timer came due or another thread woke the selector.
-         */
-        default void selected(int ready, Iterable<SelectionKey> keys) { }
-    }
-
-    private final Selector selector;
-    private final Timers timers = new Timers();
-    private final Mailbox mailbox;
-    private final LongSupplier clock;
-    private final LoopStats stats = new LoopStats();
-    private volatile Thread thread;
-    private volatile boolean stopping;
-    private FailureSink failureSink = (what, e) -> { };
-    private Observer observer = new Observer() { };
-
     /** Where failures of tasks and timers go (never of the loop itself). */
     public interface FailureSink {
         void failed(String what, Exception cause);
     }
 
+    /** Failing turns in a row after which the loop closes a key its handler keeps. */
+    public static final int FAILURES_IN_A_ROW = 16;
+
+    private final Selector selector;
+    private final Timers timers = new Timers();
+    private final Mailbox mailbox;
+    /** The loop's time, nanoseconds; null for the real {@code System.nanoTime()}. */
+    private final LongSupplier clock;
+    private final LoopStats stats = new LoopStats();
+    private final Turn turn = new Turn();
+    private final Gate gate = new Gate();
+    /** Keys whose handler failed and kept them, with their failing turns in a row; empty almost always. */
+    private final Map<SelectionKey, Integer> failing = new HashMap<>();
+    private volatile Thread thread;
+    private volatile boolean stopping;
+    /** The current turn's time: read once per turn, seen by everything the turn runs. */
+    private long now;
+    /** Real time the current turn began to wait in select, and began its work. */
+    private long selectStarted;
+    private long workStarted;
+    private boolean working;
+    /** What select calls for each ready key. */
+    private final Consumer<SelectionKey> dispatch = this::dispatch;
+    private FailureSink failureSink = (what, e) -> { };
+    private static final Observer NOBODY = new Observer() { };
+    private Observer observer = NOBODY;
+
+    /** A loop on the real clock, {@code System.nanoTime()}. */
+    public EventLoop(int mailboxCapacity) throws IOException {
+        this(mailboxCapacity, null);
+    }
+
     /**
      * @param mailboxCapacity most tasks other threads may have queued at once
-     * @param clock           monotonic nanoseconds; {@code System::nanoTime} outside tests
+     * @param clock           monotonic nanoseconds for the loop's timers (a test moves its own);
+     *                        null for {@code System.nanoTime()}. Durations the loop measures of
+     *                        itself (time in {@code select}, in a turn) always use the real clock.
      */
     public EventLoop(int mailboxCapacity, LongSupplier clock) throws IOException {
         this.selector = Selector.open();
         this.mailbox = new Mailbox(mailboxCapacity, selector::wakeup);
         this.clock = clock;
+        this.now = readClock();
+        timers.listen(new Timers.Listener() {
+            @Override
+            public void firing(Timers.Timer timer) {
+                turn.firedTimer(timer);
+                observer.timerFired(timer);
+            }
+
+            @Override
+            public void failed(Timers.Timer timer, Exception cause) {
+                stats.timerFailures++;
+                failureSink.failed("timer '" + timer.name() + "'", cause);
+            }
+        });
     }
 
     /** Sets where failures of posted tasks and timers are reported. */
@@ -67,9 +109,9 @@ public final class EventLoop {
         this.failureSink = sink;
     }
 
-    /** Sets who hears of every select; set it to trace. */
-    public void observe(Observer observer) {
-        this.observer = observer;
+    /** Adds {@code another} to those who hear what each turn does (the trace, the step recorder). Before the loop runs. */
+    public void observe(Observer another) {
+        observer = observer == NOBODY ? another : observer.andThen(another);
     }
 
     /** Registers {@code channel} (already non-blocking) with {@code handler} as its attachment. */
@@ -79,22 +121,35 @@ public final class EventLoop {
         return channel.register(selector, ops, handler);
     }
 
-    /** Queues a task from any thread; false when the mailbox is full or the loop is stopping. */
+    /**
+     * Queues a task from any thread; false when the mailbox is full or the loop is stopping. A task
+     * queued is run, or, if the loop stops first, rejected: a {@link Task} is told why.
+     */
     public boolean execute(Runnable task) {
         return !stopping && mailbox.offer(task);
     }
 
     /**
      * Queues a task from any thread even when the mailbox is full: for the engine's own
-     * continuations (an index scan finished, a name resolved), which must not be lost.
+     * continuations (an index scan finished, a name resolved), which must not be lost. Once the
+     * loop has stopped there is nobody to run it: it is counted as rejected.
      */
     public void executeAlways(Runnable task) {
-        mailbox.force(task);
+        if (!mailbox.force(task)) {
+            reject(task); // the loop is gone: only the counter and the task's own rejection remain
+        }
     }
 
-    /** The loop's clock, nanoseconds. */
+    /**
+     * The loop's time, nanoseconds: on the loop thread, the time of the current turn (read once
+     * when its {@code select} returned); on any other thread, the clock now.
+     */
     public long now() {
-        return clock.getAsLong();
+        return Thread.currentThread() == thread ? now : readClock();
+    }
+
+    private long readClock() {
+        return clock == null ? System.nanoTime() : clock.getAsLong();
     }
 
     /** Runs {@code action} on the loop after {@code delayNanos}. Loop thread only. */
@@ -142,31 +197,84 @@ public final class EventLoop {
     }
 
     /**
-     * Runs the loop on the calling thread until {@link #stop()} is called from a task on the loop,
-     * then closes the selector. {@code cleanup} runs on the loop, before the selector closes,
-     * whether the loop stopped cleanly or failed.
+     * Runs the loop on the calling thread, turn after turn, until {@link #stop()} is called, then
+     * closes the selector. {@code cleanup} runs on the loop, before the selector closes, whether
+     * the loop stopped cleanly or failed.
      */
     public void run(Runnable cleanup) throws IOException {
-        thread = Thread.currentThread();
+        claimThread();
         try {
             while (!stopping) {
-                turn();
+                long maxWait = gate.awaitTurn(); // at once, unless paused
+                if (!stopping) {
+                    runOnce(maxWait);
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the loop thread was interrupted while paused: stop
         } finally {
             stopping = true;
             try {
                 cleanup.run();
             } finally {
-                mailbox.drainDiscarding();
+                mailbox.close(this::reject);
                 selector.close();
             }
         }
     }
 
-    /** Asks the loop to stop after the current turn. Any thread. */
+    /** A task the loop will never run: counted, and a {@link Task} is told why. */
+    private void reject(Runnable task) {
+        stats.tasksRejected++;
+        if (task instanceof Task t) {
+            try {
+                t.onReject().accept("the loop stopped before running it");
+            } catch (RuntimeException e) {
+                failureSink.failed("rejecting " + t.name(), e);
+            }
+        }
+    }
+
+    /** Asks the loop to stop after the current turn, paused or not. Any thread. */
     public void stop() {
         stopping = true;
-        mailbox.force(() -> { });
+        mailbox.force(Task.of("stop", () -> { }));
+        gate.release();
+    }
+
+    /**
+     * Pauses {@link #run} between its current turn and the next; any thread. The future completes
+     * once the loop waits there. Its sockets keep queueing in the kernel, its timers come due.
+     */
+    public CompletableFuture<Void> pause() {
+        CompletableFuture<Void> held = gate.pause();
+        selector.wakeup(); // it may sleep in select, waiting for an event that is not coming
+        return held;
+    }
+
+    /**
+     * Lets a paused loop run {@code turns} turns, each waiting in {@code select} at most
+     * {@code maxWaitNanos} (-1: until its next timer or event, as the free loop would). Any thread.
+     *
+     * @throws IllegalStateException if the loop is not paused
+     */
+    public void step(int turns, long maxWaitNanos) {
+        gate.allow(turns, maxWaitNanos);
+    }
+
+    /** Lets a paused loop run free again. Any thread. */
+    public void resume() {
+        gate.resume();
+    }
+
+    /** True while the loop is paused (stepping or waiting between turns). */
+    public boolean isPaused() {
+        return gate.isPaused();
+    }
+
+    /** Wakes the loop if it sleeps in {@code select}: that turn ends, with nothing to do. Any thread. */
+    public void wakeup() {
+        selector.wakeup();
     }
 
     /** True once {@link #stop()} was called. */
@@ -174,55 +282,128 @@ public final class EventLoop {
         return stopping;
     }
 
-    private void turn() throws IOException {
-        long waitNanos = timers.nanosUntilNext(now());
-        long before = clock.getAsLong();
-        int ready;
-        if (waitNanos == 0 || !mailbox.beforeSleep()) {
-            ready = selector.selectNow();
-        } else if (waitNanos < 0) {
-            ready = selector.select();
-        } else {
-            // select takes milliseconds and 0 means "forever": round up so a timer 0.3 ms away still wakes us.
-            ready = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
-        }
-        mailbox.afterSleep();
-        long afterSelect = clock.getAsLong();
-        stats.selectNanos += afterSelect - before;
-        stats.turns++;
-        stats.keysReady += ready;
-        observer.selected(ready, selector.selectedKeys());
-        if (ready > 0) {
-            dispatchReadyKeys();
-        }
-        runTasks();
-        runTimers();
-        long handlersTook = clock.getAsLong() - afterSelect;
-        stats.handlerNanos += handlersTook;
-        stats.longestTurnNanos = Math.max(stats.longestTurnNanos, handlersTook);
+    /**
+     * Runs one turn on the calling thread, which becomes (or must already be) the loop thread.
+     *
+     * @param canBlock false to return at once when nothing is ready (Redis's {@code AE_DONT_WAIT},
+     *                 Netty's {@code canBlock}); true to wait in {@code select} until the next
+     *                 timer is due, a key is ready, or another thread posts a task
+     * @return what the turn did; the same object each turn (read it before the next one)
+     */
+    public Turn runOnce(boolean canBlock) throws IOException {
+        return runOnce(canBlock ? -1 : 0);
     }
 
-    private void dispatchReadyKeys() {
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-            SelectionKey key = it.next();
-            it.remove();
-            Handler handler = (Handler) key.attachment();
-            try {
-                if (key.isValid()) {
-                    handler.onReady(key);
-                }
-            } catch (CancelledKeyException e) {
-                // The handler closed its own channel while handling: nothing left to do.
-            } catch (Exception e) {
-                stats.handlerFailures++;
-                try {
-                    handler.onFailure(e);
-                } catch (Exception again) {
-                    failureSink.failed("onFailure of " + handler, again);
-                }
-            }
+    /** One turn whose select waits at most {@code maxWaitNanos} (-1: until the next timer or event; 0: not at all). */
+    Turn runOnce(long maxWaitNanos) throws IOException {
+        claimThread();
+        selectStarted = System.nanoTime();
+        working = false;
+        long wait = maxWaitNanos == 0 ? 0 : timers.nanosUntilNext(clock == null ? selectStarted : clock.getAsLong());
+        if (maxWaitNanos > 0 && (wait < 0 || wait > maxWaitNanos)) {
+            wait = maxWaitNanos;
         }
+        int ready = select(wait);
+        startWork(); // if no key was ready, the turn's work begins now
+        turn.selected(ready);
+        stats.keysReady += ready;
+        observer.selected(turn);
+        runTasks();
+        runTimers();
+        turn.end(System.nanoTime() - workStarted);
+        stats.turnEnded(turn);
+        observer.turnEnded(turn);
+        return turn;
+    }
+
+    /** The turn's work begins: the one reading of the clock for everything the turn runs. */
+    private void startWork() {
+        if (working) {
+            return;
+        }
+        working = true;
+        workStarted = System.nanoTime();
+        now = clock == null ? workStarted : clock.getAsLong();
+        turn.begin(++stats.turns, now, workStarted - selectStarted);
+        stats.selectNanos += workStarted - selectStarted;
+        observer.turnStarted(turn);
+    }
+
+    private void claimThread() {
+        Thread me = Thread.currentThread();
+        if (thread == null) {
+            thread = me;
+        } else if (thread != me) {
+            throw new IllegalStateException("the loop runs on " + thread.getName() + ", not on " + me.getName());
+        }
+    }
+
+    /**
+     * Waits in select at most {@code waitNanos} (0: not at all, -1: until woken), running the
+     * handler of each ready key as select reports it; returns how many keys were ready.
+     */
+    private int select(long waitNanos) throws IOException {
+        int ready;
+        if (waitNanos != 0) {
+            stats.sleeps++; // from here on, one producer may wake us
+        }
+        if (waitNanos == 0 || !mailbox.beforeSleep()) {
+            ready = selector.selectNow(dispatch);
+        } else if (waitNanos < 0) {
+            ready = selector.select(dispatch);
+        } else {
+            // select takes milliseconds and 0 means "forever": round up so a timer 0.3 ms away still wakes us.
+            ready = selector.select(dispatch, Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
+        }
+        mailbox.afterSleep();
+        return ready;
+    }
+
+    /** Runs the handler of a key select found ready (the first one begins the turn's work). */
+    private void dispatch(SelectionKey key) {
+        startWork();
+        if (!key.isValid()) {
+            return; // closed by a handler earlier in this turn
+        }
+        Handler handler = (Handler) key.attachment();
+        turn.handled(handler);
+        observer.ready(key);
+        try {
+            handler.onReady(key);
+            if (!failing.isEmpty()) {
+                failing.remove(key);
+            }
+        } catch (Exception e) {
+            handlerFailed(key, handler, e);
+        }
+    }
+
+    /** The Handler contract: onFailure closes or keeps; if it throws, or a kept key keeps failing, the loop closes. */
+    private void handlerFailed(SelectionKey key, Handler handler, Exception cause) {
+        stats.handlerFailures++;
+        try {
+            handler.onFailure(cause);
+        } catch (Exception again) {
+            closeKey(key, handler, "its onFailure threw " + again, cause);
+            return;
+        }
+        if (key.isValid() && failing.merge(key, 1, Integer::sum) >= FAILURES_IN_A_ROW) {
+            closeKey(key, handler, "it failed " + FAILURES_IN_A_ROW + " turns in a row", cause);
+        } else if (!key.isValid()) {
+            failing.remove(key);
+        }
+    }
+
+    private void closeKey(SelectionKey key, Handler handler, String why, Exception cause) {
+        failing.remove(key);
+        stats.keysClosedByLoop++;
+        key.cancel();
+        try {
+            key.channel().close();
+        } catch (IOException e) {
+            failureSink.failed("closing the channel of " + handler, e);
+        }
+        failureSink.failed("handler " + handler + " (the loop closed its channel: " + why + ")", cause);
     }
 
     private void runTasks() {
@@ -234,25 +415,17 @@ public final class EventLoop {
                 return;
             }
             stats.tasksRun++;
+            turn.ranTask(task);
+            observer.taskRunning(task);
             try {
                 task.run();
             } catch (Exception e) {
-                failureSink.failed("task", e);
+                failureSink.failed(task instanceof Task t ? "task '" + t.name() + "'" : "task", e);
             }
         }
     }
 
     private void runTimers() {
-        long now = clock.getAsLong();
-        int ran;
-        try {
-            ran = timers.runDue(now);
-        } catch (Exception e) {
-            // The timer that threw is already off the heap; the others run next turn.
-            stats.timersFired++;
-            failureSink.failed("timer", e);
-            return;
-        }
-        stats.timersFired += ran;
+        stats.timersFired += timers.runDue(now);
     }
 }

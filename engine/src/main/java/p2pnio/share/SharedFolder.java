@@ -21,6 +21,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import p2pnio.loop.EventLoop;
+import p2pnio.loop.Task;
 import p2pnio.wire.Names;
 
 /**
@@ -46,6 +47,14 @@ public final class SharedFolder {
     /** One shared file. */
     public record Entry(String name, Path path, long size) { }
 
+    /** What a walk of the folder found: files by base name, and how many paths it could not read. */
+    public record Scan(Map<String, Entry> files, int unreadable, IOException firstProblem) { }
+
+    /** Hears, on the loop, of paths a scan could not read (they are skipped, not fatal). */
+    public interface Problems {
+        void unreadable(int paths, IOException first);
+    }
+
     private static final int MAX_DEPTH = 32;
     private static final int MAX_WAITERS = 10_000;
     private static final long MIN_RESCAN_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -61,6 +70,7 @@ public final class SharedFolder {
     private long lastScanEnded = Long.MIN_VALUE / 2;
     private long lastScanNanos;
     private int scansDone;
+    private Problems problems = (paths, first) -> { };
 
     private record Waiter(String name, int afterScan, Consumer<Entry> callback) { }
 
@@ -73,6 +83,11 @@ public final class SharedFolder {
         this.root = root.toRealPath();
         this.loop = loop;
         this.background = background;
+    }
+
+    /** Sets who hears of paths a scan could not read. */
+    public void onProblems(Problems problems) {
+        this.problems = problems;
     }
 
     /** The folder's real path. */
@@ -169,14 +184,17 @@ public final class SharedFolder {
         int number = ++scansStarted;
         background.execute(() -> {
             long t0 = System.nanoTime();
-            Map<String, Entry> fresh = scan(root);
+            Scan fresh = walk(root);
             long took = System.nanoTime() - t0;
-            loop.executeAlways(() -> scanFinished(number, fresh, took));
+            loop.executeAlways(Task.of("index scan " + number + " finished", () -> scanFinished(number, fresh, took)));
         });
     }
 
-    private void scanFinished(int number, Map<String, Entry> fresh, long took) {
-        index = fresh;
+    private void scanFinished(int number, Scan fresh, long took) {
+        index = fresh.files();
+        if (fresh.unreadable() > 0) {
+            problems.unreadable(fresh.unreadable(), fresh.firstProblem());
+        }
         scanning = false;
         scansDone++;
         lastScanNanos = took;
@@ -197,10 +215,20 @@ public final class SharedFolder {
 
     /**
      * Walks {@code root} without following links and returns its regular files by base name.
-     * Unreadable sub-folders are skipped. Pure: safe on any thread.
+     * Unreadable sub-folders are skipped ({@link #walk} counts them). Pure: safe on any thread.
      */
     public static Map<String, Entry> scan(Path root) {
+        return walk(root).files();
+    }
+
+    /**
+     * Walks {@code root} without following links: its regular files by base name, and the paths
+     * that could not be read (skipped, counted). Pure: safe on any thread.
+     */
+    public static Scan walk(Path root) {
         Map<String, Entry> found = new HashMap<>();
+        IOException[] first = new IOException[1];
+        int[] unreadable = new int[1];
         Map<String, Integer> depthOf = new HashMap<>();
         try {
             Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), MAX_DEPTH,
@@ -226,12 +254,16 @@ public final class SharedFolder {
 
                         @Override
                         public FileVisitResult visitFileFailed(Path file, IOException e) {
+                            unreadable[0]++;
+                            first[0] = first[0] == null ? e : first[0];
                             return FileVisitResult.CONTINUE;
                         }
                     });
         } catch (IOException e) {
-            // walkFileTree only throws for the root itself; an unreadable root shares nothing.
+            // walkFileTree only throws for the root itself: an unreadable root shares nothing.
+            unreadable[0]++;
+            first[0] = first[0] == null ? e : first[0];
         }
-        return found;
+        return new Scan(found, unreadable[0], first[0]);
     }
 }

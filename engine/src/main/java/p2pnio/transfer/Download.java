@@ -13,11 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.function.BooleanSupplier;
-import p2pnio.NodeEvent;
 import p2pnio.core.Context;
-import p2pnio.loop.Handler;
-import p2pnio.loop.Timers;
 import p2pnio.wire.HeaderParser;
+import p2pnio.wire.HostPort;
 import p2pnio.wire.Names;
 import p2pnio.wire.TransferHeader;
 
@@ -38,11 +36,31 @@ import p2pnio.wire.TransferHeader;
  *       never a byte past SIZE. At exactly SIZE bytes the file is renamed to its final name.</li>
  *   <li>FAILED: the partial file is deleted. No partial file survives a failure.</li>
  * </ul>
- * Every transition goes through {@link #moveTo}. Loop thread only.
+ * Every transition goes through {@link #moveTo}, which also sets the interest ops the state names.
+ * Loop thread only.
  */
-final class Download implements Handler, Transfers.Transfer {
+final class Download extends Connection<Download.State> {
 
-    enum State { CONNECTING, SEND_REQUEST, READ_HEADER, READ_BODY, DONE, FAILED }
+    /** The download's states, each with what it waits for. */
+    enum State implements Connection.Phase {
+        CONNECTING(Waits.toConnect()),
+        SEND_REQUEST(Waits.toWrite()),
+        READ_HEADER(Waits.toRead().withIdleCheck()),
+        READ_BODY(Waits.toRead().withIdleCheck()),
+        DONE(Waits.forNothing()),
+        FAILED(Waits.forNothing());
+
+        private final Waits waits;
+
+        State(Waits waits) {
+            this.waits = waits;
+        }
+
+        @Override
+        public Waits waits() {
+            return waits;
+        }
+    }
 
     /** Every legal move; {@link #moveTo} enforces it and docs/state-machines.md draws it. */
     static final Transitions<State> TRANSITIONS = Transitions.startingAt(State.CONNECTING)
@@ -53,38 +71,23 @@ final class Download implements Handler, Transfers.Transfer {
 
     private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
 
-    private final Context ctx;
-    private final Transfers transfers;
     private final String name;
     private final InetSocketAddress server;
-    private final String peer;
-    private final int id;
-    private final long started;
     private final HeaderParser header = new HeaderParser();
-    private SocketChannel channel;
-    private SelectionKey key;
-    private State state;
+    private final BooleanSupplier onEmptyReply;
     private ByteBuffer request;
     private Path partial;
     private FileChannel out;
     private long size = -1;
     private long received;
-    private long lastProgress;
     private long lastProgressEvent;
-    private Timers.Timer timer;
-    private final BooleanSupplier onEmptyReply;
 
     Download(Context ctx, Transfers transfers, String name, InetSocketAddress server, String peer, int id,
              BooleanSupplier onEmptyReply) {
-        this.ctx = ctx;
-        this.transfers = transfers;
+        super(ctx, transfers, TRANSITIONS, "download", id, peer);
         this.name = name;
         this.server = server;
-        this.peer = peer;
-        this.id = id;
         this.onEmptyReply = onEmptyReply;
-        this.started = ctx.loop.now();
-        this.lastProgress = started;
     }
 
     String name() {
@@ -92,15 +95,15 @@ final class Download implements Handler, Transfers.Transfer {
     }
 
     void start() throws IOException {
-        moveTo(State.CONNECTING, "to " + p2pnio.PeerAddress.of(server));
+        moveTo(State.CONNECTING, "to " + HostPort.of(server));
         channel = SocketChannel.open();
         channel.configureBlocking(false);
         boolean connected = channel.connect(server);
-        key = ctx.loop.register(channel, connected ? 0 : SelectionKey.OP_CONNECT, this);
+        register();
         if (connected) {
             connected();
         } else {
-            timer = ctx.loop.schedule(ctx.config.connectTimeout().toNanos(), "download#" + id + " connect timeout",
+            deadline = ctx.loop.schedule(ctx.config.connectTimeout().toNanos(), label() + " connect timeout",
                     () -> fail("connect to " + peer + " timed out after "
                             + ctx.config.connectTimeout().toSeconds() + " s"));
         }
@@ -116,17 +119,16 @@ final class Download implements Handler, Transfers.Transfer {
             }
             case SEND_REQUEST -> writeRequest();
             case READ_HEADER, READ_BODY -> read();
-            default -> key.interestOps(0);
+            default -> { } // DONE, FAILED wait for nothing the selector reports
         }
     }
 
     private void connected() throws IOException {
-        if (timer != null) {
-            timer.cancel();
+        if (deadline != null) {
+            deadline.cancel();
         }
         request = ByteBuffer.wrap(("Get," + name + "\n").getBytes(StandardCharsets.UTF_8));
         moveTo(State.SEND_REQUEST, null);
-        key.interestOps(SelectionKey.OP_WRITE);
         writeRequest();
     }
 
@@ -136,9 +138,6 @@ final class Download implements Handler, Transfers.Transfer {
             return;
         }
         moveTo(State.READ_HEADER, null);
-        key.interestOps(SelectionKey.OP_READ);
-        lastProgress = ctx.loop.now();
-        timer = ctx.loop.schedule(ctx.config.idleTimeout().toNanos(), "download#" + id + " idle", this::checkIdle);
     }
 
     private void read() throws IOException {
@@ -155,7 +154,7 @@ final class Download implements Handler, Transfers.Transfer {
         if (n == 0) {
             return;
         }
-        lastProgress = ctx.loop.now();
+        progressed();
         buf.flip();
         if (state == State.READ_HEADER) {
             switch (header.feed(buf)) {
@@ -178,8 +177,8 @@ final class Download implements Handler, Transfers.Transfer {
         size = h.size();
         String expected = cutTo64Bytes(name).replaceAll(":+$", "");
         if (!h.name().equals(expected)) {
-            ctx.emit(new NodeEvent.Warning("'" + peer + "' sent '" + name + "' under the name '" + h.name()
-                    + "'; saving it as '" + name + "'"));
+            ctx.events.warning("'" + peer + "' sent '" + name + "' under the name '" + h.name()
+                    + "'; saving it as '" + name + "'");
         }
         Path root = ctx.folder.root();
         long usable = Files.getFileStore(root).getUsableSpace();
@@ -191,7 +190,8 @@ final class Download implements Handler, Transfers.Transfer {
         out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         moveTo(State.READ_BODY, size + " bytes");
-        ctx.emit(new NodeEvent.DownloadStarted(name, peer, size));
+        bodyStarts(size);
+        ctx.events.downloadStarted(name, peer, size);
         if (size == 0) {
             complete();
         }
@@ -211,7 +211,7 @@ final class Download implements Handler, Transfers.Transfer {
             complete();
         } else if (lastProgress - lastProgressEvent >= PROGRESS_EVERY_NANOS) {
             lastProgressEvent = lastProgress;
-            ctx.emit(new NodeEvent.DownloadProgress(name, received, size, lastProgress - started));
+            ctx.events.downloadProgress(name, received, size, lastProgress - started);
         }
     }
 
@@ -225,7 +225,7 @@ final class Download implements Handler, Transfers.Transfer {
         release();
         ctx.counters.downloadsDone++;
         ctx.folder.added(name, target, size);
-        ctx.emit(new NodeEvent.DownloadFinished(name, peer, size, ctx.loop.now() - started, target));
+        ctx.events.downloadFinished(name, peer, size, ctx.loop.now() - started, target);
     }
 
     private void endOfStream() {
@@ -239,16 +239,9 @@ final class Download implements Handler, Transfers.Transfer {
         }
     }
 
-    private void checkIdle() {
-        if (state != State.READ_HEADER && state != State.READ_BODY) {
-            return;
-        }
-        long limit = ctx.config.idleTimeout().toNanos();
-        if (ctx.loop.now() - lastProgress >= limit) {
-            fail("no data from " + peer + " for " + ctx.config.idleTimeout().toSeconds() + " s");
-        } else {
-            timer = ctx.loop.timers().at(lastProgress + limit, "download#" + id + " idle", this::checkIdle);
-        }
+    @Override
+    protected String idleReason() {
+        return "no data from " + peer + " for " + ctx.config.idleTimeout().toSeconds() + " s";
     }
 
     /**
@@ -264,24 +257,24 @@ final class Download implements Handler, Transfers.Transfer {
         moveTo(State.FAILED, reason);
         release();
         if (onEmptyReply.getAsBoolean()) {
-            ctx.emit(new NodeEvent.Warning(peer + " has no '" + name + "' (its File answered another request:"
-                    + " a File carries no name); waiting for another answer"));
+            ctx.events.warning(peer + " has no '" + name + "' (its File answered another request:"
+                    + " a File carries no name); waiting for another answer");
         } else {
             ctx.counters.downloadsFailed++;
-            ctx.emit(new NodeEvent.DownloadFailed(name, reason));
+            ctx.events.downloadFailed(name, reason);
         }
     }
 
     /** Fails the download and deletes its partial file; safe in any state. */
     @Override
     public void fail(String reason) {
-        if (state == State.DONE || state == State.FAILED) {
+        if (ended()) {
             return;
         }
         moveTo(State.FAILED, reason);
         release();
         ctx.counters.downloadsFailed++;
-        ctx.emit(new NodeEvent.DownloadFailed(name, reason));
+        ctx.events.downloadFailed(name, reason);
     }
 
     @Override
@@ -291,46 +284,19 @@ final class Download implements Handler, Transfers.Transfer {
                 : "connection to " + peer + " failed: " + why);
     }
 
-    private void release() {
-        if (timer != null) {
-            timer.cancel();
-        }
-        if (key != null) {
-            key.cancel();
-        }
-        try {
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException e) {
-            // the connection is over either way
-        }
-        if (out != null) {
-            try {
-                out.close();
-            } catch (IOException e) {
-                // the partial file is deleted next
-            }
-            out = null;
-        }
+    /** Closes the partial file and deletes it: no failure leaves one behind. */
+    @Override
+    protected void closeResources() {
+        ctx.closeQuietly(out, label() + " partial file"); // deleted next: nothing can be lost
+        out = null;
         if (partial != null) {
             try {
                 Files.deleteIfExists(partial);
             } catch (IOException e) {
-                ctx.emit(new NodeEvent.Warning("could not delete partial file " + partial + ": " + e.getMessage()));
+                ctx.events.warning("could not delete partial file " + partial + ": " + e.getMessage());
             }
             partial = null;
         }
-        transfers.ended(this);
-    }
-
-    private void moveTo(State next, String detail) {
-        TRANSITIONS.check(state, next);
-        if (ctx.trace.on()) {
-            ctx.trace.line("download#" + id + " " + (state == null ? "NEW" : state) + " -> " + next
-                    + (detail == null ? "" : " (" + detail + ")"));
-        }
-        state = next;
     }
 
     State state() {
@@ -347,13 +313,13 @@ final class Download implements Handler, Transfers.Transfer {
     }
 
     @Override
-    public NodeEvent.TransferInfo info() {
-        return new NodeEvent.TransferInfo("download", name, peer, received, size, state.name(),
+    public Transfers.Snapshot info() {
+        return new Transfers.Snapshot("download", name, peer, received, size, state.name(),
                 ctx.loop.now() - started);
     }
 
     @Override
     public String toString() {
-        return "download#" + id + " " + name + " from " + peer + " " + state;
+        return label() + " " + name + " from " + peer + " " + state;
     }
 }

@@ -16,10 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import p2pnio.NodeEvent;
-import p2pnio.PeerAddress;
 import p2pnio.core.Context;
 import p2pnio.loop.Handler;
+import p2pnio.wire.HostPort;
 
 /**
  * The TCP side of a node: the listening socket that accepts uploads, every upload and download
@@ -35,10 +34,19 @@ public final class Transfers implements Handler {
     interface Transfer {
         void fail(String reason);
 
-        NodeEvent.TransferInfo info();
+        Snapshot info();
     }
 
+    /**
+     * One transfer as {@link #snapshot} reports it: its direction ({@code upload} or
+     * {@code download}), name, peer, bytes moved so far of {@code size}, state and age.
+     */
+    public record Snapshot(String direction, String name, String peer, long bytes, long size, String state,
+                           long elapsedNanos) { }
+
     private static final int ACCEPT_BATCH = 64;
+    /** How long accepting pauses after accept() failed. */
+    static final long ACCEPT_PAUSE_MILLIS = 100;
     private static final int RECENT = 20;
     /** Size of the shared read buffer. */
     public static final int SCRATCH_BYTES = 256 * 1024;
@@ -48,8 +56,9 @@ public final class Transfers implements Handler {
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH_BYTES);
     private final Set<Upload> uploads = new LinkedHashSet<>();
     private final Map<String, Download> downloads = new LinkedHashMap<>();
-    private final Deque<NodeEvent.TransferInfo> recent = new ArrayDeque<>();
+    private final Deque<Snapshot> recent = new ArrayDeque<>();
     private int nextId = 1;
+    private SelectionKey acceptKey;
 
     /** Binds the listening socket to {@code host} on a free port, as the reference node does. */
     public Transfers(Context ctx, InetSocketAddress bind) throws IOException {
@@ -67,7 +76,7 @@ public final class Transfers implements Handler {
 
     /** Starts accepting. */
     public void start() throws IOException {
-        ctx.loop.register(server, SelectionKey.OP_ACCEPT, this);
+        acceptKey = ctx.loop.register(server, SelectionKey.OP_ACCEPT, this);
     }
 
     /** The bound listening address. */
@@ -89,13 +98,13 @@ public final class Transfers implements Handler {
     private void accept(SocketChannel channel) {
         String peer = "?";
         try {
-            peer = PeerAddress.of((InetSocketAddress) channel.getRemoteAddress());
+            peer = HostPort.of((InetSocketAddress) channel.getRemoteAddress());
             if (uploads.size() >= ctx.config.maxUploads()) {
                 ctx.counters.connectionsRefused++;
                 if (ctx.trace.on()) {
                     ctx.trace.line("accept " + peer + " refused: " + uploads.size() + " uploads open");
                 }
-                channel.close();
+                ctx.closeQuietly(channel, "refused connection from " + peer);
                 return;
             }
             channel.configureBlocking(false);
@@ -111,24 +120,34 @@ public final class Transfers implements Handler {
                 upload.fail("could not start serving: " + e.getMessage());
             }
         } catch (IOException e) {
-            ctx.emit(new NodeEvent.UploadFailed("?", peer, "accept failed: " + e.getMessage()));
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // already failing
-            }
+            ctx.events.uploadFailed("?", peer, "accept failed: " + e.getMessage());
+            ctx.closeQuietly(channel, "accepted connection from " + peer);
         }
     }
 
+    /**
+     * {@code accept()} itself failed, for example out of file descriptors: the listening socket is
+     * kept, but stops accepting for {@value #ACCEPT_PAUSE_MILLIS} ms. Connections wait in the
+     * kernel's backlog meanwhile; without the pause, a listener still ready would fail again on
+     * every turn and keep the loop busy doing nothing.
+     */
     @Override
     public void onFailure(Exception cause) {
-        // accept() itself failed (for example out of file descriptors): the listener stays, the loop goes on.
-        ctx.emit(new NodeEvent.Warning("accept failed: " + cause));
+        ctx.events.warning("accept failed: " + cause + "; accepting again in " + ACCEPT_PAUSE_MILLIS + " ms");
+        SelectionKey key = acceptKey;
+        if (key != null && key.isValid()) {
+            key.interestOps(0);
+            ctx.loop.schedule(ACCEPT_PAUSE_MILLIS * 1_000_000L, "accept again", () -> {
+                if (key.isValid()) {
+                    key.interestOps(SelectionKey.OP_ACCEPT);
+                }
+            });
+        }
     }
 
     /**
      * Starts downloading {@code name} from the transfer endpoint {@code server} of {@code peer}.
-     * Failures (limits, connect errors) come back as {@link NodeEvent.DownloadFailed}.
+     * Failures (limits, connect errors) come back as {@link p2pnio.core.Events#downloadFailed}.
      */
     public void download(String name, InetSocketAddress server, String peer) {
         download(name, server, peer, null);
@@ -143,8 +162,8 @@ public final class Transfers implements Handler {
         if (downloads.size() >= ctx.config.maxDownloads()) {
             ctx.counters.downloadsFailed++;
             ctx.counters.connectionsRefused++; // the limit's refusals are told apart from other failures
-            ctx.emit(new NodeEvent.DownloadFailed(name, "too many downloads at once (limit "
-                    + ctx.config.maxDownloads() + ")"));
+            ctx.events.downloadFailed(name, "too many downloads at once (limit "
+                    + ctx.config.maxDownloads() + ")");
             return;
         }
         Download d = new Download(ctx, this, name, server, peer, nextId++, onEmptyReply);
@@ -180,16 +199,12 @@ public final class Transfers implements Handler {
         for (Upload u : new ArrayList<>(uploads)) {
             u.fail(reason);
         }
-        try {
-            server.close();
-        } catch (IOException e) {
-            // shutting down
-        }
+        ctx.closeQuietly(server, "listening socket");
     }
 
     /** Running transfers, then the most recent ended ones. */
-    public List<NodeEvent.TransferInfo> snapshot() {
-        List<NodeEvent.TransferInfo> out = new ArrayList<>();
+    public List<Snapshot> snapshot() {
+        List<Snapshot> out = new ArrayList<>();
         downloads.values().forEach(d -> out.add(d.info()));
         uploads.forEach(u -> out.add(u.info()));
         out.addAll(recent);
@@ -201,21 +216,21 @@ public final class Transfers implements Handler {
         return scratch.clear();
     }
 
-    void ended(Upload u) {
-        if (uploads.remove(u)) {
+    /** A connection of either direction has ended: forget it and remember how it ended. */
+    void ended(Connection<?> c) {
+        boolean removed = c instanceof Upload u ? uploads.remove(u) : downloads.remove(((Download) c).name(), c);
+        if (!removed) {
+            return;
+        }
+        if (c instanceof Upload) {
             ctx.counters.uploadsOpen--;
-            remember(u.info());
-        }
-    }
-
-    void ended(Download d) {
-        if (downloads.remove(d.name(), d)) {
+        } else {
             ctx.counters.downloadsOpen--;
-            remember(d.info());
         }
+        remember(c.info());
     }
 
-    private void remember(NodeEvent.TransferInfo info) {
+    private void remember(Snapshot info) {
         recent.addFirst(info);
         while (recent.size() > RECENT) {
             recent.removeLast();

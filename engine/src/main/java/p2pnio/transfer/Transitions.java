@@ -49,6 +49,11 @@ public final class Transitions<S extends Enum<S>> {
         return Collections.unmodifiableSet(allowed.get(from));
     }
 
+    /** True if no move leaves {@code state}: the machine has ended (done or failed). */
+    public boolean isFinal(S state) {
+        return allowed.get(state).isEmpty();
+    }
+
     /**
      * Throws unless {@code from -> to} is legal; {@code from} is null for a machine not yet started.
      */

@@ -5,10 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import p2pnio.NodeEvent;
 import p2pnio.core.Context;
-import p2pnio.loop.Handler;
-import p2pnio.loop.Timers;
 import p2pnio.share.SharedFolder;
 import p2pnio.wire.ControlCodec;
 import p2pnio.wire.ControlMessage;
@@ -36,11 +33,32 @@ import p2pnio.wire.TransferHeader;
  *       timeout), so unread bytes do not turn our close into a reset that could destroy the
  *       body's last bytes in flight.</li>
  * </ul>
- * Every transition goes through {@link #moveTo}. Loop thread only.
+ * Every transition goes through {@link #moveTo}, which also sets the interest ops the state names.
+ * Loop thread only.
  */
-final class Upload implements Handler, Transfers.Transfer {
+final class Upload extends Connection<Upload.State> {
 
-    enum State { READ_REQUEST, RESOLVE, SEND_HEADER, SEND_BODY, DRAIN, DONE, FAILED }
+    /** The upload's states, each with what it waits for. */
+    enum State implements Connection.Phase {
+        READ_REQUEST(Waits.toRead()),
+        RESOLVE(Waits.forNothing()),
+        SEND_HEADER(Waits.toWrite().withIdleCheck()),
+        SEND_BODY(Waits.toWrite().withIdleCheck()),
+        DRAIN(Waits.toRead()),
+        DONE(Waits.forNothing()),
+        FAILED(Waits.forNothing());
+
+        private final Waits waits;
+
+        State(Waits waits) {
+            this.waits = waits;
+        }
+
+        @Override
+        public Waits waits() {
+            return waits;
+        }
+    }
 
     /** Every legal move; {@link #moveTo} enforces it and docs/state-machines.md draws it. */
     static final Transitions<State> TRANSITIONS = Transitions.startingAt(State.READ_REQUEST)
@@ -52,39 +70,23 @@ final class Upload implements Handler, Transfers.Transfer {
 
     private static final long LINGER_NANOS = 2_000_000_000L;
 
-    private final Context ctx;
-    private final Transfers transfers;
-    private final SocketChannel channel;
-    private final int id;
-    private final String peer;
-    private final long started;
-    private SelectionKey key;
-    private State state;
     private final RequestLineParser parser;
     private ByteBuffer header;
     private FileChannel file;
     private String name = "?";
     private long size = -1;
     private long position;
-    private long lastProgress;
-    private Timers.Timer deadline;
-    private Timers.Timer idle;
 
     Upload(Context ctx, Transfers transfers, SocketChannel channel, int id, String peer) {
-        this.ctx = ctx;
-        this.transfers = transfers;
+        super(ctx, transfers, TRANSITIONS, "upload", id, peer);
         this.channel = channel;
-        this.id = id;
-        this.peer = peer;
-        this.started = ctx.loop.now();
-        this.lastProgress = started;
         this.parser = new RequestLineParser(ctx.config.maxRequestLineBytes());
     }
 
     void start() throws IOException {
         moveTo(State.READ_REQUEST, null);
-        key = ctx.loop.register(channel, SelectionKey.OP_READ, this);
-        deadline = ctx.loop.schedule(ctx.config.requestLineTimeout().toNanos(), "upload#" + id + " request deadline",
+        register();
+        deadline = ctx.loop.schedule(ctx.config.requestLineTimeout().toNanos(), label() + " request deadline",
                 () -> fail("no complete request line within " + ctx.config.requestLineTimeout().toSeconds() + " s"));
     }
 
@@ -95,7 +97,7 @@ final class Upload implements Handler, Transfers.Transfer {
             case SEND_HEADER -> writeHeader();
             case SEND_BODY -> sendBody();
             case DRAIN -> drain();
-            default -> key.interestOps(0); // RESOLVE waits for the index, not for I/O
+            default -> { } // RESOLVE, DONE, FAILED wait for nothing the selector reports
         }
     }
 
@@ -133,7 +135,6 @@ final class Upload implements Handler, Transfers.Transfer {
         }
         name = base;
         moveTo(State.RESOLVE, name);
-        key.interestOps(0);
         ctx.folder.lookup(base, this::resolved);
     }
 
@@ -160,8 +161,7 @@ final class Upload implements Handler, Transfers.Transfer {
         TransferHeader.encode(size, entry.name(), header);
         header.flip();
         moveTo(State.SEND_HEADER, size + " bytes");
-        key.interestOps(SelectionKey.OP_WRITE);
-        idle = ctx.loop.schedule(ctx.config.idleTimeout().toNanos(), "upload#" + id + " idle", this::checkIdle);
+        bodyStarts(size);
         try {
             writeHeader(); // the socket is almost always writable now: save a trip through select
         } catch (IOException e) {
@@ -171,7 +171,7 @@ final class Upload implements Handler, Transfers.Transfer {
 
     private void writeHeader() throws IOException {
         if (channel.write(header) > 0) {
-            lastProgress = ctx.loop.now();
+            progressed();
         }
         if (header.hasRemaining()) {
             return;
@@ -186,7 +186,7 @@ final class Upload implements Handler, Transfers.Transfer {
             long n = file.transferTo(position, want, channel);
             ctx.counters.transferToCalls++;
             if (ctx.trace.on()) {
-                ctx.trace.line("upload#" + id + " transferTo(position=" + position + ", count=" + want + ") = " + n);
+                ctx.trace.line(label() + " transferTo(position=" + position + ", count=" + want + ") = " + n);
             }
             if (n == 0) {
                 if (file.size() < size) {
@@ -196,7 +196,7 @@ final class Upload implements Handler, Transfers.Transfer {
             }
             position += n;
             ctx.counters.bytesSent += n;
-            lastProgress = ctx.loop.now();
+            progressed();
         }
         if (position == size) {
             finish();
@@ -204,14 +204,12 @@ final class Upload implements Handler, Transfers.Transfer {
     }
 
     private void finish() throws IOException {
-        closeFile();
+        closeResources();
         ctx.counters.uploadsDone++;
-        ctx.emit(new NodeEvent.UploadFinished(name, peer, size, ctx.loop.now() - started));
-        idle.cancel();
+        ctx.events.uploadFinished(name, peer, size, ctx.loop.now() - started);
         moveTo(State.DRAIN, null);
         channel.shutdownOutput();
-        key.interestOps(SelectionKey.OP_READ);
-        deadline = ctx.loop.schedule(LINGER_NANOS, "upload#" + id + " linger", () -> {
+        deadline = ctx.loop.schedule(LINGER_NANOS, label() + " linger", () -> {
             if (state == State.DRAIN) {
                 done();
             }
@@ -230,23 +228,15 @@ final class Upload implements Handler, Transfers.Transfer {
         release();
     }
 
-    private void checkIdle() {
-        if (state != State.SEND_HEADER && state != State.SEND_BODY) {
-            return;
-        }
-        long quietFor = ctx.loop.now() - lastProgress;
-        long limit = ctx.config.idleTimeout().toNanos();
-        if (quietFor >= limit) {
-            fail("client read nothing for " + ctx.config.idleTimeout().toSeconds() + " s");
-        } else {
-            idle = ctx.loop.timers().at(lastProgress + limit, "upload#" + id + " idle", this::checkIdle);
-        }
+    @Override
+    protected String idleReason() {
+        return "client read nothing for " + ctx.config.idleTimeout().toSeconds() + " s";
     }
 
     /** Ends the upload early; safe to call in any state. */
     @Override
     public void fail(String reason) {
-        if (state == State.DONE || state == State.FAILED) {
+        if (ended()) {
             return;
         }
         boolean afterBody = state == State.DRAIN;
@@ -254,7 +244,7 @@ final class Upload implements Handler, Transfers.Transfer {
         release();
         if (!afterBody) {
             ctx.counters.uploadsFailed++;
-            ctx.emit(new NodeEvent.UploadFailed(name, peer, reason));
+            ctx.events.uploadFailed(name, peer, reason);
         }
     }
 
@@ -263,43 +253,10 @@ final class Upload implements Handler, Transfers.Transfer {
         fail("connection failed: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
     }
 
-    private void release() {
-        if (deadline != null) {
-            deadline.cancel();
-        }
-        if (idle != null) {
-            idle.cancel();
-        }
-        closeFile();
-        if (key != null) {
-            key.cancel();
-        }
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // the connection is over either way
-        }
-        transfers.ended(this);
-    }
-
-    private void closeFile() {
-        if (file != null) {
-            try {
-                file.close();
-            } catch (IOException e) {
-                // read-only file: nothing was lost
-            }
-            file = null;
-        }
-    }
-
-    private void moveTo(State next, String detail) {
-        TRANSITIONS.check(state, next);
-        if (ctx.trace.on()) {
-            ctx.trace.line("upload#" + id + " " + (state == null ? "NEW" : state) + " -> " + next
-                    + (detail == null ? "" : " (" + detail + ")"));
-        }
-        state = next;
+    @Override
+    protected void closeResources() {
+        ctx.closeQuietly(file, label() + " file " + name); // read-only: nothing can be lost
+        file = null;
     }
 
     State state() {
@@ -307,13 +264,13 @@ final class Upload implements Handler, Transfers.Transfer {
     }
 
     @Override
-    public NodeEvent.TransferInfo info() {
-        return new NodeEvent.TransferInfo("upload", name, peer, position, size, state.name(),
+    public Transfers.Snapshot info() {
+        return new Transfers.Snapshot("upload", name, peer, position, size, state.name(),
                 ctx.loop.now() - started);
     }
 
     @Override
     public String toString() {
-        return "upload#" + id + " " + name + " to " + peer + " " + state;
+        return label() + " " + name + " to " + peer + " " + state;
     }
 }

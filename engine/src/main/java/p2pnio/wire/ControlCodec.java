@@ -250,7 +250,7 @@ public final class ControlCodec {
         String address = s.substring(c + 1);
         if ((state != ControlMessage.Member.ALIVE && state != ControlMessage.Member.SUSPECT
                 && state != ControlMessage.Member.DEAD) || !Extension.isInstance(instance)
-                || incarnation == null || incarnation < 0 || p2pnio.PeerAddress.whyInvalid(address) != null) {
+                || incarnation == null || incarnation < 0 || HostPort.whyInvalid(address) != null) {
             return null;
         }
         return new ControlMessage.Member(state, instance, incarnation, address);

@@ -66,5 +66,7 @@ public enum DropReason {
      */
     GOSSIP_MALFORMED,
     /** An {@code ACK} that answers no {@code PING} of ours (unknown or late sequence number); still taken as a sign of life. */
-    ACK_UNSOLICITED
+    ACK_UNSOLICITED,
+    /** Receiving a datagram failed (an error the kernel reported on the socket); the socket is kept. */
+    RECEIVE_FAILED
 }

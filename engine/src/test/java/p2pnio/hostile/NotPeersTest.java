@@ -101,7 +101,7 @@ class NotPeersTest {
 
     @Test
     void aLocalNetworksBroadcastAddressIsNoPeer() throws Exception {
-        InetAddress broadcast = LocalAddresses.ofThisHost().entries().stream()
+        InetAddress broadcast = LocalAddresses.read().stream()
                 .map(LocalAddresses.Entry::broadcast).filter(b -> b != null).findFirst().orElse(null);
         org.junit.jupiter.api.Assumptions.assumeTrue(broadcast != null, "this host has no IPv4 network with a broadcast address");
         refused(node, broadcast.getHostAddress() + ":1378", DropReason.PEER_BROADCAST);
@@ -111,7 +111,7 @@ class NotPeersTest {
     void boundToTheWildcardEveryLocalAddressWithOurPortIsUs() throws Exception {
         int port = wildcard.controlAddress().getPort();
         refused(wildcard, "127.0.0.1:" + port, DropReason.PEER_IS_SELF);
-        InetAddress other = LocalAddresses.ofThisHost().entries().stream().map(LocalAddresses.Entry::address)
+        InetAddress other = LocalAddresses.read().stream().map(LocalAddresses.Entry::address)
                 .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress()).findFirst().orElse(null);
         if (other != null) {
             refused(wildcard, other.getHostAddress() + ":" + port, DropReason.PEER_IS_SELF);

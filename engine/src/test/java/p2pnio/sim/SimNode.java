@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
+import p2pnio.Parts;
 import p2pnio.control.Cluster;
 import p2pnio.control.Datagrams;
 import p2pnio.control.Discovery;
@@ -42,7 +43,7 @@ final class SimNode implements Datagrams {
             Consumer<NodeEvent> events) {
         this.address = address;
         this.network = network;
-        this.ctx = new Context(loop, config, null, OFF, events);
+        this.ctx = new Context(loop, Parts.settings(config), null, OFF, Parts.events(events));
         this.cluster = new Cluster(ctx, Runnable::run, address, new LocalAddresses(List.of()));
         this.discovery = new Discovery(ctx, cluster, this, instance);
         this.inbound = new Inbound(ctx, this, discovery.receiver((from, get) -> { }, (from, file) -> { }));

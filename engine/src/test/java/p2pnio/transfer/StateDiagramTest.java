@@ -63,6 +63,51 @@ class StateDiagramTest {
                 Set.of(Download.State.DONE, Download.State.FAILED)));
     }
 
+    /** The "interest" column of each state table in the doc, by state: {@code OP_READ}, or {@code none}. */
+    private static List<java.util.Map<String, String>> interestTables() throws Exception {
+        List<java.util.Map<String, String>> out = new ArrayList<>();
+        java.util.Map<String, String> current = null;
+        Pattern row = Pattern.compile("^\\| `(\\w+)` \\| `?(\\w+)`? \\|");
+        for (String line : Files.readAllLines(Path.of("..", "docs", "state-machines.md"))) {
+            if (line.startsWith("| state | interest |")) {
+                current = new java.util.TreeMap<>();
+                out.add(current);
+            } else if (current != null && !line.startsWith("|")) {
+                current = null;
+            } else if (current != null) {
+                Matcher m = row.matcher(line);
+                if (m.find()) {
+                    current.put(m.group(1), m.group(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static <S extends Enum<S> & Connection.Phase> java.util.Map<String, String> interests(Class<S> type) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (S s : type.getEnumConstants()) {
+            if (s.waits().interest() == 0 && (s.name().equals("DONE") || s.name().equals("FAILED"))) {
+                continue; // the final states: the key is cancelled, the table leaves them out
+            }
+            out.put(s.name(), switch (s.waits().interest()) {
+                case 0 -> "none";
+                case java.nio.channels.SelectionKey.OP_READ -> "OP_READ";
+                case java.nio.channels.SelectionKey.OP_WRITE -> "OP_WRITE";
+                case java.nio.channels.SelectionKey.OP_CONNECT -> "OP_CONNECT";
+                default -> "ops " + s.waits().interest();
+            });
+        }
+        return out;
+    }
+
+    @Test
+    void eachStateTableNamesTheInterestOpsTheCodeSets() throws Exception {
+        assertThat(interestTables()).hasSize(2);
+        assertThat(interestTables().get(0)).isEqualTo(interests(Upload.State.class));
+        assertThat(interestTables().get(1)).isEqualTo(interests(Download.State.class));
+    }
+
     @Test
     void theLivenessDiagramMatchesTheCode() throws Exception {
         assertThat(diagrams().get(2)).isEqualTo(edges(p2pnio.control.Liveness.TRANSITIONS,

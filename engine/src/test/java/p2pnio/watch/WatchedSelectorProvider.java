@@ -13,7 +13,9 @@ import java.nio.channels.spi.SelectorProvider;
  * The JDK's own selector provider, wrapped so that every channel and selector it makes logs each
  * call with its thread ({@link Watch}). Installed for a whole JVM with
  * {@code -Djava.nio.channels.spi.SelectorProvider=p2pnio.watch.WatchedSelectorProvider} (and
- * {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED}, to reach the provider it wraps).
+ * {@code --add-exports java.base/sun.nio.ch=p2pnio.engine}, to reach the provider it wraps, and
+ * {@code --add-exports p2pnio.engine/p2pnio.watch=java.base}, so that the JDK may make this one: the
+ * tests run inside the engine's module; see engine/pom.xml).
  */
 public final class WatchedSelectorProvider extends SelectorProvider {
 
@@ -24,7 +26,7 @@ public final class WatchedSelectorProvider extends SelectorProvider {
         try {
             real = (SelectorProvider) Class.forName("sun.nio.ch.DefaultSelectorProvider").getMethod("get").invoke(null);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("run with --add-exports java.base/sun.nio.ch=ALL-UNNAMED", e);
+            throw new IllegalStateException("run with --add-exports java.base/sun.nio.ch=p2pnio.engine", e);
         }
     }
 

@@ -1,4 +1,4 @@
-package p2pnio.core;
+package p2pnio;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -6,26 +6,29 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import p2pnio.Command;
-import p2pnio.NodeEvent;
-import p2pnio.NodeStats;
+import java.util.function.BooleanSupplier;
 import p2pnio.control.Cluster;
 import p2pnio.control.ControlChannel;
 import p2pnio.control.Discovery;
 import p2pnio.control.LocalAddresses;
 import p2pnio.control.Requests;
 import p2pnio.control.Responder;
+import p2pnio.core.Context;
+import p2pnio.core.Counters;
 import p2pnio.loop.EventLoop;
 import p2pnio.transfer.Transfers;
 
 /**
  * The running node on its loop: opens the sockets, wires the UDP side (discovery, requests,
  * answers) to the TCP side (transfers), carries out commands, and tears everything down.
+ * It sits with {@link Node}, above the parts it wires: they never import this package.
  * Loop thread only, from {@link #open} to {@link #shutdown}.
  */
-public final class NodeCore {
+final class NodeCore {
 
     private final Context ctx;
+    private final NodeConfig config;
+    private final Emitter emitter;
     private final Executor background;
     private ControlChannel control;
     private Transfers transfers;
@@ -34,16 +37,18 @@ public final class NodeCore {
     private Responder responder;
     private Requests requests;
 
-    public NodeCore(Context ctx, Executor background) {
+    NodeCore(Context ctx, NodeConfig config, Emitter emitter, Executor background) {
         this.ctx = ctx;
+        this.config = config;
+        this.emitter = emitter;
         this.background = background;
     }
 
     /** Binds both endpoints and starts serving; returns the events that announce it. */
     public NodeEvent.Ready open() throws IOException {
         ctx.loop.checkInLoop();
-        InetAddress host = InetAddress.getByName(ctx.config.host());
-        control = new ControlChannel(ctx, new InetSocketAddress(host, ctx.config.port()));
+        InetAddress host = InetAddress.getByName(config.host());
+        control = new ControlChannel(ctx, new InetSocketAddress(host, config.port()));
         try {
             transfers = new Transfers(ctx, new InetSocketAddress(host, 0));
         } catch (IOException e) {
@@ -51,11 +56,23 @@ public final class NodeCore {
             throw e;
         }
         InetSocketAddress self = control.localAddress();
-        ctx.trace.tag(p2pnio.PeerAddress.of(self));
-        cluster = new Cluster(ctx, background, self, LocalAddresses.ofThisHost());
+        ctx.trace.tag(PeerAddress.of(self));
+        cluster = new Cluster(ctx, background, self, LocalAddresses.ofThisHost(ctx));
         discovery = new Discovery(ctx, cluster, control, newInstanceId());
         responder = new Responder(ctx, cluster, control, transfers.localAddress().getPort());
-        requests = new Requests(ctx, cluster, control, transfers);
+        requests = new Requests(ctx, cluster, control, new Requests.Downloads() {
+            @Override
+            public boolean isDownloading(String name) {
+                return transfers.isDownloading(name);
+            }
+
+            @Override
+            public void download(String name, InetSocketAddress server, String peer, BooleanSupplier onEmptyReply) {
+                transfers.download(name, server, peer, onEmptyReply);
+            }
+        });
+        ctx.folder.onProblems((paths, first) -> ctx.quiet(paths + " unreadable path(s) skipped while scanning "
+                + ctx.folder.root(), first));
         control.start(discovery.receiver(responder::onGet, requests::onFile));
         transfers.start();
         ctx.folder.rescan();
@@ -72,58 +89,65 @@ public final class NodeCore {
     }
 
     /** Carries out one command. */
-    public void handle(Command command) {
-        if (ctx.trace.on()) {
-            ctx.trace.line("command " + command + " (posted by another thread, taken from the mailbox)");
-        }
+    void handle(Command command) {
         if (command instanceof Command.Fetch f) {
             requests.fetch(f.name());
         } else if (command instanceof Command.Cancel c) {
             if (!requests.cancel(c.name()) && !transfers.cancel(c.name())) {
-                ctx.emit(new NodeEvent.Warning("nothing to cancel: '" + c.name() + "' is not being fetched"));
+                emitter.emit(new NodeEvent.Warning("nothing to cancel: '" + c.name() + "' is not being fetched"));
             }
         } else if (command instanceof Command.AddPeer a) {
-            String why = p2pnio.PeerAddress.whyInvalid(a.address());
+            String why = PeerAddress.whyInvalid(a.address());
             if (why != null) {
-                ctx.emit(new NodeEvent.Warning("cannot add peer '" + a.address() + "': it " + why));
+                emitter.emit(new NodeEvent.Warning("cannot add peer '" + a.address() + "': it " + why));
             } else if (cluster.add(a.address(), Cluster.CONFIGURED) == null) {
-                ctx.emit(new NodeEvent.Warning("peer '" + a.address() + "' not added (known, ourselves, no peer's address, or the cluster is full)"));
+                emitter.emit(new NodeEvent.Warning("peer '" + a.address() + "' not added (known, ourselves, no peer's address, or the cluster is full)"));
             }
         } else if (command instanceof Command.DiscoverNow) {
-            ctx.emit(new NodeEvent.DiscoverySent(discovery.round()));
+            emitter.emit(new NodeEvent.DiscoverySent(discovery.round()));
         } else if (command instanceof Command.ListPeers) {
-            ctx.emit(new NodeEvent.PeersReport(peers()));
+            emitter.emit(new NodeEvent.PeersReport(peers()));
         } else if (command instanceof Command.ListTransfers) {
-            ctx.emit(new NodeEvent.TransfersReport(transfers.snapshot()));
+            emitter.emit(new NodeEvent.TransfersReport(transfers()));
         } else if (command instanceof Command.ListFiles) {
-            ctx.emit(new NodeEvent.FilesReport(files()));
+            emitter.emit(new NodeEvent.FilesReport(files()));
             ctx.folder.rescan();
         } else if (command instanceof Command.GetStats) {
-            ctx.emit(new NodeEvent.StatsReport(stats()));
+            emitter.emit(new NodeEvent.StatsReport(stats()));
         } else if (command instanceof Command.SetTrace t) {
             ctx.trace.set(t.on());
         }
     }
 
     /** Announces that the node serves. */
-    public void emitReady(NodeEvent.Ready ready) {
-        ctx.emit(ready);
+    void emitReady(NodeEvent.Ready ready) {
+        emitter.emit(ready);
+    }
+
+    /** Scans of the shared folder finished so far (the first one starts when the node opens). */
+    int scansDone() {
+        return ctx.folder.scansDone();
     }
 
     /** The shared files, by name. */
-    public List<NodeEvent.FileInfo> files() {
+    List<NodeEvent.FileInfo> files() {
         List<NodeEvent.FileInfo> files = new ArrayList<>();
         ctx.folder.entries().forEach(e -> files.add(new NodeEvent.FileInfo(e.name(), e.size())));
         return files;
     }
 
     /** Running transfers, then recent ones. */
-    public List<NodeEvent.TransferInfo> transfers() {
-        return transfers.snapshot();
+    List<NodeEvent.TransferInfo> transfers() {
+        List<NodeEvent.TransferInfo> out = new ArrayList<>();
+        for (Transfers.Snapshot t : transfers.snapshot()) {
+            out.add(new NodeEvent.TransferInfo(t.direction(), t.name(), t.peer(), t.bytes(), t.size(), t.state(),
+                    t.elapsedNanos()));
+        }
+        return out;
     }
 
     /** The cluster list. */
-    public List<NodeEvent.PeerInfo> peers() {
+    List<NodeEvent.PeerInfo> peers() {
         long now = ctx.loop.now();
         List<NodeEvent.PeerInfo> out = new ArrayList<>();
         for (Cluster.Peer p : cluster.peers()) {
@@ -137,7 +161,7 @@ public final class NodeCore {
     }
 
     /** A snapshot of every counter. */
-    public NodeStats stats() {
+    NodeStats stats() {
         Counters c = ctx.counters;
         EventLoop loop = ctx.loop;
         var l = loop.stats();
@@ -146,11 +170,13 @@ public final class NodeCore {
                 c.connectionsRefused, loop.wakeups(), l.turns, l.selectNanos, l.handlerNanos, l.longestTurnNanos,
                 loop.queueDepth(), l.tasksRun, loop.timers().pending(), l.timersFired, c.transferToCalls,
                 cluster == null ? 0 : cluster.size(), ctx.folder.size(), c.datagramBytesOut,
-                discovery == null ? 0 : discovery.longestRoundNanos());
+                discovery == null ? 0 : discovery.longestRoundNanos(), c.quietErrors,
+                l.turnTimes.percentile(0.5), l.turnTimes.percentile(0.99), l.turnTimes.percentile(0.999),
+                l.longestTurn);
     }
 
     /** Fails what is pending (partial files deleted) and closes every channel. Loop thread. */
-    public void shutdown(String reason) {
+    void shutdown(String reason) {
         if (requests != null) {
             requests.failAll(reason);
         }

@@ -1,0 +1,47 @@
+package p2pnio.core;
+
+import java.nio.file.Path;
+
+/**
+ * What the node's parts report, one method per kind of news. The node's wiring
+ * ({@code p2pnio.NodeCore}) turns each call into the public {@code NodeEvent} of the same name
+ * and hands it to the listener's thread, so that the parts never depend on the public API
+ * package above them. Loop thread only; no method waits.
+ */
+public interface Events {
+    /** A peer joined the cluster list; {@code via} is who told us (or "configured", "sender"). */
+    void peerJoined(String address, String via);
+
+    /** A peer known as one of our nodes came back as a new run of itself ({@code instance}). */
+    void peerRestarted(String address, String instance);
+
+    /** A peer's liveness changed to {@code state}: {@code alive}, {@code suspect}, {@code down} or {@code removed}. */
+    void peerLiveness(String address, String state);
+
+    /** A {@code Get} for {@code name} went out to {@code peers} peers (try {@code attempt}). */
+    void requestSent(String name, int peers, int attempt);
+
+    /** {@code peer} answered {@code File} for {@code name}: the download starts from it. */
+    void requestAnswered(String name, String peer, int tcpPort);
+
+    /** The server's header arrived: {@code size} bytes will follow. */
+    void downloadStarted(String name, String peer, long size);
+
+    /** Bytes received so far (a few times a second at most). */
+    void downloadProgress(String name, long received, long size, long elapsedNanos);
+
+    /** The file is complete, under its final name. */
+    void downloadFinished(String name, String peer, long size, long elapsedNanos, Path file);
+
+    /** The request or download failed; no partial file is left. */
+    void downloadFailed(String name, String reason);
+
+    /** A peer's upload request was served in full. */
+    void uploadFinished(String name, String peer, long size, long elapsedNanos);
+
+    /** An upload ended before the file was sent. */
+    void uploadFailed(String name, String peer, String reason);
+
+    /** Something worth a person's attention that is no failure of a transfer. */
+    void warning(String message);
+}

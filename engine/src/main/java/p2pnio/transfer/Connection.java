@@ -1,0 +1,215 @@
+package p2pnio.transfer;
+
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import jdk.jfr.FlightRecorder;
+import p2pnio.core.Context;
+import p2pnio.core.Trace;
+import p2pnio.jfr.TransferFinishedEvent;
+import p2pnio.jfr.TransferStartedEvent;
+import p2pnio.loop.Handler;
+import p2pnio.loop.Timers;
+
+/**
+ * What an upload and a download share: one TCP connection on the loop, driven as a state machine
+ * whose states say what the connection waits for.
+ *
+ * <p>Every change of state goes through {@link #moveTo}, which checks it against the machine's
+ * {@link Transitions} table, traces it, sets the key's interest ops to the new state's
+ * {@link Waits#interest()}, and starts or stops the idle timer as the new state
+ * {@link Waits#idleChecked() asks}. A transition and its interest change therefore cannot drift
+ * apart. {@link #release} ends the connection: timers cancelled, key cancelled, channel closed,
+ * the subclass's own resources freed, the registry told. Loop thread only.
+ *
+ * @param <S> the machine's state enum
+ */
+abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handler, Transfers.Transfer {
+
+    /**
+     * What a connection waits for in one state: the selector interest ops ({@code OP_*}, 0 for
+     * none), and whether a stall of {@code idleTimeout} fails it.
+     */
+    record Waits(int interest, boolean idleChecked) {
+        static Waits toRead() {
+            return new Waits(SelectionKey.OP_READ, false);
+        }
+
+        static Waits toWrite() {
+            return new Waits(SelectionKey.OP_WRITE, false);
+        }
+
+        static Waits toConnect() {
+            return new Waits(SelectionKey.OP_CONNECT, false);
+        }
+
+        static Waits forNothing() {
+            return new Waits(0, false);
+        }
+
+        /** The same, and no progress for {@code idleTimeout} fails the connection. */
+        Waits withIdleCheck() {
+            return new Waits(interest, true);
+        }
+    }
+
+    /** A state of a connection: what it waits for. */
+    interface Phase {
+        Waits waits();
+    }
+
+    protected final Context ctx;
+    protected final Transfers transfers;
+    protected final int id;
+    protected final String peer;
+    protected final long started;
+    private final Transitions<S> transitions;
+    private final String label;
+    protected SocketChannel channel;
+    protected SelectionKey key;
+    protected S state;
+    /** Loop time of the last byte moved, for the idle check and progress reports. */
+    protected long lastProgress;
+    /** A one-shot deadline of the current state (connect, request line, linger); cancelled on release. */
+    protected Timers.Timer deadline;
+    private Timers.Timer idle;
+    /** The connection's life as a Flight Recorder span; null unless a recording wants it. */
+    private TransferFinishedEvent life;
+
+    protected Connection(Context ctx, Transfers transfers, Transitions<S> transitions, String kind, int id,
+                         String peer) {
+        this.ctx = ctx;
+        this.transfers = transfers;
+        this.transitions = transitions;
+        this.id = id;
+        this.peer = peer;
+        this.label = kind + "#" + id;
+        this.started = ctx.loop.now();
+        this.lastProgress = started;
+        if (FlightRecorder.isInitialized()) {
+            TransferFinishedEvent e = new TransferFinishedEvent();
+            if (e.isEnabled()) {
+                e.begin();
+                life = e;
+            }
+        }
+    }
+
+    /**
+     * Moves to {@code next}: checks the move, traces it, sets the interest ops the new state names,
+     * and arms or stops the idle timer. {@code detail} is for the trace.
+     */
+    protected final void moveTo(S next, String detail) {
+        transitions.check(state, next);
+        S previous = state;
+        if (ctx.trace.on()) {
+            ctx.trace.line(Trace.Kind.MOVE, label + " " + (previous == null ? "NEW" : previous) + " -> " + next
+                    + (detail == null ? "" : " (" + detail + ")"));
+        }
+        state = next;
+        if (life != null && transitions.isFinal(next)) {
+            recordLife(next, detail);
+        }
+        int interest = next.waits().interest();
+        if (key != null && key.isValid() && (previous == null || previous.waits().interest() != interest)) {
+            key.interestOps(interest);
+        }
+        boolean idleChecked = next.waits().idleChecked();
+        if (idleChecked && (previous == null || !previous.waits().idleChecked())) {
+            lastProgress = ctx.loop.now();
+            idle = ctx.loop.timers().at(lastProgress + idleLimit(), label + " idle", this::checkIdle);
+        } else if (!idleChecked && idle != null) {
+            idle.cancel();
+            idle = null;
+        }
+    }
+
+    /** Registers the channel with the loop, interested in what the current state names. */
+    protected final void register() throws java.nio.channels.ClosedChannelException {
+        key = ctx.loop.register(channel, state.waits().interest(), this);
+    }
+
+    /** True once the machine is in a state with no way out (done or failed). */
+    protected final boolean ended() {
+        return state != null && transitions.isFinal(state);
+    }
+
+    /** The body is about to move: {@code size} bytes (a Flight Recorder event, while one records). */
+    protected final void bodyStarts(long size) {
+        if (FlightRecorder.isInitialized()) {
+            TransferStartedEvent e = new TransferStartedEvent();
+            if (e.shouldCommit()) {
+                Transfers.Snapshot s = info();
+                e.direction = s.direction();
+                e.name = s.name();
+                e.peer = peer;
+                e.size = size;
+                e.commit();
+            }
+        }
+    }
+
+    private void recordLife(S end, String detail) {
+        life.end();
+        if (life.shouldCommit()) {
+            Transfers.Snapshot s = info();
+            life.direction = s.direction();
+            life.name = s.name();
+            life.peer = peer;
+            life.bytes = s.bytes();
+            life.size = s.size();
+            life.outcome = end + (detail == null ? "" : ": " + detail);
+            life.commit();
+        }
+        life = null;
+    }
+
+    /** Notes that bytes moved now: the idle timer counts from here. */
+    protected final void progressed() {
+        lastProgress = ctx.loop.now();
+    }
+
+    private long idleLimit() {
+        return ctx.config.idleTimeout().toNanos();
+    }
+
+    private void checkIdle() {
+        long limit = idleLimit();
+        if (ctx.loop.now() - lastProgress >= limit) {
+            idle = null;
+            fail(idleReason());
+        } else {
+            idle = ctx.loop.timers().at(lastProgress + limit, label + " idle", this::checkIdle);
+        }
+    }
+
+    /** Why an idle connection is failed, as the user reads it. */
+    protected abstract String idleReason();
+
+    /** Closes what the subclass owns besides the channel (files); called once, by {@link #release}. */
+    protected abstract void closeResources();
+
+    /**
+     * Ends the connection: cancels its timers and key, closes its channel and what the subclass
+     * owns, and tells the registry. Call after moving to a final state.
+     */
+    protected final void release() {
+        if (deadline != null) {
+            deadline.cancel();
+        }
+        if (idle != null) {
+            idle.cancel();
+            idle = null;
+        }
+        if (key != null) {
+            key.cancel();
+        }
+        ctx.closeQuietly(channel, label + " channel");
+        closeResources();
+        transfers.ended(this);
+    }
+
+    /** The trace's name for this connection, {@code upload#3} or {@code download#4}. */
+    protected final String label() {
+        return label;
+    }
+}
