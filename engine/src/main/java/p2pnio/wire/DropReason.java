@@ -68,5 +68,29 @@ public enum DropReason {
     /** An {@code ACK} that answers no {@code PING} of ours (unknown or late sequence number); still taken as a sign of life. */
     ACK_UNSOLICITED,
     /** Receiving a datagram failed (an error the kernel reported on the socket); the socket is kept. */
-    RECEIVE_FAILED
+    RECEIVE_FAILED,
+    /**
+     * Secure mode: a datagram without the seal (the plain protocol: a reference node, or one of ours
+     * without the cluster's secret). Such a peer cannot be a member; the node warns once per peer.
+     */
+    AUTH_MISSING,
+    /** Secure mode: a sealed datagram too short for its envelope, or of an unknown format. */
+    AUTH_MALFORMED,
+    /** Secure mode: sealed with another secret (its key id is not ours): a member of another cluster. */
+    AUTH_OTHER_SECRET,
+    /** Secure mode: the tag does not match: forged, or altered on the way. */
+    AUTH_BAD_TAG,
+    /** Secure mode: a genuine datagram that was sent to another node (a copy sent on to us). */
+    AUTH_WRONG_DESTINATION,
+    /** Secure mode: a genuine datagram whose time is further from ours than the allowed clock skew. */
+    AUTH_CLOCK_SKEW,
+    /** Secure mode: a genuine datagram accepted before (its nonce is remembered): a replay. */
+    AUTH_REPLAYED,
+    /**
+     * Secure mode: a genuine datagram no newer than what the replay memory had to forget early
+     * (more datagrams in one window than it holds): refused, since it might be a replay.
+     */
+    AUTH_REPLAY_FORGOTTEN,
+    /** Plain mode: a sealed datagram (from a node in secure mode); this node has no secret to open it. */
+    AUTH_UNEXPECTED
 }
