@@ -48,9 +48,11 @@ public final class Names {
 
     /**
      * Why {@code name} cannot be requested from the cluster, or null if it can. Beyond
-     * {@link #whyNotServable}: a name with a directory part, a {@code ,} (it splits the UDP
-     * message), or a trailing {@code :} (eaten by the header's padding) cannot travel; a name
-     * starting with {@code downloading_} would collide with our partial files.
+     * {@link #whyNotServable}: a name with a directory part, trailing white space (a receiver trims
+     * the whole message's ends, as the reference node does; leading white space survives, because
+     * the name is not the message's first field), a {@code ,} (it splits the UDP message), or a
+     * trailing {@code :} (eaten by the header's padding) cannot travel; a name starting with
+     * {@code downloading_} is a reference-style client's partial download, which no node serves.
      */
     public static String whyNotRequestable(String name) {
         if (name.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
@@ -60,8 +62,8 @@ public final class Names {
         if (why != null) {
             return why;
         }
-        if (!name.strip().equals(name)) {
-            return "the name starts or ends with white space, which the protocol trims";
+        if (!name.stripTrailing().equals(name)) {
+            return "the name ends with white space, which the protocol trims";
         }
         if (name.indexOf(',') >= 0) {
             return "the name holds ',', which splits the protocol's messages";
