@@ -10,12 +10,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.function.BooleanSupplier;
 import p2pnio.control.Cluster;
 import p2pnio.control.ControlChannel;
 import p2pnio.control.Discovery;
 import p2pnio.control.Requests;
 import p2pnio.control.Responder;
+import p2pnio.core.Attempt;
 import p2pnio.core.Context;
 import p2pnio.core.Counters;
 import p2pnio.loop.EventLoop;
@@ -72,8 +72,8 @@ final class NodeCore implements ControlChannel.Receiver {
             }
 
             @Override
-            public void download(String name, InetSocketAddress server, String peer, BooleanSupplier onEmptyReply) {
-                transfers.download(name, server, peer, onEmptyReply);
+            public void download(String name, InetSocketAddress server, String peer, Attempt attempt) {
+                transfers.download(name, server, peer, attempt);
             }
         });
         ctx.folder.onProblems((paths, first) -> ctx.quiet(paths + " unreadable path(s) skipped while scanning "

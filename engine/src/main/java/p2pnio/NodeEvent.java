@@ -22,6 +22,14 @@ public sealed interface NodeEvent {
     /** A peer answered {@code File} for {@code name}: the download starts from it. */
     record RequestAnswered(String name, String peer, int tcpPort) implements NodeEvent { }
 
+    /**
+     * {@code peer} answered {@code File} for {@code name} but then gave no header byte (it refused
+     * the connection, reset it, or closed it: {@code what} says which, and what that may mean).
+     * The request waits again and has asked the cluster again; it tries {@code peer} again in
+     * {@code retryInNanos}, or not at all when that would be past its {@code waiting} (-1).
+     */
+    record RequestRetrying(String name, String peer, String what, long retryInNanos) implements NodeEvent { }
+
     /** The server's header arrived: {@code size} bytes will follow. */
     record DownloadStarted(String name, String peer, long size) implements NodeEvent { }
 

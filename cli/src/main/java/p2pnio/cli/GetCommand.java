@@ -58,6 +58,8 @@ public final class GetCommand implements java.util.concurrent.Callable<Integer> 
                 outcome.complete(event);
             } else if (event instanceof NodeEvent.Warning w) {
                 System.err.println("p2p get: warning: " + w.message());
+            } else if (event instanceof NodeEvent.RequestRetrying r && r.name().equals(name)) {
+                System.err.println("p2p get: " + Text.event(r));
             }
         }, Main.traceOut(options))) {
             node.trace(Main.traceOn(options));

@@ -63,6 +63,10 @@ public final class Text {
                     : "asked again for " + e.name() + " (try " + e.attempt() + ", " + e.peers() + " peers)";
         } else if (event instanceof NodeEvent.RequestAnswered e) {
             return e.peer() + " has " + e.name() + " (tcp port " + e.tcpPort() + ")";
+        } else if (event instanceof NodeEvent.RequestRetrying e) {
+            return e.name() + ": " + e.what() + "; " + (e.retryInNanos() >= 0
+                    ? "trying it again in " + seconds(e.retryInNanos() / 1e9) : "no time left to try it again")
+                    + ", and asking the cluster again";
         } else if (event instanceof NodeEvent.DownloadStarted e) {
             return "downloading " + e.name() + " from " + e.peer() + ": " + bytes(e.size());
         } else if (event instanceof NodeEvent.DownloadFinished e) {

@@ -15,6 +15,12 @@ public interface Events {
     /** {@code peer} answered {@code File} for {@code name}: the download starts from it. */
     void requestAnswered(String name, String peer, int tcpPort);
 
+    /**
+     * {@code peer} gave no header byte for {@code name} ({@code what}); the request waits again and
+     * tries that peer again in {@code retryInNanos} (-1: not within its {@code waiting}).
+     */
+    void requestRetrying(String name, String peer, String what, long retryInNanos);
+
     /** The server's header arrived: {@code size} bytes will follow. */
     void downloadStarted(String name, String peer, long size);
 

@@ -1,6 +1,7 @@
 package p2pnio.transfer;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,7 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.function.BooleanSupplier;
+import p2pnio.core.Attempt;
 import p2pnio.core.Context;
 import p2pnio.wire.HeaderParser;
 import p2pnio.wire.HostPort;
@@ -81,7 +82,8 @@ final class Download extends Connection<Download.State> {
     private final String name;
     private final InetSocketAddress server;
     private final HeaderParser header = new HeaderParser();
-    private final BooleanSupplier onEmptyReply;
+    /** The request this download is a try of, until its header arrives; null once told. */
+    private Attempt attempt;
     private ByteBuffer request;
     private Path partial;
     private FileChannel out;
@@ -90,11 +92,11 @@ final class Download extends Connection<Download.State> {
     private long lastProgressEvent;
 
     Download(Context ctx, Transfers transfers, String name, InetSocketAddress server, String peer, int id,
-             BooleanSupplier onEmptyReply) {
+             Attempt attempt) {
         super(ctx, transfers, TRANSITIONS, "download", id, peer);
         this.name = name;
         this.server = server;
-        this.onEmptyReply = onEmptyReply;
+        this.attempt = attempt;
     }
 
     String name() {
@@ -105,7 +107,13 @@ final class Download extends Connection<Download.State> {
         moveTo(State.CONNECTING, "to " + HostPort.of(server));
         channel = SocketChannel.open();
         channel.configureBlocking(false);
-        boolean connected = channel.connect(server);
+        boolean connected;
+        try {
+            connected = channel.connect(server);
+        } catch (ConnectException e) {
+            refused(e);
+            return;
+        }
         register();
         if (connected) {
             connected();
@@ -120,7 +128,14 @@ final class Download extends Connection<Download.State> {
     public void onReady(SelectionKey key) throws IOException {
         switch (state) {
             case CONNECTING -> {
-                if (channel.finishConnect()) {
+                boolean connected;
+                try {
+                    connected = channel.finishConnect();
+                } catch (ConnectException e) {
+                    refused(e);
+                    return;
+                }
+                if (connected) {
                     connected();
                 }
             }
@@ -182,6 +197,10 @@ final class Download extends Connection<Download.State> {
 
     private void onHeader(TransferHeader h) throws IOException {
         size = h.size();
+        if (attempt != null) {
+            attempt.started();
+            attempt = null;
+        }
         String expected = cutTo64Bytes(name).replaceAll(":+$", "");
         if (!h.name().equals(expected)) {
             ctx.events.warning("'" + peer + "' sent '" + name + "' under the name '" + h.name()
@@ -238,7 +257,8 @@ final class Download extends Connection<Download.State> {
         if (state == State.READ_BODY) {
             fail("connection closed after " + received + " of " + size + " bytes");
         } else if (header.bytesTaken() == 0) {
-            emptyReply(peer + " closed without sending a header (it no longer has '" + name + "'?)");
+            noHeader(Attempt.NoHeader.CLOSED, peer + " closed the connection without sending a header (it may be busy,"
+                    + " or have no '" + name + "': a File answer carries no name)");
         } else {
             fail("connection closed inside the header (" + header.bytesTaken() + " of "
                     + TransferHeader.BYTES + " bytes)");
@@ -250,24 +270,27 @@ final class Download extends Connection<Download.State> {
         return "no data from " + peer + " for " + ctx.config.idleTimeout().toSeconds() + " s";
     }
 
+    private void refused(ConnectException e) {
+        noHeader(Attempt.NoHeader.REFUSED, peer + " refused the connection to port " + server.getPort()
+                + " (nothing listens there now: restarted or stopped?)");
+    }
+
     /**
-     * The server closed without a byte: it has no such file. A {@code File} carries no name, so
-     * its answer may have been meant for another of our requests; the request may then wait
-     * again for another answer instead of failing.
+     * The server gave not one header byte. That is no failure of the request yet: it decides
+     * whether to try again (and says so) or fail, see {@link Attempt#noHeader}.
      */
-    private void emptyReply(String reason) {
-        if (onEmptyReply == null) {
-            fail(reason);
+    private void noHeader(Attempt.NoHeader how, String detail) {
+        if (ended()) {
             return;
         }
-        moveTo(State.FAILED, reason);
+        Attempt a = attempt;
+        attempt = null;
+        moveTo(State.FAILED, detail);
         release();
-        if (onEmptyReply.getAsBoolean()) {
-            ctx.events.warning(peer + " has no '" + name + "' (its File answered another request:"
-                    + " a File carries no name); waiting for another answer");
-        } else {
+        String failure = a == null ? detail : a.noHeader(how, detail);
+        if (failure != null) {
             ctx.counters.downloadsFailed++;
-            ctx.events.downloadFailed(name, reason);
+            ctx.events.downloadFailed(name, failure);
         }
     }
 
@@ -281,11 +304,21 @@ final class Download extends Connection<Download.State> {
         release();
         ctx.counters.downloadsFailed++;
         ctx.events.downloadFailed(name, reason);
+        if (attempt != null) {
+            Attempt a = attempt;
+            attempt = null;
+            a.ended();
+        }
     }
 
     @Override
     public void onFailure(Exception cause) {
         String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        if (state == State.SEND_REQUEST || (state == State.READ_HEADER && header.bytesTaken() == 0)) {
+            noHeader(Attempt.NoHeader.BROKEN, peer + " reset the connection before sending a header (" + why
+                    + "; its upload slots may all be taken)");
+            return;
+        }
         fail(state == State.CONNECTING ? "cannot connect to " + peer + ": " + why
                 : "connection to " + peer + " failed: " + why);
     }
