@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +20,7 @@ import p2pnio.core.Attempt;
 import p2pnio.core.Context;
 import p2pnio.core.Counters;
 import p2pnio.loop.EventLoop;
+import p2pnio.share.PartialFile;
 import p2pnio.transfer.Transfers;
 import p2pnio.wire.ControlMessage;
 
@@ -81,8 +83,22 @@ final class NodeCore implements ControlChannel.Receiver {
         control.start(this);
         transfers.start();
         ctx.folder.rescan();
+        sweepLeftovers();
         discovery.start();
         return new NodeEvent.Ready(self, transfers.localAddress());
+    }
+
+    /** Deletes partial downloads left behind by a process that is gone (a crash), off the loop. */
+    private void sweepLeftovers() {
+        Path root = ctx.folder.root();
+        ctx.files.submit("sweep partial downloads in " + root, () -> PartialFile.sweep(root), (removed, failure) -> {
+            if (failure != null) {
+                ctx.quiet("looking for partial downloads left in " + root, failure);
+            } else if (removed > 0) {
+                emitter.emit(new NodeEvent.Warning("deleted " + removed + " partial download(s) left in " + root
+                        + " by a process that is gone"));
+            }
+        });
     }
 
     private Set<InetAddress> localAddresses() {

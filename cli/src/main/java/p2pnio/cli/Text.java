@@ -70,8 +70,11 @@ public final class Text {
         } else if (event instanceof NodeEvent.DownloadStarted e) {
             return "downloading " + e.name() + " from " + e.peer() + ": " + bytes(e.size());
         } else if (event instanceof NodeEvent.DownloadFinished e) {
+            String savedAs = e.file().getFileName().toString();
             return "finished " + e.name() + ": " + bytes(e.size()) + " in " + seconds(e.elapsedNanos() / 1e9)
-                    + " (" + rate(e.bytesPerSecond()) + ") from " + e.peer();
+                    + " (" + rate(e.bytesPerSecond()) + ") from " + e.peer()
+                    + (savedAs.equals(e.name()) ? "" : "; saved as '" + savedAs + "' (a '" + e.name()
+                    + "' was already in the folder and is kept)");
         } else if (event instanceof NodeEvent.DownloadFailed e) {
             return "failed " + e.name() + ": " + e.reason();
         } else if (event instanceof NodeEvent.UploadFinished e) {

@@ -38,6 +38,8 @@ class SafeNamesFuzzTest {
         Files.createDirectories(root.resolve("sub"));
         Files.writeString(root.resolve("sub").resolve("b.txt"), "b\n");
         Files.writeString(root.resolve("downloading_c.txt"), "partial\n");
+        Files.writeString(root.resolve(".p2p-0123456789abcdef.part"), "partial\n");
+        Files.writeString(root.resolve(".p2p-0123456789abcdef.rec"), "record\n");
         Files.createSymbolicLink(root.resolve("leak.txt"), secret);
         Files.createSymbolicLink(root.resolve("secret.txt"), secret);
         Files.createSymbolicLink(root.resolve("outdir"), outside);
@@ -74,13 +76,13 @@ class SafeNamesFuzzTest {
             }
             Files.exists(served, LinkOption.NOFOLLOW_LINKS);
         }
-        // A name a user asks for: the partial file and the final file are both directly in the folder.
+        // A name a user asks for: the final file is directly in the folder (the partial file's name
+        // never derives from it) and is never one of a partial download.
         if (Names.whyNotRequestable(name) == null) {
             assertThat(name).isEqualTo(base);
-            for (Path written : new Path[] {root.resolve(Names.PARTIAL_PREFIX + name), root.resolve(name)}) {
-                assertThat(written.normalize().getParent()).isEqualTo(root);
-            }
-            assertThat(name).isNotIn(".", "..").doesNotStartWith(Names.PARTIAL_PREFIX);
+            assertThat(root.resolve(name).normalize().getParent()).isEqualTo(root);
+            assertThat(name).isNotIn(".", "..");
+            assertThat(Names.isPartialFile(name)).isFalse();
         }
     }
 }

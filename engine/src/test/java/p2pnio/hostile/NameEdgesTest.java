@@ -43,6 +43,23 @@ class NameEdgesTest {
     }
 
     @Test
+    void everyNameUpTo255BytesThatIsServedCanBeDownloaded() throws Exception {
+        Path served = Files.createDirectories(tmp.resolve("served"));
+        String ascii255 = "n".repeat(251) + ".bin";
+        String ascii244 = "m".repeat(240) + ".bin";
+        String utf8 = "é".repeat(125) + ".bin"; // 250 + 4 = 254 bytes
+        for (String name : new String[] {ascii255, ascii244, utf8}) {
+            Folders.randomFile(served, name, 20_000);
+        }
+        try (Node server = Node.start(NodeConfig.builder().port(0).folder(served).delay(Duration.ZERO).build(),
+                e -> { })) {
+            for (String name : new String[] {ascii255, ascii244, utf8}) {
+                fetchesWhole(served, server, name);
+            }
+        }
+    }
+
+    @Test
     void aNameWithALeadingSpaceTravelsBetweenOurNodes() throws Exception {
         Path served = Files.createDirectories(tmp.resolve("served"));
         Folders.randomFile(served, "  two leading spaces.txt", 5_000);
