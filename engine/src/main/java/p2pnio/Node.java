@@ -3,6 +3,9 @@ package p2pnio;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -12,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import p2pnio.core.Context;
 import p2pnio.core.Trace;
 import p2pnio.loop.EventLoop;
@@ -50,10 +54,11 @@ public final class Node implements AutoCloseable {
     private Thread loopThread;
     private volatile NodeEvent.Ready ready;
 
-    private Node(NodeConfig config, NodeListener listener, PrintStream traceOut) throws IOException {
+    private Node(NodeConfig config, NodeListener listener, PrintStream traceOut, LongSupplier clock)
+            throws IOException {
         this.config = config;
         this.listener = listener;
-        this.loop = new EventLoop(config.mailboxCapacity(), System::nanoTime);
+        this.loop = new EventLoop(config.mailboxCapacity(), clock);
         String tag = config.host() + ":" + config.port();
         this.events = Executors.newSingleThreadExecutor(r -> eventThread = daemon(r, "p2p-events " + tag));
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-background " + tag));
@@ -61,14 +66,9 @@ public final class Node implements AutoCloseable {
         this.trace = new Trace(traceOut, TRACE_LINES_PER_SECOND);
         SharedFolder folder = new SharedFolder(config.folder(), loop, background);
         Emitter emitter = new Emitter(this::deliver);
-        Context ctx = new Context(loop, config, folder, trace, emitter, new OffLoop(loop, files));
+        Context ctx = new Context(loop, config.settings(), folder, trace, emitter, new OffLoop(loop, files));
         this.core = new NodeCore(ctx, config, emitter, background);
         loop.onFailure((what, e) -> emitter.warning(what + " failed: " + e));
-        loop.timers().onFire(timer -> {
-            if (trace.on()) {
-                trace.line("timer " + timer.name());
-            }
-        });
         loop.observe(new LoopTrace(trace));
     }
 
@@ -84,9 +84,45 @@ public final class Node implements AutoCloseable {
      * @throws IOException if an endpoint cannot be bound (the port is taken, the host is not ours)
      */
     public static Node start(NodeConfig config, NodeListener listener, PrintStream traceOut) throws IOException {
-        Node node = new Node(config, listener, traceOut);
+        return start(config, listener, traceOut, null);
+    }
+
+    /**
+     * Starts a node whose loop reads {@code clock} (monotonic nanoseconds) instead of
+     * {@code System.nanoTime()}: its timers (delays, deadlines, timeouts, rounds) follow that
+     * clock, so a test moves time instead of waiting for it. See {@link #timersRanAt}.
+     */
+    static Node start(NodeConfig config, NodeListener listener, PrintStream traceOut, LongSupplier clock)
+            throws IOException {
+        Node node = new Node(config, listener, traceOut, clock);
         node.startLoop();
         return node;
+    }
+
+    /**
+     * Completes at the end of the first turn whose time is at least {@code time} on the loop's
+     * clock, after that turn's due timers ran: what a test waits for after moving the clock.
+     */
+    CompletableFuture<Void> timersRanAt(long time) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Runnable check = new Runnable() {
+            @Override
+            public void run() {
+                if (loop.now() - time >= 0) {
+                    // Due now, scheduled after every timer due now: it runs last in this turn's pass.
+                    loop.timers().at(loop.now(), "timers ran", () -> done.complete(null));
+                } else {
+                    loop.executeAlways(this); // this turn read the clock before it moved: check the next one
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "wait for the timers due at " + time;
+            }
+        };
+        loop.executeAlways(check);
+        return done;
     }
 
     private void startLoop() throws IOException {
@@ -148,6 +184,18 @@ public final class Node implements AutoCloseable {
             // Only after the node stopped (its event thread is gone): nobody is left to hear it.
             System.err.println("p2p: event not delivered, the node has stopped: " + event);
         }
+    }
+
+    /**
+     * The files a node sharing {@code folder} serves, by name, read now on the calling thread: a
+     * walk of the folder that needs no node (sub-folders flattened; links, partial downloads and
+     * unreadable sub-folders left out, as the node's own index leaves them out).
+     */
+    public static List<NodeEvent.FileInfo> sharedFiles(Path folder) {
+        List<NodeEvent.FileInfo> files = new ArrayList<>();
+        SharedFolder.scan(folder).values().forEach(e -> files.add(new NodeEvent.FileInfo(e.name(), e.size())));
+        files.sort(Comparator.comparing(NodeEvent.FileInfo::name));
+        return files;
     }
 
     /** The bound UDP control endpoint. */

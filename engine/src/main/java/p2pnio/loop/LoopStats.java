@@ -7,6 +7,11 @@ package p2pnio.loop;
 public final class LoopStats {
     /** Turns of the loop (one {@code select} each). */
     public long turns;
+    /**
+     * Turns that offered to block in {@code select} (nothing was due): each lets at most one other
+     * thread wake the selector, so wake-ups never outnumber them.
+     */
+    public long sleeps;
     /** Ready keys that {@code select} returned, summed. */
     public long keysReady;
     /** Nanoseconds spent blocked in {@code select}. */
@@ -19,6 +24,8 @@ public final class LoopStats {
     public long tasksRun;
     /** Timers that fired. */
     public long timersFired;
+    /** Timers that threw (each reported; the rest of their pass still ran). */
+    public long timerFailures;
     /** Handlers that threw while serving a key. */
     public long handlerFailures;
 }

@@ -66,11 +66,14 @@ class MailboxTest {
             }).start();
         }
         int ran = 0;
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         while (ran < producers * each) {
             Runnable task = box.poll();
             if (task != null) {
                 task.run();
                 ran++;
+            } else if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + ran + " of " + producers * each + " tasks arrived within 30 s");
             }
         }
         done.await();

@@ -1,0 +1,59 @@
+package p2pnio;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * A clock a test moves by hand, for nodes started on it: their timers (delays, deadlines,
+ * timeouts, discovery rounds, the index's rescan limit) fire when the test says time has passed,
+ * not after real seconds. Time stands still until {@link #advance}.
+ */
+public final class TestClock implements LongSupplier {
+
+    private final AtomicLong now = new AtomicLong(TimeUnit.HOURS.toNanos(1));
+    private final List<Node> nodes = new CopyOnWriteArrayList<>();
+
+    @Override
+    public long getAsLong() {
+        return now.get();
+    }
+
+    /** Starts a node on this clock. */
+    public Node start(NodeConfig config, NodeListener listener) throws IOException {
+        return start(config, listener, System.err);
+    }
+
+    /** Starts a node on this clock that traces (when asked to) to {@code traceOut}. */
+    public Node start(NodeConfig config, NodeListener listener, PrintStream traceOut) throws IOException {
+        Node node = Node.start(config, listener, traceOut, this);
+        nodes.add(node);
+        return node;
+    }
+
+    /**
+     * Moves the clock on by {@code by} and returns once every running node on it has taken a turn
+     * at the new time and run the timers that came due (the events they emit may still be on their
+     * way to the listener).
+     */
+    public void advance(Duration by) {
+        long to = now.addAndGet(by.toNanos());
+        for (Node n : nodes) {
+            if (n.stopped().isDone()) {
+                continue;
+            }
+            try {
+                n.timersRanAt(to).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                if (!n.stopped().isDone()) {
+                    throw new AssertionError("node " + n.address() + " did not run its timers due at +" + by, e);
+                }
+            }
+        }
+    }
+}
