@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +22,7 @@ import p2pnio.Node;
 import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
 import p2pnio.Recorder;
+import p2pnio.wire.TransferHeader;
 
 /**
  * Where a download's bytes go: into a partial file of its own, created exclusively, and under
@@ -33,24 +33,15 @@ class DownloadTargetTest {
 
     @TempDir
     Path tmp;
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Closer closer = new Closer();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
+        closer.close();
     }
 
     private <T extends AutoCloseable> T keep(T c) {
-        open.add(c);
-        return c;
-    }
-
-    private static byte[] header(long size, String name) {
-        String s = size + ":".repeat(10 - Long.toString(size).length());
-        String n = name.length() > 64 ? name.substring(0, 64) : name; // ASCII names: the header cuts at 64 bytes
-        return (s + n + ":".repeat(64 - n.length())).getBytes(StandardCharsets.US_ASCII);
+        return closer.keep(c);
     }
 
     private static byte[] random(int size, long seed) {
@@ -63,7 +54,7 @@ class DownloadTargetTest {
     private FakePeer halfThenRest(String name, byte[] body, CountDownLatch together) throws IOException {
         FakePeer fake = keep(new FakePeer());
         fake.on(name, (n, s, out) -> {
-            out.write(header(body.length, n));
+            out.write(TransferHeader.encode(body.length, n));
             out.write(body, 0, body.length / 2);
             out.flush();
             together.countDown();
@@ -120,7 +111,7 @@ class DownloadTargetTest {
     private FakePeer serving(String name, byte[] body) throws IOException {
         FakePeer fake = keep(new FakePeer());
         fake.on(name, (n, s, out) -> {
-            out.write(header(body.length, n));
+            out.write(TransferHeader.encode(body.length, n));
             out.write(body);
             out.flush();
             s.close();

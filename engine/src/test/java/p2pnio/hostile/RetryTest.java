@@ -21,6 +21,7 @@ import p2pnio.Node;
 import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
 import p2pnio.Recorder;
+import p2pnio.wire.TransferHeader;
 
 /**
  * A server that answered {@code File} but then refuses the connection, resets it, or closes it
@@ -32,19 +33,16 @@ class RetryTest {
 
     @TempDir
     Path tmp;
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Closer closer = new Closer();
     private final Recorder events = new Recorder();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
+        closer.close();
     }
 
     private <T extends AutoCloseable> T keep(T c) {
-        open.add(c);
-        return c;
+        return closer.keep(c);
     }
 
     private Node downloader(String peer) throws IOException {
@@ -53,14 +51,9 @@ class RetryTest {
                 .waiting(Duration.ofSeconds(12)).getRetryInitial(Duration.ofMillis(200)).build(), events));
     }
 
-    private static byte[] header(long size, String name) {
-        String s = size + ":".repeat(10 - Long.toString(size).length());
-        return (s + name + ":".repeat(64 - name.length())).getBytes(StandardCharsets.US_ASCII);
-    }
-
     private static FakePeer.Script serves(byte[] body) {
         return (name, s, out) -> {
-            out.write(header(body.length, name));
+            out.write(TransferHeader.encode(body.length, name));
             out.write(body);
             out.flush();
             s.close();
