@@ -36,7 +36,11 @@ public sealed interface NodeEvent {
     /** Bytes received so far; emitted a few times a second at most per download. */
     record DownloadProgress(String name, long received, long size, long elapsedNanos) implements NodeEvent { }
 
-    /** The file is complete and in the folder under its final name. */
+    /**
+     * The file is complete and in the folder as {@code file}: under the name asked for, or, when a
+     * file of that name was already there (it is never replaced), under a numbered copy of it such
+     * as {@code notes (1).txt}.
+     */
     record DownloadFinished(String name, String peer, long size, long elapsedNanos, Path file) implements NodeEvent {
         /** Mean rate in bytes per second. */
         public double bytesPerSecond() {

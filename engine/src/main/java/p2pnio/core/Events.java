@@ -27,7 +27,7 @@ public interface Events {
     /** Bytes received so far (a few times a second at most). */
     void downloadProgress(String name, long received, long size, long elapsedNanos);
 
-    /** The file is complete, under its final name. */
+    /** The file is complete, as {@code file}: the name asked for, or a numbered copy beside an existing file. */
     void downloadFinished(String name, String peer, long size, long elapsedNanos, Path file);
 
     /** The request or download failed; no partial file is left. */
