@@ -20,6 +20,7 @@ import p2pnio.core.Context;
 import p2pnio.core.Trace;
 import p2pnio.loop.EventLoop;
 import p2pnio.loop.OffLoop;
+import p2pnio.loop.Task;
 import p2pnio.share.SharedFolder;
 
 /**
@@ -127,7 +128,7 @@ public final class Node implements AutoCloseable {
 
     private void startLoop() throws IOException {
         CompletableFuture<NodeEvent.Ready> opened = new CompletableFuture<>();
-        loop.executeAlways(() -> {
+        loop.executeAlways(new Task("open the node", () -> {
             try {
                 NodeEvent.Ready r = core.open();
                 ready = r;
@@ -137,7 +138,7 @@ public final class Node implements AutoCloseable {
                 opened.completeExceptionally(e);
                 loop.stop();
             }
-        });
+        }, why -> opened.completeExceptionally(new IOException("the node stopped before it opened: " + why))));
         loopThread = new Thread(this::runLoop, "p2p-loop " + config.host() + ":" + config.port());
         loopThread.start();
         try {
@@ -224,50 +225,78 @@ public final class Node implements AutoCloseable {
      * @throws IllegalStateException if the node has stopped or its command queue is full
      */
     public void post(Command command) {
-        if (!loop.execute(() -> core.handle(command))) {
+        if (!loop.execute(new Task("command " + command, () -> core.handle(command), why -> notRun(command, why)))) {
             throw new IllegalStateException(loop.isStopping() ? "the node has stopped"
                     : "the node's command queue is full (" + config.mailboxCapacity() + ")");
         }
     }
 
+    /** A command still queued when the loop stopped: say so, as the command's own outcome where it has one. */
+    private void notRun(Command command, String why) {
+        String reason = "the node stopped before carrying out " + command + " (" + why + ")";
+        deliver(command instanceof Command.Fetch f ? new NodeEvent.DownloadFailed(f.name(), reason)
+                : new NodeEvent.Warning(reason));
+    }
+
     /** The node's counters, read on the loop. */
     public CompletableFuture<NodeStats> stats() {
-        return query(NodeCore::stats);
+        return query("stats", NodeCore::stats);
     }
 
     /** The cluster list, read on the loop. */
     public CompletableFuture<List<NodeEvent.PeerInfo>> peers() {
-        return query(NodeCore::peers);
+        return query("peers", NodeCore::peers);
     }
 
     /** Running and recent transfers, read on the loop. */
     public CompletableFuture<List<NodeEvent.TransferInfo>> transfers() {
-        return query(NodeCore::transfers);
+        return query("transfers", NodeCore::transfers);
     }
 
     /** The shared files, read on the loop. */
     public CompletableFuture<List<NodeEvent.FileInfo>> files() {
-        return query(NodeCore::files);
+        return query("files", NodeCore::files);
     }
 
     /**
      * Runs {@code question} on the loop and completes the future with its answer on the event
-     * thread, so code chained to the future never runs on the loop.
+     * thread, so code chained to the future never runs on the loop. The future always completes:
+     * exceptionally when the question throws, when the queue is full, or when the node stops
+     * before the question is asked.
      */
-    private <T> CompletableFuture<T> query(Function<NodeCore, T> question) {
+    <T> CompletableFuture<T> query(String what, Function<NodeCore, T> question) {
         CompletableFuture<T> answer = new CompletableFuture<>();
-        boolean queued = loop.execute(() -> {
-            T value = question.apply(core);
+        Task task = new Task("query " + what, () -> {
+            T value;
             try {
-                events.execute(() -> answer.complete(value));
-            } catch (RejectedExecutionException e) {
-                answer.complete(value);
+                value = question.apply(core);
+            } catch (RuntimeException | Error e) {
+                answer(answer, null, e);
+                throw e; // a bug: the loop reports it (an Error stops the node)
             }
-        });
-        if (!queued) {
-            answer.completeExceptionally(new IllegalStateException("the node has stopped or its queue is full"));
+            answer(answer, value, null);
+        }, why -> answer(answer, null, new IllegalStateException("the node stopped before answering: " + why)));
+        if (!loop.execute(task)) {
+            answer.completeExceptionally(new IllegalStateException(loop.isStopping() ? "the node has stopped"
+                    : "the node's command queue is full (" + config.mailboxCapacity() + ")"));
         }
         return answer;
+    }
+
+    /** Completes {@code answer} on the event thread (directly once that thread is gone). */
+    private <T> void answer(CompletableFuture<T> answer, T value, Throwable failure) {
+        Runnable complete = () -> {
+            if (failure == null) {
+                answer.complete(value);
+            } else {
+                answer.completeExceptionally(failure);
+            }
+        };
+        try {
+            events.execute(complete);
+        } catch (RejectedExecutionException e) {
+            complete.run();
+        }
     }
 
     /** Turns the trace on or off. */

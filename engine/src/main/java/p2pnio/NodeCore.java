@@ -169,6 +169,11 @@ final class NodeCore implements ControlChannel.Receiver {
         emitter.emit(ready);
     }
 
+    /** Scans of the shared folder finished so far (the first one starts when the node opens). */
+    int scansDone() {
+        return ctx.folder.scansDone();
+    }
+
     /** The shared files, by name. */
     List<NodeEvent.FileInfo> files() {
         List<NodeEvent.FileInfo> files = new ArrayList<>();
@@ -207,7 +212,9 @@ final class NodeCore implements ControlChannel.Receiver {
                 c.uploadsOpen, c.downloadsOpen, c.uploadsDone, c.downloadsDone, c.uploadsFailed, c.downloadsFailed,
                 c.connectionsRefused, loop.wakeups(), l.turns, l.selectNanos, l.handlerNanos, l.longestTurnNanos,
                 loop.queueDepth(), l.tasksRun, loop.timers().pending(), l.timersFired, c.transferToCalls,
-                cluster == null ? 0 : cluster.size(), ctx.folder.size(), c.quietErrors);
+                cluster == null ? 0 : cluster.size(), ctx.folder.size(), c.quietErrors,
+                l.turnTimes.percentile(0.5), l.turnTimes.percentile(0.99), l.turnTimes.percentile(0.999),
+                l.longestTurn);
     }
 
     /** Fails what is pending (partial files deleted) and closes every channel. Loop thread. */

@@ -29,10 +29,26 @@ public final class TestClock implements LongSupplier {
         return start(config, listener, System.err);
     }
 
-    /** Starts a node on this clock that traces (when asked to) to {@code traceOut}. */
+    /**
+     * Starts a node on this clock that traces (when asked to) to {@code traceOut}, and returns once
+     * its first scan of the folder is done: a look-up that missed before it would wait for the
+     * index's next rescan, which comes only when the test moves this clock.
+     */
     public Node start(NodeConfig config, NodeListener listener, PrintStream traceOut) throws IOException {
         Node node = Node.start(config, listener, traceOut, this);
         nodes.add(node);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try {
+            while (node.query("scans done", NodeCore::scansDone).get(10, TimeUnit.SECONDS) == 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the node's first scan of " + config.folder() + " did not finish in 10 s");
+                }
+                Thread.sleep(5);
+            }
+        } catch (Exception e) {
+            node.close();
+            throw new AssertionError("the node did not build its index", e);
+        }
         return node;
     }
 

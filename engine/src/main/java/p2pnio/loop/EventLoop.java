@@ -5,7 +5,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -22,8 +24,10 @@ import java.util.function.LongSupplier;
  *   <li>run the timers that are due.</li>
  * </ol>
  * It returns what the turn did (a {@link Turn}). {@link #run} is a loop around it. A handler
- * that throws is given {@link Handler#onFailure}; a task or timer that throws is reported to the
- * failure sink; the loop itself goes on. Only an error of the selector stops it.
+ * that throws is given {@link Handler#onFailure}, and the loop closes its channel itself when
+ * that throws too or the key keeps failing (the {@link Handler} contract); a task or timer that
+ * throws is reported to the failure sink; the loop itself goes on. Only an error of the selector
+ * stops it.
  *
  * <p>Every method that touches a channel must run on the loop thread: {@link #checkInLoop()}
  * asserts it, and the tests use it.
@@ -50,6 +54,9 @@ public final class EventLoop {
         void failed(String what, Exception cause);
     }
 
+    /** Failing turns in a row after which the loop closes a key its handler keeps. */
+    public static final int FAILURES_IN_A_ROW = 16;
+
     private final Selector selector;
     private final Timers timers = new Timers();
     private final Mailbox mailbox;
@@ -57,6 +64,8 @@ public final class EventLoop {
     private final LongSupplier clock;
     private final LoopStats stats = new LoopStats();
     private final Turn turn = new Turn();
+    /** Keys whose handler failed and kept them, with their failing turns in a row; empty almost always. */
+    private final Map<SelectionKey, Integer> failing = new HashMap<>();
     private volatile Thread thread;
     private volatile boolean stopping;
     /** The current turn's time: read once per turn, seen by everything the turn runs. */
@@ -112,17 +121,23 @@ public final class EventLoop {
         return channel.register(selector, ops, handler);
     }
 
-    /** Queues a task from any thread; false when the mailbox is full or the loop is stopping. */
+    /**
+     * Queues a task from any thread; false when the mailbox is full or the loop is stopping. A task
+     * queued is run, or, if the loop stops first, rejected: a {@link Task} is told why.
+     */
     public boolean execute(Runnable task) {
         return !stopping && mailbox.offer(task);
     }
 
     /**
      * Queues a task from any thread even when the mailbox is full: for the engine's own
-     * continuations (an index scan finished, a name resolved), which must not be lost.
+     * continuations (an index scan finished, a name resolved), which must not be lost. Once the
+     * loop has stopped there is nobody to run it: it is counted as rejected.
      */
     public void executeAlways(Runnable task) {
-        mailbox.force(task);
+        if (!mailbox.force(task)) {
+            reject(task); // the loop is gone: only the counter and the task's own rejection remain
+        }
     }
 
     /**
@@ -197,8 +212,20 @@ public final class EventLoop {
             try {
                 cleanup.run();
             } finally {
-                mailbox.drainDiscarding();
+                mailbox.close(this::reject);
                 selector.close();
+            }
+        }
+    }
+
+    /** A task the loop will never run: counted, and a {@link Task} is told why. */
+    private void reject(Runnable task) {
+        stats.tasksRejected++;
+        if (task instanceof Task t) {
+            try {
+                t.onReject().accept("the loop stopped before running it");
+            } catch (RuntimeException e) {
+                failureSink.failed("rejecting " + t.name(), e);
             }
         }
     }
@@ -206,7 +233,7 @@ public final class EventLoop {
     /** Asks the loop to stop after the current turn. Any thread. */
     public void stop() {
         stopping = true;
-        mailbox.force(() -> { });
+        mailbox.force(Task.of("stop", () -> { }));
     }
 
     /** True once {@link #stop()} was called. */
@@ -240,7 +267,11 @@ public final class EventLoop {
         long took = System.nanoTime() - started;
         turn.end(took);
         stats.handlerNanos += took;
-        stats.longestTurnNanos = Math.max(stats.longestTurnNanos, took);
+        stats.turnTimes.record(took);
+        if (took > stats.longestTurnNanos) {
+            stats.longestTurnNanos = took;
+            stats.longestTurn = turn.whatRan(); // a string only when the record is broken: rarely
+        }
         observer.turnEnded(turn);
         return turn;
     }
@@ -277,21 +308,48 @@ public final class EventLoop {
         while (it.hasNext()) {
             SelectionKey key = it.next();
             it.remove();
+            if (!key.isValid()) {
+                continue; // closed by a handler earlier in this turn
+            }
             Handler handler = (Handler) key.attachment();
+            turn.handled(handler);
             try {
-                if (key.isValid()) {
-                    turn.handled(handler);
-                    handler.onReady(key);
+                handler.onReady(key);
+                if (!failing.isEmpty()) {
+                    failing.remove(key);
                 }
             } catch (Exception e) {
-                stats.handlerFailures++;
-                try {
-                    handler.onFailure(e);
-                } catch (Exception again) {
-                    failureSink.failed("onFailure of " + handler, again);
-                }
+                handlerFailed(key, handler, e);
             }
         }
+    }
+
+    /** The Handler contract: onFailure closes or keeps; if it throws, or a kept key keeps failing, the loop closes. */
+    private void handlerFailed(SelectionKey key, Handler handler, Exception cause) {
+        stats.handlerFailures++;
+        try {
+            handler.onFailure(cause);
+        } catch (Exception again) {
+            closeKey(key, handler, "its onFailure threw " + again, cause);
+            return;
+        }
+        if (key.isValid() && failing.merge(key, 1, Integer::sum) >= FAILURES_IN_A_ROW) {
+            closeKey(key, handler, "it failed " + FAILURES_IN_A_ROW + " turns in a row", cause);
+        } else if (!key.isValid()) {
+            failing.remove(key);
+        }
+    }
+
+    private void closeKey(SelectionKey key, Handler handler, String why, Exception cause) {
+        failing.remove(key);
+        stats.keysClosedByLoop++;
+        key.cancel();
+        try {
+            key.channel().close();
+        } catch (IOException e) {
+            failureSink.failed("closing the channel of " + handler, e);
+        }
+        failureSink.failed("handler " + handler + " (the loop closed its channel: " + why + ")", cause);
     }
 
     private void runTasks() {
@@ -307,7 +365,7 @@ public final class EventLoop {
             try {
                 task.run();
             } catch (Exception e) {
-                failureSink.failed("task", e);
+                failureSink.failed(task instanceof Task t ? "task '" + t.name() + "'" : "task", e);
             }
         }
     }

@@ -20,12 +20,23 @@ public final class LoopStats {
     public long handlerNanos;
     /** The longest time one turn spent outside {@code select}, nanoseconds. */
     public long longestTurnNanos;
+    /** What ran in that longest turn: its handlers, tasks and timers by name (see {@link Turn#whatRan()}). */
+    public String longestTurn = "nothing yet";
+    /** How long each turn spent outside {@code select}: its work. */
+    public final TurnHistogram turnTimes = new TurnHistogram();
     /** Tasks run from the mailbox. */
     public long tasksRun;
+    /** Tasks the loop never ran because it stopped first (each {@link Task} was told why). */
+    public long tasksRejected;
     /** Timers that fired. */
     public long timersFired;
     /** Timers that threw (each reported; the rest of their pass still ran). */
     public long timerFailures;
     /** Handlers that threw while serving a key. */
     public long handlerFailures;
+    /**
+     * Keys the loop cancelled and whose channel it closed itself, because their handler's
+     * {@code onFailure} threw or they failed {@link EventLoop#FAILURES_IN_A_ROW} turns in a row.
+     */
+    public long keysClosedByLoop;
 }
