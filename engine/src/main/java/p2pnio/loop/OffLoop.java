@@ -60,7 +60,7 @@ public final class OffLoop {
             }
             T v = value;
             IOException f = failure;
-            loop.executeAlways(() -> then.accept(v, f));
+            loop.executeAlways(Task.of(what + ": done on the file thread", () -> then.accept(v, f)));
         });
     }
 }
