@@ -41,6 +41,7 @@ public final class ControlChannel implements Handler {
     private final ByteBuffer in;
     private final ControlCodec codec = new ControlCodec();
     private Receiver receiver;
+    private final String label;
 
     /** Binds the UDP socket to {@code bind} (port 0 picks one). */
     public ControlChannel(Context ctx, InetSocketAddress bind) throws IOException {
@@ -57,6 +58,13 @@ public final class ControlChannel implements Handler {
             throw e;
         }
         this.in = ByteBuffer.allocateDirect(ctx.config.maxDatagramBytes() + 1);
+        this.label = "udp " + HostPort.of((InetSocketAddress) channel.getLocalAddress());
+    }
+
+    /** {@code udp <host:port>}: how the trace and a turn's report name it. */
+    @Override
+    public String toString() {
+        return label;
     }
 
     /** Starts receiving: registers with the loop. */

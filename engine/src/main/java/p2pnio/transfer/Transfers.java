@@ -74,6 +74,16 @@ public final class Transfers implements Handler {
         }
     }
 
+    /** {@code tcp <host:port>}, the listening socket: how the trace and a turn's report name it. */
+    @Override
+    public String toString() {
+        try {
+            return "tcp " + HostPort.of(localAddress());
+        } catch (IOException e) {
+            return "tcp (closed)";
+        }
+    }
+
     /** Starts accepting. */
     public void start() throws IOException {
         acceptKey = ctx.loop.register(server, SelectionKey.OP_ACCEPT, this);

@@ -60,8 +60,8 @@ final class Targets {
             }
             String what = "p99.9 loop turn under 5 ms, one " + r.param("bigMiB") + " MiB and " + r.param("small") + " × "
                     + r.param("smallKiB") + " KiB downloads at once";
-            lines.add(row(what, String.format(Locale.ROOT, "worst iteration: server %.2f ms, fetcher %.2f ms (longest"
-                            + " turns below the loop-turns table)", server.score(), fetcher.score()),
+            lines.add(row(what, String.format(Locale.ROOT, "server %.2f ms, fetcher %.2f ms (longest turns below the"
+                            + " loop-turns table)", server.score(), fetcher.score()),
                     server.score() < 5 && fetcher.score() < 5));
         }
         if (lines.isEmpty()) {
