@@ -91,7 +91,7 @@ public final class Suite {
                     new Step("ConnectionScaleBenchmark", Map.of(), 1, 1000, 3, 1000),
                     new Step("ParsersBenchmark", Map.of(), 1, 500, 3, 500),
                     new Step("ReceiveStrategyBenchmark", Map.of("fileMiB", "128"), 1, 1000, 3, 1000),
-                    new Step("LoopTurnsBenchmark", Map.of(), 1, 0, 3, 0));
+                    new Step("LoopTurnsBenchmark", Map.of(), 1, 0, 5, 0));
             case "smoke" -> List.of(
                     new Step("LargeFileBenchmark", Map.of("fileMiB", "1"), 0, 0, 1, 0),
                     new Step("LargeFileBenchmark", Map.of("fileMiB", "1", "sink", "discard", "contender", DISCARDING),

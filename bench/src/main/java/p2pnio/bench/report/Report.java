@@ -96,9 +96,10 @@ public final class Report {
                     "One node downloads a `bigMiB` MiB file and `small` files of `smallKiB` KiB from another, all asked for"
                             + " at once (UDP `Get`/`File`, then one download each: partial files made and put in place on"
                             + " the file thread). Score: seconds per wave. Then each node's loop-turn histogram (work"
-                            + " outside `select`, every turn recorded): p50, p99, p99.9 and the longest turn, ms, over the"
-                            + " whole trial (the nodes' start, the warm-up wave and every measured wave: the histogram has no"
-                            + " reset); what ran in the longest turn is named below the table.",
+                            + " outside `select`, every turn recorded), read once after the last wave: it counts every turn"
+                            + " since the node started (the nodes' start, the warm-up wave and every measured wave: it has no"
+                            + " reset). p50, p99, p99.9 and the longest turn, ms; what ran in the longest turn is named below"
+                            + " the table.",
                     "", "s/wave", false, null, null, List.of(
                     new String[] {"serverTurnP50Ms", "server p50", "%.3f"},
                     new String[] {"serverTurnP99Ms", "server p99", "%.3f"},
@@ -287,7 +288,7 @@ public final class Report {
                     .map(e -> e.getKey() + "=" + e.getValue()).toList());
             largest.forEach((what, e) -> out.append("- ").append(capital(what)).append(" (").append(params)
                     .append("): ").append(num(e.getValue().score())).append(' ').append(e.getValue().unit())
-                    .append(", ran: `").append(e.getKey().replace("`", "'")).append("`\n"));
+                    .append(", ran: `").append(e.getKey().replace("`", "'").replaceAll("\\s+", " ")).append("`\n"));
         }
         return out.length() == 0 ? "" : "\n" + out;
     }

@@ -28,6 +28,7 @@ public final class Gauges implements InternalProfiler {
     private static final Object LOCK = new Object();
     private static final Map<String, List<long[]>> SAMPLES = new LinkedHashMap<>();
     private static final Map<String, Double> VALUES = new LinkedHashMap<>();
+    private static final Map<String, Double> WORST = new LinkedHashMap<>();
     private static final Map<String, Map.Entry<String, Double>> NAMED = new LinkedHashMap<>();
     /** What starts the name of a {@link #named} result: {@code named: <what>: <description>}. */
     public static final String NAMED_PREFIX = "named: ";
@@ -43,6 +44,16 @@ public final class Gauges implements InternalProfiler {
     public static void set(String name, double value) {
         synchronized (LOCK) {
             VALUES.put(name, value);
+        }
+    }
+
+    /**
+     * Sets the value of gauge {@code name} for this iteration, reported as the largest over the
+     * iterations instead of their mean: for a figure whose worst reading is the point (a p99.9).
+     */
+    public static void worst(String name, double value) {
+        synchronized (LOCK) {
+            WORST.put(name, value);
         }
     }
 
@@ -81,6 +92,7 @@ public final class Gauges implements InternalProfiler {
         synchronized (LOCK) {
             SAMPLES.clear();
             VALUES.clear();
+            WORST.clear();
             NAMED.clear();
         }
     }
@@ -97,6 +109,9 @@ public final class Gauges implements InternalProfiler {
             }
             for (Map.Entry<String, Double> e : VALUES.entrySet()) {
                 out.add(new ScalarResult(e.getKey(), e.getValue(), unitOf(e.getKey()), AggregationPolicy.AVG));
+            }
+            for (Map.Entry<String, Double> e : WORST.entrySet()) {
+                out.add(new ScalarResult(e.getKey(), e.getValue(), unitOf(e.getKey()), AggregationPolicy.MAX));
             }
             NAMED.forEach((what, e) -> out.add(new ScalarResult(NAMED_PREFIX + what + ": " + e.getKey(), e.getValue(),
                     "ms", AggregationPolicy.MAX)));
