@@ -33,7 +33,33 @@ class HeadlessIT {
             assertThat(get.exit()).as(get.output()).isZero();
             assertThat(get.output()).contains("saved", "photo.jpg", serve.udp());
             assertThat(TestFiles.sha256(fetched.resolve("photo.jpg"))).isEqualTo(TestFiles.sha256(original));
-            assertThat(fetched).isDirectoryNotContaining("glob:**/downloading_*");
+            assertThat(fetched).isDirectoryNotContaining("glob:**/.p2p-*");
+        }
+    }
+
+    @Test
+    void twoGetProcessesSavingOneNameInOneFolderFromServersWithDifferentContentKeepBothWhole() throws Exception {
+        Path one = folder("one");
+        Path two = folder("two");
+        Path fetched = folder("fetched");
+        String first = TestFiles.sha256(TestFiles.random(one.resolve("x.bin"), 24 << 20, 1));
+        String second = TestFiles.sha256(TestFiles.random(two.resolve("x.bin"), 24 << 20, 2));
+        try (Jar serveOne = Jar.serve(tmp, "--folder", "one");
+             Jar serveTwo = Jar.serve(tmp, "--folder", "two");
+             Jar getOne = Jar.start(tmp, Map.of(), "get", "x.bin", "--folder", "fetched", "--peer", serveOne.udp());
+             Jar getTwo = Jar.start(tmp, Map.of(), "get", "x.bin", "--folder", "fetched", "--peer", serveTwo.udp())) {
+            String savedOne = getOne.awaitLine(l -> l.startsWith("saved "), RUN);
+            String savedTwo = getTwo.awaitLine(l -> l.startsWith("saved "), RUN);
+            // Each process saved whole the bytes of its own server, under a name of its own.
+            Path pathOne = Path.of(savedOne.substring("saved ".length(), savedOne.indexOf(".bin (") + 4));
+            Path pathTwo = Path.of(savedTwo.substring("saved ".length(), savedTwo.indexOf(".bin (") + 4));
+            assertThat(pathOne).isNotEqualTo(pathTwo);
+            assertThat(TestFiles.sha256(pathOne)).isEqualTo(first);
+            assertThat(TestFiles.sha256(pathTwo)).isEqualTo(second);
+            try (var files = Files.list(fetched)) {
+                assertThat(files.map(p -> p.getFileName().toString()).toList())
+                        .containsExactlyInAnyOrder("x.bin", "x (1).bin");
+            }
         }
     }
 

@@ -208,6 +208,17 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
         transfers.ended(this);
     }
 
+    /**
+     * Closes the socket early, for a state that needs it no more while it waits for something
+     * else (a file put in place); {@link #release} still ends the connection.
+     */
+    protected final void hangUp() {
+        if (key != null) {
+            key.cancel();
+        }
+        ctx.closeQuietly(channel, label + " channel");
+    }
+
     /** The trace's name for this connection, {@code upload#3} or {@code download#4}. */
     protected final String label() {
         return label;

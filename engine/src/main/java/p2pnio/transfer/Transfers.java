@@ -15,7 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
+import p2pnio.core.Attempt;
 import p2pnio.core.Context;
 import p2pnio.loop.Handler;
 import p2pnio.wire.HostPort;
@@ -71,6 +71,16 @@ public final class Transfers implements Handler {
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
+        }
+    }
+
+    /** {@code tcp <host:port>}, the listening socket: how the trace and a turn's report name it. */
+    @Override
+    public String toString() {
+        try {
+            return "tcp " + HostPort.of(localAddress());
+        } catch (IOException e) {
+            return "tcp (closed)";
         }
     }
 
@@ -154,19 +164,22 @@ public final class Transfers implements Handler {
     }
 
     /**
-     * Like {@link #download(String, InetSocketAddress, String)}; if the server closes without a
-     * single header byte, {@code onEmptyReply} is asked first: when it returns true (the request
-     * waits again) the download ends with a warning instead of a failure.
+     * Like {@link #download(String, InetSocketAddress, String)}, as one try of a request:
+     * {@code attempt} (null for none) hears how the try ended, up to the header. A server that
+     * gives no header byte is then the request's to judge ({@link Attempt#noHeader}).
      */
-    public void download(String name, InetSocketAddress server, String peer, BooleanSupplier onEmptyReply) {
+    public void download(String name, InetSocketAddress server, String peer, Attempt attempt) {
         if (downloads.size() >= ctx.config.maxDownloads()) {
             ctx.counters.downloadsFailed++;
             ctx.counters.connectionsRefused++; // the limit's refusals are told apart from other failures
             ctx.events.downloadFailed(name, "too many downloads at once (limit "
                     + ctx.config.maxDownloads() + ")");
+            if (attempt != null) {
+                attempt.ended();
+            }
             return;
         }
-        Download d = new Download(ctx, this, name, server, peer, nextId++, onEmptyReply);
+        Download d = new Download(ctx, this, name, server, peer, nextId++, attempt);
         downloads.put(name, d);
         ctx.counters.downloadsOpen++;
         try {

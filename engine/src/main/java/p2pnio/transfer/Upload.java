@@ -17,7 +17,7 @@ import p2pnio.wire.TransferHeader;
  * The server side of one transfer connection, as a state machine.
  *
  * <pre>
- * READ_REQUEST --line--> RESOLVE --found--> SEND_HEADER --74 bytes--> SEND_BODY --SIZE bytes--> DRAIN --EOF--> DONE
+ * READ_REQUEST --line--> RESOLVE --found--> OPENING --opened--> SEND_HEADER --74 bytes--> SEND_BODY --SIZE bytes--> DRAIN --EOF--> DONE
  *      any state --error, deadline, idle timeout, peer reset--> FAILED
  * </pre>
  *
@@ -26,6 +26,8 @@ import p2pnio.wire.TransferHeader;
  *       length and one deadline for the whole line (bytes trickling in do not extend it).</li>
  *   <li>RESOLVE: find the base name in the folder's index (waits for a scan on a miss); no
  *       interest in I/O meanwhile.</li>
+ *   <li>OPENING: the file is opened on the node's file thread (opening walks the path and may
+ *       stall on the disk); no interest in I/O meanwhile.</li>
  *   <li>SEND_HEADER: write the 74-byte header, across partial writes.</li>
  *   <li>SEND_BODY: {@code FileChannel.transferTo} at most {@code sendChunkBytes} per readiness, so
  *       one large upload cannot starve the others.</li>
@@ -42,6 +44,7 @@ final class Upload extends Connection<Upload.State> {
     enum State implements Connection.Phase {
         READ_REQUEST(Waits.toRead()),
         RESOLVE(Waits.forNothing()),
+        OPENING(Waits.forNothing()),
         SEND_HEADER(Waits.toWrite().withIdleCheck()),
         SEND_BODY(Waits.toWrite().withIdleCheck()),
         DRAIN(Waits.toRead()),
@@ -63,7 +66,8 @@ final class Upload extends Connection<Upload.State> {
     /** Every legal move; {@link #moveTo} enforces it and docs/state-machines.md draws it. */
     static final Transitions<State> TRANSITIONS = Transitions.startingAt(State.READ_REQUEST)
             .allow(State.READ_REQUEST, State.RESOLVE, State.FAILED)
-            .allow(State.RESOLVE, State.SEND_HEADER, State.FAILED)
+            .allow(State.RESOLVE, State.OPENING, State.FAILED)
+            .allow(State.OPENING, State.SEND_HEADER, State.FAILED)
             .allow(State.SEND_HEADER, State.SEND_BODY, State.FAILED)
             .allow(State.SEND_BODY, State.DRAIN, State.FAILED)
             .allow(State.DRAIN, State.DONE, State.FAILED);
@@ -72,6 +76,8 @@ final class Upload extends Connection<Upload.State> {
 
     private final RequestLineParser parser;
     private ByteBuffer header;
+    /** The shared file, opened and closed off the loop; null before RESOLVE and once closed. */
+    private SharedFolder.Reader reader;
     private FileChannel file;
     private String name = "?";
     private long size = -1;
@@ -97,7 +103,7 @@ final class Upload extends Connection<Upload.State> {
             case SEND_HEADER -> writeHeader();
             case SEND_BODY -> sendBody();
             case DRAIN -> drain();
-            default -> { } // RESOLVE, DONE, FAILED wait for nothing the selector reports
+            default -> { } // RESOLVE, OPENING, DONE, FAILED wait for nothing the selector reports
         }
     }
 
@@ -146,19 +152,27 @@ final class Upload extends Connection<Upload.State> {
             fail("no file called '" + name + "' in the shared folder");
             return;
         }
-        try {
-            file = ctx.folder.open(entry);
-            size = file.size();
-        } catch (IOException e) {
-            fail("cannot open '" + name + "': " + e.getMessage());
+        reader = ctx.folder.reader(entry);
+        moveTo(State.OPENING, entry.path().toString());
+        ctx.files.submit("open '" + name + "'", reader::open, this::opened);
+    }
+
+    private void opened(SharedFolder.Reader opened, IOException failure) {
+        if (state != State.OPENING) {
+            return; // failed or shut down meanwhile: the file is closed by closeResources, queued after the open
+        }
+        if (failure != null) {
+            fail("cannot open '" + name + "': " + failure.getMessage());
             return;
         }
+        file = opened.channel();
+        size = opened.size();
         if (size > TransferHeader.MAX_SIZE) {
             fail("'" + name + "' has " + size + " bytes, more than the 10-digit SIZE field can announce");
             return;
         }
         header = ByteBuffer.allocate(TransferHeader.BYTES);
-        TransferHeader.encode(size, entry.name(), header);
+        TransferHeader.encode(size, opened.entry().name(), header);
         header.flip();
         moveTo(State.SEND_HEADER, size + " bytes");
         bodyStarts(size);
@@ -253,10 +267,23 @@ final class Upload extends Connection<Upload.State> {
         fail("connection failed: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
     }
 
+    /** Closes the shared file on the file thread (after its open, if that is still queued). */
     @Override
     protected void closeResources() {
-        ctx.closeQuietly(file, label() + " file " + name); // read-only: nothing can be lost
         file = null;
+        if (reader != null) {
+            SharedFolder.Reader r = reader;
+            reader = null;
+            String what = label() + " file " + name;
+            ctx.files.submit("close " + what, () -> {
+                r.close();
+                return null;
+            }, (nothing, failure) -> {
+                if (failure != null) {
+                    ctx.quiet(what + ": close failed", failure); // read-only: nothing can be lost
+                }
+            });
+        }
     }
 
     State state() {

@@ -114,4 +114,26 @@ class ReportTest {
         assertThat(b).containsExactly(1.0, 2500.0, "NaN", true, null);
         assertThat(((Map<?, ?>) m.get("a")).get("x")).isEqualTo("é\n");
     }
+
+    @Test
+    void theLoopTurnsTargetIsJudgedOnBothNodesP999AndTheLongestTurnIsNamed(@TempDir Path dir) throws Exception {
+        String turns = ",\"serverTurnP999Ms\":{\"score\":1.25,\"scoreError\":\"NaN\",\"scoreUnit\":\"ms\"},"
+                + "\"fetcherTurnP999Ms\":{\"score\":6.5,\"scoreError\":\"NaN\",\"scoreUnit\":\"ms\"},"
+                + "\"named: fetcher longest turn: task 'x' done\":{\"score\":9.0,\"scoreError\":\"NaN\",\"scoreUnit\":\"ms\"},"
+                + "\"named: fetcher longest turn: download#3 `big`\":{\"score\":40.0,\"scoreError\":\"NaN\",\"scoreUnit\":\"ms\"}";
+        String json = "[" + row("LoopTurnsBenchmark.wave", params("contender", "node_to_node", "bigMiB", "1024",
+                "small", "100", "smallKiB", "64"), 0, turns) + "]";
+        Path results = Files.writeString(dir.resolve("r.json"), json);
+        Path out = dir.resolve("BENCHMARKS.md");
+
+        Report.main(new String[] {"--out", out.toString(), "--command", "make bench-quick", "--run", "quick run=" + results});
+
+        assertThat(Files.readString(out))
+                .contains("| p99.9 loop turn under 5 ms, one 1024 MiB and 100 × 64 KiB downloads at once | server 1.25 ms,"
+                        + " fetcher 6.50 ms (longest turns below the loop-turns table) | **missed** |")
+                .contains("### 7. Loop turns under load")
+                .contains("- Fetcher longest turn (contender=node_to_node, bigMiB=1024, small=100, smallKiB=64): 40.00 ms,"
+                        + " ran: `download#3 'big'`")
+                .doesNotContain("task 'x' done");
+    }
 }
