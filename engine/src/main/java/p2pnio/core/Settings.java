@@ -40,6 +40,12 @@ public interface Settings {
 
     int sendChunkBytes();
 
+    int sendBytesPerTurn();
+
+    long maxUploadRate();
+
+    long maxDownloadRate();
+
     int udpReceiveBufferBytes();
 
     Duration getRetryInitial();

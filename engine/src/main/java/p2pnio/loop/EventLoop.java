@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
  * <p>Each turn of the loop does three things, in the order of Redis's {@code aeProcessEvents}:
  * <ol>
  *   <li>{@code select} until the next timer is due (or a task arrives through the
- *       {@link Mailbox}), then run the {@link Handler} of every ready key;</li>
+ *       {@link Mailbox}), then run the {@link Handler} of every ready key, then the work set
+ *       with {@link #afterHandlers} (the transfers' fair send round);</li>
  *   <li>run the tasks other threads posted;</li>
  *   <li>run the timers that are due.</li>
  * </ol>
@@ -45,6 +46,7 @@ public final class EventLoop {
     private volatile boolean stopping;
     private FailureSink failureSink = (what, e) -> { };
     private Observer observer = new Observer() { };
+    private Runnable afterHandlers = () -> { };
 
     /** Where failures of tasks and timers go (never of the loop itself). */
     public interface FailureSink {
@@ -69,6 +71,17 @@ public final class EventLoop {
     /** Sets who hears of every select; set it to trace. */
     public void observe(Observer observer) {
         this.observer = observer;
+    }
+
+    /**
+     * Sets work that runs once every turn, right after the ready keys' handlers: what the handlers
+     * only queued (the uploads that may send) is served there, in an order and amount of its own
+     * choosing rather than the selector's. It must not throw; if it does, the failure is reported
+     * and the loop goes on. Loop thread only.
+     */
+    public void afterHandlers(Runnable work) {
+        checkInLoop();
+        this.afterHandlers = work;
     }
 
     /** Registers {@code channel} (already non-blocking) with {@code handler} as its attachment. */
@@ -193,6 +206,11 @@ public final class EventLoop {
         observer.selected(ready, selector.selectedKeys());
         if (ready > 0) {
             dispatchReadyKeys();
+        }
+        try {
+            afterHandlers.run();
+        } catch (Exception e) {
+            failureSink.failed("work after the handlers", e);
         }
         runTasks();
         runTimers();

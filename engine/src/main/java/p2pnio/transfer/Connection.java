@@ -14,8 +14,9 @@ import p2pnio.loop.Timers;
  * {@link Transitions} table, traces it, sets the key's interest ops to the new state's
  * {@link Phase#interest()}, and starts or stops the idle timer as the new state
  * {@link Phase#idleChecked() asks}. A transition and its interest change therefore cannot drift
- * apart. {@link #release} ends the connection: timers cancelled, key cancelled, channel closed,
- * the subclass's own resources freed, the registry told. Loop thread only.
+ * apart; a throttled connection is simply one in a state whose interest is none. {@link #release}
+ * ends the connection: timers cancelled, key cancelled, channel closed, its rate-limit account
+ * closed, the subclass's own resources freed, the registry told. Loop thread only.
  *
  * @param <S> the machine's state enum
  */
@@ -47,6 +48,8 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
     protected long lastProgress;
     /** A one-shot deadline of the current state (connect, request line, linger); cancelled on release. */
     protected Timers.Timer deadline;
+    /** Its share of the node's rate limit for its direction, from the first body byte on; null before. */
+    protected TokenBucket.Account account;
     private Timers.Timer idle;
 
     protected Connection(Context ctx, Transfers transfers, Transitions<S> transitions, String kind, int id,
@@ -134,6 +137,9 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
         }
         if (key != null) {
             key.cancel();
+        }
+        if (account != null) {
+            account.close();
         }
         ctx.closeQuietly(channel, label + " channel");
         closeResources();

@@ -24,6 +24,7 @@ import p2pnio.wire.TransferHeader;
  *
  * <pre>
  * CONNECTING --connected--> SEND_REQUEST --line sent--> READ_HEADER --74 bytes--> READ_BODY --SIZE bytes--> DONE
+ *                                                   READ_BODY <--bytes again-- THROTTLED <--rate limit-- READ_BODY
  *      any state --error, connect timeout, idle timeout, early EOF, cancel--> FAILED
  * </pre>
  *
@@ -33,13 +34,17 @@ import p2pnio.wire.TransferHeader;
  *       socket's buffer always takes a line this short; partial writes are still handled).</li>
  *   <li>READ_HEADER: the 74 header bytes, across any number of reads.</li>
  *   <li>READ_BODY: into {@code downloading_<name>}, through the loop's one reused direct buffer;
- *       never a byte past SIZE. At exactly SIZE bytes the file is renamed to its final name.</li>
+ *       never a byte past SIZE, and never more than the node's download rate limit grants. At
+ *       exactly SIZE bytes the file is renamed to its final name.</li>
+ *   <li>THROTTLED: the download rate limit ({@link TokenBucket}, shared by all downloads) had no
+ *       bytes for it; no interest in I/O (the server's bytes wait in the socket buffers, and TCP
+ *       flow control slows the server) until the bucket's timer moves it back to READ_BODY.</li>
  *   <li>FAILED: the partial file is deleted. No partial file survives a failure.</li>
  * </ul>
  * Every transition goes through {@link #moveTo}, which also sets the interest ops the state names.
  * Loop thread only.
  */
-final class Download extends Connection<Download.State> {
+final class Download extends Connection<Download.State> implements TokenBucket.Waiter {
 
     /** The download's states, each with the interest ops it waits on and whether a stall fails it. */
     enum State implements Connection.Phase {
@@ -47,6 +52,7 @@ final class Download extends Connection<Download.State> {
         SEND_REQUEST(SelectionKey.OP_WRITE, false),
         READ_HEADER(SelectionKey.OP_READ, IDLE_CHECKED),
         READ_BODY(SelectionKey.OP_READ, IDLE_CHECKED),
+        THROTTLED(0, false),
         DONE(0, false),
         FAILED(0, false);
 
@@ -74,7 +80,8 @@ final class Download extends Connection<Download.State> {
             .allow(State.CONNECTING, State.SEND_REQUEST, State.FAILED)
             .allow(State.SEND_REQUEST, State.READ_HEADER, State.FAILED)
             .allow(State.READ_HEADER, State.READ_BODY, State.FAILED)
-            .allow(State.READ_BODY, State.DONE, State.FAILED);
+            .allow(State.READ_BODY, State.DONE, State.THROTTLED, State.FAILED)
+            .allow(State.THROTTLED, State.READ_BODY, State.FAILED);
 
     private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
 
@@ -126,7 +133,7 @@ final class Download extends Connection<Download.State> {
             }
             case SEND_REQUEST -> writeRequest();
             case READ_HEADER, READ_BODY -> read();
-            default -> { } // DONE, FAILED wait for nothing the selector reports
+            default -> { } // THROTTLED, DONE, FAILED wait for nothing the selector reports
         }
     }
 
@@ -149,11 +156,23 @@ final class Download extends Connection<Download.State> {
 
     private void read() throws IOException {
         ByteBuffer buf = transfers.scratch();
-        // Never ask for more than the body still needs: what comes after SIZE is never read or written.
-        if (state == State.READ_BODY && size - received < buf.capacity()) {
-            buf.limit((int) (size - received));
+        long granted = 0;
+        if (state == State.READ_BODY) {
+            // Never ask for more than the body still needs (what comes after SIZE is never read or
+            // written), nor more than the rate limit grants.
+            granted = account.take(Math.min(size - received, buf.capacity()));
+            if (granted == 0) {
+                moveTo(State.THROTTLED, "download rate limit " + transfers.downloadLimit().rate() + " B/s");
+                return;
+            }
+            buf.limit((int) granted);
+        } else if (transfers.downloadLimit().limited()) {
+            buf.limit(TransferHeader.BYTES - header.bytesTaken()); // the body is read only under the limit
         }
         int n = channel.read(buf);
+        if (granted > 0) {
+            account.unused(granted - Math.max(n, 0));
+        }
         if (n < 0) {
             endOfStream();
             return;
@@ -196,6 +215,7 @@ final class Download extends Connection<Download.State> {
         partial = root.resolve(Names.PARTIAL_PREFIX + name);
         out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        account = transfers.downloadLimit().open(this);
         moveTo(State.READ_BODY, size + " bytes");
         ctx.events.downloadStarted(name, peer, size);
         if (size == 0) {
@@ -242,6 +262,14 @@ final class Download extends Connection<Download.State> {
         } else {
             fail("connection closed inside the header (" + header.bytesTaken() + " of "
                     + TransferHeader.BYTES + " bytes)");
+        }
+    }
+
+    /** The rate limit reserved bytes for this download: read again (the selector says when). */
+    @Override
+    public void resume() {
+        if (state == State.THROTTLED) {
+            moveTo(State.READ_BODY, null);
         }
     }
 

@@ -18,6 +18,7 @@ import p2pnio.wire.TransferHeader;
  *
  * <pre>
  * READ_REQUEST --line--> RESOLVE --found--> SEND_HEADER --74 bytes--> SEND_BODY --SIZE bytes--> DRAIN --EOF--> DONE
+ *                                                       SEND_BODY <--bytes again-- THROTTLED <--rate limit-- SEND_BODY
  *      any state --error, deadline, idle timeout, peer reset--> FAILED
  * </pre>
  *
@@ -27,8 +28,12 @@ import p2pnio.wire.TransferHeader;
  *   <li>RESOLVE: find the base name in the folder's index (waits for a scan on a miss); no
  *       interest in I/O meanwhile.</li>
  *   <li>SEND_HEADER: write the 74-byte header, across partial writes.</li>
- *   <li>SEND_BODY: {@code FileChannel.transferTo} at most {@code sendChunkBytes} per readiness, so
- *       one large upload cannot starve the others.</li>
+ *   <li>SEND_BODY: when the socket can take bytes, the upload joins the turn's {@link SendRound},
+ *       which gives it a slice of the turn's byte budget (at most {@code sendChunkBytes}) for one
+ *       {@code FileChannel.transferTo}, round-robin with the other uploads.</li>
+ *   <li>THROTTLED: the node's upload rate limit ({@link TokenBucket}) had no bytes for it; no
+ *       interest in I/O until the bucket's timer reserves bytes for it and moves it back to
+ *       SEND_BODY. Not idle-checked: the wait is ours, not the client's.</li>
  *   <li>DRAIN: output shut down; read and discard until the client closes (or a short linger
  *       timeout), so unread bytes do not turn our close into a reset that could destroy the
  *       body's last bytes in flight.</li>
@@ -36,7 +41,7 @@ import p2pnio.wire.TransferHeader;
  * Every transition goes through {@link #moveTo}, which also sets the interest ops the state names.
  * Loop thread only.
  */
-final class Upload extends Connection<Upload.State> {
+final class Upload extends Connection<Upload.State> implements TokenBucket.Waiter {
 
     /** The upload's states, each with the interest ops it waits on and whether a stall fails it. */
     enum State implements Connection.Phase {
@@ -44,6 +49,7 @@ final class Upload extends Connection<Upload.State> {
         RESOLVE(0, false),
         SEND_HEADER(SelectionKey.OP_WRITE, IDLE_CHECKED),
         SEND_BODY(SelectionKey.OP_WRITE, IDLE_CHECKED),
+        THROTTLED(0, false),
         DRAIN(SelectionKey.OP_READ, false),
         DONE(0, false),
         FAILED(0, false);
@@ -72,7 +78,8 @@ final class Upload extends Connection<Upload.State> {
             .allow(State.READ_REQUEST, State.RESOLVE, State.FAILED)
             .allow(State.RESOLVE, State.SEND_HEADER, State.FAILED)
             .allow(State.SEND_HEADER, State.SEND_BODY, State.FAILED)
-            .allow(State.SEND_BODY, State.DRAIN, State.FAILED)
+            .allow(State.SEND_BODY, State.DRAIN, State.THROTTLED, State.FAILED)
+            .allow(State.THROTTLED, State.SEND_BODY, State.FAILED)
             .allow(State.DRAIN, State.DONE, State.FAILED);
 
     private static final long LINGER_NANOS = 2_000_000_000L;
@@ -83,6 +90,8 @@ final class Upload extends Connection<Upload.State> {
     private String name = "?";
     private long size = -1;
     private long position;
+    /** True while the upload waits in the turn's {@link SendRound}; only the round sets it. */
+    boolean inRing;
 
     Upload(Context ctx, Transfers transfers, SocketChannel channel, int id, String peer) {
         super(ctx, transfers, TRANSITIONS, "upload", id, peer);
@@ -102,9 +111,9 @@ final class Upload extends Connection<Upload.State> {
         switch (state) {
             case READ_REQUEST -> readRequest();
             case SEND_HEADER -> writeHeader();
-            case SEND_BODY -> sendBody();
+            case SEND_BODY -> transfers.readyToSend(this);
             case DRAIN -> drain();
-            default -> { } // RESOLVE, DONE, FAILED wait for nothing the selector reports
+            default -> { } // RESOLVE, THROTTLED, DONE, FAILED wait for nothing the selector reports
         }
     }
 
@@ -182,30 +191,64 @@ final class Upload extends Connection<Upload.State> {
         if (header.hasRemaining()) {
             return;
         }
+        account = transfers.uploadLimit().open(this);
         moveTo(State.SEND_BODY, null);
-        sendBody();
+        if (size == 0) {
+            finish();
+        } else {
+            transfers.readyToSend(this); // the body starts in this turn's send round
+        }
     }
 
-    private void sendBody() throws IOException {
-        long want = Math.min(ctx.config.sendChunkBytes(), size - position);
-        if (want > 0) {
-            long n = file.transferTo(position, want, channel);
-            ctx.counters.transferToCalls++;
-            if (ctx.trace.on()) {
-                ctx.trace.line(label() + " transferTo(position=" + position + ", count=" + want + ") = " + n);
-            }
-            if (n == 0) {
-                if (file.size() < size) {
-                    fail("'" + name + "' shrank to " + file.size() + " bytes while being sent");
-                }
-                return; // socket buffer full: OP_WRITE brings us back
-            }
-            position += n;
-            ctx.counters.bytesSent += n;
-            progressed();
+    /**
+     * Sends at most {@code max} body bytes, this upload's slice of the turn (called by
+     * {@link SendRound}); returns how many went out. A failure fails this upload only.
+     */
+    long sendSlice(long max) {
+        if (state != State.SEND_BODY) {
+            return 0; // throttled, failed or shut down since it joined the ring
         }
+        try {
+            return sendBody(max);
+        } catch (IOException | RuntimeException e) {
+            onFailure(e);
+            return 0;
+        }
+    }
+
+    private long sendBody(long max) throws IOException {
+        long want = Math.min(max, size - position);
+        long granted = account.take(want);
+        if (granted == 0) {
+            moveTo(State.THROTTLED, "upload rate limit " + transfers.uploadLimit().rate() + " B/s");
+            return 0;
+        }
+        long n = file.transferTo(position, granted, channel);
+        account.unused(granted - n);
+        ctx.counters.transferToCalls++;
+        if (ctx.trace.on()) {
+            ctx.trace.line(label() + " transferTo(position=" + position + ", count=" + granted + ") = " + n);
+        }
+        if (n == 0) {
+            if (file.size() < size) {
+                fail("'" + name + "' shrank to " + file.size() + " bytes while being sent");
+            }
+            return 0; // socket buffer full: OP_WRITE brings us back
+        }
+        position += n;
+        ctx.counters.bytesSent += n;
+        progressed();
         if (position == size) {
             finish();
+        }
+        return n;
+    }
+
+    /** The rate limit reserved bytes for this upload: back to sending (the selector says when). */
+    @Override
+    public void resume() {
+        if (state == State.THROTTLED) {
+            moveTo(State.SEND_BODY, null);
         }
     }
 
