@@ -15,8 +15,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * The settings of a {@code config.yml}: flat keys {@code host}, {@code port}, {@code folder},
- * {@code cluster} (a list or a comma-separated string), {@code period}, {@code waiting} and
- * {@code delay}. Values are kept as strings so that {@link Settings} checks them the same way
+ * {@code cluster} (a list or a comma-separated string), {@code period}, {@code waiting},
+ * {@code delay}, {@code max-upload-rate} and {@code max-download-rate}. Values are kept as strings so that {@link Settings} checks them the same way
  * whatever their source.
  *
  * @param path   where the file was read from, for messages
@@ -25,7 +25,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 public record ConfigFile(Path path, Map<String, String> values) {
 
     /** The keys a config.yml may hold. */
-    public static final Set<String> KEYS = Set.of("host", "port", "folder", "cluster", "period", "waiting", "delay");
+    public static final Set<String> KEYS = Set.of("host", "port", "folder", "cluster", "period", "waiting", "delay",
+            "max-upload-rate", "max-download-rate");
 
     /**
      * The config.yml to use: {@code explicit} if given (it must exist), else {@code config.yml}
@@ -69,7 +70,7 @@ public record ConfigFile(Path path, Map<String, String> values) {
             String key = String.valueOf(e.getKey());
             if (!KEYS.contains(key)) {
                 throw new UsageError(file + ": unknown setting '" + key + "' (known: host, port, folder, cluster, "
-                        + "period, waiting, delay)");
+                        + "period, waiting, delay, max-upload-rate, max-download-rate)");
             }
             Object v = e.getValue();
             if (v == null) {

@@ -32,6 +32,12 @@ public final class NodeOptions {
     @Option(names = "--delay", paramLabel = "S", description = "Seconds before answering a peer that is not a priority responder (env P2P_DELAY, default 10).")
     String delay;
 
+    @Option(names = "--max-upload-rate", paramLabel = "RATE", description = "Most bytes per second all uploads together send: 500k, 20M, 1G (binary units); 0 = unlimited (env P2P_MAX_UPLOAD_RATE, default 0).")
+    String maxUploadRate;
+
+    @Option(names = "--max-download-rate", paramLabel = "RATE", description = "Most bytes per second all downloads together receive, as --max-upload-rate (env P2P_MAX_DOWNLOAD_RATE, default 0).")
+    String maxDownloadRate;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Settings file (default: config.yml in the working directory, then in ./configs).")
     Path config;
 
@@ -54,6 +60,8 @@ public final class NodeOptions {
         o.period = period != null ? period : outer.period;
         o.waiting = waiting != null ? waiting : outer.waiting;
         o.delay = delay != null ? delay : outer.delay;
+        o.maxUploadRate = maxUploadRate != null ? maxUploadRate : outer.maxUploadRate;
+        o.maxDownloadRate = maxDownloadRate != null ? maxDownloadRate : outer.maxDownloadRate;
         o.config = config != null ? config : outer.config;
         o.trace = trace || outer.trace;
         o.traceFile = traceFile != null ? traceFile : outer.traceFile;

@@ -12,7 +12,8 @@ import p2pnio.PeerAddress;
 /**
  * A node's settings merged from their four sources, highest first: the command line option, the
  * environment ({@code P2P_HOST}, {@code P2P_PORT}, {@code P2P_FOLDER}, {@code P2P_CLUSTER},
- * {@code P2P_PERIOD}, {@code P2P_WAITING}, {@code P2P_DELAY}), config.yml, then the defaults.
+ * {@code P2P_PERIOD}, {@code P2P_WAITING}, {@code P2P_DELAY}, {@code P2P_MAX_UPLOAD_RATE},
+ * {@code P2P_MAX_DOWNLOAD_RATE}), config.yml, then the defaults.
  *
  * <p>Every value is checked here; a bad one throws a {@link UsageError} that names the setting and
  * its source ({@code --port}, {@code P2P_PORT} or {@code port in configs/config.yml}).
@@ -31,10 +32,12 @@ public final class Settings {
     private final Duration period;
     private final Duration waiting;
     private final Duration delay;
+    private final long maxUploadRate;
+    private final long maxDownloadRate;
     private final String configSource;
 
     private Settings(String host, int port, Path folder, List<String> cluster, Duration period, Duration waiting,
-                     Duration delay, String configSource) {
+                     Duration delay, long maxUploadRate, long maxDownloadRate, String configSource) {
         this.host = host;
         this.port = port;
         this.folder = folder;
@@ -42,6 +45,8 @@ public final class Settings {
         this.period = period;
         this.waiting = waiting;
         this.delay = delay;
+        this.maxUploadRate = maxUploadRate;
+        this.maxDownloadRate = maxDownloadRate;
         this.configSource = configSource;
     }
 
@@ -83,10 +88,13 @@ public final class Settings {
         Duration period = seconds(s.pick(options.period, "--period", "P2P_PERIOD", "period"), false, Duration.ofSeconds(20));
         Duration waiting = seconds(s.pick(options.waiting, "--waiting", "P2P_WAITING", "waiting"), false, Duration.ofSeconds(100));
         Duration delay = seconds(s.pick(options.delay, "--delay", "P2P_DELAY", "delay"), true, Duration.ofSeconds(10));
+        long up = rate(s.pick(options.maxUploadRate, "--max-upload-rate", "P2P_MAX_UPLOAD_RATE", "max-upload-rate"));
+        long down = rate(s.pick(options.maxDownloadRate, "--max-download-rate", "P2P_MAX_DOWNLOAD_RATE",
+                "max-download-rate"));
 
         return new Settings(host == null ? "127.0.0.1" : host.text.strip(), portNumber,
                 folder == null ? null : workDir.resolve(folder.text.strip()).normalize(), cluster,
-                period, waiting, delay, file == null ? null : file.path().toString());
+                period, waiting, delay, up, down, file == null ? null : file.path().toString());
     }
 
     private static List<String> peers(List<String> raw, String source) {
@@ -105,6 +113,10 @@ public final class Settings {
             }
         }
         return out;
+    }
+
+    private static long rate(Value v) {
+        return v == null ? 0 : ByteRate.parse(v.text, v.source);
     }
 
     private static Duration seconds(Value v, boolean zeroAllowed, Duration fallback) {
@@ -178,6 +190,10 @@ public final class Settings {
     public Duration waiting() { return waiting; }
     /** The non-priority answer delay. */
     public Duration delay() { return delay; }
+    /** Most bytes per second all uploads send together; 0 for unlimited. */
+    public long maxUploadRate() { return maxUploadRate; }
+    /** Most bytes per second all downloads receive together; 0 for unlimited. */
+    public long maxDownloadRate() { return maxDownloadRate; }
     /** The config.yml that was read, or null. */
     public String configSource() { return configSource; }
 
@@ -189,7 +205,8 @@ public final class Settings {
     public NodeConfig toConfig(Path folder, List<String> cluster) {
         try {
             return NodeConfig.builder().host(host).port(port).folder(folder).cluster(cluster)
-                    .period(period).waiting(waiting).delay(delay).build();
+                    .period(period).waiting(waiting).delay(delay)
+                    .maxUploadRate(maxUploadRate).maxDownloadRate(maxDownloadRate).build();
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

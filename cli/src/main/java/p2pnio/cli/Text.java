@@ -81,8 +81,16 @@ public final class Text {
             return "discovery round sent to " + e.peers() + (e.peers() == 1 ? " peer" : " peers");
         } else if (event instanceof NodeEvent.Stopped e) {
             return e.cause() == null ? null : "node stopped: " + e.cause();
+        } else if (event instanceof NodeEvent.RateLimits e) {
+            return rateLimits(e);
         }
         return null;
+    }
+
+    /** The rate limits in one line: {@code rate limits: upload 5.0 MiB/s, download unlimited}. */
+    public static String rateLimits(NodeEvent.RateLimits limits) {
+        return "rate limits: upload " + ByteRate.text(limits.uploadBytesPerSecond()) + ", download "
+                + ByteRate.text(limits.downloadBytesPerSecond());
     }
 
     private static String via(String via) {
