@@ -3,6 +3,9 @@ package p2pnio;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -57,7 +60,7 @@ public final class Node implements AutoCloseable {
         this.trace = new Trace(traceOut, TRACE_LINES_PER_SECOND);
         SharedFolder folder = new SharedFolder(config.folder(), loop, background);
         Emitter emitter = new Emitter(this::deliver);
-        Context ctx = new Context(loop, config, folder, trace, emitter);
+        Context ctx = new Context(loop, config.settings(), folder, trace, emitter);
         this.core = new NodeCore(ctx, config, emitter, background);
         loop.onFailure((what, e) -> emitter.warning(what + " failed: " + e));
         loop.timers().onFire(timer -> {
@@ -140,6 +143,18 @@ public final class Node implements AutoCloseable {
             // Only after the node stopped (its event thread is gone): nobody is left to hear it.
             System.err.println("p2p: event not delivered, the node has stopped: " + event);
         }
+    }
+
+    /**
+     * The files a node sharing {@code folder} serves, by name, read now on the calling thread: a
+     * walk of the folder that needs no node (sub-folders flattened; links, partial downloads and
+     * unreadable sub-folders left out, as the node's own index leaves them out).
+     */
+    public static List<NodeEvent.FileInfo> sharedFiles(Path folder) {
+        List<NodeEvent.FileInfo> files = new ArrayList<>();
+        SharedFolder.scan(folder).values().forEach(e -> files.add(new NodeEvent.FileInfo(e.name(), e.size())));
+        files.sort(Comparator.comparing(NodeEvent.FileInfo::name));
+        return files;
     }
 
     /** The bound UDP control endpoint. */

@@ -15,7 +15,7 @@ import p2pnio.core.Settings;
  * <p>Immutable; build one with {@link #builder()}. {@link Builder#build()} validates every value
  * and names the setting in its error message.
  */
-public final class NodeConfig implements Settings {
+public final class NodeConfig {
 
     /** Default UDP control port. */
     public static final int DEFAULT_PORT = 1378;
@@ -70,6 +70,14 @@ public final class NodeConfig implements Settings {
         udpReceiveBufferBytes = b.udpReceiveBufferBytes;
         mailboxCapacity = b.mailboxCapacity;
         getRetryInitial = b.getRetryInitial;
+    }
+
+    /** The settings the node's parts read, as the parts see them. */
+    Settings settings() {
+        return new Settings(cluster, period, waiting, delay, maxClusterSize, maxDatagramBytes, maxRequestLineBytes,
+                requestLineTimeout, idleTimeout, connectTimeout, maxUploads, maxDownloads, getAnswersPerPeerPerSecond,
+                maxScheduledAnswers, sendChunkBytes, sendBytesPerTurn, maxUploadRate, maxDownloadRate,
+                udpReceiveBufferBytes, getRetryInitial);
     }
 
     /** A builder with every default of PROTOCOL.md and SECURITY.md. */

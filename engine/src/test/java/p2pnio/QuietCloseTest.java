@@ -25,7 +25,7 @@ class QuietCloseTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         EventLoop loop = new EventLoop(16, System::nanoTime);
         Trace trace = new Trace(new PrintStream(out, true, StandardCharsets.UTF_8), 1000);
-        Context ctx = new Context(loop, NodeConfig.builder().folder(tmp).build(),
+        Context ctx = new Context(loop, NodeConfig.builder().folder(tmp).build().settings(),
                 new SharedFolder(tmp, loop, Runnable::run), trace, new Emitter(event -> { }));
         trace.set(true);
         ctx.closeQuietly(() -> { }, "a quiet resource");

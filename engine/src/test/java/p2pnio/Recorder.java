@@ -10,6 +10,10 @@ public final class Recorder implements NodeListener {
 
     private final List<NodeEvent> events = new ArrayList<>();
 
+    /** A recorder that has heard nothing yet. */
+    public Recorder() {
+    }
+
     @Override
     public synchronized void onEvent(NodeEvent event) {
         events.add(event);

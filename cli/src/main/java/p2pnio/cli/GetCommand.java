@@ -6,10 +6,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import p2pnio.Command.Fetch;
+import p2pnio.FileName;
 import p2pnio.Node;
 import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
-import p2pnio.wire.Names;
 import picocli.CommandLine.Command;
 import p2pnio.cli.shell.ShellCommand;
 import picocli.CommandLine.Mixin;
@@ -42,7 +42,7 @@ public final class GetCommand implements java.util.concurrent.Callable<Integer> 
     public Integer call() throws InterruptedException {
         options = own.orElse(parent.options());
         Settings settings = Settings.resolve(options, Main.Environment.env(), Main.Environment.workDir(), 0);
-        String why = Names.whyNotRequestable(name);
+        String why = FileName.whyNotRequestable(name);
         if (why != null) {
             System.err.println("p2p get: cannot request '" + name + "': " + why);
             return 1;

@@ -11,14 +11,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import p2pnio.Command;
+import p2pnio.FileName;
 import p2pnio.Node;
 import p2pnio.NodeEvent;
 import p2pnio.PeerAddress;
 import p2pnio.cli.ByteRate;
 import p2pnio.cli.Text;
 import p2pnio.cli.UsageError;
-import p2pnio.share.SharedFolder;
-import p2pnio.wire.Names;
 
 /**
  * The shell's commands, the same for the terminal and for piped input. It never touches a
@@ -117,10 +116,7 @@ public final class Interpreter {
      * so that files added a moment ago show; the node is asked to rebuild its index as well.
      */
     private void files() {
-        List<NodeEvent.FileInfo> files = SharedFolder.scan(node.config().folder()).values().stream()
-                .map(e -> new NodeEvent.FileInfo(e.name(), e.size()))
-                .sorted(java.util.Comparator.comparing(NodeEvent.FileInfo::name))
-                .toList();
+        List<NodeEvent.FileInfo> files = Node.sharedFiles(node.config().folder());
         node.post(new Command.ListFiles());
         Text.files(files).forEach(out::print);
     }
@@ -131,7 +127,7 @@ public final class Interpreter {
             return;
         }
         for (String name : args) {
-            String why = Names.whyNotRequestable(name);
+            String why = FileName.whyNotRequestable(name);
             if (why != null) {
                 out.print("cannot request '" + name + "': " + why);
                 continue;

@@ -1,0 +1,18 @@
+/**
+ * The p2p-nio engine: a node whose whole network side runs on one selector thread.
+ *
+ * <p>Only {@code p2pnio} is its API: {@code Node}, {@code NodeConfig}, {@code Command},
+ * {@code NodeEvent}, {@code NodeListener}, {@code NodeStats}, {@code PeerAddress},
+ * {@code FileName}. Everything else is the engine's own, and a module that requires this one
+ * cannot compile against it. The benchmarks ({@code p2pnio.bench}) measure three internals on
+ * purpose (the parsers and codec, the mailbox, the size of the shared read buffer): they alone
+ * are let in, by name.
+ */
+@SuppressWarnings("module") // the benchmarks module is compiled after this one, so javac cannot see it here
+module p2pnio.engine {
+    exports p2pnio;
+
+    exports p2pnio.wire to p2pnio.bench;
+    exports p2pnio.loop to p2pnio.bench;
+    exports p2pnio.transfer to p2pnio.bench;
+}
