@@ -9,13 +9,13 @@ import p2pnio.NodeStats;
 import p2pnio.wire.DropReason;
 
 /** Waiting without sleeping as synchronisation: poll a condition until a deadline. */
-final class Poll {
+public final class Poll {
 
     private Poll() {
     }
 
     /** Polls {@code value} until {@code done} holds; fails with the last value after {@code timeout}. */
-    static <T> T until(Duration timeout, Supplier<T> value, Predicate<T> done) {
+    public static <T> T until(Duration timeout, Supplier<T> value, Predicate<T> done) {
         long deadline = System.nanoTime() + timeout.toNanos();
         T last = value.get();
         while (!done.test(last)) {
