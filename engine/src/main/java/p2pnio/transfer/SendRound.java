@@ -8,17 +8,16 @@ import java.util.ArrayDeque;
  *
  * <p>An upload whose socket can take body bytes joins the back of the ring (when the selector
  * reports it writable, or when its header is out). Each turn {@link #run} serves the ring from
- * the front: every upload gets a slice of the turn's budget ({@code sendBytesPerTurn} divided
- * among the uploads waiting, at least {@value #MIN_SLICE} bytes, at most {@code sendChunkBytes}),
- * sends what its socket takes, and leaves the ring until it is writable again. When the budget is
- * spent the rest stay at the front for the next turn, so the next turn continues where this one
- * stopped. A turn therefore never sends more than about one budget, however many uploads run, and
- * new requests are read, and their headers written, within one turn of arriving. Loop thread only.
+ * the front: each upload sends one slice ({@code sendChunkBytes}, or what is left of the turn's
+ * {@code sendBytesPerTurn} if less) in one {@code transferTo}, and leaves the ring until the
+ * selector reports it writable again. When the budget is spent the rest stay at the front for the
+ * next turn, so the next turn continues where this one stopped. A turn therefore never sends more
+ * than one budget, however many uploads run, and new requests are read, and their headers
+ * written, within one short turn of arriving. Slices stay large (1 MiB by default) because the
+ * clients read best in large pieces: the budget bounds how many uploads send per turn, not how
+ * much each sends. Loop thread only.
  */
 final class SendRound {
-
-    /** The smallest slice an upload gets in a turn (unless its chunk size is smaller). */
-    static final long MIN_SLICE = 64 * 1024;
 
     private final ArrayDeque<Upload> ring = new ArrayDeque<>();
     private final long budget;
@@ -53,11 +52,10 @@ final class SendRound {
             return;
         }
         long left = budget;
-        long slice = Math.min(chunk, Math.max(budget / n, Math.min(MIN_SLICE, chunk)));
         for (int i = 0; i < n && left > 0; i++) {
             Upload u = ring.poll();
             u.inRing = false;
-            left -= u.sendSlice(Math.min(slice, left));
+            left -= u.sendSlice(Math.min(chunk, left));
         }
     }
 }
