@@ -3,6 +3,7 @@ package p2pnio;
 import java.nio.channels.SelectionKey;
 import p2pnio.core.Trace;
 import p2pnio.loop.EventLoop;
+import p2pnio.loop.Timers;
 
 /** Traces what each {@code select} returned: which keys, ready for what, and whose they are. */
 final class LoopTrace implements EventLoop.Observer {
@@ -27,6 +28,13 @@ final class LoopTrace implements EventLoop.Observer {
             line.append(' ').append(ops(key)).append('[').append(owner(key)).append(']');
         }
         trace.line(line.toString());
+    }
+
+    @Override
+    public void timerFired(Timers.Timer timer) {
+        if (trace.on()) {
+            trace.line("timer " + timer.name());
+        }
     }
 
     private static String ops(SelectionKey key) {

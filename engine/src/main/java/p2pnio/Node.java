@@ -53,7 +53,7 @@ public final class Node implements AutoCloseable {
     private Node(NodeConfig config, NodeListener listener, PrintStream traceOut) throws IOException {
         this.config = config;
         this.listener = listener;
-        this.loop = new EventLoop(config.mailboxCapacity(), System::nanoTime);
+        this.loop = new EventLoop(config.mailboxCapacity());
         String tag = config.host() + ":" + config.port();
         this.events = Executors.newSingleThreadExecutor(r -> eventThread = daemon(r, "p2p-events " + tag));
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-background " + tag));
@@ -63,11 +63,6 @@ public final class Node implements AutoCloseable {
         Context ctx = new Context(loop, config.settings(), folder, trace, emitter);
         this.core = new NodeCore(ctx, config, emitter, background);
         loop.onFailure((what, e) -> emitter.warning(what + " failed: " + e));
-        loop.timers().onFire(timer -> {
-            if (trace.on()) {
-                trace.line("timer " + timer.name());
-            }
-        });
         loop.observe(new LoopTrace(trace));
     }
 

@@ -12,16 +12,19 @@ import java.util.function.LongSupplier;
 /**
  * One thread, one {@link Selector}: the whole I/O side of a node.
  *
- * <p>Each turn of the loop does three things, in the order of Redis's {@code aeProcessEvents}:
+ * <p>{@link #runOnce} is one turn of the loop, in the order of Redis's {@code aeProcessEvents}:
  * <ol>
- *   <li>{@code select} until the next timer is due (or a task arrives through the
- *       {@link Mailbox}), then run the {@link Handler} of every ready key, then the work set
- *       with {@link #afterHandlers} (the transfers' fair send round);</li>
+ *   <li>{@code select} until the next timer is due, or a task arrives through the
+ *       {@link Mailbox} (or not at all, when told not to block);</li>
+ *   <li>read the clock, once: every handler, task and timer of the turn sees that one time;</li>
+ *   <li>run the {@link Handler} of every ready key, then the work set with
+ *       {@link #afterHandlers} (the transfers' fair send round);</li>
  *   <li>run the tasks other threads posted;</li>
  *   <li>run the timers that are due.</li>
  * </ol>
- * A handler that throws is given {@link Handler#onFailure}; a task or timer that throws is
- * reported to the failure sink; the loop itself goes on. Only an error of the selector stops it.
+ * It returns what the turn did (a {@link Turn}). {@link #run} is a loop around it. A handler
+ * that throws is given {@link Handler#onFailure}; a task or timer that throws is reported to the
+ * failure sink; the loop itself goes on. Only an error of the selector stops it.
  *
  * <p>Every method that touches a channel must run on the loop thread: {@link #checkInLoop()}
  * asserts it, and the tests use it.
@@ -35,32 +38,54 @@ public final class EventLoop {
          * timer came due or another thread woke the selector.
          */
         default void selected(int ready, Iterable<SelectionKey> keys) { }
-    }
 
-    private final Selector selector;
-    private final Timers timers = new Timers();
-    private final Mailbox mailbox;
-    private final LongSupplier clock;
-    private final LoopStats stats = new LoopStats();
-    private volatile Thread thread;
-    private volatile boolean stopping;
-    private FailureSink failureSink = (what, e) -> { };
-    private Observer observer = new Observer() { };
-    private Runnable afterHandlers = () -> { };
+        /** A timer is about to run. */
+        default void timerFired(Timers.Timer timer) { }
+
+        /** The turn is over; {@code turn} says what it did (valid until the next turn). */
+        default void turnEnded(Turn turn) { }
+    }
 
     /** Where failures of tasks and timers go (never of the loop itself). */
     public interface FailureSink {
         void failed(String what, Exception cause);
     }
 
+    private final Selector selector;
+    private final Timers timers = new Timers();
+    private final Mailbox mailbox;
+    /** The loop's time, nanoseconds; null for the real {@code System.nanoTime()}. */
+    private final LongSupplier clock;
+    private final LoopStats stats = new LoopStats();
+    private final Turn turn = new Turn();
+    private volatile Thread thread;
+    private volatile boolean stopping;
+    /** The current turn's time: read once per turn, seen by everything the turn runs. */
+    private long now;
+    private FailureSink failureSink = (what, e) -> { };
+    private Observer observer = new Observer() { };
+    private Runnable afterHandlers = () -> { };
+
+    /** A loop on the real clock, {@code System.nanoTime()}. */
+    public EventLoop(int mailboxCapacity) throws IOException {
+        this(mailboxCapacity, null);
+    }
+
     /**
      * @param mailboxCapacity most tasks other threads may have queued at once
-     * @param clock           monotonic nanoseconds; {@code System::nanoTime} outside tests
+     * @param clock           monotonic nanoseconds for the loop's timers (a test moves its own);
+     *                        null for {@code System.nanoTime()}. Durations the loop measures of
+     *                        itself (time in {@code select}, in a turn) always use the real clock.
      */
     public EventLoop(int mailboxCapacity, LongSupplier clock) throws IOException {
         this.selector = Selector.open();
         this.mailbox = new Mailbox(mailboxCapacity, selector::wakeup);
         this.clock = clock;
+        this.now = readClock();
+        timers.onFire(timer -> {
+            turn.firedTimer(timer);
+            observer.timerFired(timer);
+        });
     }
 
     /** Sets where failures of posted tasks and timers are reported. */
@@ -104,9 +129,16 @@ public final class EventLoop {
         mailbox.force(task);
     }
 
-    /** The loop's clock, nanoseconds. */
+    /**
+     * The loop's time, nanoseconds: on the loop thread, the time of the current turn (read once
+     * when its {@code select} returned); on any other thread, the clock now.
+     */
     public long now() {
-        return clock.getAsLong();
+        return Thread.currentThread() == thread ? now : readClock();
+    }
+
+    private long readClock() {
+        return clock == null ? System.nanoTime() : clock.getAsLong();
     }
 
     /** Runs {@code action} on the loop after {@code delayNanos}. Loop thread only. */
@@ -154,15 +186,15 @@ public final class EventLoop {
     }
 
     /**
-     * Runs the loop on the calling thread until {@link #stop()} is called from a task on the loop,
-     * then closes the selector. {@code cleanup} runs on the loop, before the selector closes,
-     * whether the loop stopped cleanly or failed.
+     * Runs the loop on the calling thread, turn after turn, until {@link #stop()} is called, then
+     * closes the selector. {@code cleanup} runs on the loop, before the selector closes, whether
+     * the loop stopped cleanly or failed.
      */
     public void run(Runnable cleanup) throws IOException {
-        thread = Thread.currentThread();
+        claimThread();
         try {
             while (!stopping) {
-                turn();
+                runOnce(true);
             }
         } finally {
             stopping = true;
@@ -186,22 +218,22 @@ public final class EventLoop {
         return stopping;
     }
 
-    private void turn() throws IOException {
-        long waitNanos = timers.nanosUntilNext(now());
-        long before = clock.getAsLong();
-        int ready;
-        if (waitNanos == 0 || !mailbox.beforeSleep()) {
-            ready = selector.selectNow();
-        } else if (waitNanos < 0) {
-            ready = selector.select();
-        } else {
-            // select takes milliseconds and 0 means "forever": round up so a timer 0.3 ms away still wakes us.
-            ready = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
-        }
-        mailbox.afterSleep();
-        long afterSelect = clock.getAsLong();
-        stats.selectNanos += afterSelect - before;
-        stats.turns++;
+    /**
+     * Runs one turn on the calling thread, which becomes (or must already be) the loop thread.
+     *
+     * @param canBlock false to return at once when nothing is ready (Redis's {@code AE_DONT_WAIT},
+     *                 Netty's {@code canBlock}); true to wait in {@code select} until the next
+     *                 timer is due, a key is ready, or another thread posts a task
+     * @return what the turn did; the same object each turn (read it before the next one)
+     */
+    public Turn runOnce(boolean canBlock) throws IOException {
+        claimThread();
+        long beforeSelect = System.nanoTime();
+        int ready = select(canBlock ? timers.nanosUntilNext(clock == null ? beforeSelect : clock.getAsLong()) : 0);
+        long started = System.nanoTime();
+        now = clock == null ? started : clock.getAsLong();
+        turn.begin(++stats.turns, now, ready, started - beforeSelect);
+        stats.selectNanos += started - beforeSelect;
         stats.keysReady += ready;
         observer.selected(ready, selector.selectedKeys());
         if (ready > 0) {
@@ -214,9 +246,38 @@ public final class EventLoop {
         }
         runTasks();
         runTimers();
-        long handlersTook = clock.getAsLong() - afterSelect;
-        stats.handlerNanos += handlersTook;
-        stats.longestTurnNanos = Math.max(stats.longestTurnNanos, handlersTook);
+        long took = System.nanoTime() - started;
+        turn.end(took);
+        stats.handlerNanos += took;
+        stats.longestTurnNanos = Math.max(stats.longestTurnNanos, took);
+        observer.turnEnded(turn);
+        return turn;
+    }
+
+    private void claimThread() {
+        Thread me = Thread.currentThread();
+        if (thread == null) {
+            thread = me;
+        } else if (thread != me) {
+            throw new IllegalStateException("the loop runs on " + thread.getName() + ", not on " + me.getName());
+        }
+    }
+
+    /** Waits in select at most {@code waitNanos} (0: not at all, -1: until woken); returns the keys ready. */
+    private int select(long waitNanos) throws IOException {
+        int ready;
+        if (waitNanos == 0 || !mailbox.beforeSleep()) {
+            ready = selector.selectNow();
+        } else if (waitNanos < 0) {
+            stats.sleeps++;
+            ready = selector.select();
+        } else {
+            stats.sleeps++;
+            // select takes milliseconds and 0 means "forever": round up so a timer 0.3 ms away still wakes us.
+            ready = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
+        }
+        mailbox.afterSleep();
+        return ready;
     }
 
     private void dispatchReadyKeys() {
@@ -227,6 +288,7 @@ public final class EventLoop {
             Handler handler = (Handler) key.attachment();
             try {
                 if (key.isValid()) {
+                    turn.handled(handler);
                     handler.onReady(key);
                 }
             } catch (Exception e) {
@@ -249,6 +311,7 @@ public final class EventLoop {
                 return;
             }
             stats.tasksRun++;
+            turn.ranTask(task);
             try {
                 task.run();
             } catch (Exception e) {
@@ -258,7 +321,6 @@ public final class EventLoop {
     }
 
     private void runTimers() {
-        long now = clock.getAsLong();
         int ran;
         try {
             ran = timers.runDue(now);

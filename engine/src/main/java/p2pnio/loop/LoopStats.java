@@ -7,6 +7,8 @@ package p2pnio.loop;
 public final class LoopStats {
     /** Turns of the loop (one {@code select} each). */
     public long turns;
+    /** Turns whose {@code select} could block (nothing was due): each lets another thread wake it once. */
+    public long sleeps;
     /** Ready keys that {@code select} returned, summed. */
     public long keysReady;
     /** Nanoseconds spent blocked in {@code select}. */

@@ -54,6 +54,11 @@ public final class Timers {
         }
 
         @Override
+        public String toString() {
+            return name;
+        }
+
+        @Override
         public int compareTo(Timer other) {
             int byDeadline = Long.compare(deadline, other.deadline);
             return byDeadline != 0 ? byDeadline : Long.compare(sequence, other.sequence);

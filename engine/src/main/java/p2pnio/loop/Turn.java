@@ -1,0 +1,132 @@
+package p2pnio.loop;
+
+import java.util.Locale;
+
+/**
+ * What one turn of the {@link EventLoop} did: how many keys {@code select} returned, how many
+ * handlers, tasks and timers ran, the loop time the turn ran at, how long it waited in
+ * {@code select} and how long its work took.
+ *
+ * <p>The loop fills one instance per turn, the same one each time, so that a turn allocates
+ * nothing: read it (on the loop thread) before the next turn begins, or copy what you need.
+ */
+public final class Turn {
+
+    /** How many things a turn remembers by name, for naming the longest turn. */
+    static final int REMEMBERED = 8;
+
+    private long number;
+    private long now;
+    private int selected;
+    private int handled;
+    private int tasks;
+    private int timers;
+    private long selectNanos;
+    private long workNanos;
+    private final Object[] ran = new Object[REMEMBERED];
+    private int ranCount;
+
+    void begin(long number, long now, int selected, long selectNanos) {
+        this.number = number;
+        this.now = now;
+        this.selected = selected;
+        this.selectNanos = selectNanos;
+        handled = 0;
+        tasks = 0;
+        timers = 0;
+        workNanos = 0;
+        for (int i = 0; i < ranCount && i < REMEMBERED; i++) {
+            ran[i] = null;
+        }
+        ranCount = 0;
+    }
+
+    void handled(Object handler) {
+        handled++;
+        remember(handler);
+    }
+
+    void ranTask(Object task) {
+        tasks++;
+        remember(task);
+    }
+
+    void firedTimer(Object timer) {
+        timers++;
+        remember(timer);
+    }
+
+    void end(long workNanos) {
+        this.workNanos = workNanos;
+    }
+
+    private void remember(Object what) {
+        if (ranCount < REMEMBERED) {
+            ran[ranCount] = what;
+        }
+        ranCount++;
+    }
+
+    /** The turn's number, from 1. */
+    public long number() {
+        return number;
+    }
+
+    /** The loop time of the turn (nanoseconds): read once, when {@code select} returned. */
+    public long now() {
+        return now;
+    }
+
+    /** Keys {@code select} returned ready. */
+    public int selected() {
+        return selected;
+    }
+
+    /** Handlers run (one per ready key still valid). */
+    public int handled() {
+        return handled;
+    }
+
+    /** Tasks run from the mailbox. */
+    public int tasks() {
+        return tasks;
+    }
+
+    /** Timers that fired. */
+    public int timers() {
+        return timers;
+    }
+
+    /** Time spent waiting in {@code select}, nanoseconds. */
+    public long selectNanos() {
+        return selectNanos;
+    }
+
+    /** Time the turn's work took (handlers, tasks, timers), nanoseconds. */
+    public long workNanos() {
+        return workNanos;
+    }
+
+    /**
+     * What ran in this turn, by name: the handlers, tasks and timers in the order they ran (the
+     * first {@value #REMEMBERED}, then how many more). Builds a string: call it rarely.
+     */
+    public String whatRan() {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < Math.min(ranCount, REMEMBERED); i++) {
+            s.append(i == 0 ? "" : ", ").append(ran[i]);
+        }
+        if (ranCount > REMEMBERED) {
+            s.append(" and ").append(ranCount - REMEMBERED).append(" more");
+        }
+        return s.length() == 0 ? "nothing" : s.toString();
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "turn %d: select -> %d key%s after %.3f ms; %d handler%s, %d task%s, "
+                        + "%d timer%s in %.3f ms", number, selected, selected == 1 ? "" : "s", selectNanos / 1e6,
+                handled, handled == 1 ? "" : "s", tasks, tasks == 1 ? "" : "s", timers, timers == 1 ? "" : "s",
+                workNanos / 1e6);
+    }
+}
