@@ -64,7 +64,21 @@ public final class EventLoop {
     private long now;
     private FailureSink failureSink = (what, e) -> { };
     private Observer observer = new Observer() { };
-    private Runnable afterHandlers = () -> { };
+    private Work afterHandlers = new Work() { };
+
+    /**
+     * Work a turn does right after its ready keys' handlers, in an order and amount of its own
+     * choosing rather than the selector's (the transfers' fair send round). Loop thread only.
+     */
+    public interface Work {
+        /** Does this turn's share of the work. Must not throw; if it does, the failure is reported. */
+        default void run() { }
+
+        /** True while work is left for the next turn: that turn then does not wait in {@code select}. */
+        default boolean hasMore() {
+            return false;
+        }
+    }
 
     /** A loop on the real clock, {@code System.nanoTime()}. */
     public EventLoop(int mailboxCapacity) throws IOException {
@@ -100,11 +114,10 @@ public final class EventLoop {
 
     /**
      * Sets work that runs once every turn, right after the ready keys' handlers: what the handlers
-     * only queued (the uploads that may send) is served there, in an order and amount of its own
-     * choosing rather than the selector's. It must not throw; if it does, the failure is reported
-     * and the loop goes on. Loop thread only.
+     * only queued (the uploads that may send) is served there. While it has more, no turn waits in
+     * {@code select}: the work is not a socket the selector could report. Loop thread only.
      */
-    public void afterHandlers(Runnable work) {
+    public void afterHandlers(Work work) {
         checkInLoop();
         this.afterHandlers = work;
     }
@@ -229,7 +242,8 @@ public final class EventLoop {
     public Turn runOnce(boolean canBlock) throws IOException {
         claimThread();
         long beforeSelect = System.nanoTime();
-        int ready = select(canBlock ? timers.nanosUntilNext(clock == null ? beforeSelect : clock.getAsLong()) : 0);
+        boolean mayWait = canBlock && !afterHandlers.hasMore();
+        int ready = select(mayWait ? timers.nanosUntilNext(clock == null ? beforeSelect : clock.getAsLong()) : 0);
         long started = System.nanoTime();
         now = clock == null ? started : clock.getAsLong();
         turn.begin(++stats.turns, now, ready, started - beforeSelect);

@@ -6,18 +6,22 @@ import java.util.ArrayDeque;
  * The fair part of a loop turn: body bytes of all uploads go out here, once per turn, after the
  * turn's ready keys were handled, round-robin and within a byte budget for the whole turn.
  *
- * <p>An upload whose socket can take body bytes joins the back of the ring (when the selector
- * reports it writable, or when its header is out). Each turn {@link #run} serves the ring from
- * the front: each upload sends one slice ({@code sendChunkBytes}, or what is left of the turn's
- * {@code sendBytesPerTurn} if less) in one {@code transferTo}, and leaves the ring until the
- * selector reports it writable again. When the budget is spent the rest stay at the front for the
- * next turn, so the next turn continues where this one stopped. A turn therefore never sends more
- * than one budget, however many uploads run, and new requests are read, and their headers
- * written, within one short turn of arriving. Slices stay large (1 MiB by default) because the
- * clients read best in large pieces: the budget bounds how many uploads send per turn, not how
- * much each sends. Loop thread only.
+ * <p>The ring holds the uploads whose sockets can take body bytes (state {@code SEND_BODY}): one
+ * joins the back when its header is out, when the selector reports its full socket writable
+ * again, or when the rate limit has bytes for it again. Each turn {@link #run} serves the ring
+ * from the front: each upload sends one slice ({@code sendChunkBytes}, or what is left of the
+ * turn's {@code sendBytesPerTurn} if less) in one {@code transferTo}. One that sent its whole
+ * slice goes to the back (its socket still has room); one whose socket filled waits for the
+ * selector ({@code WAIT_WRITABLE}) and leaves the ring. When the budget is spent the rest stay at
+ * the front, so the next turn continues where this one stopped, and that turn does not wait in
+ * {@code select} ({@link #hasMore}). A turn therefore never sends more than one budget, however
+ * many uploads run, and new requests are read, and their headers written, within one short turn
+ * of arriving. Uploads waiting in the ring have no interest ops, so the selector does not report
+ * a thousand writable sockets each turn to serve four. Slices stay large (1 MiB by default)
+ * because clients read best in large pieces: the budget bounds how many uploads send per turn,
+ * not how much each sends. Loop thread only.
  */
-final class SendRound {
+final class SendRound implements p2pnio.loop.EventLoop.Work {
 
     private final ArrayDeque<Upload> ring = new ArrayDeque<>();
     private final long budget;
@@ -45,8 +49,15 @@ final class SendRound {
         return ring.size();
     }
 
+    /** True while uploads wait in the ring: the next turn must come at once. */
+    @Override
+    public boolean hasMore() {
+        return !ring.isEmpty();
+    }
+
     /** Serves the ring from the front until every upload in it had one slice or the budget is spent. */
-    void run() {
+    @Override
+    public void run() {
         int n = ring.size();
         if (n == 0) {
             return;

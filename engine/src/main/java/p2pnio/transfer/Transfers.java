@@ -83,7 +83,7 @@ public final class Transfers implements Handler {
     /** Starts accepting, and sending bodies once per turn after the ready keys were handled. */
     public void start() throws IOException {
         ctx.loop.register(server, SelectionKey.OP_ACCEPT, this);
-        ctx.loop.afterHandlers(sendRound::run);
+        ctx.loop.afterHandlers(sendRound);
     }
 
     /** The rate limit all uploads share (bytes per second, live; 0 unlimited). */

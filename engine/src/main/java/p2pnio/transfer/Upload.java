@@ -18,7 +18,8 @@ import p2pnio.wire.TransferHeader;
  *
  * <pre>
  * READ_REQUEST --line--> RESOLVE --found--> SEND_HEADER --74 bytes--> SEND_BODY --SIZE bytes--> DRAIN --EOF--> DONE
- *                                                       SEND_BODY <--bytes again-- THROTTLED <--rate limit-- SEND_BODY
+ *                                SEND_BODY --socket full--> WAIT_WRITABLE --writable--> SEND_BODY
+ *                                SEND_BODY --rate limit--> THROTTLED --bytes again--> SEND_BODY
  *      any state --error, deadline, idle timeout, peer reset--> FAILED
  * </pre>
  *
@@ -28,9 +29,12 @@ import p2pnio.wire.TransferHeader;
  *   <li>RESOLVE: find the base name in the folder's index (waits for a scan on a miss); no
  *       interest in I/O meanwhile.</li>
  *   <li>SEND_HEADER: write the 74-byte header, across partial writes.</li>
- *   <li>SEND_BODY: when the socket can take bytes, the upload joins the turn's {@link SendRound},
+ *   <li>SEND_BODY: the socket can take bytes: the upload waits its turn in the {@link SendRound},
  *       which gives it a slice of the turn's byte budget (at most {@code sendChunkBytes}) for one
- *       {@code FileChannel.transferTo}, round-robin with the other uploads.</li>
+ *       {@code FileChannel.transferTo}, round-robin with the other uploads. No interest ops: the
+ *       round, not the selector, says when.</li>
+ *   <li>WAIT_WRITABLE: the socket took less than the slice (the client has not read yet):
+ *       {@code OP_WRITE} until the selector reports room, then back to SEND_BODY.</li>
  *   <li>THROTTLED: the node's upload rate limit ({@link TokenBucket}) had no bytes for it; no
  *       interest in I/O until the bucket's timer reserves bytes for it and moves it back to
  *       SEND_BODY. Not idle-checked: the wait is ours, not the client's.</li>
@@ -48,7 +52,8 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
         READ_REQUEST(SelectionKey.OP_READ, false),
         RESOLVE(0, false),
         SEND_HEADER(SelectionKey.OP_WRITE, IDLE_CHECKED),
-        SEND_BODY(SelectionKey.OP_WRITE, IDLE_CHECKED),
+        SEND_BODY(0, IDLE_CHECKED),
+        WAIT_WRITABLE(SelectionKey.OP_WRITE, IDLE_CHECKED),
         THROTTLED(0, false),
         DRAIN(SelectionKey.OP_READ, false),
         DONE(0, false),
@@ -78,7 +83,8 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
             .allow(State.READ_REQUEST, State.RESOLVE, State.FAILED)
             .allow(State.RESOLVE, State.SEND_HEADER, State.FAILED)
             .allow(State.SEND_HEADER, State.SEND_BODY, State.FAILED)
-            .allow(State.SEND_BODY, State.DRAIN, State.THROTTLED, State.FAILED)
+            .allow(State.SEND_BODY, State.DRAIN, State.WAIT_WRITABLE, State.THROTTLED, State.FAILED)
+            .allow(State.WAIT_WRITABLE, State.SEND_BODY, State.FAILED)
             .allow(State.THROTTLED, State.SEND_BODY, State.FAILED)
             .allow(State.DRAIN, State.DONE, State.FAILED);
 
@@ -111,9 +117,9 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
         switch (state) {
             case READ_REQUEST -> readRequest();
             case SEND_HEADER -> writeHeader();
-            case SEND_BODY -> transfers.readyToSend(this);
+            case WAIT_WRITABLE -> sendAgain();
             case DRAIN -> drain();
-            default -> { } // RESOLVE, THROTTLED, DONE, FAILED wait for nothing the selector reports
+            default -> { } // RESOLVE, SEND_BODY, THROTTLED, DONE, FAILED wait for nothing the selector reports
         }
     }
 
@@ -192,12 +198,18 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
             return;
         }
         account = transfers.uploadLimit().open(this);
-        moveTo(State.SEND_BODY, null);
         if (size == 0) {
+            moveTo(State.SEND_BODY, null);
             finish();
         } else {
-            transfers.readyToSend(this); // the body starts in this turn's send round
+            sendAgain(); // the body starts in this turn's send round
         }
+    }
+
+    /** Back to the send round: the socket has room, or the rate limit has bytes again. */
+    private void sendAgain() {
+        moveTo(State.SEND_BODY, null);
+        transfers.readyToSend(this);
     }
 
     /**
@@ -206,7 +218,7 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
      */
     long sendSlice(long max) {
         if (state != State.SEND_BODY) {
-            return 0; // throttled, failed or shut down since it joined the ring
+            return 0; // failed or shut down since it joined the ring
         }
         try {
             return sendBody(max);
@@ -229,26 +241,30 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
         if (ctx.trace.on()) {
             ctx.trace.line(label() + " transferTo(position=" + position + ", count=" + granted + ") = " + n);
         }
-        if (n == 0) {
-            if (file.size() < size) {
-                fail("'" + name + "' shrank to " + file.size() + " bytes while being sent");
-            }
-            return 0; // socket buffer full: OP_WRITE brings us back
+        if (n == 0 && file.size() < size) {
+            fail("'" + name + "' shrank to " + file.size() + " bytes while being sent");
+            return 0;
         }
         position += n;
         ctx.counters.bytesSent += n;
-        progressed();
+        if (n > 0) {
+            progressed();
+        }
         if (position == size) {
             finish();
+        } else if (n < granted) {
+            moveTo(State.WAIT_WRITABLE, null); // the socket is full: the selector says when the client has read
+        } else {
+            transfers.readyToSend(this); // its socket still has room: to the back of the ring
         }
         return n;
     }
 
-    /** The rate limit reserved bytes for this upload: back to sending (the selector says when). */
+    /** The rate limit reserved bytes for this upload: back to the send round. */
     @Override
     public void resume() {
         if (state == State.THROTTLED) {
-            moveTo(State.SEND_BODY, null);
+            sendAgain();
         }
     }
 
