@@ -100,7 +100,11 @@ final class Fairness {
         }
         md.append("\n|---|---|---|---|");
         md.append("---|".repeat(COLUMNS.length)).append('\n');
-        for (Series s : series.values()) {
+        List<Series> rows = new ArrayList<>(series.values());
+        // before, then after; our node, then the blocking server
+        rows.sort(java.util.Comparator.comparing((Series x) -> !x.build().equals("before"))
+                .thenComparing(x -> !x.contender().equals("node")).thenComparing(Series::clients));
+        for (Series s : rows) {
             md.append("| ").append(s.build()).append(" | ").append(s.contender()).append(" | ").append(s.clients())
                     .append(" | ").append(s.of("MiB").size()).append(" |");
             for (String[] c : COLUMNS) {

@@ -133,9 +133,9 @@ class ReportTest {
                 .contains("## A fair loop: before and after the send round")
                 .contains("commit `b25f8bd`", "commit `abc1234`", "in 3 interleaved rounds",
                         "Made with `make bench-fairness BEFORE=b25f8bd ROUNDS=3`")
-                .contains("| before | node | 1000 | 3 | 800.0 (700.0–900.0) |  | 120.0 (110.0–300.0) |  |")
-                .contains("| after | node | 1000 | 3 | 950.0 (880.0–1,000) |  | 50.00 (40.00–70.00) |  |")
-                .contains("| after | blocking | 1000 | 3 | 850.0 (800.0–900.0) |  | 65.00 (60.00–90.00) |  |")
+                .contains("| before | node | 1000 | 3 | 800.0 (700.0–900.0) |  | 120.0 (110.0–300.0) |  |\n"
+                        + "| after | node | 1000 | 3 | 950.0 (880.0–1,000) |  | 50.00 (40.00–70.00) |  |\n"
+                        + "| after | blocking | 1000 | 3 | 850.0 (800.0–900.0) |  | 65.00 (60.00–90.00) |  |\n")
                 .contains("| p99 time to first byte at 1,000 clients ≤ the blocking server's | node 50.0 ms vs"
                         + " blocking 65.0 ms (medians); node ≤ blocking in 2 of 3 rounds | met |")
                 .contains("| rate at 1,000 clients no lower than before | after 950.0 vs before 800.0 MiB/s (medians):"
