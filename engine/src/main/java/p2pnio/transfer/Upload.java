@@ -52,7 +52,7 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
         READ_REQUEST(SelectionKey.OP_READ, false),
         RESOLVE(0, false),
         SEND_HEADER(SelectionKey.OP_WRITE, IDLE_CHECKED),
-        SEND_BODY(0, IDLE_CHECKED),
+        SEND_BODY(0, false), // waiting for the send round is our wait, not the client's
         WAIT_WRITABLE(SelectionKey.OP_WRITE, IDLE_CHECKED),
         THROTTLED(0, false),
         DRAIN(SelectionKey.OP_READ, false),
