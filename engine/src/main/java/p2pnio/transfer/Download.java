@@ -162,7 +162,8 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
             // written), nor more than the rate limit grants.
             granted = account.take(Math.min(size - received, buf.capacity()));
             if (granted == 0) {
-                moveTo(State.THROTTLED, "download rate limit " + transfers.downloadLimit().rate() + " B/s");
+                moveTo(State.THROTTLED,
+                        ctx.trace.on() ? "download rate limit " + transfers.downloadLimit().rate() + " B/s" : null);
                 return;
             }
             buf.limit((int) granted);

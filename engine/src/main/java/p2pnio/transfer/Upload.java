@@ -232,7 +232,8 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
         long want = Math.min(max, size - position);
         long granted = account.take(want);
         if (granted == 0) {
-            moveTo(State.THROTTLED, "upload rate limit " + transfers.uploadLimit().rate() + " B/s");
+            moveTo(State.THROTTLED,
+                    ctx.trace.on() ? "upload rate limit " + transfers.uploadLimit().rate() + " B/s" : null);
             return 0;
         }
         long n = file.transferTo(position, granted, channel);
