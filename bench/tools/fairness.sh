@@ -36,10 +36,19 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 run() { # build contender round
     echo "round $3: $1 $2"
-    java -jar "$work/$1.jar" ManyDownloads -p contender="$2" -p clients="$clients" \
-        -prof p2pnio.bench.support.Gauges -wi 1 -w 2s -i 3 -r 2s -f 1 \
-        -rf json -rff "$out/$1-$2-r$3.json" > "$work/$1-$2-r$3.log" 2>&1 \
-        || { cat "$work/$1-$2-r$3.log"; exit 1; }
+    local log="$work/$1-$2-r$3.log"
+    for attempt in $(seq 1 60); do
+        if java -jar "$work/$1.jar" ManyDownloads -p contender="$2" -p clients="$clients" \
+            -prof p2pnio.bench.support.Gauges -wi 1 -w 2s -i 3 -r 2s -f 1 \
+            -rf json -rff "$out/$1-$2-r$3.json" > "$log" 2>&1; then
+            return 0
+        fi
+        # Another JMH run on this machine (JMH's /tmp/jmh.lock): wait for it rather than measure beside it.
+        grep -q "Unable to acquire the JMH lock" "$log" || { cat "$log"; exit 1; }
+        echo "  another JMH run holds the lock; waiting (attempt $attempt)"
+        sleep 20
+    done
+    echo "gave up waiting for the JMH lock"; exit 1
 }
 for r in $(seq 1 "$rounds"); do
     if (( r % 2 )); then
