@@ -10,6 +10,9 @@
  */
 @SuppressWarnings("module") // the benchmarks module is compiled after this one, so javac cannot see it here
 module p2pnio.engine {
+    requires jdk.jfr;           // the node's own Flight Recorder events (p2pnio.jfr)
+    requires java.management;   // the node's counters as an MXBean
+
     exports p2pnio;
 
     exports p2pnio.wire to p2pnio.bench;

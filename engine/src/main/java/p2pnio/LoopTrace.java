@@ -2,11 +2,13 @@ package p2pnio;
 
 import java.nio.channels.SelectionKey;
 import p2pnio.core.Trace;
-import p2pnio.loop.EventLoop;
+import p2pnio.loop.Observer;
+import p2pnio.loop.Task;
 import p2pnio.loop.Timers;
+import p2pnio.loop.Turn;
 
-/** Traces what each {@code select} returned: which keys, ready for what, and whose they are. */
-final class LoopTrace implements EventLoop.Observer {
+/** Traces what each {@code select} returned (each ready key: ready for what, and whose it is) and each timer. */
+final class LoopTrace implements Observer {
 
     private final Trace trace;
 
@@ -15,25 +17,30 @@ final class LoopTrace implements EventLoop.Observer {
     }
 
     @Override
-    public void selected(int ready, Iterable<SelectionKey> keys) {
-        if (!trace.on()) {
-            return;
+    public void ready(SelectionKey key) {
+        if (trace.on()) {
+            trace.line(Trace.Kind.READY, "select -> " + ops(key) + "[" + owner(key) + "]");
         }
-        if (ready == 0) {
-            trace.line("select -> 0 keys (a timer is due, or another thread called wakeup())");
-            return;
+    }
+
+    @Override
+    public void selected(Turn turn) {
+        if (turn.selected() == 0 && trace.on()) {
+            trace.line(Trace.Kind.SELECT, "select -> 0 keys (a timer is due, a task is waiting, or another thread called wakeup())");
         }
-        StringBuilder line = new StringBuilder("select -> ").append(ready).append(ready == 1 ? " key:" : " keys:");
-        for (SelectionKey key : keys) {
-            line.append(' ').append(ops(key)).append('[').append(owner(key)).append(']');
+    }
+
+    @Override
+    public void taskRunning(Runnable task) {
+        if (trace.on()) {
+            trace.line(Trace.Kind.TASK, "task " + (task instanceof Task t ? t.name() : "(unnamed)"));
         }
-        trace.line(line.toString());
     }
 
     @Override
     public void timerFired(Timers.Timer timer) {
         if (trace.on()) {
-            trace.line("timer " + timer.name());
+            trace.line(Trace.Kind.TIMER, "timer " + timer.name());
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,9 +16,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
+import javax.management.JMException;
 import p2pnio.core.Context;
 import p2pnio.core.Trace;
 import p2pnio.loop.EventLoop;
+import p2pnio.loop.Task;
 import p2pnio.share.SharedFolder;
 
 /**
@@ -49,11 +53,14 @@ public final class Node implements AutoCloseable {
     private volatile Thread eventThread;
     private Thread loopThread;
     private volatile NodeEvent.Ready ready;
+    private final StepRecorder steps;
+    private final NodeJmx jmx = new NodeJmx(this);
 
-    private Node(NodeConfig config, NodeListener listener, PrintStream traceOut) throws IOException {
+    private Node(NodeConfig config, NodeListener listener, PrintStream traceOut, LongSupplier clock)
+            throws IOException {
         this.config = config;
         this.listener = listener;
-        this.loop = new EventLoop(config.mailboxCapacity());
+        this.loop = new EventLoop(config.mailboxCapacity(), clock);
         String tag = config.host() + ":" + config.port();
         this.events = Executors.newSingleThreadExecutor(r -> eventThread = daemon(r, "p2p-events " + tag));
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-background " + tag));
@@ -64,6 +71,9 @@ public final class Node implements AutoCloseable {
         this.core = new NodeCore(ctx, config, emitter, background);
         loop.onFailure((what, e) -> emitter.warning(what + " failed: " + e));
         loop.observe(new LoopTrace(trace));
+        this.steps = new StepRecorder(trace, this::onEventThread);
+        loop.observe(steps);
+        loop.observe(new LoopTurnRecorder(trace));
     }
 
     /** Starts a node that traces (when asked to) on standard error. */
@@ -78,14 +88,50 @@ public final class Node implements AutoCloseable {
      * @throws IOException if an endpoint cannot be bound (the port is taken, the host is not ours)
      */
     public static Node start(NodeConfig config, NodeListener listener, PrintStream traceOut) throws IOException {
-        Node node = new Node(config, listener, traceOut);
+        return start(config, listener, traceOut, null);
+    }
+
+    /**
+     * Starts a node whose loop reads {@code clock} (monotonic nanoseconds) instead of
+     * {@code System.nanoTime()}: its timers (delays, deadlines, timeouts, rounds) follow that
+     * clock, so a test moves time instead of waiting for it. See {@link #timersRanAt}.
+     */
+    static Node start(NodeConfig config, NodeListener listener, PrintStream traceOut, LongSupplier clock)
+            throws IOException {
+        Node node = new Node(config, listener, traceOut, clock);
         node.startLoop();
         return node;
     }
 
+    /**
+     * Completes at the end of the first turn whose time is at least {@code time} on the loop's
+     * clock, after that turn's due timers ran: what a test waits for after moving the clock.
+     */
+    CompletableFuture<Void> timersRanAt(long time) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Runnable check = new Runnable() {
+            @Override
+            public void run() {
+                if (loop.now() - time >= 0) {
+                    // Due now, scheduled after every timer due now: it runs last in this turn's pass.
+                    loop.timers().at(loop.now(), "timers ran", () -> done.complete(null));
+                } else {
+                    loop.executeAlways(this); // this turn read the clock before it moved: check the next one
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "wait for the timers due at " + time;
+            }
+        };
+        loop.executeAlways(check);
+        return done;
+    }
+
     private void startLoop() throws IOException {
         CompletableFuture<NodeEvent.Ready> opened = new CompletableFuture<>();
-        loop.executeAlways(() -> {
+        loop.executeAlways(new Task("open the node", () -> {
             try {
                 NodeEvent.Ready r = core.open();
                 ready = r;
@@ -95,11 +141,15 @@ public final class Node implements AutoCloseable {
                 opened.completeExceptionally(e);
                 loop.stop();
             }
-        });
+        }, why -> opened.completeExceptionally(new IOException("the node stopped before it opened: " + why))));
         loopThread = new Thread(this::runLoop, "p2p-loop " + config.host() + ":" + config.port());
         loopThread.start();
         try {
             opened.get(30, TimeUnit.SECONDS);
+            if (config.jmx()) {
+                // The platform MBean server starts on first use (a few hundred ms): not on the way to serving.
+                background.execute(this::registerMBean);
+            }
         } catch (ExecutionException e) {
             joinQuietly();
             Throwable cause = e.getCause();
@@ -118,6 +168,7 @@ public final class Node implements AutoCloseable {
         } catch (Throwable t) {
             failure = t;
         } finally {
+            steps.abort();
             deliver(new NodeEvent.Stopped(failure));
             events.shutdown();
             background.shutdownNow();
@@ -178,55 +229,139 @@ public final class Node implements AutoCloseable {
      * @throws IllegalStateException if the node has stopped or its command queue is full
      */
     public void post(Command command) {
-        if (!loop.execute(() -> core.handle(command))) {
+        if (!loop.execute(new Task("command " + command, () -> core.handle(command), why -> notRun(command, why)))) {
             throw new IllegalStateException(loop.isStopping() ? "the node has stopped"
                     : "the node's command queue is full (" + config.mailboxCapacity() + ")");
         }
     }
 
+    /** A command still queued when the loop stopped: say so, as the command's own outcome where it has one. */
+    private void notRun(Command command, String why) {
+        String reason = "the node stopped before carrying out " + command + " (" + why + ")";
+        deliver(command instanceof Command.Fetch f ? new NodeEvent.DownloadFailed(f.name(), reason)
+                : new NodeEvent.Warning(reason));
+    }
+
     /** The node's counters, read on the loop. */
     public CompletableFuture<NodeStats> stats() {
-        return query(NodeCore::stats);
+        return query("stats", NodeCore::stats);
     }
 
     /** The cluster list, read on the loop. */
     public CompletableFuture<List<NodeEvent.PeerInfo>> peers() {
-        return query(NodeCore::peers);
+        return query("peers", NodeCore::peers);
     }
 
     /** Running and recent transfers, read on the loop. */
     public CompletableFuture<List<NodeEvent.TransferInfo>> transfers() {
-        return query(NodeCore::transfers);
+        return query("transfers", NodeCore::transfers);
     }
 
     /** The rate limits in force now (they change with {@link Command.SetRateLimit}), read on the loop. */
     public CompletableFuture<NodeEvent.RateLimits> rateLimits() {
-        return query(NodeCore::rateLimits);
+        return query("rate limits", NodeCore::rateLimits);
     }
 
     /** The shared files, read on the loop. */
     public CompletableFuture<List<NodeEvent.FileInfo>> files() {
-        return query(NodeCore::files);
+        return query("files", NodeCore::files);
     }
 
     /**
      * Runs {@code question} on the loop and completes the future with its answer on the event
-     * thread, so code chained to the future never runs on the loop.
+     * thread, so code chained to the future never runs on the loop. The future always completes:
+     * exceptionally when the question throws, when the queue is full, or when the node stops
+     * before the question is asked.
      */
-    private <T> CompletableFuture<T> query(Function<NodeCore, T> question) {
+    <T> CompletableFuture<T> query(String what, Function<NodeCore, T> question) {
         CompletableFuture<T> answer = new CompletableFuture<>();
-        boolean queued = loop.execute(() -> {
-            T value = question.apply(core);
+        Task task = new Task("query " + what, () -> {
+            T value;
             try {
-                events.execute(() -> answer.complete(value));
-            } catch (RejectedExecutionException e) {
-                answer.complete(value);
+                value = question.apply(core);
+            } catch (RuntimeException | Error e) {
+                answer(answer, null, e);
+                throw e; // a bug: the loop reports it (an Error stops the node)
             }
-        });
-        if (!queued) {
-            answer.completeExceptionally(new IllegalStateException("the node has stopped or its queue is full"));
+            answer(answer, value, null);
+        }, why -> answer(answer, null, new IllegalStateException("the node stopped before answering: " + why)));
+        if (!loop.execute(task)) {
+            answer.completeExceptionally(new IllegalStateException(loop.isStopping() ? "the node has stopped"
+                    : "the node's command queue is full (" + config.mailboxCapacity() + ")"));
         }
         return answer;
+    }
+
+    /** Completes {@code answer} on the event thread (directly once that thread is gone). */
+    private <T> void answer(CompletableFuture<T> answer, T value, Throwable failure) {
+        onEventThread(() -> {
+            if (failure == null) {
+                answer.complete(value);
+            } else {
+                answer.completeExceptionally(failure);
+            }
+        });
+    }
+
+    /**
+     * Pauses the loop between its current turn and the next: step mode. The node's sockets keep
+     * queueing what arrives in the kernel and its timers come due, but nothing runs until
+     * {@link #step} or {@link #resume}; commands, queries ({@link #stats()}, ...) and
+     * {@link #close()} still work: the first two wait in the queue for a step, and close ends the
+     * pause. The future completes once the loop waits between two turns.
+     */
+    public CompletableFuture<Void> pause() {
+        return loop.pause();
+    }
+
+    /**
+     * Runs {@code turns} turns of a paused loop and reports, for each, what {@code select}
+     * returned, which handlers ran with which state transitions, and which tasks and timers ran
+     * (a {@link LoopStep} each, in order). Each turn waits in {@code select} as the running loop
+     * would: until its next timer is due, a key is ready or a task arrives. Timers that came due
+     * while paused fire in the next step.
+     *
+     * @throws IllegalStateException if the node is not paused, or a step is still running
+     */
+    public CompletableFuture<List<LoopStep>> step(int turns) {
+        return step(turns, null);
+    }
+
+    /**
+     * Like {@link #step(int)}, but no turn waits in {@code select} longer than {@code atMost}: a
+     * turn in which nothing came is reported as {@code select} returning no key. For people at a
+     * console, who should not wait for an event that is not coming.
+     */
+    public CompletableFuture<List<LoopStep>> step(int turns, Duration atMost) {
+        if (turns < 1) {
+            throw new IllegalArgumentException("turns must be at least 1, got " + turns);
+        }
+        if (!loop.isPaused()) {
+            throw new IllegalStateException("the node is not paused: pause() it first");
+        }
+        CompletableFuture<List<LoopStep>> report = new CompletableFuture<>();
+        steps.expect(turns, report);
+        loop.step(turns, atMost == null ? -1 : Math.max(1, atMost.toNanos()));
+        return report;
+    }
+
+    /** Lets a paused loop run free again. */
+    public void resume() {
+        loop.resume();
+    }
+
+    /** True while the node is paused (stepping or waiting between turns). */
+    public boolean isPaused() {
+        return loop.isPaused();
+    }
+
+    /** Runs {@code r} on the node's event thread (at once if that thread has gone). */
+    private void onEventThread(Runnable r) {
+        try {
+            events.execute(r);
+        } catch (RejectedExecutionException e) {
+            r.run();
+        }
     }
 
     /** Turns the trace on or off. */
@@ -249,8 +384,21 @@ public final class Node implements AutoCloseable {
      * deleted), uploads are cut, every channel is closed, and the loop thread is joined. Callable
      * from any thread, more than once.
      */
+    private void registerMBean() {
+        try {
+            jmx.register();
+        } catch (JMException | RuntimeException e) {
+            deliver(new NodeEvent.Warning("the node's counters are not shown over JMX: " + e));
+        }
+    }
+
     @Override
     public void close() {
+        try {
+            jmx.unregister();
+        } catch (JMException | RuntimeException e) {
+            System.err.println("p2p: could not unregister the node's MXBean: " + e);
+        }
         loop.stop();
         if (Thread.currentThread() != loopThread) {
             joinQuietly();

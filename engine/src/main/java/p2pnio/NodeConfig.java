@@ -44,6 +44,7 @@ public final class NodeConfig {
     private final int udpReceiveBufferBytes;
     private final int mailboxCapacity;
     private final Duration getRetryInitial;
+    private final boolean jmx;
 
     private NodeConfig(Builder b) {
         host = b.host;
@@ -70,6 +71,7 @@ public final class NodeConfig {
         udpReceiveBufferBytes = b.udpReceiveBufferBytes;
         mailboxCapacity = b.mailboxCapacity;
         getRetryInitial = b.getRetryInitial;
+        jmx = b.jmx;
     }
 
     /** The settings the node's parts read, as the parts see them. */
@@ -112,6 +114,7 @@ public final class NodeConfig {
         b.udpReceiveBufferBytes = udpReceiveBufferBytes;
         b.mailboxCapacity = mailboxCapacity;
         b.getRetryInitial = getRetryInitial;
+        b.jmx = jmx;
         return b;
     }
 
@@ -167,6 +170,8 @@ public final class NodeConfig {
     public int mailboxCapacity() { return mailboxCapacity; }
     /** First retry of an unanswered {@code Get}; each next retry waits twice as long (default 1 s). */
     public Duration getRetryInitial() { return getRetryInitial; }
+    /** Whether the node shows its counters as a JMX MXBean ({@link NodeMXBean}; default true). */
+    public boolean jmx() { return jmx; }
 
     @Override
     public String toString() {
@@ -200,6 +205,7 @@ public final class NodeConfig {
         private int udpReceiveBufferBytes = 4 << 20;
         private int mailboxCapacity = 65536;
         private Duration getRetryInitial = Duration.ofSeconds(1);
+        private boolean jmx = true;
 
         private Builder() {
         }
@@ -229,6 +235,7 @@ public final class NodeConfig {
         public Builder udpReceiveBufferBytes(int v) { udpReceiveBufferBytes = v; return this; }
         public Builder mailboxCapacity(int v) { mailboxCapacity = v; return this; }
         public Builder getRetryInitial(Duration v) { getRetryInitial = v; return this; }
+        public Builder jmx(boolean v) { jmx = v; return this; }
 
         /**
          * Checks every setting and returns the configuration.

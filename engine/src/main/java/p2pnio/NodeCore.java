@@ -116,9 +116,6 @@ final class NodeCore implements ControlChannel.Receiver {
 
     /** Carries out one command. */
     void handle(Command command) {
-        if (ctx.trace.on()) {
-            ctx.trace.line("command " + command + " (posted by another thread, taken from the mailbox)");
-        }
         if (command instanceof Command.Fetch f) {
             requests.fetch(f.name());
         } else if (command instanceof Command.Cancel c) {
@@ -162,6 +159,11 @@ final class NodeCore implements ControlChannel.Receiver {
         emitter.emit(ready);
     }
 
+    /** Scans of the shared folder finished so far (the first one starts when the node opens). */
+    int scansDone() {
+        return ctx.folder.scansDone();
+    }
+
     /** The shared files, by name. */
     List<NodeEvent.FileInfo> files() {
         List<NodeEvent.FileInfo> files = new ArrayList<>();
@@ -200,7 +202,9 @@ final class NodeCore implements ControlChannel.Receiver {
                 c.uploadsOpen, c.downloadsOpen, c.uploadsDone, c.downloadsDone, c.uploadsFailed, c.downloadsFailed,
                 c.connectionsRefused, loop.wakeups(), l.turns, l.selectNanos, l.handlerNanos, l.longestTurnNanos,
                 loop.queueDepth(), l.tasksRun, loop.timers().pending(), l.timersFired, c.transferToCalls,
-                cluster == null ? 0 : cluster.size(), ctx.folder.size(), c.quietErrors);
+                cluster == null ? 0 : cluster.size(), ctx.folder.size(), c.quietErrors,
+                l.turnTimes.percentile(0.5), l.turnTimes.percentile(0.99), l.turnTimes.percentile(0.999),
+                l.longestTurn);
     }
 
     /** Fails what is pending (partial files deleted) and closes every channel. Loop thread. */

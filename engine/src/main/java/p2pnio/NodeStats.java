@@ -32,6 +32,13 @@ import java.util.Map;
  * @param sharedFiles        files in the index
  * @param quietErrors        exceptions the node went on after on purpose (a failed close, an unreadable
  *                           sub-folder, ...): each is traced; a growing count is worth a look
+ * @param turnP50Nanos       the median time of a loop turn's work (outside select), from a histogram
+ *                           whose buckets are at most 12.5 % wide: each percentile is its bucket's
+ *                           upper edge, never below the truth
+ * @param turnP99Nanos       the time 99 % of the turns' work did not exceed
+ * @param turnP999Nanos      the time 99.9 % of the turns' work did not exceed
+ * @param longestTurn        what ran in the longest turn ({@code longestTurnNanos}): its handlers,
+ *                           tasks and timers by name, in order
  */
 public record NodeStats(long datagramsIn, long datagramsOut, Map<String, Long> dropped,
                         long bytesSent, long bytesReceived, int uploadsOpen, int downloadsOpen,
@@ -39,7 +46,8 @@ public record NodeStats(long datagramsIn, long datagramsOut, Map<String, Long> d
                         long connectionsRefused, long selectorWakeups, long loopTurns, long selectNanos,
                         long handlerNanos, long longestTurnNanos, int commandsQueued, long commandsRun,
                         int timersPending, long timersFired, long transferToCalls, int peers,
-                        int sharedFiles, long quietErrors) {
+                        int sharedFiles, long quietErrors, long turnP50Nanos, long turnP99Nanos,
+                        long turnP999Nanos, String longestTurn) {
 
     /** Datagrams dropped, all reasons together. */
     public long droppedTotal() {

@@ -120,35 +120,39 @@ class ClusterTest {
     @Test
     void priorityPeersAreAnsweredAtOnceOthersAfterTheDelay() throws Exception {
         Duration delay = Duration.ofMillis(1500);
+        TestClock aClock = new TestClock(); // a's delayed answers wait for this clock, not for real time
+        Path aFolder = Files.createDirectories(tmp.resolve("a"));
+        Files.writeString(aFolder.resolve("on-a.txt"), "a", StandardCharsets.UTF_8);
+        Files.writeString(aFolder.resolve("also-on-a.txt"), "a2", StandardCharsets.UTF_8);
+        Files.writeString(Files.createDirectories(tmp.resolve("b")).resolve("on-b.txt"), "b", StandardCharsets.UTF_8);
         try (TestCluster cluster = new TestCluster(tmp)) {
-            Node a = cluster.start("a", x -> x.delay(delay));
-            Node b = cluster.start("b", x -> x.delay(delay).addPeer(a.address()));
-            Files.writeString(TestCluster.folder(a).resolve("on-a.txt"), "a", StandardCharsets.UTF_8);
-            Files.writeString(TestCluster.folder(a).resolve("also-on-a.txt"), "a2", StandardCharsets.UTF_8);
-            Files.writeString(TestCluster.folder(b).resolve("on-b.txt"), "b", StandardCharsets.UTF_8);
+            Node a = cluster.start("a", x -> x.delay(delay), aClock);
+            Node b = cluster.start("b", x -> x.addPeer(a.address()));
             awaitPeers(a, 1);
 
-            // b is a stranger to a: a answers after the delay
-            long t0 = System.nanoTime();
+            // b is a stranger to a: a answers only once its clock has passed the delay
+            long heardBefore = a.stats().get(5, TimeUnit.SECONDS).datagramsIn();
             b.post(new Command.Fetch("on-a.txt"));
-            cluster.events(b).await(NodeEvent.RequestAnswered.class, e -> e.name().equals("on-a.txt"), WAIT);
-            long strangerWait = System.nanoTime() - t0;
+            cluster.events(b).await(NodeEvent.RequestSent.class, e -> e.name().equals("on-a.txt"), WAIT);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (a.stats().get(5, TimeUnit.SECONDS).datagramsIn() == heardBefore) {
+                assertThat(System.nanoTime()).as("a received b's Get").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            aClock.advance(delay.minusMillis(1));
+            assertThat(cluster.events(b).all(NodeEvent.RequestAnswered.class)).as("answered before the delay").isEmpty();
+            aClock.advance(Duration.ofMillis(1));
             assertThat(cluster.events(b).awaitOutcome("on-a.txt", WAIT)).isInstanceOf(NodeEvent.DownloadFinished.class);
 
-            // a fetches from b: b answers a after the delay, and b becomes a priority peer of a
+            // a fetches from b, which answers: b becomes a priority peer of a
             a.post(new Command.Fetch("on-b.txt"));
             assertThat(cluster.events(a).awaitOutcome("on-b.txt", WAIT)).isInstanceOf(NodeEvent.DownloadFinished.class);
+            assertThat(a.peers().get(5, TimeUnit.SECONDS)).anyMatch(p -> p.address().equals(b.address()) && p.priority());
 
-            // now a answers b at once
-            long t1 = System.nanoTime();
+            // now a answers b at once: with a's clock standing still
             b.post(new Command.Fetch("also-on-a.txt"));
             cluster.events(b).await(NodeEvent.RequestAnswered.class, e -> e.name().equals("also-on-a.txt"), WAIT);
-            long priorityWait = System.nanoTime() - t1;
-
-            assertThat(strangerWait).isGreaterThanOrEqualTo(delay.toNanos());
-            assertThat(priorityWait).isLessThan(delay.toNanos());
-            assertThat(priorityWait).isLessThan(strangerWait);
-            assertThat(a.peers().get(5, TimeUnit.SECONDS)).anyMatch(p -> p.address().equals(b.address()) && p.priority());
+            assertThat(cluster.events(b).awaitOutcome("also-on-a.txt", WAIT)).isInstanceOf(NodeEvent.DownloadFinished.class);
         }
     }
 
@@ -161,16 +165,26 @@ class ClusterTest {
     }
 
     @Test
-    void aRequestNobodyAnswersFailsAfterWaiting() throws Exception {
+    void aRequestNobodyAnswersIsSentAgainWithinItsWaitAndFailsWhenTheWaitIsOver() throws Exception {
+        TestClock clock = new TestClock();
         try (TestCluster cluster = new TestCluster(tmp)) {
             Node a = cluster.start("a", b -> b);
             Node b = cluster.start("b", x -> x.addPeer(a.address()).waiting(Duration.ofMillis(800))
-                    .getRetryInitial(Duration.ofMillis(200)));
+                    .getRetryInitial(Duration.ofMillis(200)), clock);
+            Recorder events = cluster.events(b);
             b.post(new Command.Fetch("nobody-has-this.txt"));
-            NodeEvent outcome = cluster.events(b).awaitOutcome("nobody-has-this.txt", WAIT);
+            events.await(NodeEvent.RequestSent.class, e -> e.attempt() == 1, WAIT);
+            clock.advance(Duration.ofMillis(200)); // first retry after 200 ms, then 400 ms later: 600 ms
+            events.await(NodeEvent.RequestSent.class, e -> e.attempt() == 2, WAIT);
+            clock.advance(Duration.ofMillis(400));
+            events.await(NodeEvent.RequestSent.class, e -> e.attempt() == 3, WAIT);
+            clock.advance(Duration.ofMillis(199));
+            assertThat(events.all(NodeEvent.DownloadFailed.class)).as("failed before 800 ms").isEmpty();
+            clock.advance(Duration.ofMillis(1));
+            NodeEvent outcome = events.awaitOutcome("nobody-has-this.txt", WAIT);
             assertThat(outcome).isInstanceOf(NodeEvent.DownloadFailed.class);
-            assertThat(((NodeEvent.DownloadFailed) outcome).reason()).contains("no peer answered");
-            assertThat(cluster.events(b).all(NodeEvent.RequestSent.class)).hasSizeGreaterThan(1); // retried
+            assertThat(((NodeEvent.DownloadFailed) outcome).reason()).contains("no peer answered").contains("3 tries");
+            assertThat(events.all(NodeEvent.RequestSent.class)).hasSize(3); // the next retry (1.4 s) is past the wait
         }
     }
 

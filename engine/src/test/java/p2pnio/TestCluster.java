@@ -25,11 +25,16 @@ public final class TestCluster implements AutoCloseable {
 
     /** Starts a node whose folder is {@code root/name}; {@code tune} may change its settings. */
     public Node start(String name, UnaryOperator<NodeConfig.Builder> tune) throws IOException {
+        return start(name, tune, null);
+    }
+
+    /** Starts a node on {@code clock} (null: the real clock) whose folder is {@code root/name}. */
+    public Node start(String name, UnaryOperator<NodeConfig.Builder> tune, TestClock clock) throws IOException {
         Path folder = Files.createDirectories(root.resolve(name));
         Recorder recorder = new Recorder();
         NodeConfig config = tune.apply(NodeConfig.builder().port(0).folder(folder)
                 .period(Duration.ofMillis(200)).delay(Duration.ZERO).waiting(Duration.ofSeconds(20))).build();
-        Node node = Node.start(config, recorder);
+        Node node = clock == null ? Node.start(config, recorder) : clock.start(config, recorder);
         nodes.add(node);
         recorders.add(recorder);
         return node;

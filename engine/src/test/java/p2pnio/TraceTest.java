@@ -48,7 +48,7 @@ class TraceTest {
         assertThat(s).contains("udp in  " + "127.0.0.1").contains("Get[name=t.bin]")
                 .contains("timer delayed File to")
                 .contains("udp out ").contains("FileOffer[method=1")
-                .containsPattern("select -> \\d+ keys?: .*acceptable")
+                .containsPattern("select -> acceptable\\[")
                 .contains("upload#1 NEW -> READ_REQUEST")
                 .contains("upload#1 READ_REQUEST -> RESOLVE (t.bin)")
                 .contains("upload#1 RESOLVE -> SEND_HEADER (300000 bytes)")
@@ -59,7 +59,7 @@ class TraceTest {
                 .contains("download#1 CONNECTING -> SEND_REQUEST")
                 .contains("download#1 READ_HEADER -> READ_BODY (300000 bytes)")
                 .contains("download#1 READ_BODY -> DONE")
-                .containsPattern("select -> \\d+ keys?: .*readable\\[download#1 t.bin");
+                .containsPattern("select -> readable\\[download#1 t.bin");
     }
 
     @Test

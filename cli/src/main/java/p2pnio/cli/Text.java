@@ -177,6 +177,13 @@ public final class Text {
         out.add(String.format(Locale.ROOT, "loop        %d turns, %d wake-ups, select %.1f s / handlers %.3f s (%.1f%% busy), "
                         + "longest turn %.2f ms", s.loopTurns(), s.selectorWakeups(), s.selectNanos() / 1e9,
                 s.handlerNanos() / 1e9, busy == 0 ? 0 : 100 * s.handlerNanos() / busy, s.longestTurnNanos() / 1e6));
+        out.add(String.format(Locale.ROOT, "turn times  p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms (it ran: %s)",
+                s.turnP50Nanos() / 1e6, s.turnP99Nanos() / 1e6, s.turnP999Nanos() / 1e6, s.longestTurnNanos() / 1e6,
+                s.longestTurn()));
+        if (s.quietErrors() > 0) {
+            out.add(String.format(Locale.ROOT, "errors      %d gone on after on purpose (failed closes, unreadable "
+                    + "sub-folders): the trace names each", s.quietErrors()));
+        }
         out.add(String.format(Locale.ROOT, "queue       %d commands queued, %d run; timers %d pending, %d fired",
                 s.commandsQueued(), s.commandsRun(), s.timersPending(), s.timersFired()));
         out.add(String.format(Locale.ROOT, "cluster     %d peers, %d shared files", s.peers(), s.sharedFiles()));

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import p2pnio.core.Context;
+import p2pnio.loop.Task;
 import p2pnio.wire.DropReason;
 import p2pnio.wire.HostPort;
 
@@ -167,12 +168,12 @@ public final class Cluster {
         int port = HostPort.port(peer.address);
         resolver.execute(() -> {
             InetSocketAddress resolved = new InetSocketAddress(host, port);
-            ctx.loop.executeAlways(() -> {
+            ctx.loop.executeAlways(Task.of("resolved " + peer.address, () -> {
                 if (!resolved.isUnresolved() && byAddress.get(peer.address) == peer) {
                     setEndpoint(peer, resolved);
                 }
                 then.accept(peer);
-            });
+            }));
         });
     }
 

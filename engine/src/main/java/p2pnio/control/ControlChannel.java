@@ -114,7 +114,7 @@ public final class ControlChannel implements Handler {
 
     /** Counts a drop (and traces it). */
     public void drop(DropReason reason, InetSocketAddress from, String detail) {
-        ctx.counters.drop(reason);
+        ctx.counters.drop(reason, from, detail);
         if (ctx.trace.on()) {
             ctx.trace.line("udp drop " + reason + (from == null ? "" : " from " + HostPort.of(from))
                     + (detail == null ? "" : " " + detail));
@@ -144,13 +144,14 @@ public final class ControlChannel implements Handler {
         }
     }
 
+    /**
+     * A receive error is about one datagram (for example an ICMP error reported late): counted as
+     * {@link DropReason#RECEIVE_FAILED}, and the socket is kept (the {@link Handler} contract: if
+     * it fails turn after turn, the loop closes it and says so).
+     */
     @Override
     public void onFailure(Exception cause) {
-        // A receive error is about one datagram (for example an ICMP error reported late): count it, keep the socket.
-        ctx.counters.drop(DropReason.SEND_FAILED);
-        if (ctx.trace.on()) {
-            ctx.trace.line("udp error " + cause);
-        }
+        drop(DropReason.RECEIVE_FAILED, null, cause.toString());
     }
 
     /** Closes the socket. */

@@ -1,8 +1,12 @@
 package p2pnio.core;
 
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import jdk.jfr.FlightRecorder;
+import p2pnio.jfr.DatagramDroppedEvent;
 import p2pnio.wire.DropReason;
+import p2pnio.wire.HostPort;
 
 /** The node's counters. Loop thread only: plain fields, no atomics on the hot path. */
 public final class Counters {
@@ -24,7 +28,21 @@ public final class Counters {
 
     /** Counts one drop. */
     public void drop(DropReason reason) {
+        drop(reason, null, null);
+    }
+
+    /** Counts one drop from {@code from} (null if unknown); a Flight Recorder event too, while one records. */
+    public void drop(DropReason reason, InetSocketAddress from, String detail) {
         dropped[reason.ordinal()]++;
+        if (FlightRecorder.isInitialized()) {
+            DatagramDroppedEvent e = new DatagramDroppedEvent();
+            if (e.shouldCommit()) {
+                e.reason = reason.name();
+                e.from = from == null ? null : HostPort.of(from);
+                e.detail = detail;
+                e.commit();
+            }
+        }
     }
 
     /** Drops counted for {@code reason}. */

@@ -15,14 +15,40 @@ import java.util.concurrent.locks.LockSupport;
  * its own prints the lines, so a slow terminal never stalls the loop. At most
  * {@code linesPerSecond} lines are kept each second, and at most {@code queueBound} wait at once;
  * the rest are counted and the writer says how many it left out.
+ *
+ * <p>Each line has a {@link Kind}. While a {@link Capture} is set (step mode) every line also goes
+ * to it, on the loop thread, as it is made: {@link #on()} is then true even when printing is off.
  */
 public final class Trace {
+
+    /** What a line is about. */
+    public enum Kind {
+        /** What {@code select} returned when it returned no key. */
+        SELECT,
+        /** A key {@code select} reported ready, just before its handler runs. */
+        READY,
+        /** A state machine's transition. */
+        MOVE,
+        /** A task from the mailbox, just before it runs. */
+        TASK,
+        /** A timer, just before it runs. */
+        TIMER,
+        /** Anything else the loop does: datagrams, {@code transferTo}, accepts, closes. */
+        NOTE
+    }
+
+    /** Receives every line as it is made, on the loop thread. */
+    public interface Capture {
+        void line(Kind kind, String text);
+    }
 
     private static final int QUEUE_BOUND = 10_000;
     private static final java.time.format.DateTimeFormatter STAMP =
             java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     private volatile boolean on;
+    private volatile boolean printing;
+    private volatile Capture capture;
     private final PrintStream out;
     private final int linesPerSecond;
     private final Queue<String> queue = new ConcurrentLinkedQueue<>();
@@ -48,14 +74,26 @@ public final class Trace {
         return on;
     }
 
-    /** Switches the trace on or off; any thread. */
+    /** Switches the printed trace on or off; any thread. */
     public synchronized void set(boolean enabled) {
         if (enabled && writer == null && !closed) {
             writer = new Thread(this::drain, "p2p-trace");
             writer.setDaemon(true);
             writer.start();
         }
-        on = enabled;
+        printing = enabled && !closed;
+        on = printing || capture != null;
+    }
+
+    /** Hands every line to {@code to} as well (null to stop); the lines are made even when printing is off. */
+    public synchronized void capture(Capture to) {
+        capture = to;
+        on = printing || to != null;
+    }
+
+    /** The node's name in every line: {@code host:port} once bound, empty before. */
+    public String tag() {
+        return tag;
     }
 
     /** Names the node in every line ({@code host:port}), once it is bound. */
@@ -68,6 +106,18 @@ public final class Trace {
      * blocks: over the bounds the line is counted and dropped.
      */
     public void line(String text) {
+        line(Kind.NOTE, text);
+    }
+
+    /** Adds a line of {@code kind} (loop thread); see {@link #line(String)}. */
+    public void line(Kind kind, String text) {
+        Capture to = capture;
+        if (to != null) {
+            to.line(kind, text);
+        }
+        if (!printing) {
+            return;
+        }
         long now = System.nanoTime();
         if (now - windowStart > TimeUnit.SECONDS.toNanos(1)) {
             windowStart = now;
@@ -91,7 +141,8 @@ public final class Trace {
     /** Prints what is queued and stops the writer. */
     public synchronized void close() {
         closed = true;
-        on = false;
+        printing = false;
+        on = capture != null;
         if (writer != null) {
             LockSupport.unpark(writer);
             try {

@@ -5,8 +5,11 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.Iterator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -15,41 +18,37 @@ import java.util.function.LongSupplier;
  * <p>{@link #runOnce} is one turn of the loop, in the order of Redis's {@code aeProcessEvents}:
  * <ol>
  *   <li>{@code select} until the next timer is due, or a task arrives through the
- *       {@link Mailbox} (or not at all, when told not to block);</li>
- *   <li>read the clock, once: every handler, task and timer of the turn sees that one time;</li>
- *   <li>run the {@link Handler} of every ready key, then the work set with
+ *       {@link Mailbox} (or not at all, when told not to block), and run the {@link Handler} of
+ *       every ready key as {@code select} reports it ({@code Selector.select(Consumer)}: no
+ *       selected-key set to fill, iterate and empty), then the work set with
  *       {@link #afterHandlers} (the transfers' fair send round);</li>
  *   <li>run the tasks other threads posted;</li>
  *   <li>run the timers that are due.</li>
  * </ol>
+ * The clock is read once per turn, when its work begins (at the first ready key, or when
+ * {@code select} returns with none): every handler, task and timer of the turn sees that one
+ * time.
  * It returns what the turn did (a {@link Turn}). {@link #run} is a loop around it. A handler
- * that throws is given {@link Handler#onFailure}; a task or timer that throws is reported to the
- * failure sink; the loop itself goes on. Only an error of the selector stops it.
+ * that throws is given {@link Handler#onFailure}, and the loop closes its channel itself when
+ * that throws too or the key keeps failing (the {@link Handler} contract); a task or timer that
+ * throws is reported to the failure sink; the loop itself goes on. Only an error of the selector
+ * stops it.
+ *
+ * <p>Another thread may {@link #pause()} the loop between two turns and let it {@link #step} a
+ * turn at a time (the {@link Gate}); {@link Observer}s hear what each turn does.
  *
  * <p>Every method that touches a channel must run on the loop thread: {@link #checkInLoop()}
  * asserts it, and the tests use it.
  */
 public final class EventLoop {
 
-    /** Hears what each turn of the loop did; used for the trace. Runs on the loop thread. */
-    public interface Observer {
-        /**
-         * {@code select} returned with {@code ready} keys, which {@code keys} iterates; 0 when a
-         * timer came due or another thread woke the selector.
-         */
-        default void selected(int ready, Iterable<SelectionKey> keys) { }
-
-        /** A timer is about to run. */
-        default void timerFired(Timers.Timer timer) { }
-
-        /** The turn is over; {@code turn} says what it did (valid until the next turn). */
-        default void turnEnded(Turn turn) { }
-    }
-
     /** Where failures of tasks and timers go (never of the loop itself). */
     public interface FailureSink {
         void failed(String what, Exception cause);
     }
+
+    /** Failing turns in a row after which the loop closes a key its handler keeps. */
+    public static final int FAILURES_IN_A_ROW = 16;
 
     private final Selector selector;
     private final Timers timers = new Timers();
@@ -58,12 +57,22 @@ public final class EventLoop {
     private final LongSupplier clock;
     private final LoopStats stats = new LoopStats();
     private final Turn turn = new Turn();
+    private final Gate gate = new Gate();
+    /** Keys whose handler failed and kept them, with their failing turns in a row; empty almost always. */
+    private final Map<SelectionKey, Integer> failing = new HashMap<>();
     private volatile Thread thread;
     private volatile boolean stopping;
     /** The current turn's time: read once per turn, seen by everything the turn runs. */
     private long now;
+    /** Real time the current turn began to wait in select, and began its work. */
+    private long selectStarted;
+    private long workStarted;
+    private boolean working;
+    /** What select calls for each ready key. */
+    private final Consumer<SelectionKey> dispatch = this::dispatch;
     private FailureSink failureSink = (what, e) -> { };
-    private Observer observer = new Observer() { };
+    private static final Observer NOBODY = new Observer() { };
+    private Observer observer = NOBODY;
     private Work afterHandlers = new Work() { };
 
     /**
@@ -96,9 +105,18 @@ public final class EventLoop {
         this.mailbox = new Mailbox(mailboxCapacity, selector::wakeup);
         this.clock = clock;
         this.now = readClock();
-        timers.onFire(timer -> {
-            turn.firedTimer(timer);
-            observer.timerFired(timer);
+        timers.listen(new Timers.Listener() {
+            @Override
+            public void firing(Timers.Timer timer) {
+                turn.firedTimer(timer);
+                observer.timerFired(timer);
+            }
+
+            @Override
+            public void failed(Timers.Timer timer, Exception cause) {
+                stats.timerFailures++;
+                failureSink.failed("timer '" + timer.name() + "'", cause);
+            }
         });
     }
 
@@ -107,9 +125,9 @@ public final class EventLoop {
         this.failureSink = sink;
     }
 
-    /** Sets who hears of every select; set it to trace. */
-    public void observe(Observer observer) {
-        this.observer = observer;
+    /** Adds {@code another} to those who hear what each turn does (the trace, the step recorder). Before the loop runs. */
+    public void observe(Observer another) {
+        observer = observer == NOBODY ? another : observer.andThen(another);
     }
 
     /**
@@ -129,17 +147,23 @@ public final class EventLoop {
         return channel.register(selector, ops, handler);
     }
 
-    /** Queues a task from any thread; false when the mailbox is full or the loop is stopping. */
+    /**
+     * Queues a task from any thread; false when the mailbox is full or the loop is stopping. A task
+     * queued is run, or, if the loop stops first, rejected: a {@link Task} is told why.
+     */
     public boolean execute(Runnable task) {
         return !stopping && mailbox.offer(task);
     }
 
     /**
      * Queues a task from any thread even when the mailbox is full: for the engine's own
-     * continuations (an index scan finished, a name resolved), which must not be lost.
+     * continuations (an index scan finished, a name resolved), which must not be lost. Once the
+     * loop has stopped there is nobody to run it: it is counted as rejected.
      */
     public void executeAlways(Runnable task) {
-        mailbox.force(task);
+        if (!mailbox.force(task)) {
+            reject(task); // the loop is gone: only the counter and the task's own rejection remain
+        }
     }
 
     /**
@@ -207,23 +231,76 @@ public final class EventLoop {
         claimThread();
         try {
             while (!stopping) {
-                runOnce(true);
+                long maxWait = gate.awaitTurn(); // at once, unless paused
+                if (!stopping) {
+                    runOnce(maxWait);
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the loop thread was interrupted while paused: stop
         } finally {
             stopping = true;
             try {
                 cleanup.run();
             } finally {
-                mailbox.drainDiscarding();
+                mailbox.close(this::reject);
                 selector.close();
             }
         }
     }
 
-    /** Asks the loop to stop after the current turn. Any thread. */
+    /** A task the loop will never run: counted, and a {@link Task} is told why. */
+    private void reject(Runnable task) {
+        stats.tasksRejected++;
+        if (task instanceof Task t) {
+            try {
+                t.onReject().accept("the loop stopped before running it");
+            } catch (RuntimeException e) {
+                failureSink.failed("rejecting " + t.name(), e);
+            }
+        }
+    }
+
+    /** Asks the loop to stop after the current turn, paused or not. Any thread. */
     public void stop() {
         stopping = true;
-        mailbox.force(() -> { });
+        mailbox.force(Task.of("stop", () -> { }));
+        gate.release();
+    }
+
+    /**
+     * Pauses {@link #run} between its current turn and the next; any thread. The future completes
+     * once the loop waits there. Its sockets keep queueing in the kernel, its timers come due.
+     */
+    public CompletableFuture<Void> pause() {
+        CompletableFuture<Void> held = gate.pause();
+        selector.wakeup(); // it may sleep in select, waiting for an event that is not coming
+        return held;
+    }
+
+    /**
+     * Lets a paused loop run {@code turns} turns, each waiting in {@code select} at most
+     * {@code maxWaitNanos} (-1: until its next timer or event, as the free loop would). Any thread.
+     *
+     * @throws IllegalStateException if the loop is not paused
+     */
+    public void step(int turns, long maxWaitNanos) {
+        gate.allow(turns, maxWaitNanos);
+    }
+
+    /** Lets a paused loop run free again. Any thread. */
+    public void resume() {
+        gate.resume();
+    }
+
+    /** True while the loop is paused (stepping or waiting between turns). */
+    public boolean isPaused() {
+        return gate.isPaused();
+    }
+
+    /** Wakes the loop if it sleeps in {@code select}: that turn ends, with nothing to do. Any thread. */
+    public void wakeup() {
+        selector.wakeup();
     }
 
     /** True once {@link #stop()} was called. */
@@ -240,19 +317,26 @@ public final class EventLoop {
      * @return what the turn did; the same object each turn (read it before the next one)
      */
     public Turn runOnce(boolean canBlock) throws IOException {
+        return runOnce(canBlock ? -1 : 0);
+    }
+
+    /** One turn whose select waits at most {@code maxWaitNanos} (-1: until the next timer or event; 0: not at all). */
+    Turn runOnce(long maxWaitNanos) throws IOException {
         claimThread();
-        long beforeSelect = System.nanoTime();
-        boolean mayWait = canBlock && !afterHandlers.hasMore();
-        int ready = select(mayWait ? timers.nanosUntilNext(clock == null ? beforeSelect : clock.getAsLong()) : 0);
-        long started = System.nanoTime();
-        now = clock == null ? started : clock.getAsLong();
-        turn.begin(++stats.turns, now, ready, started - beforeSelect);
-        stats.selectNanos += started - beforeSelect;
-        stats.keysReady += ready;
-        observer.selected(ready, selector.selectedKeys());
-        if (ready > 0) {
-            dispatchReadyKeys();
+        selectStarted = System.nanoTime();
+        working = false;
+        long wait = maxWaitNanos == 0 ? 0 : timers.nanosUntilNext(clock == null ? selectStarted : clock.getAsLong());
+        if (maxWaitNanos > 0 && (wait < 0 || wait > maxWaitNanos)) {
+            wait = maxWaitNanos;
         }
+        if (afterHandlers.hasMore()) {
+            wait = 0; // work is waiting that no selector can report
+        }
+        int ready = select(wait);
+        startWork(); // if no key was ready, the turn's work begins now
+        turn.selected(ready);
+        stats.keysReady += ready;
+        observer.selected(turn);
         try {
             afterHandlers.run();
         } catch (Exception e) {
@@ -260,12 +344,23 @@ public final class EventLoop {
         }
         runTasks();
         runTimers();
-        long took = System.nanoTime() - started;
-        turn.end(took);
-        stats.handlerNanos += took;
-        stats.longestTurnNanos = Math.max(stats.longestTurnNanos, took);
+        turn.end(System.nanoTime() - workStarted);
+        stats.turnEnded(turn);
         observer.turnEnded(turn);
         return turn;
+    }
+
+    /** The turn's work begins: the one reading of the clock for everything the turn runs. */
+    private void startWork() {
+        if (working) {
+            return;
+        }
+        working = true;
+        workStarted = System.nanoTime();
+        now = clock == null ? workStarted : clock.getAsLong();
+        turn.begin(++stats.turns, now, workStarted - selectStarted);
+        stats.selectNanos += workStarted - selectStarted;
+        observer.turnStarted(turn);
     }
 
     private void claimThread() {
@@ -277,43 +372,72 @@ public final class EventLoop {
         }
     }
 
-    /** Waits in select at most {@code waitNanos} (0: not at all, -1: until woken); returns the keys ready. */
+    /**
+     * Waits in select at most {@code waitNanos} (0: not at all, -1: until woken), running the
+     * handler of each ready key as select reports it; returns how many keys were ready.
+     */
     private int select(long waitNanos) throws IOException {
         int ready;
+        if (waitNanos != 0) {
+            stats.sleeps++; // from here on, one producer may wake us
+        }
         if (waitNanos == 0 || !mailbox.beforeSleep()) {
-            ready = selector.selectNow();
+            ready = selector.selectNow(dispatch);
         } else if (waitNanos < 0) {
-            stats.sleeps++;
-            ready = selector.select();
+            ready = selector.select(dispatch);
         } else {
-            stats.sleeps++;
             // select takes milliseconds and 0 means "forever": round up so a timer 0.3 ms away still wakes us.
-            ready = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
+            ready = selector.select(dispatch, Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
         }
         mailbox.afterSleep();
         return ready;
     }
 
-    private void dispatchReadyKeys() {
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-            SelectionKey key = it.next();
-            it.remove();
-            Handler handler = (Handler) key.attachment();
-            try {
-                if (key.isValid()) {
-                    turn.handled(handler);
-                    handler.onReady(key);
-                }
-            } catch (Exception e) {
-                stats.handlerFailures++;
-                try {
-                    handler.onFailure(e);
-                } catch (Exception again) {
-                    failureSink.failed("onFailure of " + handler, again);
-                }
-            }
+    /** Runs the handler of a key select found ready (the first one begins the turn's work). */
+    private void dispatch(SelectionKey key) {
+        startWork();
+        if (!key.isValid()) {
+            return; // closed by a handler earlier in this turn
         }
+        Handler handler = (Handler) key.attachment();
+        turn.handled(handler);
+        observer.ready(key);
+        try {
+            handler.onReady(key);
+            if (!failing.isEmpty()) {
+                failing.remove(key);
+            }
+        } catch (Exception e) {
+            handlerFailed(key, handler, e);
+        }
+    }
+
+    /** The Handler contract: onFailure closes or keeps; if it throws, or a kept key keeps failing, the loop closes. */
+    private void handlerFailed(SelectionKey key, Handler handler, Exception cause) {
+        stats.handlerFailures++;
+        try {
+            handler.onFailure(cause);
+        } catch (Exception again) {
+            closeKey(key, handler, "its onFailure threw " + again, cause);
+            return;
+        }
+        if (key.isValid() && failing.merge(key, 1, Integer::sum) >= FAILURES_IN_A_ROW) {
+            closeKey(key, handler, "it failed " + FAILURES_IN_A_ROW + " turns in a row", cause);
+        } else if (!key.isValid()) {
+            failing.remove(key);
+        }
+    }
+
+    private void closeKey(SelectionKey key, Handler handler, String why, Exception cause) {
+        failing.remove(key);
+        stats.keysClosedByLoop++;
+        key.cancel();
+        try {
+            key.channel().close();
+        } catch (IOException e) {
+            failureSink.failed("closing the channel of " + handler, e);
+        }
+        failureSink.failed("handler " + handler + " (the loop closed its channel: " + why + ")", cause);
     }
 
     private void runTasks() {
@@ -326,24 +450,16 @@ public final class EventLoop {
             }
             stats.tasksRun++;
             turn.ranTask(task);
+            observer.taskRunning(task);
             try {
                 task.run();
             } catch (Exception e) {
-                failureSink.failed("task", e);
+                failureSink.failed(task instanceof Task t ? "task '" + t.name() + "'" : "task", e);
             }
         }
     }
 
     private void runTimers() {
-        int ran;
-        try {
-            ran = timers.runDue(now);
-        } catch (Exception e) {
-            // The timer that threw is already off the heap; the others run next turn.
-            stats.timersFired++;
-            failureSink.failed("timer", e);
-            return;
-        }
-        stats.timersFired += ran;
+        stats.timersFired += timers.runDue(now);
     }
 }

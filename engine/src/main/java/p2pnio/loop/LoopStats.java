@@ -7,7 +7,10 @@ package p2pnio.loop;
 public final class LoopStats {
     /** Turns of the loop (one {@code select} each). */
     public long turns;
-    /** Turns whose {@code select} could block (nothing was due): each lets another thread wake it once. */
+    /**
+     * Turns that offered to block in {@code select} (nothing was due): each lets at most one other
+     * thread wake the selector, so wake-ups never outnumber them.
+     */
     public long sleeps;
     /** Ready keys that {@code select} returned, summed. */
     public long keysReady;
@@ -17,10 +20,34 @@ public final class LoopStats {
     public long handlerNanos;
     /** The longest time one turn spent outside {@code select}, nanoseconds. */
     public long longestTurnNanos;
+    /** What ran in that longest turn: its handlers, tasks and timers by name (see {@link Turn#whatRan()}). */
+    public String longestTurn = "nothing yet";
+    /** How long each turn spent outside {@code select}: its work. */
+    public final TurnHistogram turnTimes = new TurnHistogram();
     /** Tasks run from the mailbox. */
     public long tasksRun;
+    /** Tasks the loop never ran because it stopped first (each {@link Task} was told why). */
+    public long tasksRejected;
     /** Timers that fired. */
     public long timersFired;
+    /** Timers that threw (each reported; the rest of their pass still ran). */
+    public long timerFailures;
     /** Handlers that threw while serving a key. */
     public long handlerFailures;
+    /**
+     * Keys the loop cancelled and whose channel it closed itself, because their handler's
+     * {@code onFailure} threw or they failed {@link EventLoop#FAILURES_IN_A_ROW} turns in a row.
+     */
+    public long keysClosedByLoop;
+
+    /** Counts what a finished turn took: its work time, and what ran in it if it is the longest yet. */
+    void turnEnded(Turn turn) {
+        long took = turn.workNanos();
+        handlerNanos += took;
+        turnTimes.record(took);
+        if (took > longestTurnNanos) {
+            longestTurnNanos = took;
+            longestTurn = turn.whatRan(); // a string only when the record is broken: rarely
+        }
+    }
 }

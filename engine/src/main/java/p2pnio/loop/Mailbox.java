@@ -4,6 +4,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * How other threads hand work to the loop: a lock-free, bounded, many-producer queue and a
@@ -14,6 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * see the loop asleep (a compare-and-set on one flag), the rule Netty's {@code NioEventLoop}
  * follows. Because the flag is raised before the loop checks the queue one last time, a task
  * offered at any moment either is seen by that check or wakes the selector.
+ *
+ * <p>When the loop stops it {@link #close closes} the mailbox: every task still queued is handed
+ * back to be rejected, and a task offered after that is refused, so none is ever silently lost.
  */
 public final class Mailbox {
 
@@ -21,6 +25,7 @@ public final class Mailbox {
     private final AtomicInteger depth = new AtomicInteger();
     private final AtomicBoolean asleep = new AtomicBoolean();
     private final AtomicInteger wakeups = new AtomicInteger();
+    private volatile boolean closed;
     private final int capacity;
     private final Runnable wakeup;
 
@@ -38,26 +43,40 @@ public final class Mailbox {
      * nothing) when the mailbox is full.
      */
     public boolean offer(Runnable task) {
+        if (closed) {
+            return false;
+        }
         if (depth.incrementAndGet() > capacity) {
             depth.decrementAndGet();
             return false;
         }
+        return enqueue(task);
+    }
+
+    /**
+     * Queues a task even when the mailbox is full: for shutdown and the engine's own
+     * continuations, which must always get through. False only once the mailbox is closed.
+     */
+    public boolean force(Runnable task) {
+        if (closed) {
+            return false;
+        }
+        depth.incrementAndGet();
+        return enqueue(task);
+    }
+
+    private boolean enqueue(Runnable task) {
         queue.offer(task);
+        if (closed && queue.remove(task)) {
+            // Lost the race with close(): take it back, so that the caller knows it was refused.
+            depth.decrementAndGet();
+            return false;
+        }
         if (asleep.compareAndSet(true, false)) {
             wakeups.incrementAndGet();
             wakeup.run();
         }
         return true;
-    }
-
-    /** Queues a task even when the mailbox is full: for shutdown, which must always get through. */
-    public void force(Runnable task) {
-        depth.incrementAndGet();
-        queue.offer(task);
-        if (asleep.compareAndSet(true, false)) {
-            wakeups.incrementAndGet();
-            wakeup.run();
-        }
     }
 
     /** Loop thread: about to block. Returns true if it may: no task is waiting. */
@@ -84,11 +103,18 @@ public final class Mailbox {
         return task;
     }
 
-    /** Loop thread, at shutdown: forgets every queued task without running it. */
-    void drainDiscarding() {
-        while (poll() != null) {
-            // discarded: the loop is gone, nobody could serve it
+    /**
+     * Loop thread, at shutdown: refuses every later offer and hands each task still queued to
+     * {@code rejected}. Returns how many there were. A task offered while this runs is either
+     * handed over here or refused to its poster, never both, never neither.
+     */
+    int close(Consumer<Runnable> rejected) {
+        closed = true;
+        int n = 0;
+        for (Runnable task; (task = poll()) != null; n++) {
+            rejected.accept(task);
         }
+        return n;
     }
 
     /** Tasks waiting now. */

@@ -4,7 +4,14 @@ import java.util.PriorityQueue;
 
 /**
  * The loop's timers, ordered by deadline: the loop asks {@link #nanosUntilNext} how long it may
- * sleep in {@code select}, then {@link #runDue runs} every timer whose deadline has passed.
+ * sleep in {@code select}, then {@link #runDue runs} the timers whose deadline has passed.
+ *
+ * <p>A pass of {@link #runDue} is bounded three ways, so that timers cannot starve I/O and one
+ * bad timer cannot spoil the others: each timer runs on its own (one that throws is reported to
+ * the {@link Listener} and the pass goes on); a timer scheduled during the pass waits for the
+ * next pass even when it is already due (Redis's {@code maxId} guard in {@code processTimeEvents},
+ * so a timer that keeps rescheduling itself "for now" cannot hold the loop); and a pass runs at
+ * most {@value #MAX_PER_PASS} timers, leaving the rest for the next turn.
  *
  * <p>Single-threaded: only the loop thread touches it. A cancelled timer stays in the heap until
  * it comes to the top (cheap, O(1) cancel); when cancelled timers make up most of the heap it is
@@ -65,20 +72,27 @@ public final class Timers {
         }
     }
 
-    /** Notified of every timer that fires, for tracing and counting. */
-    public interface FireListener {
-        void fired(Timer timer);
+    /** Hears of every timer that fires, and of every one that throws. */
+    public interface Listener {
+        /** {@code timer} is about to run. */
+        default void firing(Timer timer) { }
+
+        /** {@code timer} threw {@code cause}; the pass goes on with the next one. */
+        default void failed(Timer timer, Exception cause) { }
     }
+
+    /** Most timers one pass of {@link #runDue} runs; the rest run in the next one. */
+    public static final int MAX_PER_PASS = 1024;
 
     private final PriorityQueue<Timer> heap = new PriorityQueue<>();
     /** Cancelled timers still in the heap. */
     private int cancelled;
     private long sequence;
-    private FireListener fireListener = timer -> { };
+    private Listener listener = new Listener() { };
 
-    /** Sets who hears of each timer that fires. */
-    public void onFire(FireListener listener) {
-        this.fireListener = listener;
+    /** Sets who hears of each timer that fires or fails. */
+    public void listen(Listener listener) {
+        this.listener = listener;
     }
 
     /** Runs {@code action} on the loop once the clock reaches {@code deadline} (nanoseconds). */
@@ -104,20 +118,30 @@ public final class Timers {
         return head == null ? -1 : Math.max(0, head.deadline - now);
     }
 
-    /** Runs every timer whose deadline is at or before {@code now}; returns how many ran. */
+    /**
+     * Runs the timers whose deadline is at or before {@code now} and that were scheduled before
+     * this pass began, at most {@value #MAX_PER_PASS} of them; returns how many ran. A timer that
+     * throws is reported to the listener; the others still run.
+     */
     public int runDue(long now) {
+        long firstOfThisPass = sequence; // timers scheduled from here on wait for the next pass
         int ran = 0;
         Timer head;
-        while ((head = heap.peek()) != null && head.deadline - now <= 0) {
+        while (ran < MAX_PER_PASS && (head = heap.peek()) != null && head.deadline - now <= 0
+                && head.sequence < firstOfThisPass) {
             heap.poll();
             Runnable action = head.action;
             if (action == null) {
                 cancelled--;
-            } else {
-                head.action = null;
-                fireListener.fired(head);
+                continue;
+            }
+            head.action = null;
+            ran++;
+            listener.firing(head);
+            try {
                 action.run();
-                ran++;
+            } catch (Exception e) {
+                listener.failed(head, e);
             }
         }
         return ran;

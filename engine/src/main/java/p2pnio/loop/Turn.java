@@ -26,10 +26,10 @@ public final class Turn {
     private final Object[] ran = new Object[REMEMBERED];
     private int ranCount;
 
-    void begin(long number, long now, int selected, long selectNanos) {
+    void begin(long number, long now, long selectNanos) {
         this.number = number;
         this.now = now;
-        this.selected = selected;
+        this.selected = 0;
         this.selectNanos = selectNanos;
         handled = 0;
         tasks = 0;
@@ -39,6 +39,10 @@ public final class Turn {
             ran[i] = null;
         }
         ranCount = 0;
+    }
+
+    void selected(int keys) {
+        this.selected = keys;
     }
 
     void handled(Object handler) {

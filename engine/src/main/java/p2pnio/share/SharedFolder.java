@@ -21,6 +21,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import p2pnio.loop.EventLoop;
+import p2pnio.loop.Task;
 import p2pnio.wire.Names;
 
 /**
@@ -185,7 +186,7 @@ public final class SharedFolder {
             long t0 = System.nanoTime();
             Scan fresh = walk(root);
             long took = System.nanoTime() - t0;
-            loop.executeAlways(() -> scanFinished(number, fresh, took));
+            loop.executeAlways(Task.of("index scan " + number + " finished", () -> scanFinished(number, fresh, took)));
         });
     }
 

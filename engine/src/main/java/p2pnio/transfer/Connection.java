@@ -2,7 +2,11 @@ package p2pnio.transfer;
 
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import jdk.jfr.FlightRecorder;
 import p2pnio.core.Context;
+import p2pnio.core.Trace;
+import p2pnio.jfr.TransferFinishedEvent;
+import p2pnio.jfr.TransferStartedEvent;
 import p2pnio.loop.Handler;
 import p2pnio.loop.Timers;
 
@@ -12,8 +16,8 @@ import p2pnio.loop.Timers;
  *
  * <p>Every change of state goes through {@link #moveTo}, which checks it against the machine's
  * {@link Transitions} table, traces it, sets the key's interest ops to the new state's
- * {@link Phase#interest()}, and starts or stops the idle timer as the new state
- * {@link Phase#idleChecked() asks}. A transition and its interest change therefore cannot drift
+ * {@link Waits#interest()}, and starts or stops the idle timer as the new state
+ * {@link Waits#idleChecked() asks}. A transition and its interest change therefore cannot drift
  * apart; a throttled connection is simply one in a state whose interest is none. {@link #release}
  * ends the connection: timers cancelled, key cancelled, channel closed, its rate-limit account
  * closed, the subclass's own resources freed, the registry told. Loop thread only.
@@ -22,16 +26,36 @@ import p2pnio.loop.Timers;
  */
 abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handler, Transfers.Transfer {
 
-    /** Marks a state in which no progress for {@code idleTimeout} fails the connection. */
-    static final boolean IDLE_CHECKED = true;
+    /**
+     * What a connection waits for in one state: the selector interest ops ({@code OP_*}, 0 for
+     * none), and whether a stall of {@code idleTimeout} fails it.
+     */
+    record Waits(int interest, boolean idleChecked) {
+        static Waits toRead() {
+            return new Waits(SelectionKey.OP_READ, false);
+        }
 
-    /** What a state of a connection says about it to the loop. */
+        static Waits toWrite() {
+            return new Waits(SelectionKey.OP_WRITE, false);
+        }
+
+        static Waits toConnect() {
+            return new Waits(SelectionKey.OP_CONNECT, false);
+        }
+
+        static Waits forNothing() {
+            return new Waits(0, false);
+        }
+
+        /** The same, and no progress for {@code idleTimeout} fails the connection. */
+        Waits withIdleCheck() {
+            return new Waits(interest, true);
+        }
+    }
+
+    /** A state of a connection: what it waits for. */
     interface Phase {
-        /** The selector interest ops while in this state ({@code SelectionKey.OP_*}; 0 for none). */
-        int interest();
-
-        /** True if a stall of {@code idleTimeout} in this state fails the connection. */
-        boolean idleChecked();
+        Waits waits();
     }
 
     protected final Context ctx;
@@ -51,6 +75,8 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
     /** Its share of the node's rate limit for its direction, from the first body byte on; null before. */
     protected TokenBucket.Account account;
     private Timers.Timer idle;
+    /** The connection's life as a Flight Recorder span; null unless a recording wants it. */
+    private TransferFinishedEvent life;
 
     protected Connection(Context ctx, Transfers transfers, Transitions<S> transitions, String kind, int id,
                          String peer) {
@@ -62,6 +88,13 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
         this.label = kind + "#" + id;
         this.started = ctx.loop.now();
         this.lastProgress = started;
+        if (FlightRecorder.isInitialized()) {
+            TransferFinishedEvent e = new TransferFinishedEvent();
+            if (e.isEnabled()) {
+                e.begin();
+                life = e;
+            }
+        }
     }
 
     /**
@@ -72,17 +105,22 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
         transitions.check(state, next);
         S previous = state;
         if (ctx.trace.on()) {
-            ctx.trace.line(label + " " + (previous == null ? "NEW" : previous) + " -> " + next
+            ctx.trace.line(Trace.Kind.MOVE, label + " " + (previous == null ? "NEW" : previous) + " -> " + next
                     + (detail == null ? "" : " (" + detail + ")"));
         }
         state = next;
-        if (key != null && key.isValid() && (previous == null || previous.interest() != next.interest())) {
-            key.interestOps(next.interest());
+        if (life != null && transitions.isFinal(next)) {
+            recordLife(next, detail);
         }
-        if (next.idleChecked() && (previous == null || !previous.idleChecked())) {
+        int interest = next.waits().interest();
+        if (key != null && key.isValid() && (previous == null || previous.waits().interest() != interest)) {
+            key.interestOps(interest);
+        }
+        boolean idleChecked = next.waits().idleChecked();
+        if (idleChecked && (previous == null || !previous.waits().idleChecked())) {
             lastProgress = ctx.loop.now();
             idle = ctx.loop.timers().at(lastProgress + idleLimit(), label + " idle", this::checkIdle);
-        } else if (!next.idleChecked() && idle != null) {
+        } else if (!idleChecked && idle != null) {
             idle.cancel();
             idle = null;
         }
@@ -90,12 +128,42 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
 
     /** Registers the channel with the loop, interested in what the current state names. */
     protected final void register() throws java.nio.channels.ClosedChannelException {
-        key = ctx.loop.register(channel, state.interest(), this);
+        key = ctx.loop.register(channel, state.waits().interest(), this);
     }
 
     /** True once the machine is in a state with no way out (done or failed). */
     protected final boolean ended() {
         return state != null && transitions.isFinal(state);
+    }
+
+    /** The body is about to move: {@code size} bytes (a Flight Recorder event, while one records). */
+    protected final void bodyStarts(long size) {
+        if (FlightRecorder.isInitialized()) {
+            TransferStartedEvent e = new TransferStartedEvent();
+            if (e.shouldCommit()) {
+                Transfers.Snapshot s = info();
+                e.direction = s.direction();
+                e.name = s.name();
+                e.peer = peer;
+                e.size = size;
+                e.commit();
+            }
+        }
+    }
+
+    private void recordLife(S end, String detail) {
+        life.end();
+        if (life.shouldCommit()) {
+            Transfers.Snapshot s = info();
+            life.direction = s.direction();
+            life.name = s.name();
+            life.peer = peer;
+            life.bytes = s.bytes();
+            life.size = s.size();
+            life.outcome = end + (detail == null ? "" : ": " + detail);
+            life.commit();
+        }
+        life = null;
     }
 
     /** Notes that bytes moved now: the idle timer counts from here. */

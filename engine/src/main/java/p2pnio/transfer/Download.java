@@ -46,32 +46,25 @@ import p2pnio.wire.TransferHeader;
  */
 final class Download extends Connection<Download.State> implements TokenBucket.Waiter {
 
-    /** The download's states, each with the interest ops it waits on and whether a stall fails it. */
+    /** The download's states, each with what it waits for. */
     enum State implements Connection.Phase {
-        CONNECTING(SelectionKey.OP_CONNECT, false),
-        SEND_REQUEST(SelectionKey.OP_WRITE, false),
-        READ_HEADER(SelectionKey.OP_READ, IDLE_CHECKED),
-        READ_BODY(SelectionKey.OP_READ, IDLE_CHECKED),
-        THROTTLED(0, false),
-        DONE(0, false),
-        FAILED(0, false);
+        CONNECTING(Waits.toConnect()),
+        SEND_REQUEST(Waits.toWrite()),
+        READ_HEADER(Waits.toRead().withIdleCheck()),
+        READ_BODY(Waits.toRead().withIdleCheck()),
+        THROTTLED(Waits.forNothing()),
+        DONE(Waits.forNothing()),
+        FAILED(Waits.forNothing());
 
-        private final int interest;
-        private final boolean idleChecked;
+        private final Waits waits;
 
-        State(int interest, boolean idleChecked) {
-            this.interest = interest;
-            this.idleChecked = idleChecked;
+        State(Waits waits) {
+            this.waits = waits;
         }
 
         @Override
-        public int interest() {
-            return interest;
-        }
-
-        @Override
-        public boolean idleChecked() {
-            return idleChecked;
+        public Waits waits() {
+            return waits;
         }
     }
 
@@ -218,6 +211,7 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         account = transfers.downloadLimit().open(this);
         moveTo(State.READ_BODY, size + " bytes");
+        bodyStarts(size);
         ctx.events.downloadStarted(name, peer, size);
         if (size == 0) {
             complete();

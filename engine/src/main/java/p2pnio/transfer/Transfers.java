@@ -47,6 +47,8 @@ public final class Transfers implements Handler {
                            long elapsedNanos) { }
 
     private static final int ACCEPT_BATCH = 64;
+    /** How long accepting pauses after accept() failed. */
+    static final long ACCEPT_PAUSE_MILLIS = 100;
     private static final int RECENT = 20;
     /** Size of the shared read buffer. */
     public static final int SCRATCH_BYTES = 256 * 1024;
@@ -61,6 +63,7 @@ public final class Transfers implements Handler {
     private final TokenBucket uploadLimit;
     private final TokenBucket downloadLimit;
     private int nextId = 1;
+    private SelectionKey acceptKey;
 
     /** Binds the listening socket to {@code host} on a free port, as the reference node does. */
     public Transfers(Context ctx, InetSocketAddress bind) throws IOException {
@@ -82,7 +85,7 @@ public final class Transfers implements Handler {
 
     /** Starts accepting, and sending bodies once per turn after the ready keys were handled. */
     public void start() throws IOException {
-        ctx.loop.register(server, SelectionKey.OP_ACCEPT, this);
+        acceptKey = ctx.loop.register(server, SelectionKey.OP_ACCEPT, this);
         ctx.loop.afterHandlers(sendRound);
     }
 
@@ -147,10 +150,24 @@ public final class Transfers implements Handler {
         }
     }
 
+    /**
+     * {@code accept()} itself failed, for example out of file descriptors: the listening socket is
+     * kept, but stops accepting for {@value #ACCEPT_PAUSE_MILLIS} ms. Connections wait in the
+     * kernel's backlog meanwhile; without the pause, a listener still ready would fail again on
+     * every turn and keep the loop busy doing nothing.
+     */
     @Override
     public void onFailure(Exception cause) {
-        // accept() itself failed (for example out of file descriptors): the listener stays, the loop goes on.
-        ctx.events.warning("accept failed: " + cause);
+        ctx.events.warning("accept failed: " + cause + "; accepting again in " + ACCEPT_PAUSE_MILLIS + " ms");
+        SelectionKey key = acceptKey;
+        if (key != null && key.isValid()) {
+            key.interestOps(0);
+            ctx.loop.schedule(ACCEPT_PAUSE_MILLIS * 1_000_000L, "accept again", () -> {
+                if (key.isValid()) {
+                    key.interestOps(SelectionKey.OP_ACCEPT);
+                }
+            });
+        }
     }
 
     /**

@@ -47,34 +47,27 @@ import p2pnio.wire.TransferHeader;
  */
 final class Upload extends Connection<Upload.State> implements TokenBucket.Waiter {
 
-    /** The upload's states, each with the interest ops it waits on and whether a stall fails it. */
+    /** The upload's states, each with what it waits for. */
     enum State implements Connection.Phase {
-        READ_REQUEST(SelectionKey.OP_READ, false),
-        RESOLVE(0, false),
-        SEND_HEADER(SelectionKey.OP_WRITE, IDLE_CHECKED),
-        SEND_BODY(0, false), // waiting for the send round is our wait, not the client's
-        WAIT_WRITABLE(SelectionKey.OP_WRITE, IDLE_CHECKED),
-        THROTTLED(0, false),
-        DRAIN(SelectionKey.OP_READ, false),
-        DONE(0, false),
-        FAILED(0, false);
+        READ_REQUEST(Waits.toRead()),
+        RESOLVE(Waits.forNothing()),
+        SEND_HEADER(Waits.toWrite().withIdleCheck()),
+        SEND_BODY(Waits.forNothing()),
+        WAIT_WRITABLE(Waits.toWrite().withIdleCheck()),
+        THROTTLED(Waits.forNothing()),
+        DRAIN(Waits.toRead()),
+        DONE(Waits.forNothing()),
+        FAILED(Waits.forNothing());
 
-        private final int interest;
-        private final boolean idleChecked;
+        private final Waits waits;
 
-        State(int interest, boolean idleChecked) {
-            this.interest = interest;
-            this.idleChecked = idleChecked;
+        State(Waits waits) {
+            this.waits = waits;
         }
 
         @Override
-        public int interest() {
-            return interest;
-        }
-
-        @Override
-        public boolean idleChecked() {
-            return idleChecked;
+        public Waits waits() {
+            return waits;
         }
     }
 
@@ -183,6 +176,7 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
         TransferHeader.encode(size, entry.name(), header);
         header.flip();
         moveTo(State.SEND_HEADER, size + " bytes");
+        bodyStarts(size);
         try {
             writeHeader(); // the socket is almost always writable now: save a trip through select
         } catch (IOException e) {

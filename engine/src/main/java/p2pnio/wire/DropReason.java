@@ -35,5 +35,7 @@ public enum DropReason {
     /** The kernel's send buffer was full: an outgoing datagram was not sent. */
     SEND_BUFFER_FULL,
     /** An outgoing datagram failed to send (unreachable, unresolved). */
-    SEND_FAILED
+    SEND_FAILED,
+    /** Receiving a datagram failed (an error the kernel reported on the socket); the socket is kept. */
+    RECEIVE_FAILED
 }

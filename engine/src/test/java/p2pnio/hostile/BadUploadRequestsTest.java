@@ -21,6 +21,7 @@ import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
 import p2pnio.NodeStats;
 import p2pnio.Recorder;
+import p2pnio.TestClock;
 import p2pnio.wire.TransferHeader;
 
 /**
@@ -38,6 +39,8 @@ class BadUploadRequestsTest {
     private Path outside;
     private Node node;
     private final Recorder events = new Recorder();
+    /** The node's clock: the request-line deadline and the index's one-rescan-a-second pass when the test says. */
+    private final TestClock clock = new TestClock();
     private byte[] hello;
 
     @BeforeAll
@@ -51,7 +54,7 @@ class BadUploadRequestsTest {
         Files.createSymbolicLink(folder.resolve("link-in.bin"), folder.resolve("hello.bin"));
         Files.createSymbolicLink(folder.resolve("outdir"), outside);
         Files.writeString(folder.resolve("downloading_half.bin"), "a partial download\n");
-        node = Node.start(NodeConfig.builder().port(0).folder(folder).period(Duration.ofHours(1))
+        node = clock.start(NodeConfig.builder().port(0).folder(folder).period(Duration.ofHours(1))
                 .requestLineTimeout(Duration.ofSeconds(2)).build(), events);
     }
 
@@ -83,8 +86,7 @@ class BadUploadRequestsTest {
         "\u0000\u0001\u0002binary\n"})
     void aRequestThatNamesNothingServableIsClosedWithoutAByteAndCounted(String request) throws Exception {
         long failedBefore = Poll.stats(node).uploadsFailed();
-        try (RawClient c = new RawClient(node.transferAddress())) {
-            c.send(request);
+        try (RawClient c = ask(request)) {
             assertThat(c.readAll()).as("bytes served for %s", request.strip()).isEmpty();
         }
         Poll.until(Duration.ofSeconds(5), () -> Poll.stats(node).uploadsFailed(), n -> n == failedBefore + 1);
@@ -114,6 +116,10 @@ class BadUploadRequestsTest {
         long failedBefore = Poll.stats(node).uploadsFailed();
         try (RawClient c = new RawClient(node.transferAddress())) {
             c.send("Get,hello.bin");
+            Poll.until(Duration.ofSeconds(5), () -> Poll.stats(node).uploadsOpen(), open -> open == 1); // accepted: 0 s
+            clock.advance(Duration.ofMillis(1999));
+            assertThat(Poll.stats(node).uploadsFailed()).as("still waiting for the newline at 1.999 s").isEqualTo(failedBefore);
+            clock.advance(Duration.ofMillis(1));
             assertThat(c.readAll()).isEmpty();
         }
         Poll.until(Duration.ofSeconds(5), () -> Poll.stats(node).uploadsFailed(), n -> n == failedBefore + 1);
@@ -127,6 +133,7 @@ class BadUploadRequestsTest {
         byte[] original = Files.readAllBytes(big);
         try (RawClient c = new RawClient(node.transferAddress(), 8192)) {
             c.send("Get,deleted.bin\n");
+            clock.advance(Duration.ofSeconds(1)); // a new file: found by the next rescan
             byte[] head = c.read(TransferHeader.BYTES + 1000);
             Files.delete(big);
             byte[] rest = c.readAll();
@@ -146,6 +153,7 @@ class BadUploadRequestsTest {
         long failedBefore = Poll.stats(node).uploadsFailed();
         try (RawClient c = new RawClient(node.transferAddress(), 8192)) {
             c.send("Get,shrinking.bin\n");
+            clock.advance(Duration.ofSeconds(1)); // a new file: found by the next rescan
             byte[] head = c.read(TransferHeader.BYTES + 1000);
             assertThat(new String(head, 0, 10, StandardCharsets.US_ASCII)).startsWith(Integer.toString(original.length));
             try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
@@ -173,8 +181,8 @@ class BadUploadRequestsTest {
     void aSubFolderSwappedForALinkOutsideAfterTheScanServesNothingFromOutside() throws Exception {
         Path sub = Files.createDirectories(folder.resolve("sub"));
         byte[] inside = Files.readAllBytes(Folders.randomFile(sub, "swap.bin", 5000));
-        try (RawClient c = new RawClient(node.transferAddress())) {
-            byte[] reply = c.send("Get,swap.bin\n").readAll(); // indexed and served from sub/
+        try (RawClient c = ask("Get,swap.bin\n")) {
+            byte[] reply = c.readAll(); // indexed by the rescan and served from sub/
             assertThat(Arrays.copyOfRange(reply, TransferHeader.BYTES, reply.length)).isEqualTo(inside);
         }
         Files.writeString(outside.resolve("swap.bin"), "SECRET swapped in\n");
@@ -199,6 +207,17 @@ class BadUploadRequestsTest {
         Poll.until(Duration.ofSeconds(5), () -> Poll.stats(node), s -> s.uploadsFailed() == before.uploadsFailed() + 50
                 && s.uploadsOpen() == 0);
         servesANormalRequestInFull();
+    }
+
+    /**
+     * Opens a connection and sends {@code request}, then lets a second of the node's time pass: a
+     * name not in the index waits for a rescan, and the index rescans at most once a second.
+     */
+    private RawClient ask(String request) throws IOException {
+        RawClient c = new RawClient(node.transferAddress());
+        c.send(request);
+        clock.advance(Duration.ofSeconds(1));
+        return c;
     }
 
     private void servesANormalRequestInFull() throws IOException {

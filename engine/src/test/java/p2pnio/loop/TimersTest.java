@@ -49,13 +49,64 @@ class TimersTest {
     }
 
     @Test
-    void aTimerScheduledByATimerForNowRunsInTheSamePass() {
+    void aTimerScheduledDuringAPassForNowRunsInTheNextPassNotThisOne() {
         timers.at(10, "first", () -> {
             ran.add("first");
             timers.at(10, "second", () -> ran.add("second"));
         });
+        timers.at(10, "third", () -> ran.add("third"));
+        assertThat(timers.runDue(10)).isEqualTo(2);
+        assertThat(ran).containsExactly("first", "third");
+        assertThat(timers.nanosUntilNext(10)).as("due: the next turn must not sleep").isZero();
         timers.runDue(10);
-        assertThat(ran).containsExactly("first", "second");
+        assertThat(ran).containsExactly("first", "third", "second");
+    }
+
+    @Test
+    void aTimerThatKeepsReschedulingItselfForNowCannotHoldThePass() {
+        Runnable[] again = new Runnable[1];
+        again[0] = () -> {
+            ran.add("again");
+            timers.at(0, "again", again[0]);
+        };
+        timers.at(0, "again", again[0]);
+        assertThat(timers.runDue(0)).isEqualTo(1);
+        assertThat(timers.runDue(0)).isEqualTo(1);
+        assertThat(ran).hasSize(2);
+    }
+
+    @Test
+    void aTimerThatThrowsIsReportedAndTheRestOfThePassStillRuns() {
+        List<String> failed = new ArrayList<>();
+        timers.listen(new Timers.Listener() {
+            @Override
+            public void failed(Timers.Timer timer, Exception cause) {
+                failed.add(timer.name() + ": " + cause.getMessage());
+            }
+        });
+        timers.at(1, "before", () -> ran.add("before"));
+        timers.at(2, "bad", () -> {
+            throw new IllegalStateException("broke");
+        });
+        timers.at(2, "also bad", () -> {
+            throw new IllegalArgumentException("broke too");
+        });
+        timers.at(3, "after", () -> ran.add("after"));
+        assertThat(timers.runDue(3)).isEqualTo(4);
+        assertThat(ran).containsExactly("before", "after");
+        assertThat(failed).containsExactly("bad: broke", "also bad: broke too");
+        assertThat(timers.pending()).isZero();
+    }
+
+    @Test
+    void aPassRunsAtMostItsBoundAndLeavesTheRestDue() {
+        for (int i = 0; i < Timers.MAX_PER_PASS + 10; i++) {
+            timers.at(i, "t", () -> ran.add("t"));
+        }
+        assertThat(timers.runDue(1_000_000)).isEqualTo(Timers.MAX_PER_PASS);
+        assertThat(timers.nanosUntilNext(1_000_000)).isZero();
+        assertThat(timers.runDue(1_000_000)).isEqualTo(10);
+        assertThat(ran).hasSize(Timers.MAX_PER_PASS + 10);
     }
 
     @Test

@@ -145,6 +145,37 @@ class TurnTest {
     }
 
     @Test
+    void aThrowingTimerIsCountedAndReportedAndTheOthersOfItsTurnRun() throws IOException {
+        loop.onFailure((what, e) -> seen.add(what + " failed: " + e.getMessage()));
+        loop.timers().at(1_000, "first", () -> seen.add("first"));
+        loop.timers().at(1_000, "breaks", () -> {
+            throw new IllegalStateException("bug");
+        });
+        loop.timers().at(1_000, "last", () -> seen.add("last"));
+        Turn turn = loop.runOnce(false);
+        assertThat(turn.timers()).isEqualTo(3);
+        assertThat(seen).containsExactly("first", "timer 'breaks' failed: bug", "last");
+        assertThat(loop.stats().timerFailures).isEqualTo(1);
+        assertThat(loop.stats().timersFired).isEqualTo(3);
+    }
+
+    @Test
+    void tasksStillQueuedWhenTheLoopStopsAreRejectedEachToldWhyAndCounted() throws IOException {
+        loop.execute(new Task("first", () -> seen.add("ran first"), why -> seen.add("first rejected: " + why)));
+        loop.execute(new Task("second", () -> seen.add("ran second"), why -> seen.add("second rejected: " + why)));
+        loop.execute(() -> seen.add("ran a plain task"));
+        loop.stop();
+        loop.run(() -> seen.add("clean-up"));
+        assertThat(seen).containsExactly("clean-up", "first rejected: the loop stopped before running it",
+                "second rejected: the loop stopped before running it");
+        assertThat(loop.stats().tasksRejected).as("the three and the stop request").isEqualTo(4);
+        assertThat(loop.execute(() -> { })).as("posting after the stop").isFalse();
+        loop.executeAlways(new Task("late", () -> { }, why -> seen.add("late rejected")));
+        assertThat(seen).endsWith("late rejected");
+        assertThat(loop.stats().tasksRejected).isEqualTo(5);
+    }
+
+    @Test
     void onlyTheThreadThatRanTheFirstTurnMayRunTheNext() throws Exception {
         loop.runOnce(false);
         Thread other = new Thread(() -> {

@@ -87,15 +87,15 @@ class StateDiagramTest {
     private static <S extends Enum<S> & Connection.Phase> java.util.Map<String, String> interests(Class<S> type) {
         java.util.Map<String, String> out = new java.util.TreeMap<>();
         for (S s : type.getEnumConstants()) {
-            if (s.interest() == 0 && (s.name().equals("DONE") || s.name().equals("FAILED"))) {
+            if (s.waits().interest() == 0 && (s.name().equals("DONE") || s.name().equals("FAILED"))) {
                 continue; // the final states: the key is cancelled, the table leaves them out
             }
-            out.put(s.name(), switch (s.interest()) {
+            out.put(s.name(), switch (s.waits().interest()) {
                 case 0 -> "none";
                 case java.nio.channels.SelectionKey.OP_READ -> "OP_READ";
                 case java.nio.channels.SelectionKey.OP_WRITE -> "OP_WRITE";
                 case java.nio.channels.SelectionKey.OP_CONNECT -> "OP_CONNECT";
-                default -> "ops " + s.interest();
+                default -> "ops " + s.waits().interest();
             });
         }
         return out;

@@ -1,0 +1,46 @@
+package p2pnio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every turn's duration goes into a histogram; the node reports its percentiles and names its longest turn. */
+class TurnTimesTest {
+
+    @Test
+    void statsGiveTurnPercentilesAndNameWhatRanInTheLongestTurn(@TempDir Path tmp) throws Exception {
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        Path b = Files.createDirectories(tmp.resolve("b"));
+        Files.write(a.resolve("x.bin"), new byte[500_000]);
+        Recorder events = new Recorder();
+        try (Node na = Node.start(NodeConfig.builder().port(0).folder(a).delay(Duration.ZERO).build(), e -> { });
+             Node nb = Node.start(NodeConfig.builder().port(0).folder(b).addPeer(na.address()).build(), events)) {
+            nb.post(new Command.Fetch("x.bin"));
+            assertThat(events.awaitOutcome("x.bin", Duration.ofSeconds(20))).isInstanceOf(NodeEvent.DownloadFinished.class);
+            // A turn that is slow on purpose: a question that keeps the loop busy for 300 ms.
+            nb.query("that takes 300 ms", core -> {
+                long end = System.nanoTime() + 300_000_000L;
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+            // A query may run in that very turn, before its end is recorded: ask until a later turn answers.
+            NodeStats s = nb.stats().get(10, TimeUnit.SECONDS);
+            for (int i = 0; i < 100 && s.longestTurnNanos() < 300_000_000L; i++) {
+                s = nb.stats().get(10, TimeUnit.SECONDS);
+            }
+            assertThat(s.turnP50Nanos()).isPositive().isLessThanOrEqualTo(s.turnP99Nanos());
+            assertThat(s.turnP99Nanos()).isLessThanOrEqualTo(s.turnP999Nanos());
+            assertThat(s.turnP999Nanos()).isLessThanOrEqualTo(s.longestTurnNanos());
+            assertThat(s.longestTurnNanos()).isGreaterThanOrEqualTo(300_000_000L);
+            assertThat(s.longestTurn()).contains("query that takes 300 ms");
+            assertThat(s.turnP50Nanos()).as("the median turn is not the slow one").isLessThan(300_000_000L);
+        }
+    }
+}
