@@ -265,6 +265,11 @@ public final class Node implements AutoCloseable {
         return query("transfers", NodeCore::transfers);
     }
 
+    /** The rate limits in force now (they change with {@link Command.SetRateLimit}), read on the loop. */
+    public CompletableFuture<NodeEvent.RateLimits> rateLimits() {
+        return query("rate limits", NodeCore::rateLimits);
+    }
+
     /** The shared files, read on the loop. */
     public CompletableFuture<List<NodeEvent.FileInfo>> files() {
         return query("files", NodeCore::files);

@@ -132,7 +132,16 @@ final class NodeCore {
             emitter.emit(new NodeEvent.StatsReport(stats()));
         } else if (command instanceof Command.SetTrace t) {
             ctx.trace.set(t.on());
+        } else if (command instanceof Command.SetRateLimit r) {
+            (r.direction() == Command.Direction.UPLOAD ? transfers.uploadLimit() : transfers.downloadLimit())
+                    .setRate(r.bytesPerSecond());
+            emitter.emit(rateLimits());
         }
+    }
+
+    /** The rate limits in force now. */
+    NodeEvent.RateLimits rateLimits() {
+        return new NodeEvent.RateLimits(transfers.uploadLimit().rate(), transfers.downloadLimit().rate());
     }
 
     /** Announces that the node serves. */

@@ -85,6 +85,12 @@ public sealed interface NodeEvent {
     /** Answer to {@link Command.GetStats}. */
     record StatsReport(NodeStats stats) implements NodeEvent { }
 
+    /**
+     * The rate limits in force, in bytes per second (0: unlimited): the answer to
+     * {@link Command.SetRateLimit} and to {@link Node#rateLimits()}.
+     */
+    record RateLimits(long uploadBytesPerSecond, long downloadBytesPerSecond) implements NodeEvent { }
+
     /** Answer to {@link Command.DiscoverNow}: the round went out to {@code peers} peers. */
     record DiscoverySent(int peers) implements NodeEvent { }
 

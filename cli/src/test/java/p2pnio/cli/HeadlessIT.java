@@ -64,6 +64,28 @@ class HeadlessIT {
     }
 
     @Test
+    void serveWithAnUploadLimitSendsNoFasterThanItAndGetsWithADownloadLimitLikewise() throws Exception {
+        Path served = folder("served");
+        folder("fetched");
+        Path original = TestFiles.random(served.resolve("slow.bin"), 3 * 1024 * 1024, 2);
+        try (Jar serve = Jar.serve(tmp, "--folder", "served", "--max-upload-rate", "1M")) {
+            Jar.Result get = Jar.run(tmp, Map.of("P2P_MAX_DOWNLOAD_RATE", "2M"), RUN, "get", "slow.bin",
+                    "--folder", "fetched", "--peer", serve.udp());
+
+            assertThat(get.exit()).as(get.output()).isZero();
+            assertThat(TestFiles.sha256(tmp.resolve("fetched/slow.bin"))).isEqualTo(TestFiles.sha256(original));
+            // "saved .../slow.bin (3.0 MiB in 2.93 s, 1.0 MiB/s) from ...": the download's own time.
+            java.util.regex.Matcher took = java.util.regex.Pattern.compile("MiB in ([0-9.]+) s").matcher(get.output());
+            assertThat(took.find()).as(get.output()).isTrue();
+            // 3 MiB at 1 MiB/s, less the bucket's starting tenth of a second, and not much more.
+            assertThat(Double.parseDouble(took.group(1))).isBetween(2.85, 4.0);
+        }
+        Jar.Result bad = Jar.run(tmp, Map.of(), RUN, "serve", "--folder", "served", "--max-upload-rate", "fast");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.output()).contains("--max-upload-rate: 'fast' is not a rate in bytes per second");
+    }
+
+    @Test
     void getTakesItsSettingsFromTheEnvironmentWhenNoOptionGivesThem() throws Exception {
         Path served = folder("served");
         folder("fetched");

@@ -22,6 +22,7 @@ import p2pnio.wire.TransferHeader;
  * <pre>
  * CONNECTING --connected--> SEND_REQUEST --line sent--> READ_HEADER --74 bytes--> OPENING --partial file made-->
  *      READ_BODY --SIZE bytes--> FINISHING --in place--> DONE
+ *      READ_BODY --rate limit--> THROTTLED --bytes again--> READ_BODY
  *      any state but FINISHING --error, connect timeout, idle timeout, early EOF, cancel--> FAILED
  * </pre>
  *
@@ -34,7 +35,10 @@ import p2pnio.wire.TransferHeader;
  *   <li>OPENING: the free space is checked and a partial file of our own is created
  *       ({@link PartialFile}) on the node's file thread; no interest in I/O meanwhile.</li>
  *   <li>READ_BODY: into the partial file, through the loop's one reused direct buffer; never a
- *       byte past SIZE.</li>
+ *       byte past SIZE, and never more than the node's download rate limit grants.</li>
+ *   <li>THROTTLED: the download rate limit ({@link TokenBucket}, shared by all downloads) had no
+ *       bytes for it; no interest in I/O (the server's bytes wait in the socket buffers, and TCP
+ *       flow control slows the server) until the bucket's timer moves it back to READ_BODY.</li>
  *   <li>FINISHING: at exactly SIZE bytes the partial file is checked and given its final name on
  *       the file thread, never replacing a file already there (a numbered copy instead). The bytes
  *       are all here: a cancel or a shutdown no longer stops it.</li>
@@ -44,7 +48,7 @@ import p2pnio.wire.TransferHeader;
  * Every transition goes through {@link #moveTo}, which also sets the interest ops the state names.
  * Loop thread only.
  */
-final class Download extends Connection<Download.State> {
+final class Download extends Connection<Download.State> implements TokenBucket.Waiter {
 
     /** The download's states, each with what it waits for. */
     enum State implements Connection.Phase {
@@ -53,6 +57,7 @@ final class Download extends Connection<Download.State> {
         READ_HEADER(Waits.toRead().withIdleCheck()),
         OPENING(Waits.forNothing()),
         READ_BODY(Waits.toRead().withIdleCheck()),
+        THROTTLED(Waits.forNothing()),
         FINISHING(Waits.forNothing()),
         DONE(Waits.forNothing()),
         FAILED(Waits.forNothing());
@@ -75,7 +80,8 @@ final class Download extends Connection<Download.State> {
             .allow(State.SEND_REQUEST, State.READ_HEADER, State.FAILED)
             .allow(State.READ_HEADER, State.OPENING, State.FAILED)
             .allow(State.OPENING, State.READ_BODY, State.FINISHING, State.FAILED)
-            .allow(State.READ_BODY, State.FINISHING, State.FAILED)
+            .allow(State.READ_BODY, State.FINISHING, State.THROTTLED, State.FAILED)
+            .allow(State.THROTTLED, State.READ_BODY, State.FAILED)
             .allow(State.FINISHING, State.DONE, State.FAILED);
 
     private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
@@ -145,7 +151,7 @@ final class Download extends Connection<Download.State> {
             }
             case SEND_REQUEST -> writeRequest();
             case READ_HEADER, READ_BODY -> read();
-            default -> { } // OPENING, FINISHING, DONE, FAILED wait for nothing the selector reports
+            default -> { } // OPENING, THROTTLED, FINISHING, DONE, FAILED wait for nothing the selector reports
         }
     }
 
@@ -168,14 +174,25 @@ final class Download extends Connection<Download.State> {
 
     private void read() throws IOException {
         ByteBuffer buf = transfers.scratch();
+        long granted = 0;
         if (state == State.READ_HEADER) {
             // Never a body byte before the partial file exists: it stays in the socket meanwhile.
             buf.limit(TransferHeader.BYTES - header.bytesTaken());
-        } else if (size - received < buf.capacity()) {
-            // Never ask for more than the body still needs: what comes after SIZE is never read or written.
-            buf.limit((int) (size - received));
+        } else {
+            // Never ask for more than the body still needs (what comes after SIZE is never read or
+            // written), nor more than the rate limit grants.
+            granted = account.take(Math.min(size - received, buf.capacity()));
+            if (granted == 0) {
+                moveTo(State.THROTTLED,
+                        ctx.trace.on() ? "download rate limit " + transfers.downloadLimit().rate() + " B/s" : null);
+                return;
+            }
+            buf.limit((int) granted);
         }
         int n = channel.read(buf);
+        if (granted > 0) {
+            account.unused(granted - Math.max(n, 0));
+        }
         if (n < 0) {
             endOfStream();
             return;
@@ -238,6 +255,7 @@ final class Download extends Connection<Download.State> {
         if (size == 0) {
             finish();
         } else {
+            account = transfers.downloadLimit().open(this);
             moveTo(State.READ_BODY, made.partName());
         }
     }
@@ -265,6 +283,9 @@ final class Download extends Connection<Download.State> {
         out = null; // the file thread closes it
         moveTo(State.FINISHING, null);
         hangUp();
+        if (account != null) {
+            account.close(); // no more bytes to read: its share of the download limit goes to the others
+        }
         ctx.files.submit("put '" + name + "' in place", partial::publish, this::published);
     }
 
@@ -295,6 +316,14 @@ final class Download extends Connection<Download.State> {
         } else {
             fail("connection closed inside the header (" + header.bytesTaken() + " of "
                     + TransferHeader.BYTES + " bytes)");
+        }
+    }
+
+    /** The rate limit reserved bytes for this download: read again (the selector says when). */
+    @Override
+    public void resume() {
+        if (state == State.THROTTLED) {
+            moveTo(State.READ_BODY, null);
         }
     }
 

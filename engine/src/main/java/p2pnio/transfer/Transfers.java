@@ -22,7 +22,9 @@ import p2pnio.wire.HostPort;
 
 /**
  * The TCP side of a node: the listening socket that accepts uploads, every upload and download
- * connection, the limits on how many run at once, and the one read buffer they all share.
+ * connection, the limits on how many run at once, the one read buffer they all share, the
+ * turn's {@link SendRound} that shares the sending fairly among uploads, and the two rate limits
+ * ({@link TokenBucket}s: one for all uploads, one for all downloads).
  *
  * <p>One buffer serves every read because only the loop thread reads, and it reads one
  * connection at a time: a direct buffer, so the kernel copies straight into it, reused so no
@@ -57,12 +59,19 @@ public final class Transfers implements Handler {
     private final Set<Upload> uploads = new LinkedHashSet<>();
     private final Map<String, Download> downloads = new LinkedHashMap<>();
     private final Deque<Snapshot> recent = new ArrayDeque<>();
+    private final SendRound sendRound;
+    private final TokenBucket uploadLimit;
+    private final TokenBucket downloadLimit;
     private int nextId = 1;
     private SelectionKey acceptKey;
 
     /** Binds the listening socket to {@code host} on a free port, as the reference node does. */
     public Transfers(Context ctx, InetSocketAddress bind) throws IOException {
         this.ctx = ctx;
+        this.sendRound = new SendRound(ctx.config.sendBytesPerTurn(), ctx.config.sendChunkBytes());
+        this.uploadLimit = new TokenBucket("upload", ctx.loop.timers(), ctx.loop::now, ctx.config.maxUploadRate());
+        this.downloadLimit = new TokenBucket("download", ctx.loop.timers(), ctx.loop::now,
+                ctx.config.maxDownloadRate());
         this.server = ServerSocketChannel.open();
         try {
             server.configureBlocking(false);
@@ -84,9 +93,25 @@ public final class Transfers implements Handler {
         }
     }
 
-    /** Starts accepting. */
+    /** Starts accepting, and sending bodies once per turn after the ready keys were handled. */
     public void start() throws IOException {
         acceptKey = ctx.loop.register(server, SelectionKey.OP_ACCEPT, this);
+        ctx.loop.afterHandlers(sendRound);
+    }
+
+    /** The rate limit all uploads share (bytes per second, live; 0 unlimited). */
+    public TokenBucket uploadLimit() {
+        return uploadLimit;
+    }
+
+    /** The rate limit all downloads share, whatever number of connections each uses. */
+    public TokenBucket downloadLimit() {
+        return downloadLimit;
+    }
+
+    /** {@code upload} can send body bytes: it takes its place in the turn's round. */
+    void readyToSend(Upload upload) {
+        sendRound.ready(upload);
     }
 
     /** The bound listening address. */

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import p2pnio.NodeEvent;
 import p2pnio.NodeStats;
+import p2pnio.cli.settings.ByteRate;
 
 /** How the command line writes sizes, rates, times, events, tables and stats for people. */
 public final class Text {
@@ -92,8 +93,16 @@ public final class Text {
             return "discovery round sent to " + e.peers() + (e.peers() == 1 ? " peer" : " peers");
         } else if (event instanceof NodeEvent.Stopped e) {
             return e.cause() == null ? null : "node stopped: " + e.cause();
+        } else if (event instanceof NodeEvent.RateLimits e) {
+            return rateLimits(e);
         }
         return null;
+    }
+
+    /** The rate limits in one line: {@code rate limits: upload 5.0 MiB/s, download unlimited}. */
+    public static String rateLimits(NodeEvent.RateLimits limits) {
+        return "rate limits: upload " + ByteRate.text(limits.uploadBytesPerSecond()) + ", download "
+                + ByteRate.text(limits.downloadBytesPerSecond());
     }
 
     private static String via(String via) {
