@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Map;
 import p2pnio.NodeEvent;
 import p2pnio.NodeStats;
-import p2pnio.cli.settings.ByteRate;
 
 /** How the command line writes sizes, rates, times, events, tables and stats for people. */
 public final class Text {
@@ -101,8 +100,13 @@ public final class Text {
 
     /** The rate limits in one line: {@code rate limits: upload 5.0 MiB/s, download unlimited}. */
     public static String rateLimits(NodeEvent.RateLimits limits) {
-        return "rate limits: upload " + ByteRate.text(limits.uploadBytesPerSecond()) + ", download "
-                + ByteRate.text(limits.downloadBytesPerSecond());
+        return "rate limits: upload " + limit(limits.uploadBytesPerSecond()) + ", download "
+                + limit(limits.downloadBytesPerSecond());
+    }
+
+    /** A rate limit for people: {@code 5.0 MiB/s}, or {@code unlimited} for 0. */
+    public static String limit(long bytesPerSecond) {
+        return bytesPerSecond == 0 ? "unlimited" : rate(bytesPerSecond);
     }
 
     private static String via(String via) {

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import p2pnio.cli.out.Text;
 
 /**
  * Rates as a person writes them, for {@code --max-upload-rate}, {@code --max-download-rate}, their
@@ -55,10 +54,5 @@ public final class ByteRate {
             throw new UsageError(source + ": '" + text + "' is less than 1 byte per second (0 means unlimited)");
         }
         return rate;
-    }
-
-    /** A rate for people: {@code 5.0 MiB/s}, or {@code unlimited} for 0. */
-    public static String text(long bytesPerSecond) {
-        return bytesPerSecond == 0 ? "unlimited" : Text.rate(bytesPerSecond);
     }
 }

@@ -86,8 +86,8 @@ public final class Defaults extends ListResourceBundle {
                 {"default.fanout", String.valueOf(fanout())},
                 {"default.suspectAfter", String.valueOf(suspectAfter())},
                 {"default.removeAfter", String.valueOf(removeAfter())},
-                {"default.maxUploadRate", ByteRate.text(maxUploadRate())},
-                {"default.maxDownloadRate", ByteRate.text(maxDownloadRate())},
+                {"default.maxUploadRate", String.valueOf(maxUploadRate())},
+                {"default.maxDownloadRate", String.valueOf(maxDownloadRate())},
                 {"default.folder", "./" + FOLDER},
         };
     }
