@@ -161,7 +161,7 @@ public final class Soak {
             try (Stream<Path> s = Files.list(folder)) {
                 for (Path p : s.toList()) {
                     String name = p.getFileName().toString();
-                    if (name.startsWith("downloading_")) {
+                    if (p2pnio.wire.Names.isOurPartialFile(name)) {
                         partialsLeft++;
                     } else if (!digest.get(name).equals(TestFiles.sha256(p))) {
                         corrupt++;
@@ -284,6 +284,10 @@ public final class Soak {
                 corrupt++;
                 bytesLost += f.size();
                 problems.add("corrupt download " + f.file() + " from " + f.peer());
+            }
+            if (!f.file().getFileName().toString().equals(f.name())) {
+                // The node had the file already and kept it: this copy beside it is checked, then let go.
+                Files.delete(f.file());
             }
         } else if (o.event instanceof NodeEvent.DownloadFailed x) {
             if (inFlight.remove(o.node + "/" + x.name()) != null) {
