@@ -23,6 +23,7 @@ import p2pnio.core.Trace;
 import p2pnio.loop.EventLoop;
 import p2pnio.loop.OffLoop;
 import p2pnio.loop.Task;
+import p2pnio.secure.SecureMode;
 import p2pnio.share.SharedFolder;
 
 /**
@@ -61,6 +62,8 @@ public final class Node implements AutoCloseable {
 
     private Node(NodeConfig config, NodeListener listener, PrintStream traceOut, LongSupplier clock)
             throws IOException {
+        // Files and key generation before any thread starts: a bad secret fails the start with nothing to stop.
+        SecureMode secure = config.secure() ? SecureMode.load(config.secret(), config.identity(), config.clockSkew()) : null;
         this.config = config;
         this.listener = listener;
         this.loop = new EventLoop(config.mailboxCapacity(), clock);
@@ -72,7 +75,7 @@ public final class Node implements AutoCloseable {
         SharedFolder folder = new SharedFolder(config.folder(), loop, background);
         Emitter emitter = new Emitter(this::deliver);
         Context ctx = new Context(loop, config.settings(), folder, trace, emitter, new OffLoop(loop, files));
-        this.core = new NodeCore(ctx, config, emitter, background);
+        this.core = new NodeCore(ctx, config, emitter, background, secure);
         loop.onFailure((what, e) -> emitter.warning(what + " failed: " + e));
         loop.observe(new LoopTrace(trace));
         this.steps = new StepRecorder(trace, this::onEventThread);

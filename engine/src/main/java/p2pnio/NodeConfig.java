@@ -65,6 +65,9 @@ public final class NodeConfig {
     private final int removeAfter;
     private final int getFanout;
     private final boolean jmx;
+    private final Path secret;
+    private final Path identity;
+    private final Duration clockSkew;
 
     private NodeConfig(Builder b) {
         host = b.host;
@@ -97,6 +100,9 @@ public final class NodeConfig {
         removeAfter = b.removeAfter;
         getFanout = b.getFanout;
         jmx = b.jmx;
+        secret = b.secret;
+        identity = b.identity;
+        clockSkew = b.clockSkew;
     }
 
     /** The settings the node's parts read, as the parts see them. */
@@ -146,6 +152,9 @@ public final class NodeConfig {
         b.removeAfter = removeAfter;
         b.getFanout = getFanout;
         b.jmx = jmx;
+        b.secret = secret;
+        b.identity = identity;
+        b.clockSkew = clockSkew;
         return b;
     }
 
@@ -213,6 +222,14 @@ public final class NodeConfig {
     public int getFanout() { return getFanout; }
     /** Whether the node shows its counters as a JMX MXBean ({@link NodeMXBean}; default true). */
     public boolean jmx() { return jmx; }
+    /** Secure mode: the file of the cluster's secret ({@code p2p keygen}); null for the plain protocol. */
+    public Path secret() { return secret; }
+    /** Secure mode: the file of this node's key and certificate, made on first start if missing. */
+    public Path identity() { return identity; }
+    /** Secure mode: how far a sealed datagram's time may be from ours, either way. */
+    public Duration clockSkew() { return clockSkew; }
+    /** True in secure mode (a secret is set). */
+    public boolean secure() { return secret != null; }
 
     @Override
     public String toString() {
@@ -220,7 +237,8 @@ public final class NodeConfig {
                 + ", period=" + period + ", waiting=" + waiting + ", delay=" + delay + ", membership=" + membership
                 + ", fanout=" + fanout + ", suspectAfter=" + suspectAfter + ", removeAfter=" + removeAfter
                 + ", getFanout=" + getFanout + ", maxUploadRate=" + maxUploadRate + ", maxDownloadRate=" + maxDownloadRate
-                + ", jmx=" + jmx + "]";
+                + ", jmx=" + jmx
+                + (secret == null ? "" : ", secret=" + secret + ", identity=" + identity + ", clockSkew=" + clockSkew) + "]";
     }
 
     /** Collects settings; {@link #build()} checks them. */
@@ -255,6 +273,9 @@ public final class NodeConfig {
         private int removeAfter = 3;
         private int getFanout = 16;
         private boolean jmx = true;
+        private Path secret;
+        private Path identity;
+        private Duration clockSkew = Duration.ofSeconds(30);
 
         private Builder() {
         }
@@ -291,6 +312,11 @@ public final class NodeConfig {
         public Builder getFanout(int v) { getFanout = v; return this; }
 
         public Builder jmx(boolean v) { jmx = v; return this; }
+        /** Secure mode on: the cluster's secret file (null: off). */
+        public Builder secret(Path v) { secret = v; return this; }
+        /** Secure mode: where this node's key and certificate are kept (made there on first start). */
+        public Builder identity(Path v) { identity = v; return this; }
+        public Builder clockSkew(Duration v) { clockSkew = v; return this; }
 
         // What the builder holds so far: on a new builder, the defaults. Front ends (the command
         // line's help, its config.yml) show them from here instead of restating them.
@@ -360,6 +386,14 @@ public final class NodeConfig {
             require(suspectAfter <= 1000 && removeAfter <= 1000, "suspectAfter",
                     "suspectAfter and removeAfter must be at most 1000 periods");
             atLeast(getFanout, 1, "getFanout");
+            if (secret != null) {
+                require(identity != null, "identity", "must be set in secure mode (where the node's key and certificate are kept)");
+                require(!identity.toAbsolutePath().normalize().startsWith(folder.toAbsolutePath().normalize()), "identity",
+                        "'" + identity + "' is inside the shared folder, where it would be served to anyone: keep it elsewhere");
+                require(!secret.toAbsolutePath().normalize().startsWith(folder.toAbsolutePath().normalize()), "secret",
+                        "'" + secret + "' is inside the shared folder, where it would be served to anyone: keep it elsewhere");
+                positive(clockSkew, "clockSkew");
+            }
             return new NodeConfig(this);
         }
 

@@ -17,6 +17,7 @@ import p2pnio.core.Attempt;
 import p2pnio.core.Context;
 import p2pnio.core.Counters;
 import p2pnio.loop.EventLoop;
+import p2pnio.secure.SecureMode;
 import p2pnio.share.PartialFile;
 import p2pnio.transfer.Transfers;
 
@@ -32,6 +33,7 @@ final class NodeCore {
     private final NodeConfig config;
     private final Emitter emitter;
     private final Executor background;
+    private final SecureMode secure;
     private ControlChannel control;
     private Transfers transfers;
     private Cluster cluster;
@@ -39,7 +41,14 @@ final class NodeCore {
     private Responder responder;
     private Requests requests;
 
+    /** A node of the plain protocol. */
     NodeCore(Context ctx, NodeConfig config, Emitter emitter, Executor background) {
+        this(ctx, config, emitter, background, null);
+    }
+
+    /** {@code secure}: the secret and identity of secure mode, or null for the plain protocol. */
+    NodeCore(Context ctx, NodeConfig config, Emitter emitter, Executor background, SecureMode secure) {
+        this.secure = secure;
         this.ctx = ctx;
         this.config = config;
         this.emitter = emitter;
@@ -75,7 +84,9 @@ final class NodeCore {
         });
         ctx.folder.onProblems((paths, first) -> ctx.quiet(paths + " unreadable path(s) skipped while scanning "
                 + ctx.folder.root(), first));
-        control.start(discovery.receiver(responder::onGet, requests::onFile));
+        control.start(discovery.receiver(responder::onGet, requests::onFile),
+                secure == null ? null : secure.seal(cluster::isSelf, System::currentTimeMillis),
+                secure == null ? null : secure.members());
         transfers.start();
         ctx.folder.rescan();
         sweepLeftovers();

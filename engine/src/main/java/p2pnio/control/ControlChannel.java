@@ -9,6 +9,8 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import p2pnio.core.Context;
 import p2pnio.loop.Handler;
+import p2pnio.secure.Members;
+import p2pnio.secure.Seal;
 import p2pnio.wire.ControlMessage;
 import p2pnio.wire.DropReason;
 import p2pnio.wire.HostPort;
@@ -49,6 +51,7 @@ public final class ControlChannel implements Handler, Datagrams {
     private final ByteBuffer in;
     private Inbound inbound;
     private final String label;
+    private Seal seal;
 
     /** Binds the UDP socket to {@code bind} (port 0 picks one). */
     public ControlChannel(Context ctx, InetSocketAddress bind) throws IOException {
@@ -74,10 +77,20 @@ public final class ControlChannel implements Handler, Datagrams {
         return label;
     }
 
-    /** Starts receiving: registers with the loop. */
-    public void start(Receiver receiver) throws IOException {
-        this.inbound = new Inbound(ctx, this, receiver);
+    /**
+     * Starts receiving: registers with the loop. With a {@code seal} (secure mode) every datagram
+     * sent is sealed, every one received must open, and who sealed it is noted in {@code members};
+     * both null for the plain protocol.
+     */
+    public void start(Receiver receiver, Seal seal, Members members) throws IOException {
+        this.seal = seal;
+        this.inbound = new Inbound(ctx, this, receiver, seal, members);
         ctx.loop.register(channel, SelectionKey.OP_READ, this);
+    }
+
+    @Override
+    public int room() {
+        return seal == null ? Datagrams.super.room() : Datagrams.super.room() - Seal.OVERHEAD;
     }
 
     /** The bound local address. */
@@ -112,11 +125,14 @@ public final class ControlChannel implements Handler, Datagrams {
         }
     }
 
-    /** Sends pre-encoded bytes; a full send buffer or an error drops it, counted. */
+    /**
+     * Sends pre-encoded bytes, sealed in secure mode (the one place a datagram leaves the node); a
+     * full send buffer or an error drops it, counted.
+     */
     @Override
     public void send(InetSocketAddress to, byte[] bytes, Object what) {
         try {
-            int sent = channel.send(ByteBuffer.wrap(bytes), to);
+            int sent = channel.send(seal == null ? ByteBuffer.wrap(bytes) : seal.seal(to, bytes), to);
             if (sent == 0) {
                 drop(DropReason.SEND_BUFFER_FULL, to, null);
                 return;
@@ -124,7 +140,7 @@ public final class ControlChannel implements Handler, Datagrams {
             ctx.counters.datagramsOut++;
             ctx.counters.datagramBytesOut += sent;
             if (ctx.trace.on()) {
-                ctx.trace.line("udp out " + HostPort.of(to) + " " + what);
+                ctx.trace.line("udp out " + HostPort.of(to) + " " + what + (seal == null ? "" : " (sealed)"));
             }
         } catch (IOException | RuntimeException e) {
             // ICMP port unreachable surfaces here on Linux as PortUnreachableException, among others.

@@ -22,4 +22,12 @@ public interface Datagrams {
 
     /** Counts a drop (and traces it). */
     void drop(DropReason reason, InetSocketAddress from, String detail);
+
+    /**
+     * The most bytes a message may have so that its datagram fits in {@link ControlCodec#MAX_DATAGRAM}:
+     * all of it in plain mode, less the seal's envelope in secure mode.
+     */
+    default int room() {
+        return ControlCodec.MAX_DATAGRAM;
+    }
 }

@@ -159,7 +159,7 @@ public final class Discovery {
                 if (to != null) {
                     String self = cluster.announcedTo(to);
                     List<byte[]> datagrams = bySelf.computeIfAbsent(self == null ? "" : self,
-                            s -> ControlCodec.encodeDiscover(self, list, ControlCodec.MAX_DATAGRAM));
+                            s -> ControlCodec.encodeDiscover(self, list, control.room()));
                     for (byte[] d : datagrams) {
                         control.send(to, d, "DISCOVER (" + list.size() + " peers in " + datagrams.size() + ")");
                     }
@@ -377,7 +377,7 @@ public final class Discovery {
             }
             String self = cluster.announcedTo(to);
             List<String> all = gossipedAddresses();
-            int room = ControlCodec.MAX_DATAGRAM - "DISCOVER,\n".length() - (self == null ? 0 : self.length() + 1);
+            int room = control.room() - "DISCOVER,\n".length() - (self == null ? 0 : self.length() + 1);
             int whole = 0;
             for (String a : all) {
                 whole += ControlCodec.utf8Length(a) + 1;
@@ -397,7 +397,7 @@ public final class Discovery {
                 }
                 discoverCursor = start + i;
             }
-            List<byte[]> d = ControlCodec.encodeDiscover(self, window, ControlCodec.MAX_DATAGRAM);
+            List<byte[]> d = ControlCodec.encodeDiscover(self, window, control.room());
             control.send(to, d.get(0), "DISCOVER (us and " + window.size() + " of " + all.size() + " peers)");
         });
     }
@@ -434,7 +434,7 @@ public final class Discovery {
         members.add(self);
         MemberDigest digest = digest();
         String d = digest.encode();
-        int budget = ControlCodec.MAX_DATAGRAM - 40 - d.length() - ControlCodec.memberBytes(self);
+        int budget = control.room() - 40 - d.length() - ControlCodec.memberBytes(self);
         news.take(members, budget, 64, maxSends(), p.address());
         control.send(to, new ControlMessage.Ping(s, d, members));
     }
@@ -480,7 +480,7 @@ public final class Discovery {
         List<Member> members = new ArrayList<>();
         Member self = self(from);
         members.add(self);
-        int budget = ControlCodec.MAX_DATAGRAM - 40 - ControlCodec.memberBytes(self);
+        int budget = control.room() - 40 - ControlCodec.memberBytes(self);
         // a few news items (suspicions and deaths first), then what the asker lacks: the delta is
         // news to it for certain, the rest of our news only perhaps
         budget -= news.take(members, budget, ACK_NEWS, maxSends(), sender.address());

@@ -2,16 +2,30 @@ package p2pnio.control;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import p2pnio.core.Context;
+import p2pnio.secure.Members;
+import p2pnio.secure.Seal;
 import p2pnio.wire.ControlCodec;
 import p2pnio.wire.ControlMessage;
 import p2pnio.wire.DropReason;
 import p2pnio.wire.HostPort;
 
 /**
- * What happens to one received datagram: the size check, decoding, and the hand-over of the
- * message to its {@link ControlChannel.Receiver}. The UDP socket feeds it in a node; the
- * membership simulation feeds it from its in-memory network, so both run this same code.
+ * What happens to one received datagram: in secure mode its authentication, then the size check,
+ * decoding, and the hand-over of the message to its {@link ControlChannel.Receiver}. The UDP socket
+ * feeds it in a node; the membership simulation feeds it from its in-memory network, so both run
+ * this same code.
+ *
+ * <p><b>Secure mode</b> (a {@link Seal}): every datagram must open before a byte of it is decoded;
+ * one that does not is dropped and counted under its {@code AUTH_} reason, so nothing unsealed
+ * reaches any part of the node. Who sealed each message is noted in the
+ * {@link Members} just before the receiver gets it. A plain node that receives a
+ * sealed datagram counts it {@link DropReason#AUTH_UNEXPECTED}. Mixes that cannot work are said
+ * once per peer (a warning, at most {@value #WARNINGS_PER_MINUTE} a minute, so that spoofed
+ * senders cannot flood the console): a plain peer at a secure node, a peer sealing with another
+ * secret, a member whose clock is off, a secure peer at a plain node.
  *
  * <p>A datagram that filled the receive buffer (one byte larger than the largest accepted) was
  * larger than {@code maxDatagramBytes}: it is dropped ({@link DropReason#TOO_LARGE}), except a
@@ -22,16 +36,44 @@ import p2pnio.wire.HostPort;
 public final class Inbound {
 
     private static final byte[] DISCOVER = "DISCOVER,".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final int WARNINGS_PER_MINUTE = 10;
+    private static final int WARNED_REMEMBERED = 256;
+    private static final long MINUTE = 60_000_000_000L;
 
     private final Context ctx;
     private final Datagrams drops;
     private final ControlChannel.Receiver receiver;
+    private final Seal seal;
+    private final Members members;
     private final ControlCodec codec = new ControlCodec();
+    /** (reason, sender) pairs already warned about, the eldest forgotten first. */
+    private final Map<String, Boolean> warned = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > WARNED_REMEMBERED;
+        }
+    };
+    private long warningMinute;
+    private int warningsThisMinute;
 
+    /** A receive path for the plain protocol. */
     public Inbound(Context ctx, Datagrams drops, ControlChannel.Receiver receiver) {
+        this(ctx, drops, receiver, null, null);
+    }
+
+    /**
+     * A receive path that admits only datagrams {@code seal} opens, noting in {@code members} who
+     * sealed each; both null for the plain protocol.
+     */
+    public Inbound(Context ctx, Datagrams drops, ControlChannel.Receiver receiver, Seal seal, Members members) {
+        if ((seal == null) != (members == null)) {
+            throw new IllegalArgumentException("secure mode needs both a seal and the members, plain mode neither");
+        }
         this.ctx = ctx;
         this.drops = drops;
         this.receiver = receiver;
+        this.seal = seal;
+        this.members = members;
     }
 
     /**
@@ -40,7 +82,17 @@ public final class Inbound {
      */
     public void receive(InetSocketAddress sender, ByteBuffer in, int capacity) {
         ctx.counters.datagramsIn++;
-        if (in.remaining() >= capacity) {
+        if (seal != null) {
+            if (!opened(sender, in, capacity)) {
+                return;
+            }
+        } else if (Seal.looksSealed(in)) {
+            drops.drop(DropReason.AUTH_UNEXPECTED, sender, null);
+            warnOnce(DropReason.AUTH_UNEXPECTED, sender, "runs in secure mode (its datagrams are sealed with a"
+                    + " cluster secret) and this node has no secret: they are dropped. Start this node with"
+                    + " --secret FILE (that cluster's secret) to join it");
+            return;
+        } else if (in.remaining() >= capacity) {
             if (!startsWith(in, DISCOVER)) {
                 drops.drop(DropReason.TOO_LARGE, sender, null);
                 return;
@@ -53,9 +105,69 @@ public final class Inbound {
             return;
         }
         if (ctx.trace.on()) {
-            ctx.trace.line("udp in  " + HostPort.of(sender) + " " + d.message());
+            ctx.trace.line("udp in  " + HostPort.of(sender) + " " + d.message()
+                    + (seal == null ? "" : " (sealed by " + seal.sender().shortHex() + ")"));
+        }
+        if (seal != null) {
+            members.heard(sender, seal.sender());
         }
         dispatch(sender, d.message());
+    }
+
+    /**
+     * Opens a sealed datagram, leaving {@code in} holding its message; false (counted, and said once
+     * where it is a mix that cannot work) if it does not open. Too large a datagram was cut by the
+     * receive, tag and all: dropped as {@link DropReason#TOO_LARGE}.
+     */
+    private boolean opened(InetSocketAddress sender, ByteBuffer in, int capacity) {
+        DropReason why = Seal.looksSealed(in) && in.remaining() >= capacity ? DropReason.TOO_LARGE : seal.open(in);
+        if (why == null) {
+            return true;
+        }
+        String detail = null;
+        switch (why) {
+            case AUTH_MISSING -> warnOnce(why, sender, "speaks the plain protocol (a reference node, or one of ours"
+                    + " started without this cluster's secret): it cannot be a member of this secure cluster, and"
+                    + " its datagrams are dropped");
+            case AUTH_OTHER_SECRET -> {
+                detail = "key id " + Integer.toHexString(seal.otherKeyId());
+                warnOnce(why, sender, "seals its datagrams with another cluster secret (key id "
+                        + Integer.toHexString(seal.otherKeyId()) + ", ours " + Integer.toHexString(seal.keyId())
+                        + "): it belongs to another secure cluster, and its datagrams are dropped");
+            }
+            case AUTH_CLOCK_SKEW -> {
+                String off = String.format(java.util.Locale.ROOT, "%.1f s %s", Math.abs(seal.skewMillis()) / 1000.0,
+                        seal.skewMillis() > 0 ? "ahead of" : "behind");
+                detail = "its clock is " + off + " ours";
+                warnOnce(why, sender, "has a clock " + off + " ours, more than the "
+                        + seal.skewAllowedMillis() / 1000.0 + " s a sealed datagram may be off: its datagrams are"
+                        + " refused until the clocks agree (keep members' clocks synchronised, e.g. with NTP)");
+            }
+            default -> {
+                // forged, altered, replayed or misdirected: counted, never worth a person's attention
+            }
+        }
+        drops.drop(why, sender, detail);
+        return false;
+    }
+
+    /** Warns once about {@code sender} for {@code reason}, within the warnings' budget. */
+    private void warnOnce(DropReason reason, InetSocketAddress sender, String what) {
+        String key = reason + " " + HostPort.of(sender);
+        if (warned.containsKey(key)) {
+            return;
+        }
+        long now = ctx.loop.now();
+        if (now - warningMinute >= MINUTE) {
+            warningMinute = now;
+            warningsThisMinute = 0;
+        }
+        if (warningsThisMinute >= WARNINGS_PER_MINUTE) {
+            return; // counted all the same; said later if it goes on
+        }
+        warningsThisMinute++;
+        warned.put(key, Boolean.TRUE);
+        ctx.events.warning("peer " + HostPort.of(sender) + " " + what + " (counted " + reason + ")");
     }
 
     /**

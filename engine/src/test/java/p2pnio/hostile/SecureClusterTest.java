@@ -1,0 +1,206 @@
+package p2pnio.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import p2pnio.Command;
+import p2pnio.Node;
+import p2pnio.NodeConfig;
+import p2pnio.NodeEvent;
+import p2pnio.Recorder;
+import p2pnio.TestCluster;
+import p2pnio.secure.ClusterSecret;
+import p2pnio.secure.NodeIdentity;
+import p2pnio.secure.Seal;
+import p2pnio.wire.DropReason;
+
+/**
+ * Secure mode over real sockets (issue 15, part 1): members, holding the cluster's secret, find
+ * each other and download; whoever does not hold it (a plain node, a member of another cluster, a
+ * raw socket forging {@code File} answers, a replay of a member's datagram) changes nothing, and
+ * each such datagram is counted under its own reason.
+ */
+class SecureClusterTest {
+
+    @TempDir
+    Path tmp;
+    TestCluster nodes;
+    Path secret;
+    DatagramSocket attacker;
+
+    @BeforeEach
+    void aClusterSecret() throws IOException {
+        nodes = new TestCluster(tmp.resolve("folders"));
+        secret = tmp.resolve("keys/cluster.secret");
+        ClusterSecret.create(secret, false);
+        attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    @AfterEach
+    void stop() {
+        attacker.close();
+        nodes.close();
+    }
+
+    Node member(String name, String... peers) throws IOException {
+        return nodes.start(name, b -> b.secret(secret).identity(tmp.resolve("keys/" + name + ".pem"))
+                .cluster(List.of(peers)));
+    }
+
+    void send(byte[] datagram, Node to) throws IOException {
+        attacker.send(new DatagramPacket(datagram, datagram.length, to.controlAddress()));
+    }
+
+    static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    static List<String> peers(Node node) throws Exception {
+        return node.peers().get(10, TimeUnit.SECONDS).stream().map(NodeEvent.PeerInfo::address).toList();
+    }
+
+    /** A member's seal, played by the test: it holds {@code secret}. */
+    Seal sealOf(ClusterSecret secret) {
+        return new Seal(secret, NodeIdentity.generate().fingerprint(), to -> false, System::currentTimeMillis,
+                Duration.ofSeconds(30));
+    }
+
+    @Test
+    void membersFindEachOtherAndDownloadWithTheirIdentitiesKeptOwnerOnly() throws Exception {
+        Node b = member("b");
+        Files.writeString(TestCluster.folder(b).resolve("a.txt"), "members only\n");
+        Node a = member("a", b.address());
+        a.post(new Command.Fetch("a.txt"));
+        assertThat(nodes.events(a).awaitOutcome("a.txt", Duration.ofSeconds(20)))
+                .isInstanceOf(NodeEvent.DownloadFinished.class);
+        assertThat(Files.readString(TestCluster.folder(a).resolve("a.txt"))).isEqualTo("members only\n");
+        Poll.until(Duration.ofSeconds(10), () -> uncheckedPeers(b), p -> p.contains(a.address()));
+        for (String n : List.of("a", "b")) {
+            Path identity = tmp.resolve("keys/" + n + ".pem");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(identity))).isEqualTo("rw-------");
+        }
+        for (Node n : List.of(a, b)) {
+            assertThat(Poll.stats(n).dropped()).as("nothing refused between members").allSatisfy((reason, count) ->
+                    assertThat(reason).doesNotStartWith("AUTH_"));
+        }
+    }
+
+    static List<String> uncheckedPeers(Node node) {
+        try {
+            return peers(node);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aPlainNodeCannotJoinAndBothSidesSaySo() throws Exception {
+        Node a = member("a");
+        Node plain = nodes.start("plain", c -> c.cluster(List.of(a.address())));
+        a.post(new Command.AddPeer(plain.address()));
+        Poll.until(Duration.ofSeconds(10), () -> Poll.dropped(a, DropReason.AUTH_MISSING), n -> n >= 1);
+        Poll.until(Duration.ofSeconds(10), () -> Poll.dropped(plain, DropReason.AUTH_UNEXPECTED), n -> n >= 1);
+        assertThat(nodes.events(a).await(NodeEvent.Warning.class, w -> w.message().contains(plain.address())
+                && w.message().contains("plain protocol"), Duration.ofSeconds(10)).message())
+                .contains("cannot be a member of this secure cluster");
+        assertThat(nodes.events(plain).await(NodeEvent.Warning.class, w -> w.message().contains(a.address()),
+                Duration.ofSeconds(10)).message()).contains("secure mode", "--secret");
+        assertThat(peers(plain)).as("a sealed DISCOVER teaches a plain node nothing").containsExactly(a.address());
+    }
+
+    @Test
+    void aForgedFileFromANonMemberIsIgnoredAndNothingConnectsToTheForger() throws Exception {
+        Node a = member("a", "127.0.0.1:" + attacker.getLocalPort());
+        try (ServerSocket trap = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            a.post(new Command.Fetch("wanted.bin"));
+            Poll.until(Duration.ofSeconds(10), () -> Poll.stats(a).datagramsOut(), n -> n >= 1);
+            long before = Poll.dropped(a, DropReason.AUTH_MISSING);
+            for (int i = 0; i < 3; i++) {
+                send(("File,1," + trap.getLocalPort() + "\n").getBytes(StandardCharsets.US_ASCII), a);
+            }
+            Poll.until(Duration.ofSeconds(10), () -> Poll.dropped(a, DropReason.AUTH_MISSING), n -> n >= before + 3);
+            trap.setSoTimeout(300); // the loop handled all three: a connect would already be on its way
+            try {
+                trap.accept().close();
+                throw new AssertionError("the node connected to the forger's server");
+            } catch (SocketTimeoutException expected) {
+                // nobody came
+            }
+            assertThat(a.transfers().get(10, TimeUnit.SECONDS)).isEmpty();
+        }
+    }
+
+    @Test
+    void aMemberOfAnotherClusterIsRefusedAndNamedOnce() throws Exception {
+        Node a = member("a");
+        Path other = tmp.resolve("other.secret");
+        ClusterSecret.create(other, false);
+        Seal stranger = sealOf(ClusterSecret.read(other));
+        for (int i = 0; i < 3; i++) {
+            send(bytes(stranger.seal(a.controlAddress(), "DISCOVER,127.0.0.1:9\n".getBytes(StandardCharsets.US_ASCII))), a);
+        }
+        Poll.until(Duration.ofSeconds(10), () -> Poll.dropped(a, DropReason.AUTH_OTHER_SECRET), n -> n == 3);
+        assertThat(peers(a)).isEmpty();
+        assertThat(nodes.events(a).all(NodeEvent.Warning.class)).filteredOn(w -> w.message().contains("another"))
+                .hasSize(1).first().extracting(NodeEvent.Warning::message).asString()
+                .contains("another cluster secret", "AUTH_OTHER_SECRET");
+    }
+
+    @Test
+    void aMembersDatagramCountsOnceAndItsReplaysAlterationsAndRedirectionsAreRefused() throws Exception {
+        Node a = member("a");
+        Node b = member("b");
+        Seal member = sealOf(ClusterSecret.read(secret));
+        byte[] genuine = bytes(member.seal(a.controlAddress(), "DISCOVER,127.0.0.1:9\n".getBytes(StandardCharsets.US_ASCII)));
+        send(genuine, a);
+        Poll.until(Duration.ofSeconds(10), () -> uncheckedPeers(a), p -> p.contains("127.0.0.1:9"));
+
+        send(genuine, a);
+        Poll.until(Duration.ofSeconds(10), () -> Poll.dropped(a, DropReason.AUTH_REPLAYED), n -> n == 1);
+
+        byte[] altered = Arrays.copyOf(genuine, genuine.length);
+        altered[Seal.HEADER + "DISCOVER,127.0.0.1:".length()] = '8';
+        send(altered, a);
+        Poll.until(Duration.ofSeconds(10), () -> Poll.dropped(a, DropReason.AUTH_BAD_TAG), n -> n == 1);
+
+        send(genuine, b);
+        Poll.until(Duration.ofSeconds(10), () -> Poll.dropped(b, DropReason.AUTH_WRONG_DESTINATION), n -> n == 1);
+        assertThat(peers(b)).isEmpty();
+        assertThat(peers(a)).doesNotContain("127.0.0.1:8");
+    }
+
+    @Test
+    void aSecretFileOthersCanReadStopsTheStartNamingTheFile() throws Exception {
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> member("a"))
+                .isInstanceOf(IOException.class).hasMessageContaining(secret.toString()).hasMessageContaining("chmod 600");
+    }
+
+    @Test
+    void theSecretAndIdentityMayNotLieInTheSharedFolder() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> nodes.start("a", b -> b.secret(secret)
+                        .identity(tmp.resolve("folders/a/identity.pem"))))
+                .hasMessageContaining("identity").hasMessageContaining("served to anyone");
+    }
+}
