@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /**
  * The entry point of {@code p2p.jar} (the {@code p2p} command once installed): the interactive
  * shell by default, {@code serve} for a headless node, {@code get NAME} for one download,
- * {@code raw} for the lessons, {@code completion} for the shell's Tab key.
+ * {@code raw} for the lessons, {@code keygen} for a secure cluster's secret, {@code completion} for the shell's Tab key.
  *
  * <p>It is made with one immutable {@link Launch} (environment, working directory, streams) that
  * every mode reads through {@link #launch()}; nothing reads mutable static state.
@@ -30,9 +30,9 @@ import picocli.CommandLine.Option;
         sortOptions = false, usageHelpAutoWidth = true, resourceBundle = "p2pnio.cli.settings.Defaults",
         description = {"A peer-to-peer file-sharing node whose whole network side runs on one java.nio Selector thread.",
                 "Without a mode it runs the interactive shell (plain line mode when stdin is not a terminal)."},
-        subcommands = {ServeCommand.class, GetCommand.class, RawCommand.class, CompletionCommand.class},
+        subcommands = {ServeCommand.class, GetCommand.class, RawCommand.class, KeygenCommand.class, CompletionCommand.class},
         footer = {"", "Settings: an option beats the environment (P2P_HOST, P2P_PORT, P2P_FOLDER,",
-                "P2P_CLUSTER, P2P_PERIOD, P2P_WAITING, P2P_DELAY), which beats config.yml",
+                "P2P_CLUSTER, P2P_PERIOD, P2P_WAITING, P2P_DELAY, P2P_SECRET_FILE, ...), which beats config.yml",
                 "(working directory, then ./configs), which beats the defaults.",
                 "Exit status: 0 ok, 1 failed (not found, broken transfer, bad name), 2 bad usage."})
 public final class Main implements Callable<Integer> {

@@ -76,4 +76,31 @@ class MainTest {
         assertThat(run("get", "x", "--quiet", "--progress", "--peer", "127.0.0.1:9")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--quiet and --progress");
     }
+
+    @Test
+    void keygenWritesAnOwnerOnlySecretAndNeverReplacesOneUnasked() throws Exception {
+        assertThat(run("keygen")).isZero();
+        Path secret = dir.resolve("cluster.secret");
+        assertThat(out()).contains("wrote a new cluster secret to " + secret, "--secret " + secret);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(secret)))
+                .isEqualTo("rw-------");
+        String first = java.nio.file.Files.readString(secret);
+        assertThat(first).matches("[0-9a-f]{64}\n");
+
+        assertThat(run("keygen")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("exists: not replaced", "--force");
+        assertThat(java.nio.file.Files.readString(secret)).isEqualTo(first);
+
+        assertThat(run("keygen", "--force", "cluster.secret")).isZero();
+        assertThat(java.nio.file.Files.readString(secret)).isNotEqualTo(first);
+    }
+
+    @Test
+    void aSecretOthersCanReadIsAUsageErrorNamingTheFileAndTheFix() throws Exception {
+        assertThat(run("keygen", "s")).isZero();
+        java.nio.file.Files.setPosixFilePermissions(dir.resolve("s"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(run("serve", "--secret", "s", "--port", "0")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("p2p: --secret: ", "chmod 600");
+    }
 }

@@ -26,7 +26,7 @@ public record ConfigFile(Path path, Map<String, String> values) {
 
     /** The keys a config.yml may hold, in the order the docs list them. */
     public static final List<String> KEYS = List.of("host", "port", "folder", "cluster", "period", "waiting", "delay",
-            "fanout", "suspectAfter", "removeAfter", "maxUploadRate", "maxDownloadRate");
+            "fanout", "suspectAfter", "removeAfter", "maxUploadRate", "maxDownloadRate", "secret", "identity");
 
     /**
      * The config.yml to use: {@code explicit} if given (it must exist), else {@code config.yml}

@@ -64,6 +64,16 @@ public final class NodeOptions {
                     + "(env P2P_MAX_DOWNLOAD_RATE, default ${bundle:default.maxDownloadRate}).")
     String maxDownloadRate;
 
+    @Option(names = "--secret", paramLabel = "FILE",
+            description = "Secure mode: the cluster's secret, made by 'p2p keygen' (env P2P_SECRET_FILE). Only nodes "
+                    + "holding it are members; every datagram is authenticated. Reference nodes cannot join.")
+    String secret;
+
+    @Option(names = "--identity", paramLabel = "FILE",
+            description = "Secure mode: this node's key and certificate, made on first start (env P2P_IDENTITY_FILE; "
+                    + "default: p2p-identity.pem beside config.yml, else in the working directory).")
+    String identity;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Settings file (default: config.yml in the working directory, then in ./configs).")
     Path config;
 
@@ -91,6 +101,8 @@ public final class NodeOptions {
         o.removeAfter = removeAfter != null ? removeAfter : outer.removeAfter;
         o.maxUploadRate = maxUploadRate != null ? maxUploadRate : outer.maxUploadRate;
         o.maxDownloadRate = maxDownloadRate != null ? maxDownloadRate : outer.maxDownloadRate;
+        o.secret = secret != null ? secret : outer.secret;
+        o.identity = identity != null ? identity : outer.identity;
         o.config = config != null ? config : outer.config;
         o.trace = trace || outer.trace;
         o.traceFile = traceFile != null ? traceFile : outer.traceFile;

@@ -9,12 +9,13 @@ import java.util.List;
 import java.util.Map;
 import p2pnio.NodeConfig;
 import p2pnio.PeerAddress;
+import p2pnio.SecureCluster;
 
 /**
  * A node's settings merged from their four sources, highest first: the command line option, the
  * environment ({@code P2P_HOST}, {@code P2P_PORT}, {@code P2P_FOLDER}, {@code P2P_CLUSTER},
  * {@code P2P_PERIOD}, {@code P2P_WAITING}, {@code P2P_DELAY}, {@code P2P_FANOUT}, {@code P2P_SUSPECT_AFTER},
- * {@code P2P_REMOVE_AFTER}), config.yml, then the engine's defaults ({@link Defaults}, read from
+ * {@code P2P_REMOVE_AFTER}, {@code P2P_SECRET_FILE}, {@code P2P_IDENTITY_FILE}), config.yml, then the engine's defaults ({@link Defaults}, read from
  * {@link NodeConfig#builder()}, never restated here).
  *
  * <p>Every value is checked here; a bad one throws a {@link UsageError} that names the setting and
@@ -35,9 +36,11 @@ public final class Settings {
     private final Gossip gossip;
     private final String configSource;
     private final Path workDir;
+    private final Secure secure;
 
     private Settings(String host, Integer port, Path folder, List<String> cluster, Duration period, Duration waiting,
-                     Duration delay, Gossip gossip, String configSource, Path workDir) {
+                     Duration delay, Gossip gossip, String configSource, Path workDir, Secure secure) {
+        this.secure = secure;
         this.host = host;
         this.port = port;
         this.folder = folder;
@@ -100,7 +103,8 @@ public final class Settings {
 
         return new Settings(host == null ? null : host.text.strip(), portNumber,
                 folder == null ? null : workDir.resolve(folder.text.strip()).normalize(), cluster,
-                period, waiting, delay, gossip, file == null ? null : file.path().toString(), workDir);
+                period, waiting, delay, gossip, file == null ? null : file.path().toString(), workDir,
+                secure(s, options, file, workDir));
     }
 
     /**
@@ -109,8 +113,40 @@ public final class Settings {
      */
     public Settings anyPortUnlessSet() {
         return port != null ? this
-                : new Settings(host, 0, folder, cluster, period, waiting, delay, gossip, configSource, workDir);
+                : new Settings(host, 0, folder, cluster, period, waiting, delay, gossip, configSource, workDir, secure);
     }
+
+    /**
+     * Secure mode's files, or null without a secret: the secret must exist and be readable by its
+     * owner only (checked here, so a mistake is a usage error naming its source); the identity
+     * defaults to {@code p2p-identity.pem} beside config.yml, else in the working directory.
+     */
+    private static Secure secure(Sources s, NodeOptions options, ConfigFile file, Path workDir) {
+        Value secret = s.pick(options.secret, "--secret", "P2P_SECRET_FILE", "secret");
+        Value identity = s.pick(options.identity, "--identity", "P2P_IDENTITY_FILE", "identity");
+        if (secret == null) {
+            if (identity != null) {
+                throw identity.bad("is only used in secure mode: give the cluster's secret too (--secret FILE)");
+            }
+            return null;
+        }
+        if (secret.text.isBlank()) {
+            throw secret.bad("must not be empty");
+        }
+        Path secretFile = workDir.resolve(secret.text.strip()).normalize();
+        try {
+            SecureCluster.checkSecret(secretFile);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(secret.source + ": " + e.getMessage());
+        }
+        Path beside = file == null ? workDir : file.path().toAbsolutePath().getParent();
+        Path identityFile = identity == null ? beside.resolve(DEFAULT_IDENTITY)
+                : workDir.resolve(identity.text.strip()).normalize();
+        return new Secure(secretFile, identityFile);
+    }
+
+    /** The identity file's name when no source names one. */
+    public static final String DEFAULT_IDENTITY = "p2p-identity.pem";
 
     private static Long rate(Value v) {
         return v == null ? null : ByteRate.parse(v.text, v.source);
@@ -178,6 +214,9 @@ public final class Settings {
      */
     private record Gossip(Integer fanout, Integer suspectAfter, Integer removeAfter, Long maxUploadRate,
                           Long maxDownloadRate) { }
+
+    /** Secure mode's two files. */
+    private record Secure(Path secret, Path identity) { }
 
     /** Where one value came from and its text. */
     private record Value(String text, String source) {
@@ -247,6 +286,10 @@ public final class Settings {
     public String configSource() { return configSource; }
     /** The working directory relative folders start from. */
     public Path workDir() { return workDir; }
+    /** Secure mode's secret file, or null for the plain protocol. */
+    public Path secret() { return secure == null ? null : secure.secret(); }
+    /** Secure mode's identity file, or null for the plain protocol. */
+    public Path identity() { return secure == null ? null : secure.identity(); }
 
     /**
      * The node configuration for these settings with {@code folder} and {@code cluster} filled in;
@@ -285,6 +328,9 @@ public final class Settings {
         }
         if (gossip.maxDownloadRate() != null) {
             b.maxDownloadRate(gossip.maxDownloadRate());
+        }
+        if (secure != null) {
+            b.secret(secure.secret()).identity(secure.identity());
         }
         try {
             return b.build();

@@ -196,4 +196,33 @@ class SettingsTest {
         assertThat(resolve(Map.of()).headless().folder()).isEqualTo(dir.resolve("shared"));
         assertThat(resolve(Map.of()).headless().cluster()).isEqualTo(List.of());
     }
+
+    @Test
+    void secureModeComesFromTheOptionTheEnvironmentOrConfigYmlWithTheIdentityBesideTheConfig() throws Exception {
+        Files.createDirectories(dir.resolve("shared"));
+        Files.createDirectories(dir.resolve("configs"));
+        p2pnio.SecureCluster.keygen(dir.resolve("keys/a.secret"), false);
+        p2pnio.SecureCluster.keygen(dir.resolve("keys/b.secret"), false);
+        assertThat(resolve(Map.of()).headless().secure()).as("no secret: the plain protocol").isFalse();
+
+        Files.writeString(dir.resolve("configs/config.yml"), "folder: shared\nsecret: keys/a.secret\n");
+        NodeConfig fromFile = resolve(Map.of()).headless();
+        assertThat(fromFile.secret()).isEqualTo(dir.resolve("keys/a.secret"));
+        assertThat(fromFile.identity()).isEqualTo(dir.resolve("configs/p2p-identity.pem"));
+
+        NodeConfig fromEnv = resolve(Map.of("P2P_SECRET_FILE", "keys/b.secret", "P2P_IDENTITY_FILE", "me.pem")).headless();
+        assertThat(fromEnv.secret()).isEqualTo(dir.resolve("keys/b.secret"));
+        assertThat(fromEnv.identity()).isEqualTo(dir.resolve("me.pem"));
+
+        assertThat(resolve(Map.of("P2P_SECRET_FILE", "keys/b.secret"), "--secret", "keys/a.secret").headless().secret())
+                .isEqualTo(dir.resolve("keys/a.secret"));
+    }
+
+    @Test
+    void aMissingSecretOrAnIdentityWithoutOneIsAUsageErrorNamingItsSource() {
+        assertThatThrownBy(() -> resolve(Map.of(), "--secret", "nowhere.secret"))
+                .hasMessageStartingWith("--secret: ").hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> resolve(Map.of("P2P_IDENTITY_FILE", "me.pem")))
+                .hasMessageStartingWith("P2P_IDENTITY_FILE: ").hasMessageContaining("--secret");
+    }
 }
