@@ -13,6 +13,8 @@ TARGETS=(
     "RequestLineParserFuzzTest#anySplitOfAnyLineParsesAsTheWholeDoes"
     "HeaderParserFuzzTest#anySplitOfAnyReplyGivesTheOneShotHeaderOrACleanError"
     "SafeNamesFuzzTest#noRequestedNameIsServedFromOutsideTheFolderOrThroughALink"
+    "SealFuzzTest#bytesNoMemberSealedNeverOpen"
+    "SealFuzzTest#aGenuineDatagramOpensOnceAndAnyChangeToItIsRefused"
 )
 $MVN -q -pl engine -am test-compile || exit 1
 passed=0; failed=0; total=0
