@@ -60,13 +60,13 @@ uninstall:
 	  rm -f "$$list"; rmdir "$$P/share/p2p" 2>/dev/null || true; \
 	  echo "removed p2p-nio from $$P"
 
-## demo: three nodes on 127.0.0.1:1378-1380 sharing demo/node1..3, side by side in tmux
+## demo: three nodes on 127.0.0.1:1378-1380 sharing demo/node1..3, side by side in tmux (SECURE=1: a secure cluster)
 demo: $(JAR)
 	@command -v tmux >/dev/null 2>&1 || { echo "installing tmux"; \
 	  (apt-get update -qq && apt-get install -y -qq tmux) >/dev/null 2>&1 || \
 	  (sudo apt-get update -qq && sudo apt-get install -y -qq tmux) >/dev/null 2>&1 || \
 	  echo "could not install tmux: the nodes will run in the background"; }
-	@demo/demo.sh start
+	@SECURE="$(SECURE)" demo/demo.sh start
 
 ## demo-stop: end the demo's nodes
 demo-stop:

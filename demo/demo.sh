@@ -13,6 +13,23 @@ BIG_MIB=${BIG_MIB:-256}
 PORTS=(1378 1379 1380)
 SEEDS=(1379 1380 1378)
 NODE_OPTS="--period 5 --delay 2"
+# SECURE=1 (make demo SECURE=1): a secure cluster. One secret made by `p2p keygen` in demo/run,
+# each node's identity (key and certificate) made on its first start beside it.
+SECURE=${SECURE:-}
+SECRET=demo/run/cluster.secret
+
+secure_opts() { # $1 = node number ("get" for the one-shot example)
+  if [ -n "$SECURE" ] && [ "$SECURE" != 0 ]; then
+    echo "--secret $SECRET --identity demo/run/identity-$1.pem"
+  fi
+}
+
+secret() {
+  if [ -n "$SECURE" ] && [ "$SECURE" != 0 ] && [ ! -f "$SECRET" ]; then
+    mkdir -p demo/run
+    java -jar "$JAR" keygen "$SECRET"
+  fi
+}
 
 files() {
   for n in 1 2 3; do
@@ -26,7 +43,7 @@ files() {
 
 node_cmd() { # $1 = node number, $2 = mode ("" for the shell, "serve")
   local i=$(($1 - 1))
-  echo "java -jar $JAR $2 --folder demo/node$1 --port ${PORTS[$i]} --peer 127.0.0.1:${SEEDS[$i]} $NODE_OPTS"
+  echo "java -jar $JAR $2 --folder demo/node$1 --port ${PORTS[$i]} --peer 127.0.0.1:${SEEDS[$i]} $NODE_OPTS $(secure_opts "node$1")"
 }
 
 pane_cmd() { # the shell of node $1, and a pause when it ends so that its last words stay readable
@@ -36,6 +53,7 @@ pane_cmd() { # the shell of node $1, and a pause when it ends so that its last w
 start() {
   files
   mkdir -p demo/run demo/logs
+  secret
   if command -v tmux >/dev/null 2>&1; then
     if tmux has-session -t "$SESSION" 2>/dev/null; then
       echo "the demo is already running: tmux attach -t $SESSION (make demo-stop ends it)"
@@ -64,7 +82,7 @@ start() {
       echo $! > demo/run/node$n.pid
     done
     echo "logs in demo/logs/node1..3.log; fetch from them with, for example:"
-    echo "  java -jar $JAR get hello-from-node2.txt --folder demo/node1 --port 0 --peer 127.0.0.1:1378"
+    echo "  java -jar $JAR get hello-from-node2.txt --folder demo/node1 --port 0 --peer 127.0.0.1:1378 $(secure_opts get)"
   fi
 }
 

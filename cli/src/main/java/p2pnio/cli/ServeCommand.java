@@ -10,6 +10,7 @@ import p2pnio.Node;
 import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
 import p2pnio.PeerAddress;
+import p2pnio.SecureCluster;
 import p2pnio.cli.out.Json;
 import p2pnio.cli.out.Output;
 import p2pnio.cli.out.Text;
@@ -45,7 +46,7 @@ public final class ServeCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, java.io.IOException {
         Launch launch = parent.launch();
         NodeOptions options = own.orElse(parent.options());
         NodeConfig config = Settings.resolve(options, launch).headless();
@@ -91,6 +92,10 @@ public final class ServeCommand implements Callable<Integer> {
         out.print(events != null ? events.line(new NodeEvent.Ready(node.controlAddress(), node.transferAddress()))
                 : "serving udp=" + PeerAddress.of(node.controlAddress()) + " tcp=" + PeerAddress.of(node.transferAddress())
                         + " folder=" + config.folder());
+        if (events == null && config.secure()) {
+            out.print("secure mode: datagrams authenticated with " + config.secret() + "; this node is "
+                    + SecureCluster.fingerprint(config.identity()) + " (" + config.identity() + ")");
+        }
         announced.countDown();
         if (statsMillis > 0) {
             ticker.scheduleAtFixedRate(() -> node.stats().thenAccept(s -> out.print(
