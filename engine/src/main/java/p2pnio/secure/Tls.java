@@ -28,17 +28,18 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * cluster:
  * <ul>
  *   <li>a downloader calls {@link #client} with the fingerprint the answering peer announced in its
- *       sealed {@code File} datagram ({@code Cluster.Peer.fingerprint()} of its sender, set before
- *       the message is handled): the server must present that very certificate;</li>
+ *       sealed {@code File} datagram ({@link Members#at} of its sender, recorded before the message
+ *       is handled): the server must present that very certificate;</li>
  *   <li>an uploader calls {@link #server}: the client must present a certificate, and its
- *       fingerprint must be one of the members' ({@code Cluster.fingerprints()}, which this object
+ *       fingerprint must be one of the members' ({@link Members#isMember}, which this object
  *       reads through the predicate it was made with).</li>
  * </ul>
  *
+ * <p>Not used by the transfers yet (issue 15, part 2): tested on its own by {@code TlsTest}.
+ *
  * <p>The trust decision is made by {@link Pinned#checkServerTrusted}/{@link Pinned#checkClientTrusted},
  * which JSSE calls from the handshake, possibly inside a delegated task on another thread: the
- * predicates must be safe to call from any thread ({@code Cluster.fingerprints()} is an immutable
- * snapshot). A resumed TLS 1.3 session skips them (the certificate was checked when the session
+ * predicates must be safe to call from any thread ({@link Members#isMember} is). A resumed TLS 1.3 session skips them (the certificate was checked when the session
  * was made): after a handshake, {@link #peer(SSLSession)} gives the fingerprint to check again if
  * membership may have changed meanwhile.
  *

@@ -203,4 +203,32 @@ class SecureClusterTest {
                         .identity(tmp.resolve("folders/a/identity.pem"))))
                 .hasMessageContaining("identity").hasMessageContaining("served to anyone");
     }
+
+    @Test
+    void aMemberWhoseClockIsOffIsRefusedAndToldHowFar() throws Exception {
+        Node a = member("a");
+        Seal ahead = new Seal(ClusterSecret.read(secret), NodeIdentity.generate().fingerprint(), to -> false,
+                () -> System.currentTimeMillis() + 90_000, Duration.ofSeconds(30));
+        send(bytes(ahead.seal(a.controlAddress(), "DISCOVER,127.0.0.1:9\n".getBytes(StandardCharsets.US_ASCII))), a);
+        Poll.until(Duration.ofSeconds(10), () -> Poll.dropped(a, DropReason.AUTH_CLOCK_SKEW), n -> n == 1);
+        assertThat(peers(a)).isEmpty();
+        assertThat(nodes.events(a).await(NodeEvent.Warning.class, w -> w.message().contains("clock"),
+                Duration.ofSeconds(10)).message()).contains("ahead of ours", "NTP");
+    }
+
+    @Test
+    void aMembersMalformedMessageIsCountedByTheCodecLikeAPlainOneAndAnOversizedSealedDatagramAsTooLarge()
+            throws Exception {
+        Node a = member("a");
+        Seal member = sealOf(ClusterSecret.read(secret));
+        long before = Poll.stats(a).droppedTotal();
+        send(bytes(member.seal(a.controlAddress(), "File,1,notaport\n".getBytes(StandardCharsets.US_ASCII))), a);
+        Poll.until(Duration.ofSeconds(10), () -> Poll.stats(a).droppedTotal(), n -> n == before + 1);
+        assertThat(Poll.stats(a).dropped()).allSatisfy((reason, count) -> assertThat(reason).doesNotStartWith("AUTH_"));
+
+        byte[] big = bytes(member.seal(a.controlAddress(), ("DISCOVER," + "1".repeat(2100) + "\n")
+                .getBytes(StandardCharsets.US_ASCII)));
+        send(big, a);
+        Poll.until(Duration.ofSeconds(10), () -> Poll.dropped(a, DropReason.TOO_LARGE), n -> n == 1);
+    }
 }
