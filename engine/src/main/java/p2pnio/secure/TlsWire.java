@@ -1,0 +1,286 @@
+package p2pnio.secure;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+
+/**
+ * TLS over one non-blocking {@link SocketChannel}, driven by the loop: the layer the transfer state
+ * machines are meant to call instead of the channel (issue 15, part 2), so that they keep their
+ * states and only the bytes pass through {@link SSLEngine}. Not used by them yet.
+ *
+ * <p>The handshake is driven by {@link #handshake()}, which wraps and unwraps until it needs the
+ * network or a delegated task, and says which ({@link Step}): the caller's state machine turns
+ * that into a state whose interest is read, write, or nothing while the task runs off the loop
+ * ({@link #takeTask()}). After it, {@link #read} decrypts into the caller's buffer and {@link #write}
+ * encrypts from it; ciphertext that the socket did not take stays in this object until
+ * {@link #flush}. Decrypted bytes the caller's buffer had no room for stay here too
+ * ({@link #buffered()}): a caller must drain them before it waits for the selector, which knows
+ * nothing of them.
+ *
+ * <p>Buffers: a packet buffer each way and one application buffer, sized by the session, grown
+ * when the engine says {@code BUFFER_OVERFLOW}; {@code BUFFER_UNDERFLOW} means a record is not
+ * all here yet. {@link #close()} sends {@code close_notify} as far as the socket takes it. Loop
+ * thread only, like the channel.
+ */
+public final class TlsWire {
+
+    /** What the handshake waits for. */
+    public enum Step {
+        /** Bytes from the peer: wait until the channel is readable. */
+        NEEDS_READ,
+        /** Room in the socket for our handshake bytes: wait until the channel is writable. */
+        NEEDS_WRITE,
+        /** A delegated task ({@link #takeTask()}) must run, off the loop, before anything else. */
+        NEEDS_TASK,
+        /** Done: application data may flow. */
+        DONE
+    }
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final SSLEngine engine;
+    private final SocketChannel channel;
+    /** Ciphertext received, not yet unwrapped (read mode between calls: position..limit). */
+    private ByteBuffer netIn;
+    /** Ciphertext wrapped, not yet written (read mode between calls). */
+    private ByteBuffer netOut;
+    /** Plaintext unwrapped, not yet handed to the caller (read mode between calls). */
+    private ByteBuffer appIn;
+    private boolean peerClosed;
+
+    /** TLS through {@code engine} (client or server mode already set) over {@code channel}. */
+    public TlsWire(SSLEngine engine, SocketChannel channel) throws SSLException {
+        this.engine = engine;
+        this.channel = channel;
+        int packet = engine.getSession().getPacketBufferSize();
+        this.netIn = ByteBuffer.allocateDirect(packet).flip();
+        this.netOut = ByteBuffer.allocateDirect(packet).flip();
+        this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()).flip();
+        engine.beginHandshake();
+    }
+
+    /**
+     * Moves the handshake on as far as it goes without waiting; returns what it waits for.
+     *
+     * @throws SSLException if the handshake failed (a certificate refused, a bad record); the
+     *                      alert for the peer has been written as far as the socket took it
+     * @throws EOFException if the peer closed before the handshake ended
+     */
+    public Step handshake() throws IOException {
+        try {
+            while (true) {
+                if (!flush()) {
+                    return Step.NEEDS_WRITE;
+                }
+                SSLEngineResult.HandshakeStatus hs = engine.getHandshakeStatus();
+                switch (hs) {
+                    case NEED_TASK -> {
+                        return Step.NEEDS_TASK;
+                    }
+                    case NEED_WRAP -> wrap(EMPTY);
+                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                        if (!unwrap()) {
+                            if (peerClosed) {
+                                throw new EOFException("the peer closed the connection during the TLS handshake");
+                            }
+                            return Step.NEEDS_READ;
+                        }
+                    }
+                    default -> {
+                        return Step.DONE;
+                    }
+                }
+            }
+        } catch (SSLException e) {
+            sendAlert(e);
+            throw e;
+        }
+    }
+
+    /** After a failed handshake, the engine holds an alert for the peer: sent as far as the socket takes it now. */
+    private void sendAlert(SSLException cause) {
+        try {
+            engine.closeOutbound();
+            if (flush()) {
+                wrap(EMPTY);
+                flush();
+            }
+        } catch (IOException e) {
+            cause.addSuppressed(e); // the failure the caller reports is the handshake's; this rides along
+        }
+    }
+
+    /** The next delegated task of the handshake (run it off the loop, then call {@link #handshake()} on it), or null. */
+    public Runnable takeTask() {
+        return engine.getDelegatedTask();
+    }
+
+    /**
+     * Reads plaintext into {@code dst}: what is buffered first, else what the socket has. Returns
+     * the bytes given, 0 if none are here yet, -1 once the peer has closed (its {@code close_notify},
+     * or the connection's end): then answer with {@link #close()}, as a peer that closed waits for it.
+     */
+    public int read(ByteBuffer dst) throws IOException {
+        if (!appIn.hasRemaining() && !peerClosed) {
+            unwrap();
+        }
+        if (appIn.hasRemaining()) {
+            int n = Math.min(dst.remaining(), appIn.remaining());
+            ByteBuffer slice = appIn.duplicate();
+            slice.limit(appIn.position() + n);
+            dst.put(slice);
+            appIn.position(appIn.position() + n);
+            return n;
+        }
+        return peerClosed ? -1 : 0;
+    }
+
+    /** Plaintext bytes decrypted and waiting for {@link #read}: the selector will not report them. */
+    public int buffered() {
+        return appIn.remaining();
+    }
+
+    /**
+     * Encrypts bytes of {@code src} (at most one record's worth) and writes them; returns how many
+     * plaintext bytes were taken, 0 while earlier ciphertext still waits for room in the socket.
+     */
+    public int write(ByteBuffer src) throws IOException {
+        if (!flush()) {
+            return 0;
+        }
+        int before = src.remaining();
+        wrap(src);
+        flush();
+        return before - src.remaining();
+    }
+
+    /** True while ciphertext waits for room in the socket: wait until the channel is writable, then {@link #flush}. */
+    public boolean pending() {
+        return netOut.hasRemaining();
+    }
+
+    /** Writes ciphertext already wrapped; true when none is left. */
+    public boolean flush() throws IOException {
+        while (netOut.hasRemaining()) {
+            if (channel.write(netOut) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Sends {@code close_notify} (as far as the socket takes it now); the caller closes the channel. */
+    public void close() throws IOException {
+        engine.closeOutbound();
+        while (!engine.isOutboundDone()) {
+            if (!flush()) {
+                return;
+            }
+            wrap(EMPTY);
+        }
+        flush();
+    }
+
+    /** The engine, for its session once the handshake is done ({@link Tls#peer}). */
+    public SSLEngine engine() {
+        return engine;
+    }
+
+    /** Wraps {@code src} (possibly nothing: handshake or alert bytes) into {@link #netOut}, kept in read mode. */
+    private void wrap(ByteBuffer src) throws SSLException {
+        while (true) {
+            netOut.compact();
+            SSLEngineResult r;
+            try {
+                r = engine.wrap(src, netOut);
+            } finally {
+                netOut.flip();
+            }
+            if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                return;
+            }
+            netOut = enlarge(netOut, engine.getSession().getPacketBufferSize());
+        }
+    }
+
+    /**
+     * Unwraps the ciphertext here, reading the socket when the engine needs more; true if it made
+     * progress (took or gave bytes, or the handshake now wants something else).
+     */
+    private boolean unwrap() throws IOException {
+        boolean progress = false;
+        boolean needMore = !netIn.hasRemaining();
+        while (true) {
+            if (needMore) {
+                if (fill() <= 0) {
+                    return progress;
+                }
+                needMore = false;
+            }
+            appIn.compact();
+            SSLEngineResult r;
+            try {
+                r = engine.unwrap(netIn, appIn);
+            } finally {
+                appIn.flip();
+            }
+            switch (r.getStatus()) {
+                case OK -> {
+                    progress |= r.bytesConsumed() > 0 || r.bytesProduced() > 0;
+                    SSLEngineResult.HandshakeStatus hs = r.getHandshakeStatus();
+                    if (r.bytesProduced() > 0 || hs == SSLEngineResult.HandshakeStatus.NEED_WRAP
+                            || hs == SSLEngineResult.HandshakeStatus.NEED_TASK
+                            || hs == SSLEngineResult.HandshakeStatus.FINISHED) {
+                        return true;
+                    }
+                    needMore = !netIn.hasRemaining() || r.bytesConsumed() == 0;
+                }
+                case BUFFER_OVERFLOW -> appIn = enlarge(appIn, engine.getSession().getApplicationBufferSize());
+                case BUFFER_UNDERFLOW -> {
+                    int packet = engine.getSession().getPacketBufferSize();
+                    if (netIn.capacity() < packet) {
+                        netIn = enlarge(netIn, packet);
+                    }
+                    needMore = true; // a record is not all here yet
+                }
+                case CLOSED -> {
+                    peerClosed = true;
+                    return true;
+                }
+            }
+        }
+    }
+
+    /** Reads ciphertext from the socket into {@link #netIn}: the bytes read, 0 if none, -1 at its end. */
+    private int fill() throws IOException {
+        netIn.compact();
+        int n;
+        try {
+            n = channel.read(netIn);
+        } finally {
+            netIn.flip();
+        }
+        if (n < 0) {
+            peerClosed = true;
+            try {
+                engine.closeInbound(); // throws if the peer did not send close_notify: a truncation
+            } catch (SSLException e) {
+                throw new SSLException("the peer ended the connection without close_notify (truncated)", e);
+            }
+        }
+        return n;
+    }
+
+    /** {@code b}'s bytes (read mode) in a buffer with {@code more} bytes of room besides, in read mode. */
+    private static ByteBuffer enlarge(ByteBuffer b, int more) {
+        ByteBuffer bigger = b.isDirect() ? ByteBuffer.allocateDirect(b.capacity() + more)
+                : ByteBuffer.allocate(b.capacity() + more);
+        bigger.put(b);
+        return bigger.flip();
+    }
+}
