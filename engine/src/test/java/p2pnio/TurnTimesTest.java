@@ -46,10 +46,12 @@ class TurnTimesTest {
             NodeStats after = nb.stats().get(10, TimeUnit.SECONDS);
             assertThat(before.longestTurn()).as("the reading that restarts the window still has the slow turn")
                     .contains("query that takes 300 ms");
-            assertThat(after.longestTurnNanos()).as("a new turn window: the slow turn is gone").isLessThan(300_000_000L);
-            assertThat(after.longestTurn()).doesNotContain("query that takes 300 ms");
+            assertThat(after.longestTurn()).as("a new turn window: the slow turn is gone")
+                    .doesNotContain("query that takes 300 ms");
             assertThat(after.turnP999Nanos()).isLessThanOrEqualTo(after.longestTurnNanos());
-            assertThat(after.loopTurns()).as("the other counters keep counting").isGreaterThan(before.loopTurns());
+            // (both readings may run in one turn: the loop drains its queue, so the count of turns may not move)
+            assertThat(after.handlerNanos()).as("the other counters keep counting since the start")
+                    .isGreaterThanOrEqualTo(300_000_000L);
         }
     }
 }
