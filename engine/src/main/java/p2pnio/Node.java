@@ -258,6 +258,17 @@ public final class Node implements AutoCloseable {
         return query("stats", NodeCore::stats);
     }
 
+    /**
+     * The node's counters, read on the loop as {@link #stats()} does, and in the same task a new
+     * turn window: the turn percentiles and the longest turn of the next reading cover only the
+     * turns between the two (the other counters keep counting since the start). A benchmark
+     * calls it before its measured phase and reads after it, so that the node's start (binding,
+     * class loading, the first index scan) and the warm-up stay out of its figures.
+     */
+    public CompletableFuture<NodeStats> statsRestartingTurns() {
+        return query("stats, restarting the turn window", NodeCore::statsRestartingTurns);
+    }
+
     /** The cluster list, read on the loop. */
     public CompletableFuture<List<NodeEvent.PeerInfo>> peers() {
         return query("peers", NodeCore::peers);

@@ -197,6 +197,13 @@ final class NodeCore {
     }
 
     /** A snapshot of every counter. */
+    /** The counters, then a new turn window (the turn histogram and the longest turn start empty). */
+    NodeStats statsRestartingTurns() {
+        NodeStats now = stats();
+        ctx.loop.stats().restartTurnWindow();
+        return now;
+    }
+
     NodeStats stats() {
         Counters c = ctx.counters;
         EventLoop loop = ctx.loop;

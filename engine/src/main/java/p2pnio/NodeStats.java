@@ -22,7 +22,9 @@ import java.util.Map;
  * @param loopTurns          turns of the loop
  * @param selectNanos        time blocked in select
  * @param handlerNanos       time spent in handlers, tasks and timers
- * @param longestTurnNanos   longest time one turn spent outside select
+ * @param longestTurnNanos   longest time one turn spent outside select, in the turn window (since the
+ *                           start, or since the last {@link Node#statsRestartingTurns()}, like the
+ *                           turn percentiles and {@code longestTurn})
  * @param commandsQueued     commands waiting in the queue now
  * @param commandsRun        commands and tasks run from the queue
  * @param timersPending      timers scheduled now

@@ -41,6 +41,17 @@ class TurnTimesTest {
             assertThat(s.longestTurnNanos()).isGreaterThanOrEqualTo(300_000_000L);
             assertThat(s.longestTurn()).contains("query that takes 300 ms");
             assertThat(s.turnP50Nanos()).as("the median turn is not the slow one").isLessThan(300_000_000L);
+
+            NodeStats before = nb.statsRestartingTurns().get(10, TimeUnit.SECONDS);
+            NodeStats after = nb.stats().get(10, TimeUnit.SECONDS);
+            assertThat(before.longestTurn()).as("the reading that restarts the window still has the slow turn")
+                    .contains("query that takes 300 ms");
+            assertThat(after.longestTurn()).as("a new turn window: the slow turn is gone")
+                    .doesNotContain("query that takes 300 ms");
+            assertThat(after.turnP999Nanos()).isLessThanOrEqualTo(after.longestTurnNanos());
+            // (both readings may run in one turn: the loop drains its queue, so the count of turns may not move)
+            assertThat(after.handlerNanos()).as("the other counters keep counting since the start")
+                    .isGreaterThanOrEqualTo(300_000_000L);
         }
     }
 }

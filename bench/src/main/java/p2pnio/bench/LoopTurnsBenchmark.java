@@ -27,6 +27,7 @@ import org.openjdk.jmh.runner.IterationType;
 import p2pnio.Command;
 import p2pnio.Node;
 import p2pnio.NodeEvent;
+import p2pnio.NodeListener;
 import p2pnio.NodeStats;
 import p2pnio.bench.servers.NodeServer;
 import p2pnio.bench.support.BenchFiles;
@@ -40,10 +41,10 @@ import p2pnio.bench.support.Gauges;
  * of the two nodes took meanwhile: the median, p99 and p99.9 of their turn histograms, and the
  * longest turn with what ran in it. The engine issue's goal is p99.9 under 5 ms.
  *
- * <p>The two nodes live for the whole trial, one wave per iteration, and a node's histogram
- * counts every turn since it started (it has no reset). It is read once, after the last measured
- * wave, so that the few slow turns of the nodes' start (binding, loading classes, the first index
- * scan) weigh least: the figures cover the start, the warm-up wave and every measured wave.
+ * <p>The two nodes live for the whole trial, one wave per iteration. Each node's turn window is
+ * restarted ({@code Node.statsRestartingTurns}) just before the first measured wave and read
+ * once after the last one, so the figures cover the measured waves alone: not the nodes' start
+ * (binding, loading classes, the first index scan) nor the warm-up wave.
  * (JMH averages a result over every iteration, counting those without it as zero: a result set in
  * one iteration only is reported with {@code Gauges.worst}, the largest, which is then its
  * value.) With {@code -prof p2pnio.bench.support.Gauges}.
@@ -72,6 +73,14 @@ public class LoopTurnsBenchmark {
     @Param({"64"})
     public int smallKiB;
 
+    /** Most body bytes one upload of the serving node sends per turn ({@code sendChunkBytes}), KiB. */
+    @Param({"1024"})
+    public int sendChunkKiB;
+
+    /** Most body bytes all uploads of the serving node send together per turn ({@code sendBytesPerTurn}), KiB. */
+    @Param({"4096"})
+    public int sendBudgetKiB;
+
     private static final String BIG = "big.bin";
 
     private Path served;
@@ -82,6 +91,8 @@ public class LoopTurnsBenchmark {
     private final BlockingQueue<NodeEvent> outcomes = new LinkedBlockingQueue<>();
     private int measured;
     private boolean lastIteration;
+    private long serverTurnsBefore;
+    private long fetcherTurnsBefore;
 
     /** The files, kept for the run. */
     @Setup(Level.Trial)
@@ -99,7 +110,8 @@ public class LoopTurnsBenchmark {
     @Setup(Level.Trial)
     public void nodes() {
         fetched = BenchFiles.folder("turns-fetched");
-        server = new NodeServer(served, names.size());
+        server = new NodeServer(NodeServer.config(served).sendChunkBytes((int) (sendChunkKiB * BenchFiles.KIB))
+                .sendBytesPerTurn((int) (sendBudgetKiB * BenchFiles.KIB)).build(), names.size(), NodeListener.ignoring());
         fetcher = new NodeServer(NodeServer.config(fetched).addPeer(server.node().address()).build(), 0, event -> {
             if (event instanceof NodeEvent.DownloadFinished || event instanceof NodeEvent.DownloadFailed) {
                 outcomes.add(event);
@@ -122,28 +134,32 @@ public class LoopTurnsBenchmark {
             bytes += f.size();
         }
         if (lastIteration) {
-            report("server", server.node());
-            report("fetcher", fetcher);
+            report("server", server.node(), serverTurnsBefore);
+            report("fetcher", fetcher, fetcherTurnsBefore);
         }
         return bytes;
     }
 
-    /** Counts the measured iterations, to read the histograms after the last one. */
+    /** Counts the measured iterations, to restart the turn windows before the first and read them after the last. */
     @Setup(Level.Iteration)
-    public void iteration(IterationParams params) {
+    public void iteration(IterationParams params) throws Exception {
         if (params.getType() == IterationType.MEASUREMENT) {
             measured++;
+        }
+        if (params.getType() == IterationType.MEASUREMENT && measured == 1) {
+            serverTurnsBefore = server.node().statsRestartingTurns().get(30, TimeUnit.SECONDS).loopTurns();
+            fetcherTurnsBefore = fetcher.statsRestartingTurns().get(30, TimeUnit.SECONDS).loopTurns();
         }
         lastIteration = params.getType() == IterationType.MEASUREMENT && measured == params.getCount();
     }
 
-    private static void report(String who, Node node) throws Exception {
+    private static void report(String who, Node node, long turnsBefore) throws Exception {
         NodeStats s = node.stats().get(30, TimeUnit.SECONDS);
         Gauges.worst(who + "TurnP50Ms", s.turnP50Nanos() / 1e6);
         Gauges.worst(who + "TurnP99Ms", s.turnP99Nanos() / 1e6);
         Gauges.worst(who + "TurnP999Ms", s.turnP999Nanos() / 1e6);
         Gauges.worst(who + "LongestTurnMs", s.longestTurnNanos() / 1e6);
-        Gauges.worst(who + "Turns", s.loopTurns());
+        Gauges.worst(who + "Turns", s.loopTurns() - turnsBefore);
         Gauges.named(who + " longest turn", s.longestTurn(), s.longestTurnNanos() / 1e6);
     }
 

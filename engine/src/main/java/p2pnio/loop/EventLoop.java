@@ -338,6 +338,9 @@ public final class EventLoop {
         stats.keysReady += ready;
         observer.selected(turn);
         try {
+            if (afterHandlers.hasMore()) {
+                turn.didWork(afterHandlers); // named like a handler: a long send round shows as the longest turn's
+            }
             afterHandlers.run();
         } catch (Exception e) {
             failureSink.failed("work after the handlers", e);

@@ -18,11 +18,14 @@ public final class LoopStats {
     public long selectNanos;
     /** Nanoseconds spent in handlers, tasks and timers. */
     public long handlerNanos;
-    /** The longest time one turn spent outside {@code select}, nanoseconds. */
+    /** The longest time one turn spent outside {@code select} in the turn window, nanoseconds. */
     public long longestTurnNanos;
     /** What ran in that longest turn: its handlers, tasks and timers by name (see {@link Turn#whatRan()}). */
     public String longestTurn = "nothing yet";
-    /** How long each turn spent outside {@code select}: its work. */
+    /**
+     * How long each turn of the turn window spent outside {@code select}: its work. The window
+     * runs from the loop's start, or from the last {@link #restartTurnWindow()}.
+     */
     public final TurnHistogram turnTimes = new TurnHistogram();
     /** Tasks run from the mailbox. */
     public long tasksRun;
@@ -39,6 +42,17 @@ public final class LoopStats {
      * {@code onFailure} threw or they failed {@link EventLoop#FAILURES_IN_A_ROW} turns in a row.
      */
     public long keysClosedByLoop;
+
+    /**
+     * Starts a new turn window: the histogram and the longest turn forget the turns so far (the
+     * other counters keep counting), so that a reading covers a phase alone, such as a
+     * benchmark's measured waves without the node's start and the warm-up.
+     */
+    public void restartTurnWindow() {
+        turnTimes.clear();
+        longestTurnNanos = 0;
+        longestTurn = "nothing yet";
+    }
 
     /** Counts what a finished turn took: its work time, and what ran in it if it is the longest yet. */
     void turnEnded(Turn turn) {

@@ -55,6 +55,11 @@ public final class Turn {
         remember(task);
     }
 
+    /** The loop's work after the handlers ran in this turn (the send round): named, not counted as a handler. */
+    void didWork(Object work) {
+        remember(work);
+    }
+
     void firedTimer(Object timer) {
         timers++;
         remember(timer);

@@ -31,6 +31,13 @@ public final class TurnHistogram {
         }
     }
 
+    /** Forgets every turn recorded: the histogram starts again, empty. */
+    public void clear() {
+        java.util.Arrays.fill(counts, 0);
+        total = 0;
+        max = 0;
+    }
+
     /** Turns recorded. */
     public long count() {
         return total;

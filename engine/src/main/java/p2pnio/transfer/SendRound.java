@@ -55,6 +55,12 @@ final class SendRound implements p2pnio.loop.EventLoop.Work {
         return !ring.isEmpty();
     }
 
+    /** Its name where a turn says what ran: {@code send round}. */
+    @Override
+    public String toString() {
+        return "send round";
+    }
+
     /** Serves the ring from the front until every upload in it had one slice or the budget is spent. */
     @Override
     public void run() {

@@ -68,4 +68,22 @@ class TurnHistogramTest {
         assertThat(h.percentile(0.99)).isBetween(20_000L, 22_500L);
         assertThat(h.percentile(0.999)).isEqualTo(50_000_000L); // capped at the exact maximum
     }
+
+    @Test
+    void aClearedHistogramForgetsTheTurnsSoFarAndCountsAgainFromNothing() {
+        for (int i = 0; i < 1000; i++) {
+            h.record(1_000); // 1 µs
+        }
+        h.record(50_000_000);
+
+        h.clear();
+        assertThat(h.count()).isZero();
+        assertThat(h.max()).isZero();
+        assertThat(h.percentile(0.999)).isZero();
+
+        h.record(30_000_000);
+        assertThat(h.percentile(0.5)).as("only the turn after the clear counts").isEqualTo(30_000_000L);
+        assertThat(h.count()).isEqualTo(1);
+        assertThat(h.max()).isEqualTo(30_000_000L);
+    }
 }

@@ -74,6 +74,31 @@ class TurnTest {
     }
 
     @Test
+    void theWorkAfterTheHandlersIsNamedInWhatRanWhenItHadSomethingToDo() throws IOException {
+        List<String> left = new ArrayList<>(List.of("one slice"));
+        loop.runOnce(false); // claims the thread
+        loop.afterHandlers(new EventLoop.Work() {
+            @Override
+            public void run() {
+                left.clear();
+            }
+
+            @Override
+            public boolean hasMore() {
+                return !left.isEmpty();
+            }
+
+            @Override
+            public String toString() {
+                return "send round";
+            }
+        });
+
+        assertThat(loop.runOnce(false).whatRan()).isEqualTo("send round");
+        assertThat(loop.runOnce(false).whatRan()).as("nothing left to do: not named").isEqualTo("nothing");
+    }
+
+    @Test
     void aTurnRunsReadyHandlersThenTasksThenDueTimersAndSaysSo() throws IOException {
         InetSocketAddress at = udpEndpoint();
         loop.timers().at(1_000, "due timer", () -> seen.add("timer at " + loop.now()));

@@ -99,10 +99,10 @@ public final class Report {
                     "One node downloads a `bigMiB` MiB file and `small` files of `smallKiB` KiB from another, all asked for"
                             + " at once (UDP `Get`/`File`, then one download each: partial files made and put in place on"
                             + " the file thread). Score: seconds per wave. Then each node's loop-turn histogram (work"
-                            + " outside `select`, every turn recorded), read once after the last wave: it counts every turn"
-                            + " since the node started (the nodes' start, the warm-up wave and every measured wave: it has no"
-                            + " reset). p50, p99, p99.9 and the longest turn, ms; what ran in the longest turn is named below"
-                            + " the table.",
+                            + " outside `select`, every turn recorded) over the measured waves alone: its turn window is"
+                            + " restarted just before the first measured wave (`Node.statsRestartingTurns`) and read once"
+                            + " after the last, so the nodes' start and the warm-up wave are not in it. p50, p99, p99.9 and"
+                            + " the longest turn, ms; what ran in the longest turn is named below the table.",
                     "", "s/wave", false, null, null, List.of(
                     new String[] {"serverTurnP50Ms", "server p50", "%.3f"},
                     new String[] {"serverTurnP99Ms", "server p99", "%.3f"},

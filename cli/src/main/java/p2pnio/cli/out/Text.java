@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import p2pnio.LoopStep;
 import p2pnio.NodeEvent;
 import p2pnio.NodeStats;
 
@@ -204,6 +205,23 @@ public final class Text {
         out.add(String.format(Locale.ROOT, "queue       %d commands queued, %d run; timers %d pending, %d fired",
                 s.commandsQueued(), s.commandsRun(), s.timersPending(), s.timersFired()));
         out.add(String.format(Locale.ROOT, "cluster     %d peers, %d shared files", s.peers(), s.sharedFiles()));
+        return out;
+    }
+
+    /**
+     * One turn of a stepped loop ({@code step} in the shell): a heading with the turn's number,
+     * what {@code select} returned and how long the work took, then what the turn did in order,
+     * one indented line each (ready keys, state transitions, tasks, timers, datagrams,
+     * {@code transferTo} calls). Each entry is its own line, so a line break a peer put in a
+     * datagram or a name stays inside its entry, escaped by {@link Output}, and cannot forge a turn.
+     */
+    public static List<String> turn(LoopStep step) {
+        List<String> out = new ArrayList<>();
+        out.add(String.format(Locale.ROOT, "turn %d: select -> %d key%s ready, %.3f ms of work", step.turn(),
+                step.selected(), step.selected() == 1 ? "" : "s", step.workNanos() / 1e6));
+        for (LoopStep.Entry e : step.entries()) {
+            out.add("  " + e.text());
+        }
         return out;
     }
 

@@ -1,5 +1,6 @@
 package p2pnio.cli.shell;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -9,9 +10,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import p2pnio.Command;
 import p2pnio.FileName;
+import p2pnio.LoopStep;
 import p2pnio.Node;
 import p2pnio.NodeEvent;
 import p2pnio.PeerAddress;
@@ -40,11 +43,18 @@ public final class Interpreter {
             new String[] {"stats", "the loop's counters"},
             new String[] {"trace", "trace on|off: show what the loop does, on stderr or the --trace-file"},
             new String[] {"rate", "rate [up|down RATE]: show or change the rate limits (500k, 20M; 0 = unlimited)"},
+            new String[] {"pause", "stop the loop between two turns (its sockets keep queueing in the kernel)"},
+            new String[] {"step", "step [N]: run N turns of the paused loop (1 by default) and show what each did"},
+            new String[] {"resume", "let the paused loop run again"},
             new String[] {"help", "this list"},
             new String[] {"quit", "stop the node and leave (also: exit, Ctrl-D)"});
 
     private static final long QUERY_SECONDS = 10;
     private static final long PING_SETTLE_MILLIS = 1000;
+    /** The most turns one {@code step} runs. */
+    static final int MAX_STEP_TURNS = 1000;
+    /** The longest a stepped turn waits in {@code select} for something to happen (a person is waiting). */
+    static final Duration STEP_WAIT = Duration.ofSeconds(1);
 
     private final Node node;
     private final Output out;
@@ -83,16 +93,19 @@ public final class Interpreter {
         List<String> args = List.of(words).subList(1, words.length);
         try {
             switch (cmd) {
-                case "list", "peers" -> noArgs(cmd, args, () -> Text.peers(await(node.peers())).forEach(out::print));
+                case "list", "peers" -> noArgs(cmd, args, () -> show(node.peers(), Text::peers));
                 case "get" -> get(args);
-                case "transfers" -> noArgs(cmd, args, () -> Text.transfers(await(node.transfers())).forEach(out::print));
+                case "transfers" -> noArgs(cmd, args, () -> show(node.transfers(), Text::transfers));
                 case "files" -> noArgs(cmd, args, this::files);
                 case "add" -> add(args);
                 case "ping" -> noArgs(cmd, args, this::ping);
                 case "cancel" -> cancel(args);
-                case "stats" -> noArgs(cmd, args, () -> Text.stats(await(node.stats())).forEach(out::print));
+                case "stats" -> noArgs(cmd, args, () -> show(node.stats(), Text::stats));
                 case "trace" -> trace(args);
                 case "rate" -> rate(args);
+                case "pause" -> noArgs(cmd, args, this::pause);
+                case "step" -> step(args);
+                case "resume" -> noArgs(cmd, args, this::resume);
                 case "help", "?" -> COMMANDS.forEach(c -> out.print(String.format("  %-10s %s", c[0], c[1])));
                 case "quit", "exit" -> {
                     return false;
@@ -174,7 +187,7 @@ public final class Interpreter {
     /** {@code rate} shows the limits; {@code rate up 5M} or {@code rate down 0} changes one (answered by an event). */
     private void rate(List<String> args) {
         if (args.isEmpty()) {
-            out.print(Text.rateLimits(await(node.rateLimits())));
+            show(node.rateLimits(), limits -> List.of(Text.rateLimits(limits)));
             return;
         }
         Command.Direction direction = args.size() != 2 ? null : switch (args.get(0)) {
@@ -194,6 +207,10 @@ public final class Interpreter {
     }
 
     private void ping() {
+        if (node.isPaused()) {
+            out.print("ping: the node is paused; resume first (a round sent now would go out at the next step)");
+            return;
+        }
         Set<String> before = addresses(await(node.peers()));
         node.post(new Command.DiscoverNow());
         later.schedule(() -> node.peers().thenAccept(now -> {
@@ -202,6 +219,73 @@ public final class Interpreter {
             out.print(fresh.isEmpty() ? "ping: no new peers (" + now.size() + " known)"
                     : "ping: new peers: " + String.join(", ", fresh));
         }), PING_SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Prints the answer to a query. A paused node answers at its next turn: rather than wait, the
+     * shell says so and prints the answer when a {@code step} has run the query (it shows in that
+     * turn as {@code task query ...}).
+     */
+    private <T> void show(CompletableFuture<T> answer, Function<T, List<String>> text) {
+        if (node.isPaused() && !answer.isDone()) {
+            out.print("(paused: the node answers at its next turn; step or resume)");
+            answer.whenComplete((value, failure) -> {
+                if (failure == null) {
+                    text.apply(value).forEach(out::print);
+                }
+            });
+            return;
+        }
+        text.apply(await(answer)).forEach(out::print);
+    }
+
+    private void pause() {
+        if (node.isPaused()) {
+            out.print("already paused: step [N] runs turns, resume lets the loop go");
+            return;
+        }
+        await(node.pause());
+        out.print("paused between two turns: the sockets keep queueing in the kernel and timers come due; "
+                + "step [N] runs turns, resume lets the loop go");
+    }
+
+    /**
+     * Runs the turns one at a time, printing each as soon as it has run, so that a person sees the
+     * turns come; a turn waits in {@code select} at most {@link #STEP_WAIT}.
+     */
+    private void step(List<String> args) {
+        int turns = args.isEmpty() ? 1 : turns(args.get(0));
+        if (args.size() > 1 || turns < 1) {
+            out.print("usage: step [N]   (N turns, 1 to " + MAX_STEP_TURNS + "; 1 by default)");
+            return;
+        }
+        if (!node.isPaused()) {
+            out.print("step: the node is not paused (pause first)");
+            return;
+        }
+        for (int i = 0; i < turns; i++) {
+            List<LoopStep> ran = await(node.step(1, STEP_WAIT));
+            ran.forEach(turn -> Text.turn(turn).forEach(out::print));
+        }
+    }
+
+    /** N of {@code step N}, or 0 if it is not a number from 1 to {@link #MAX_STEP_TURNS}. */
+    private static int turns(String n) {
+        try {
+            int turns = Integer.parseInt(n);
+            return turns <= MAX_STEP_TURNS ? turns : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private void resume() {
+        if (!node.isPaused()) {
+            out.print("not paused");
+            return;
+        }
+        node.resume();
+        out.print("resumed: the loop runs free");
     }
 
     private static Set<String> addresses(List<NodeEvent.PeerInfo> peers) {

@@ -18,8 +18,8 @@ import p2pnio.cli.settings.Settings;
 /**
  * The shell without a terminal: commands are read one per line from standard input, each echoed
  * after {@code p2p> }, and everything is written as plain lines (no colours, no cursor movement).
- * At end of input it waits for the downloads it started, then stops the node. Exits 1 if one of
- * them failed, so scripts can check. Everything it prints goes through one {@link Output}.
+ * At end of input it waits for the downloads it started (resuming the node if the script left it
+ * paused), then stops the node. Exits 1 if one of them failed, so scripts can check. Everything it prints goes through one {@link Output}.
  */
 public final class PipedShell {
 
@@ -62,6 +62,10 @@ public final class PipedShell {
                 }
             }
             if (!quit && !downloads.names().isEmpty()) {
+                if (node.isPaused()) {
+                    out.print("end of input: resuming the paused node");
+                    node.resume();
+                }
                 out.print("end of input: waiting for " + String.join(", ", downloads.names()));
                 if (!downloads.awaitAll(Settings.outcomeDeadline(config).toMillis())) {
                     out.print("gave up waiting for " + String.join(", ", downloads.names()));

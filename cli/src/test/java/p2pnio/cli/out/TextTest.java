@@ -3,7 +3,10 @@ package p2pnio.cli.out;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import p2pnio.LoopStep;
 import p2pnio.NodeEvent;
 
 /** What a person reads for the events of a peer that does not serve and of a download kept beside a file. */
@@ -28,5 +31,21 @@ class TextTest {
                         + " (a 'notes.txt' was already in the folder and is kept)");
         assertThat(Text.event(new NodeEvent.DownloadFinished("notes.txt", "p", 21, 10_000_000L, Path.of("/inbox/notes.txt"))))
                 .isEqualTo("finished notes.txt: 21 B in 0.01 s (2.1 KiB/s) from p");
+    }
+
+    @Test
+    void aSteppedTurnIsAHeadingThenOneIndentedLinePerEntryAndALineBreakAPeerSentStaysInItsEntry() {
+        LoopStep step = new LoopStep(7, 1, 1_234_000, List.of(
+                new LoopStep.Entry(LoopStep.Kind.READY, "select -> readable[udp 127.0.0.1:1378]"),
+                new LoopStep.Entry(LoopStep.Kind.NOTE, "udp in 127.0.0.1:9 Get,x\nturn 8: forged"),
+                new LoopStep.Entry(LoopStep.Kind.TIMER, "timer discovery round")));
+        List<String> printed = new ArrayList<>();
+        Output out = Output.of(printed::add);
+
+        Text.turn(step).forEach(out::print);
+
+        assertThat(printed).containsExactly("turn 7: select -> 1 key ready, 1.234 ms of work",
+                "  select -> readable[udp 127.0.0.1:1378]", "  udp in 127.0.0.1:9 Get,x\\x0aturn 8: forged",
+                "  timer discovery round");
     }
 }

@@ -198,4 +198,86 @@ class InterpreterTest {
         assertThat(out.all()).anySatisfy(l -> assertThat(l).startsWith("datagrams   in "))
                 .anySatisfy(l -> assertThat(l).startsWith("loop ").contains("wake-ups", "longest turn"));
     }
+
+    @Test
+    void aPausedNodeIsSteppedTurnByTurnThroughADownloadAndResumed() throws Exception {
+        shell.execute("pause");
+        assertThat(out.all()).singleElement().asString().startsWith("paused between two turns");
+        assertThat(node.isPaused()).isTrue();
+        shell.execute("get hello.txt");
+        shell.execute("step");
+        out.await(l -> l.equals("  task command Fetch[name=hello.txt]"), Duration.ofSeconds(10));
+
+        for (int i = 0; i < 40 && out.all().stream().noneMatch(l -> l.contains("download#1 FINISHING -> DONE")); i++) {
+            shell.execute("step");
+        }
+
+        List<String> lines = out.all();
+        assertThat(lines).as("a heading per turn").filteredOn(l -> l.startsWith("turn "))
+                .allMatch(l -> l.matches("turn \\d+: select -> \\d+ keys? ready, \\d+\\.\\d{3} ms of work"));
+        assertThat(lines).filteredOn(l -> l.startsWith("  download#1 ") && l.contains(" -> ")).extracting(l -> l.replaceAll(" \\(.*", ""))
+                .containsExactly("  download#1 NEW -> CONNECTING", "  download#1 CONNECTING -> SEND_REQUEST",
+                        "  download#1 SEND_REQUEST -> READ_HEADER", "  download#1 READ_HEADER -> OPENING",
+                        "  download#1 OPENING -> READ_BODY", "  download#1 READ_BODY -> FINISHING",
+                        "  download#1 FINISHING -> DONE");
+        assertThat(lines).anyMatch(l -> l.startsWith("  select -> readable[download#1 hello.txt"))
+                .anyMatch(l -> l.startsWith("  select -> connectable[download#1"));
+        out.await(l -> l.startsWith("finished hello.txt: 6 B"), Duration.ofSeconds(10));
+        assertThat(tmp.resolve("b/hello.txt")).hasContent("hello");
+
+        shell.execute("resume");
+        assertThat(node.isPaused()).isFalse();
+        assertThat(out.all()).last().isEqualTo("resumed: the loop runs free");
+    }
+
+    @Test
+    void aQueryToAPausedNodeIsAnsweredByTheNextStep() throws Exception {
+        shell.execute("pause");
+        out.clear();
+
+        shell.execute("list");
+        assertThat(out.all()).containsExactly("(paused: the node answers at its next turn; step or resume)");
+        shell.execute("step");
+
+        out.await(l -> l.startsWith(server.address() + "  configured"), Duration.ofSeconds(10));
+        assertThat(out.all()).contains("  task query peers");
+        shell.execute("resume");
+    }
+
+    @Test
+    void stepAndResumeNeedAPausedNodeAndStepSaysHowToCountTurns() throws Exception {
+        shell.execute("step");
+        shell.execute("resume");
+        shell.execute("pause");
+        shell.execute("pause");
+        shell.execute("step 0");
+        shell.execute("step lots");
+        shell.execute("step 1001");
+        shell.execute("step 1 2");
+        shell.execute("resume");
+        shell.execute("resume now");
+
+        assertThat(out.all()).hasSize(10).startsWith("step: the node is not paused (pause first)", "not paused");
+        assertThat(out.all().subList(3, 10)).containsExactly(
+                "already paused: step [N] runs turns, resume lets the loop go",
+                "usage: step [N]   (N turns, 1 to 1000; 1 by default)",
+                "usage: step [N]   (N turns, 1 to 1000; 1 by default)",
+                "usage: step [N]   (N turns, 1 to 1000; 1 by default)",
+                "usage: step [N]   (N turns, 1 to 1000; 1 by default)",
+                "resumed: the loop runs free",
+                "resume takes no arguments");
+        assertThat(node.isPaused()).isFalse();
+    }
+
+    @Test
+    void stepNRunsNTurnsAndATurnInWhichNothingCameSaysSo() {
+        shell.execute("pause");
+        out.clear();
+
+        shell.execute("step 3");
+
+        assertThat(out.all()).filteredOn(l -> l.startsWith("turn ")).hasSize(3);
+        assertThat(out.all()).contains("  select -> 0 keys (a timer is due, a task is waiting, or another thread called wakeup())");
+        shell.execute("resume");
+    }
 }
