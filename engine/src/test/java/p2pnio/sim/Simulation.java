@@ -201,6 +201,9 @@ public final class Simulation {
             }
         }
         progress("converged in " + converge + " rounds");
+        if (Boolean.getBoolean("sim.heap")) {
+            progress(String.format(Locale.ROOT, "heap %.0f bytes per peer record", heapPerPeerRecord()));
+        }
         // 2. cost per node per round, once converged
         runUntil(now + 5 * ROUND);
         long d0 = network.datagrams;
@@ -230,6 +233,22 @@ public final class Simulation {
         return new Result(mode == NodeConfig.Membership.GOSSIP ? "gossip" : "all-to-all", n, converge, perNode,
                 bytesPerNode, maxPerNode, killed, falseRemovals, falseSuspicions, wholeAgain,
                 (System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * The heap the simulation holds after a full collection, divided by the peer records of every
+     * node's list (N (N - 1) once converged): an upper bound of a record's cost, since it includes
+     * the network, timers, news queues and everything else of N nodes.
+     */
+    private double heapPerPeerRecord() {
+        long records = 0;
+        for (SimNode node : nodes) {
+            records += node.cluster.size();
+        }
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        memory.gc();
+        memory.gc();
+        return memory.getHeapMemoryUsage().getUsed() / (double) Math.max(1, records);
     }
 
     private void progress(String what) {
