@@ -44,7 +44,7 @@ final class SimNode implements Datagrams {
         this.address = address;
         this.network = network;
         this.ctx = new Context(loop, Parts.settings(config), null, OFF, Parts.events(events));
-        this.cluster = new Cluster(ctx, Runnable::run, address, new LocalAddresses(List.of()));
+        this.cluster = new Cluster(ctx, Runnable::run, address, new LocalAddresses(List.of()), network);
         this.discovery = new Discovery(ctx, cluster, this, instance);
         this.inbound = new Inbound(ctx, this, discovery.receiver((from, get) -> { }, (from, file) -> { }));
         this.capacity = config.maxDatagramBytes() + 1;

@@ -84,20 +84,15 @@ public final class Simulation {
         this.random = new Random(seed ^ 0x5eed);
     }
 
-    static InetSocketAddress addressOf(int i) {
-        try {
-            return new InetSocketAddress(InetAddress.getByAddress(new byte[] {10, (byte) (i >> 16), (byte) (i >> 8),
-                    (byte) i}), 1378);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+    private InetSocketAddress addressOf(int i) {
+        return network.address(i).endpoint();
     }
 
     private NodeConfig config(int i) {
         NodeConfig.Builder b = NodeConfig.builder().host("10.0.0.1").port(1378).folder(folder).period(PERIOD)
                 .membership(mode).maxClusterSize(Math.max(1024, n + 16));
         if (i > 0) {
-            b.addPeer(p2pnio.PeerAddress.of(addressOf(i - 1)));
+            b.addPeer(network.address(i - 1).address());
         }
         return b.build();
     }
