@@ -89,9 +89,25 @@ final class SimNetwork implements Endpoints {
         return bound.containsKey(address);
     }
 
+    /** Datagrams sent, by the first letter of their type: DISCOVER, HELLO, PING, ACK, other. */
+    final long[] byType = new long[5];
+
+    /** {@link #byType} as text: {@code PING=.. ACK=.. HELLO=.. DISCOVER=.. other=..}. */
+    String typesSince(long[] before) {
+        return String.format("PING=%d ACK=%d HELLO=%d DISCOVER=%d other=%d", byType[2] - before[2],
+                byType[3] - before[3], byType[1] - before[1], byType[0] - before[0], byType[4] - before[4]);
+    }
+
     void send(SimNode from, InetSocketAddress to, byte[] datagram) {
         datagrams++;
         bytes += datagram.length;
+        byType[switch (datagram.length == 0 ? 0 : datagram[0]) {
+            case 'D' -> 0;
+            case 'H' -> 1;
+            case 'P' -> 2;
+            case 'A' -> 3;
+            default -> 4;
+        }]++;
         if ((loss > 0 && random.nextDouble() < loss) || cut.contains(from.address()) || cut.contains(to)) {
             lost++;
             return;
