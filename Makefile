@@ -8,7 +8,7 @@ MAN      := cli/target/man/p2p.1
 FOLDER   ?= ./shared
 PREFIX   ?= $(HOME)/.local
 
-.PHONY: build test run clean serve install uninstall demo demo-stop demo-check bench bench-quick bench-report fuzz soak faults large ci-extra membership membership-report
+.PHONY: build test run clean serve install uninstall demo demo-stop demo-check bench bench-quick bench-turns bench-report bench-fairness fuzz soak faults large ci-extra membership membership-report
 
 ## build: compile every module and package the runnable jar (cli/target/p2p.jar)
 build:
@@ -139,10 +139,24 @@ bench-quick:
 	$(BENCH_RUN) quick bench/results/quick.json '$(ONLY)'
 	$(MAKE) --no-print-directory bench-report
 
+## bench-turns: benchmark 7 alone (the loop's turns under one 1 GiB and 100 small downloads), then BENCHMARKS.md
+bench-turns:
+	$(MVN) -q -DskipTests package -pl bench -am
+	$(BENCH_RUN) quick bench/results/turns.json LoopTurns
+	$(MAKE) --no-print-directory bench-report
+
+## bench-fairness: many downloads at 1,000 clients, our node before the send round (BEFORE) and after, and blocking, in ROUNDS interleaved rounds
+bench-fairness:
+	$(MVN) -q -DskipTests package -pl bench -am
+	MVN="$(MVN)" bash bench/tools/fairness.sh $(or $(BEFORE),b25f8bd) $(or $(ROUNDS),5) bench/results/fairness
+	$(MAKE) --no-print-directory bench-report
+
 ## bench-report: BENCHMARKS.md and docs/bench/results.svg from the JSON results already there
 bench-report:
 	java -cp $(BENCH_JAR) p2pnio.bench.report.Report --out BENCHMARKS.md --svg docs/bench/results.svg \
 	  --notes docs/bench/analysis.md --command "make bench-quick" \
 	  --run "quick run (make bench-quick)=bench/results/quick.json" \
-	  --run "full-size run (make bench)=bench/results/full.json"
+	  --run "full-size run (make bench)=bench/results/full.json" \
+	  --run "loop turns alone (make bench-turns)=bench/results/turns.json" \
+	  --fairness bench/results/fairness
 

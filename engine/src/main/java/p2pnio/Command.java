@@ -35,4 +35,26 @@ public sealed interface Command {
 
     /** Turn the trace on or off. */
     record SetTrace(boolean on) implements Command { }
+
+    /** Which way a rate limit applies: to all uploads together, or to all downloads together. */
+    enum Direction { UPLOAD, DOWNLOAD }
+
+    /**
+     * Change a rate limit now, for the transfers running and those to come; answered with
+     * {@link NodeEvent.RateLimits}. Throttled connections pick up the new rate at once.
+     *
+     * @param bytesPerSecond 0 for unlimited
+     */
+    record SetRateLimit(Direction direction, long bytesPerSecond) implements Command {
+        /** @throws IllegalArgumentException if the rate is negative or the direction missing */
+        public SetRateLimit {
+            if (direction == null) {
+                throw new IllegalArgumentException("a rate limit needs a direction (UPLOAD or DOWNLOAD)");
+            }
+            if (bytesPerSecond < 0) {
+                throw new IllegalArgumentException("a rate limit must be 0 (unlimited) or a number of bytes per"
+                        + " second, got " + bytesPerSecond);
+            }
+        }
+    }
 }

@@ -44,6 +44,11 @@ final class Emitter implements Events {
     }
 
     @Override
+    public void requestRetrying(String name, String peer, String what, long retryInNanos) {
+        emit(new NodeEvent.RequestRetrying(name, peer, what, retryInNanos));
+    }
+
+    @Override
     public void downloadStarted(String name, String peer, long size) {
         emit(new NodeEvent.DownloadStarted(name, peer, size));
     }

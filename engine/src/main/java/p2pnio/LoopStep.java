@@ -25,7 +25,7 @@ public record LoopStep(long turn, int selected, long workNanos, List<Entry> entr
         SELECT,
         /** A key {@code select} reported ready, with whose it is and in which state. */
         READY,
-        /** A state machine's transition ({@code download#1 READ_HEADER -> READ_BODY}). */
+        /** A state machine's transition ({@code download#1 READ_HEADER -> OPENING}). */
         MOVE,
         /** A task posted by another thread (a command, a query, a background result). */
         TASK,

@@ -21,13 +21,15 @@ import javax.management.JMException;
 import p2pnio.core.Context;
 import p2pnio.core.Trace;
 import p2pnio.loop.EventLoop;
+import p2pnio.loop.OffLoop;
 import p2pnio.loop.Task;
 import p2pnio.share.SharedFolder;
 
 /**
- * A running node: one loop thread that owns every channel, plus two helper threads that never
- * touch one (the event thread, which calls the listener, and the background thread, which scans
- * the shared folder and resolves host names).
+ * A running node: one loop thread that owns every channel, plus three helper threads that never
+ * touch one (the event thread, which calls the listener; the background thread, which scans the
+ * shared folder and resolves host names; and the file thread, which makes the file-system calls
+ * that could stall the loop: opening, creating, linking and deleting files).
  *
  * <pre>{@code
  * try (Node node = Node.start(config, event -> System.out.println(event))) {
@@ -46,6 +48,7 @@ public final class Node implements AutoCloseable {
     private final EventLoop loop;
     private final ExecutorService events;
     private final ExecutorService background;
+    private final ExecutorService files;
     private final Trace trace;
     private final NodeCore core;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -64,10 +67,11 @@ public final class Node implements AutoCloseable {
         String tag = config.host() + ":" + config.port();
         this.events = Executors.newSingleThreadExecutor(r -> eventThread = daemon(r, "p2p-events " + tag));
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-background " + tag));
+        this.files = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-files " + tag));
         this.trace = new Trace(traceOut, TRACE_LINES_PER_SECOND);
         SharedFolder folder = new SharedFolder(config.folder(), loop, background);
         Emitter emitter = new Emitter(this::deliver);
-        Context ctx = new Context(loop, config.settings(), folder, trace, emitter);
+        Context ctx = new Context(loop, config.settings(), folder, trace, emitter, new OffLoop(loop, files));
         this.core = new NodeCore(ctx, config, emitter, background);
         loop.onFailure((what, e) -> emitter.warning(what + " failed: " + e));
         loop.observe(new LoopTrace(trace));
@@ -169,6 +173,10 @@ public final class Node implements AutoCloseable {
             failure = t;
         } finally {
             steps.abort();
+            // What the shutdown handed to the file thread (deleting partial files, putting a
+            // finished one in place) completes before the node is reported stopped.
+            files.shutdown();
+            awaitQuietly(files);
             deliver(new NodeEvent.Stopped(failure));
             events.shutdown();
             background.shutdownNow();
@@ -255,6 +263,11 @@ public final class Node implements AutoCloseable {
     /** Running and recent transfers, read on the loop. */
     public CompletableFuture<List<NodeEvent.TransferInfo>> transfers() {
         return query("transfers", NodeCore::transfers);
+    }
+
+    /** The rate limits in force now (they change with {@link Command.SetRateLimit}), read on the loop. */
+    public CompletableFuture<NodeEvent.RateLimits> rateLimits() {
+        return query("rate limits", NodeCore::rateLimits);
     }
 
     /** The shared files, read on the loop. */
@@ -404,6 +417,16 @@ public final class Node implements AutoCloseable {
         }
         try {
             events.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void awaitQuietly(ExecutorService executor) {
+        try {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                System.err.println("p2p: file operations still running 30 s after the node stopped");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

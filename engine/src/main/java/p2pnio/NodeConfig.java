@@ -53,6 +53,9 @@ public final class NodeConfig {
     private final int getAnswersPerPeerPerSecond;
     private final int maxScheduledAnswers;
     private final int sendChunkBytes;
+    private final int sendBytesPerTurn;
+    private final long maxUploadRate;
+    private final long maxDownloadRate;
     private final int udpReceiveBufferBytes;
     private final int mailboxCapacity;
     private final Duration getRetryInitial;
@@ -82,6 +85,9 @@ public final class NodeConfig {
         getAnswersPerPeerPerSecond = b.getAnswersPerPeerPerSecond;
         maxScheduledAnswers = b.maxScheduledAnswers;
         sendChunkBytes = b.sendChunkBytes;
+        sendBytesPerTurn = b.sendBytesPerTurn;
+        maxUploadRate = b.maxUploadRate;
+        maxDownloadRate = b.maxDownloadRate;
         udpReceiveBufferBytes = b.udpReceiveBufferBytes;
         mailboxCapacity = b.mailboxCapacity;
         getRetryInitial = b.getRetryInitial;
@@ -97,8 +103,9 @@ public final class NodeConfig {
     Settings settings() {
         return new Settings(cluster, period, waiting, delay, maxClusterSize, maxDatagramBytes, maxRequestLineBytes,
                 requestLineTimeout, idleTimeout, connectTimeout, maxUploads, maxDownloads, getAnswersPerPeerPerSecond,
-                maxScheduledAnswers, sendChunkBytes, udpReceiveBufferBytes, getRetryInitial,
-                membership == Membership.GOSSIP, fanout, suspectAfter, removeAfter, getFanout);
+                maxScheduledAnswers, sendChunkBytes, sendBytesPerTurn, maxUploadRate, maxDownloadRate,
+                udpReceiveBufferBytes, getRetryInitial, membership == Membership.GOSSIP, fanout, suspectAfter,
+                removeAfter, getFanout);
     }
 
     /** A builder with every default of PROTOCOL.md and SECURITY.md. */
@@ -127,6 +134,9 @@ public final class NodeConfig {
         b.getAnswersPerPeerPerSecond = getAnswersPerPeerPerSecond;
         b.maxScheduledAnswers = maxScheduledAnswers;
         b.sendChunkBytes = sendChunkBytes;
+        b.sendBytesPerTurn = sendBytesPerTurn;
+        b.maxUploadRate = maxUploadRate;
+        b.maxDownloadRate = maxDownloadRate;
         b.udpReceiveBufferBytes = udpReceiveBufferBytes;
         b.mailboxCapacity = mailboxCapacity;
         b.getRetryInitial = getRetryInitial;
@@ -173,8 +183,18 @@ public final class NodeConfig {
     public int getAnswersPerPeerPerSecond() { return getAnswersPerPeerPerSecond; }
     /** Most delayed {@code File} answers scheduled at once (default 4096). */
     public int maxScheduledAnswers() { return maxScheduledAnswers; }
-    /** Most bytes one {@code transferTo} call sends before the loop serves others (default 1 MiB). */
+    /** Most body bytes one upload sends in one turn of the loop, in one {@code transferTo} (default 1 MiB). */
     public int sendChunkBytes() { return sendChunkBytes; }
+    /**
+     * Most body bytes all uploads together send in one turn of the loop, shared round-robin among
+     * them (default 4 MiB): a turn stays short however many uploads run, so new requests are
+     * answered within one turn.
+     */
+    public int sendBytesPerTurn() { return sendBytesPerTurn; }
+    /** Most bytes per second all uploads together send; 0 for unlimited (the default). Changeable live. */
+    public long maxUploadRate() { return maxUploadRate; }
+    /** Most bytes per second all downloads together receive; 0 for unlimited (the default). Changeable live. */
+    public long maxDownloadRate() { return maxDownloadRate; }
     /** Receive buffer asked of the kernel for the UDP socket (default 4 MiB). */
     public int udpReceiveBufferBytes() { return udpReceiveBufferBytes; }
     /** Most commands queued for the loop at once (default 65536). */
@@ -199,7 +219,8 @@ public final class NodeConfig {
         return "NodeConfig[host=" + host + ", port=" + port + ", folder=" + folder + ", cluster=" + cluster
                 + ", period=" + period + ", waiting=" + waiting + ", delay=" + delay + ", membership=" + membership
                 + ", fanout=" + fanout + ", suspectAfter=" + suspectAfter + ", removeAfter=" + removeAfter
-                + ", getFanout=" + getFanout + ", jmx=" + jmx + "]";
+                + ", getFanout=" + getFanout + ", maxUploadRate=" + maxUploadRate + ", maxDownloadRate=" + maxDownloadRate
+                + ", jmx=" + jmx + "]";
     }
 
     /** Collects settings; {@link #build()} checks them. */
@@ -222,6 +243,9 @@ public final class NodeConfig {
         private int getAnswersPerPeerPerSecond = 500;
         private int maxScheduledAnswers = 4096;
         private int sendChunkBytes = 1 << 20;
+        private int sendBytesPerTurn = 4 << 20;
+        private long maxUploadRate;
+        private long maxDownloadRate;
         private int udpReceiveBufferBytes = 4 << 20;
         private int mailboxCapacity = 65536;
         private Duration getRetryInitial = Duration.ofSeconds(1);
@@ -254,6 +278,9 @@ public final class NodeConfig {
         public Builder getAnswersPerPeerPerSecond(int v) { getAnswersPerPeerPerSecond = v; return this; }
         public Builder maxScheduledAnswers(int v) { maxScheduledAnswers = v; return this; }
         public Builder sendChunkBytes(int v) { sendChunkBytes = v; return this; }
+        public Builder sendBytesPerTurn(int v) { sendBytesPerTurn = v; return this; }
+        public Builder maxUploadRate(long v) { maxUploadRate = v; return this; }
+        public Builder maxDownloadRate(long v) { maxDownloadRate = v; return this; }
         public Builder udpReceiveBufferBytes(int v) { udpReceiveBufferBytes = v; return this; }
         public Builder mailboxCapacity(int v) { mailboxCapacity = v; return this; }
         public Builder getRetryInitial(Duration v) { getRetryInitial = v; return this; }
@@ -284,6 +311,10 @@ public final class NodeConfig {
         public int suspectAfter() { return suspectAfter; }
         /** The periods from suspicion to removal set so far (3 on a new builder). */
         public int removeAfter() { return removeAfter; }
+        /** The upload rate limit set so far, bytes per second (0, unlimited, on a new builder). */
+        public long maxUploadRate() { return maxUploadRate; }
+        /** The download rate limit set so far, bytes per second (0, unlimited, on a new builder). */
+        public long maxDownloadRate() { return maxDownloadRate; }
 
         /**
          * Checks every setting and returns the configuration.
@@ -314,6 +345,10 @@ public final class NodeConfig {
             atLeast(getAnswersPerPeerPerSecond, 1, "getAnswersPerPeerPerSecond");
             atLeast(maxScheduledAnswers, 1, "maxScheduledAnswers");
             atLeast(sendChunkBytes, 1024, "sendChunkBytes");
+            require(sendBytesPerTurn >= sendChunkBytes, "sendBytesPerTurn",
+                    "must be at least sendChunkBytes (" + sendChunkBytes + "), got " + sendBytesPerTurn);
+            rate(maxUploadRate, "maxUploadRate");
+            rate(maxDownloadRate, "maxDownloadRate");
             atLeast(udpReceiveBufferBytes, 0, "udpReceiveBufferBytes");
             atLeast(mailboxCapacity, 16, "mailboxCapacity");
             positive(getRetryInitial, "getRetryInitial");
@@ -330,6 +365,10 @@ public final class NodeConfig {
 
         private static void positive(Duration d, String name) {
             require(d != null && !d.isNegative() && !d.isZero(), name, "must be a positive duration");
+        }
+
+        private static void rate(long v, String name) {
+            require(v >= 0, name, "must be 0 (unlimited) or a number of bytes per second, got " + v);
         }
 
         private static void atLeast(int v, int min, String name) {

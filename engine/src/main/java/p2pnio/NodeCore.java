@@ -3,19 +3,21 @@ package p2pnio;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.function.BooleanSupplier;
 import p2pnio.control.Cluster;
 import p2pnio.control.ControlChannel;
 import p2pnio.control.Discovery;
 import p2pnio.control.LocalAddresses;
 import p2pnio.control.Requests;
 import p2pnio.control.Responder;
+import p2pnio.core.Attempt;
 import p2pnio.core.Context;
 import p2pnio.core.Counters;
 import p2pnio.loop.EventLoop;
+import p2pnio.share.PartialFile;
 import p2pnio.transfer.Transfers;
 
 /**
@@ -67,8 +69,8 @@ final class NodeCore {
             }
 
             @Override
-            public void download(String name, InetSocketAddress server, String peer, BooleanSupplier onEmptyReply) {
-                transfers.download(name, server, peer, onEmptyReply);
+            public void download(String name, InetSocketAddress server, String peer, Attempt attempt) {
+                transfers.download(name, server, peer, attempt);
             }
         });
         ctx.folder.onProblems((paths, first) -> ctx.quiet(paths + " unreadable path(s) skipped while scanning "
@@ -76,8 +78,22 @@ final class NodeCore {
         control.start(discovery.receiver(responder::onGet, requests::onFile));
         transfers.start();
         ctx.folder.rescan();
+        sweepLeftovers();
         discovery.start();
         return new NodeEvent.Ready(self, transfers.localAddress());
+    }
+
+    /** Deletes partial downloads left behind by a process that is gone (a crash), off the loop. */
+    private void sweepLeftovers() {
+        Path root = ctx.folder.root();
+        ctx.files.submit("sweep partial downloads in " + root, () -> PartialFile.sweep(root), (removed, failure) -> {
+            if (failure != null) {
+                ctx.quiet("looking for partial downloads left in " + root, failure);
+            } else if (removed > 0) {
+                emitter.emit(new NodeEvent.Warning("deleted " + removed + " partial download(s) left in " + root
+                        + " by a process that is gone"));
+            }
+        });
     }
 
     /**
@@ -116,7 +132,16 @@ final class NodeCore {
             emitter.emit(new NodeEvent.StatsReport(stats()));
         } else if (command instanceof Command.SetTrace t) {
             ctx.trace.set(t.on());
+        } else if (command instanceof Command.SetRateLimit r) {
+            (r.direction() == Command.Direction.UPLOAD ? transfers.uploadLimit() : transfers.downloadLimit())
+                    .setRate(r.bytesPerSecond());
+            emitter.emit(rateLimits());
         }
+    }
+
+    /** The rate limits in force now. */
+    NodeEvent.RateLimits rateLimits() {
+        return new NodeEvent.RateLimits(transfers.uploadLimit().rate(), transfers.downloadLimit().rate());
     }
 
     /** Announces that the node serves. */

@@ -35,13 +35,25 @@ public sealed interface NodeEvent {
     /** A peer answered {@code File} for {@code name}: the download starts from it. */
     record RequestAnswered(String name, String peer, int tcpPort) implements NodeEvent { }
 
+    /**
+     * {@code peer} answered {@code File} for {@code name} but then gave no header byte (it refused
+     * the connection, reset it, or closed it: {@code what} says which, and what that may mean).
+     * The request waits again and has asked the cluster again; it tries {@code peer} again in
+     * {@code retryInNanos}, or not at all when that would be past its {@code waiting} (-1).
+     */
+    record RequestRetrying(String name, String peer, String what, long retryInNanos) implements NodeEvent { }
+
     /** The server's header arrived: {@code size} bytes will follow. */
     record DownloadStarted(String name, String peer, long size) implements NodeEvent { }
 
     /** Bytes received so far; emitted a few times a second at most per download. */
     record DownloadProgress(String name, long received, long size, long elapsedNanos) implements NodeEvent { }
 
-    /** The file is complete and in the folder under its final name. */
+    /**
+     * The file is complete and in the folder as {@code file}: under the name asked for, or, when a
+     * file of that name was already there (it is never replaced), under a numbered copy of it such
+     * as {@code notes (1).txt}.
+     */
     record DownloadFinished(String name, String peer, long size, long elapsedNanos, Path file) implements NodeEvent {
         /** Mean rate in bytes per second. */
         public double bytesPerSecond() {
@@ -72,6 +84,12 @@ public sealed interface NodeEvent {
 
     /** Answer to {@link Command.GetStats}. */
     record StatsReport(NodeStats stats) implements NodeEvent { }
+
+    /**
+     * The rate limits in force, in bytes per second (0: unlimited): the answer to
+     * {@link Command.SetRateLimit} and to {@link Node#rateLimits()}.
+     */
+    record RateLimits(long uploadBytesPerSecond, long downloadBytesPerSecond) implements NodeEvent { }
 
     /** Answer to {@link Command.DiscoverNow}: the round went out to {@code peers} peers. */
     record DiscoverySent(int peers) implements NodeEvent { }

@@ -34,7 +34,7 @@ class FailingChannelsTest {
         EventLoop loop = new EventLoop(64, time::get);
         return new Context(loop, NodeConfig.builder().folder(tmp).build().settings(),
                 new SharedFolder(tmp, loop, Runnable::run), new Trace(new PrintStream(PrintStream.nullOutputStream()), 10),
-                new Emitter(events::add));
+                new Emitter(events::add), new p2pnio.loop.OffLoop(loop, Runnable::run));
     }
 
     @Test

@@ -17,15 +17,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import p2pnio.watch.Watch;
 import p2pnio.watch.WatchedFileSystem;
+import p2pnio.wire.Names;
 
 /**
- * Only the loop thread touches a node's channels: every call on every channel and selector of
- * two nodes that move files back and forth (open, bind, options, register, interest changes,
- * select, accept, connect, finishConnect, read, write, UDP send and receive, close) and every
- * data operation on their files (read, write, {@code transferTo}) is made by a {@code p2p-loop}
- * thread. The other file operations (open, rename, delete, free space, real path, listing) come
- * from the loop or from the node's own background thread, never from the threads of the caller,
- * the listener or the console.
+ * Only the loop thread touches a node's channels, and the loop never waits for the file system:
+ * every call on every channel and selector of two nodes that move files back and forth (open,
+ * bind, options, register, interest changes, select, accept, connect, finishConnect, read, write,
+ * UDP send and receive, close), and every read, write and {@code transferTo} of a transfer's bytes,
+ * is made by a {@code p2p-loop} thread. Every other file operation (open, close, attributes, link,
+ * rename, delete, free space, real path, listing, and writing a partial download's small record)
+ * comes from the node's file thread or its background thread: never from the loop, nor from the
+ * threads of the caller, the listener or the console. The size of a file already open (an
+ * {@code fstat}, no path walked) may be read on either the loop or the file thread.
  *
  * <p>This proof covers what Flight Recorder cannot see on JDK 17 ({@link LoopThreadTest}): it runs
  * in a JVM of its own (the {@code watched} execution of surefire, tag {@code watched}) whose
@@ -76,19 +79,24 @@ class LoopOwnsItsChannelsTest {
         // What was watched: every kind of call the nodes make, so that the check below means something.
         assertThat(threadsByCall).containsKeys("selector open", "register", "select", "interestOps",
                 "udp open", "udp bind", "udp send", "udp receive", "tcp listen bind", "tcp accept", "tcp open",
-                "tcp connect", "tcp read", "tcp close", "file open", "file transferTo", "file write", "file move",
-                "file store", "file list");
+                "tcp connect", "tcp read", "tcp close", "file open", "file transferTo", "file write",
+                "file hardlink", "file delete", "file store", "file list");
 
         Predicate<Watch.Call> beforeTheLoop = c -> c.thread().equals(caller) && (c.what().equals("selector open")
                 || c.what().startsWith("file attributes ") || c.what().startsWith("file realpath "));
-        Predicate<Watch.Call> data = c -> !c.what().startsWith("file ") || c.what().matches(
-                "file (read|write|transferTo|transferFrom|size|map|force|truncate|close) .*");
-        assertThat(calls).filteredOn(data.and(beforeTheLoop.negate()))
-                .as("calls on channels, selectors and file contents").isNotEmpty()
+        Predicate<Watch.Call> record = c -> Names.isOurPartialFile(c.what().replaceFirst("^file \\S+ ", ""))
+                && c.what().endsWith(Names.RECORD_SUFFIX);
+        Predicate<Watch.Call> bytes = c -> !c.what().startsWith("file ")
+                || (c.what().matches("file (read|write|transferTo|transferFrom) .*") && !record.test(c));
+        assertThat(calls).filteredOn(bytes.and(beforeTheLoop.negate()))
+                .as("calls on channels, selectors and a transfer's bytes").isNotEmpty()
                 .allSatisfy(c -> assertThat(c.thread()).as(c.what()).startsWith("p2p-loop "));
-        assertThat(calls).filteredOn(data.negate().and(beforeTheLoop.negate()))
+        // The size of a file already open (fstat: no path walked) is read where its bytes move, or where it was opened.
+        Predicate<Watch.Call> size = c -> c.what().startsWith("file size ");
+        assertThat(calls).filteredOn(size).allSatisfy(c -> assertThat(c.thread()).as(c.what()).matches("p2p-(loop|files) .*"));
+        assertThat(calls).filteredOn(bytes.negate().and(size.negate()).and(beforeTheLoop.negate()))
                 .as("other file operations").isNotEmpty()
-                .allSatisfy(c -> assertThat(c.thread()).as(c.what()).matches("p2p-(loop|background) .*"));
+                .allSatisfy(c -> assertThat(c.thread()).as(c.what()).matches("p2p-(files|background) .*"));
     }
 
     private static NodeConfig.Builder config(Path folder) {

@@ -18,11 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
  * What Java Flight Recorder proves on JDK 17, and only that: every {@code SocketChannel} read and
  * write ({@code jdk.SocketRead}, {@code jdk.SocketWrite}) and every {@code FileChannel} read and
  * write ({@code jdk.FileRead}, {@code jdk.FileWrite}) that two nodes make while they move files
- * back and forth comes from a thread named {@code p2p-loop ...}. With the threshold at zero JFR
- * records each of those calls with its thread.
+ * back and forth comes from a thread named {@code p2p-loop ...}, the body written into a partial
+ * file included. The one file written elsewhere is a partial download's small record, written
+ * when the file thread creates the partial file ({@code p2pnio.share.PartialFile}): it must come
+ * from {@code p2p-files ...}. With the threshold at zero JFR records each of those calls with its
+ * thread.
  *
  * <p>JFR records nothing on JDK 17 for {@code transferTo}, UDP send and receive, accept, connect,
- * selector calls, or opening, renaming and deleting files: those are proved by
+ * selector calls, or opening, linking and deleting files: those are proved by
  * {@link LoopOwnsItsChannelsTest}, which watches every call on the nodes' channels and files.
  * This test stays because it needs no wrapper: it sees the JDK's own I/O paths as they are.
  */
@@ -63,20 +66,24 @@ class LoopThreadTest {
                 recording.dump(jfr);
             }
         }
-        List<String> offLoop = new ArrayList<>();
+        List<String> misplaced = new ArrayList<>();
         int nodeIo = 0;
+        int records = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
             String thread = e.getThread() == null ? "?" : e.getThread().getJavaName();
             if (!touchesANode(e)) {
                 continue;
             }
             nodeIo++;
-            if (!thread.startsWith("p2p-loop")) {
-                offLoop.add(e.getEventType().getName() + " on " + thread + ": " + e);
+            boolean record = e.getEventType().getName().equals("jdk.FileWrite") && e.getString("path").endsWith(".rec");
+            records += record ? 1 : 0;
+            if (!thread.startsWith(record ? "p2p-files" : "p2p-loop")) {
+                misplaced.add(e.getEventType().getName() + " on " + thread + ": " + e);
             }
         }
         assertThat(nodeIo).as("JFR recorded the nodes' socket and file I/O").isGreaterThan(20);
-        assertThat(offLoop).isEmpty();
+        assertThat(records).as("each of the 10 downloads wrote its record").isEqualTo(10);
+        assertThat(misplaced).isEmpty();
     }
 
     /** Socket I/O done by node code, or file I/O in a node's folder (the test's own I/O excluded). */

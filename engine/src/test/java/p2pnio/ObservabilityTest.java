@@ -60,7 +60,8 @@ class ObservabilityTest {
         assertThat(named(all, "p2pnio.TransferStarted")).extracting(e -> e.getString("direction") + " "
                 + e.getString("name") + " " + e.getLong("size")).contains("upload f.bin 123456", "download f.bin 123456");
         assertThat(named(all, "p2pnio.TransferFinished")).extracting(e -> e.getString("direction") + " "
-                + e.getLong("bytes") + " " + e.getString("outcome")).contains("upload 123456 DONE", "download 123456 DONE");
+                + e.getLong("bytes") + " " + e.getString("outcome"))
+                .contains("upload 123456 DONE", "download 123456 DONE: f.bin"); // a download's DONE names the file it made
         assertThat(named(all, "p2pnio.TransferFinished")).allMatch(e -> e.getDuration().toNanos() > 0);
         assertThat(named(all, "p2pnio.DatagramDropped")).extracting(e -> e.getString("reason")).contains("NOT_UTF8");
         assertThat(named(all, "p2pnio.LoopTurn")).isNotEmpty()

@@ -26,6 +26,9 @@ class PublicApiTest {
         assertThat(FileName.whyNotRequestable("movie.mkv")).isNull();
         assertThat(FileName.whyNotRequestable("a,b")).contains("','");
         assertThat(FileName.whyNotRequestable("../x")).contains("directory part");
-        assertThat(FileName.whyNotRequestable("downloading_x")).contains("reserved");
+        assertThat(FileName.whyNotRequestable("downloading_x")).contains("partial downloads");
+        assertThat(FileName.whyNotRequestable(".p2p-0123456789abcdef.part")).contains("partial downloads");
+        assertThat(FileName.whyNotRequestable(" leading space.txt")).isNull();
+        assertThat(FileName.whyNotRequestable("trailing.txt ")).contains("ends with white space");
     }
 }

@@ -26,7 +26,8 @@ class QuietCloseTest {
         EventLoop loop = new EventLoop(16, System::nanoTime);
         Trace trace = new Trace(new PrintStream(out, true, StandardCharsets.UTF_8), 1000);
         Context ctx = new Context(loop, NodeConfig.builder().folder(tmp).build().settings(),
-                new SharedFolder(tmp, loop, Runnable::run), trace, new Emitter(event -> { }));
+                new SharedFolder(tmp, loop, Runnable::run), trace, new Emitter(event -> { }),
+                new p2pnio.loop.OffLoop(loop, Runnable::run));
         trace.set(true);
         ctx.closeQuietly(() -> { }, "a quiet resource");
         ctx.closeQuietly(() -> {

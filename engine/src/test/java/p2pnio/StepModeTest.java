@@ -78,21 +78,23 @@ class StepModeTest {
                     .anyMatch(t -> t.startsWith("udp out " + na.address() + " Get,x.txt"));
             List<LoopStep> aAnswers = stepUntil(na, "a", s -> s.entries().stream()
                     .anyMatch(e -> e.text().startsWith("udp out " + nb.address() + " FileOffer")));
-            assertThat(aAnswers.get(aAnswers.size() - 1).ready()).anyMatch(r -> r.startsWith("select -> readable[ControlChannel"));
+            assertThat(aAnswers.get(aAnswers.size() - 1).ready()).anyMatch(r -> r.startsWith("select -> readable[udp "));
             List<LoopStep> bConnects = stepUntil(nb, "b", moved("download#1 NEW -> CONNECTING"));
             List<LoopStep> bRequests = stepUntil(nb, "b", moved("download#1 SEND_REQUEST -> READ_HEADER"));
             assertThat(bEvents.all(NodeEvent.DownloadStarted.class)).as("nothing has come: a is paused").isEmpty();
             List<LoopStep> aSends = stepUntil(na, "a", moved("upload#1 SEND_BODY -> DRAIN"));
-            List<LoopStep> bReceives = stepUntil(nb, "b", moved("download#1 READ_BODY -> DONE"));
+            List<LoopStep> bReceives = stepUntil(nb, "b", moved("download#1 FINISHING -> DONE"));
             List<LoopStep> aCloses = stepUntil(na, "a", moved("upload#1 DRAIN -> DONE"));
 
             assertThat(moves(List.of(bConnects, bRequests, bReceives))).extracting(m -> m.replaceAll(" \\(.*", ""))
                     .containsExactly("download#1 NEW -> CONNECTING", "download#1 CONNECTING -> SEND_REQUEST",
-                            "download#1 SEND_REQUEST -> READ_HEADER", "download#1 READ_HEADER -> READ_BODY",
-                            "download#1 READ_BODY -> DONE");
+                            "download#1 SEND_REQUEST -> READ_HEADER", "download#1 READ_HEADER -> OPENING",
+                            "download#1 OPENING -> READ_BODY", "download#1 READ_BODY -> FINISHING",
+                            "download#1 FINISHING -> DONE");
             assertThat(moves(List.of(aSends, aCloses))).extracting(m -> m.replaceAll(" \\(.*", ""))
                     .containsExactly("upload#1 NEW -> READ_REQUEST", "upload#1 READ_REQUEST -> RESOLVE",
-                            "upload#1 RESOLVE -> SEND_HEADER", "upload#1 SEND_HEADER -> SEND_BODY",
+                            "upload#1 RESOLVE -> OPENING", "upload#1 OPENING -> SEND_HEADER",
+                            "upload#1 SEND_HEADER -> SEND_BODY",
                             "upload#1 SEND_BODY -> DRAIN", "upload#1 DRAIN -> DONE");
             assertThat(aSends).flatExtracting(LoopStep::ready).anyMatch(r -> r.startsWith("select -> acceptable["));
             assertThat(bReceives).flatExtracting(LoopStep::ready).anyMatch(r -> r.startsWith("select -> readable[download#1 x.txt"));

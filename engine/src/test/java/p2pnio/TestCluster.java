@@ -46,10 +46,10 @@ public final class TestCluster implements AutoCloseable {
         return node.config().folder();
     }
 
-    /** Names of partial downloads left in a folder. */
+    /** Names of partial downloads (and their records) left in a folder, sorted. */
     public static List<String> partials(Path folder) throws IOException {
         try (var s = Files.list(folder)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("downloading_")).toList();
+            return s.map(p -> p.getFileName().toString()).filter(p2pnio.wire.Names::isOurPartialFile).sorted().toList();
         }
     }
 

@@ -48,14 +48,17 @@ class TraceTest {
                 .containsPattern("select -> acceptable\\[")
                 .contains("upload#1 NEW -> READ_REQUEST")
                 .contains("upload#1 READ_REQUEST -> RESOLVE (t.bin)")
-                .contains("upload#1 RESOLVE -> SEND_HEADER (300000 bytes)")
+                .contains("upload#1 RESOLVE -> OPENING")
+                .contains("upload#1 OPENING -> SEND_HEADER (300000 bytes)")
                 .containsPattern("upload#1 transferTo\\(position=0, count=300000\\) = \\d+")
                 .contains("upload#1 SEND_BODY -> DRAIN")
                 .contains("upload#1 DRAIN -> DONE");
         assertThat(c).contains("download#1 NEW -> CONNECTING")
                 .contains("download#1 CONNECTING -> SEND_REQUEST")
-                .contains("download#1 READ_HEADER -> READ_BODY (300000 bytes)")
-                .contains("download#1 READ_BODY -> DONE")
+                .contains("download#1 READ_HEADER -> OPENING (300000 bytes)")
+                .containsPattern("download#1 OPENING -> READ_BODY \\(\\.p2p-[0-9a-f]{16}\\.part\\)")
+                .contains("download#1 READ_BODY -> FINISHING")
+                .contains("download#1 FINISHING -> DONE (t.bin)")
                 .containsPattern("select -> readable\\[download#1 t.bin");
     }
 

@@ -3,6 +3,7 @@ package p2pnio.bench;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -153,10 +154,13 @@ public class LargeFileBenchmark {
         return sink.equals("file") ? sinkFile : null;
     }
 
-    private long fetchWithNode() throws InterruptedException {
+    private long fetchWithNode() throws InterruptedException, IOException {
         fetcher.post(new Command.Fetch(NAME));
         NodeEvent outcome = outcomes.poll(Duration.ofMinutes(2).toSeconds(), TimeUnit.SECONDS);
         if (outcome instanceof NodeEvent.DownloadFinished f) {
+            // A download never replaces a file, so the last one goes before the next (as the rename
+            // over it freed it before).
+            Files.delete(f.file());
             return f.size();
         }
         throw new IllegalStateException("node-to-node download failed: " + outcome);

@@ -35,7 +35,8 @@ import p2pnio.bench.support.Gauges;
  *       iterations, written to a file and dropped, and the many downloads in 3 rounds;</li>
  *   <li>{@code quick} ({@code make bench-quick}): the same benchmarks (without the reference-style
  *       contender in the many-downloads one, the slowest to run) with fewer, shorter iterations and
- *       a 256 MiB large file in 3 rounds (the many-downloads and scale ones keep their 1 MiB files),
+ *       a 256 MiB large file in 3 rounds (the many-downloads and scale ones keep their 1 MiB files,
+ *       the loop-turns one its 1 GiB file and 100 small ones),
  *       under 5 minutes on a 2-core machine;</li>
  *   <li>{@code smoke} (the bench module's test): every benchmark method once, in process, on tiny
  *       inputs, so a broken benchmark fails {@code make test}.</li>
@@ -77,7 +78,8 @@ public final class Suite {
                     new Step("ControlPlaneBenchmark", Map.of(), -1, -1, -1, -1),
                     new Step("ConnectionScaleBenchmark", Map.of(), -1, -1, -1, -1),
                     new Step("ParsersBenchmark", Map.of(), -1, -1, -1, -1),
-                    new Step("ReceiveStrategyBenchmark", Map.of(), -1, -1, -1, -1));
+                    new Step("ReceiveStrategyBenchmark", Map.of(), -1, -1, -1, -1),
+                    new Step("LoopTurnsBenchmark", Map.of(), -1, -1, -1, -1));
             case "quick" -> List.of(
                     new Step("LargeFileBenchmark", Map.of("fileMiB", "256"), 1, 500, 2, 500, 3),
                     new Step("LargeFileBenchmark", Map.of("fileMiB", "256", "sink", "discard",
@@ -88,7 +90,8 @@ public final class Suite {
                     new Step("ControlPlaneBenchmark", Map.of(), 1, 1000, 3, 1000),
                     new Step("ConnectionScaleBenchmark", Map.of(), 1, 1000, 3, 1000),
                     new Step("ParsersBenchmark", Map.of(), 1, 500, 3, 500),
-                    new Step("ReceiveStrategyBenchmark", Map.of("fileMiB", "128"), 1, 1000, 3, 1000));
+                    new Step("ReceiveStrategyBenchmark", Map.of("fileMiB", "128"), 1, 1000, 3, 1000),
+                    new Step("LoopTurnsBenchmark", Map.of(), 1, 0, 5, 0));
             case "smoke" -> List.of(
                     new Step("LargeFileBenchmark", Map.of("fileMiB", "1"), 0, 0, 1, 0),
                     new Step("LargeFileBenchmark", Map.of("fileMiB", "1", "sink", "discard", "contender", DISCARDING),
@@ -99,7 +102,8 @@ public final class Suite {
                     new Step("ConnectionScaleBenchmark",
                             Map.of("held", "20", "downloaders", "4", "fileKiB", "16"), 0, 0, 1, 0),
                     new Step("ParsersBenchmark", Map.of(), 0, 0, 1, 0),
-                    new Step("ReceiveStrategyBenchmark", Map.of("fileMiB", "1"), 0, 0, 1, 0));
+                    new Step("ReceiveStrategyBenchmark", Map.of("fileMiB", "1"), 0, 0, 1, 0),
+                    new Step("LoopTurnsBenchmark", Map.of("bigMiB", "1", "small", "4", "smallKiB", "16"), 0, 0, 1, 0));
             default -> throw new IllegalArgumentException("profile must be full, quick or smoke, not " + profile);
         };
     }

@@ -119,6 +119,8 @@ public final class GetCommand implements Callable<Integer> {
                 outcome.complete(event);
             } else if (event instanceof NodeEvent.Warning w) {
                 status.print("p2p get: warning: " + w.message());
+            } else if (event instanceof NodeEvent.RequestRetrying r && r.name().equals(name)) {
+                status.print("p2p get: " + Text.event(r)); // a peer that answered does not serve: said like a warning
             } else if (live && (event instanceof NodeEvent.RequestSent || event instanceof NodeEvent.RequestAnswered
                     || event instanceof NodeEvent.DownloadStarted)) {
                 status.print(Text.event(event));

@@ -33,8 +33,56 @@ class HeadlessIT {
             assertThat(get.exit()).as(get.output()).isZero();
             assertThat(get.output()).contains("saved", "photo.jpg", serve.udp());
             assertThat(TestFiles.sha256(fetched.resolve("photo.jpg"))).isEqualTo(TestFiles.sha256(original));
-            assertThat(fetched).isDirectoryNotContaining("glob:**/downloading_*");
+            assertThat(fetched).isDirectoryNotContaining("glob:**/.p2p-*");
         }
+    }
+
+    @Test
+    void twoGetProcessesSavingOneNameInOneFolderFromServersWithDifferentContentKeepBothWhole() throws Exception {
+        Path one = folder("one");
+        Path two = folder("two");
+        Path fetched = folder("fetched");
+        String first = TestFiles.sha256(TestFiles.random(one.resolve("x.bin"), 24 << 20, 1));
+        String second = TestFiles.sha256(TestFiles.random(two.resolve("x.bin"), 24 << 20, 2));
+        try (Jar serveOne = Jar.serve(tmp, "--folder", "one");
+             Jar serveTwo = Jar.serve(tmp, "--folder", "two");
+             Jar getOne = Jar.start(tmp, Map.of(), "get", "x.bin", "--folder", "fetched", "--peer", serveOne.udp());
+             Jar getTwo = Jar.start(tmp, Map.of(), "get", "x.bin", "--folder", "fetched", "--peer", serveTwo.udp())) {
+            String savedOne = getOne.awaitLine(l -> l.startsWith("saved "), RUN);
+            String savedTwo = getTwo.awaitLine(l -> l.startsWith("saved "), RUN);
+            // Each process saved whole the bytes of its own server, under a name of its own.
+            Path pathOne = Path.of(savedOne.substring("saved ".length(), savedOne.indexOf(".bin (") + 4));
+            Path pathTwo = Path.of(savedTwo.substring("saved ".length(), savedTwo.indexOf(".bin (") + 4));
+            assertThat(pathOne).isNotEqualTo(pathTwo);
+            assertThat(TestFiles.sha256(pathOne)).isEqualTo(first);
+            assertThat(TestFiles.sha256(pathTwo)).isEqualTo(second);
+            try (var files = Files.list(fetched)) {
+                assertThat(files.map(p -> p.getFileName().toString()).toList())
+                        .containsExactlyInAnyOrder("x.bin", "x (1).bin");
+            }
+        }
+    }
+
+    @Test
+    void serveWithAnUploadLimitSendsNoFasterThanItAndGetsWithADownloadLimitLikewise() throws Exception {
+        Path served = folder("served");
+        folder("fetched");
+        Path original = TestFiles.random(served.resolve("slow.bin"), 3 * 1024 * 1024, 2);
+        try (Jar serve = Jar.serve(tmp, "--folder", "served", "--max-upload-rate", "1M")) {
+            Jar.Result get = Jar.run(tmp, Map.of("P2P_MAX_DOWNLOAD_RATE", "2M"), RUN, "get", "slow.bin",
+                    "--folder", "fetched", "--peer", serve.udp());
+
+            assertThat(get.exit()).as(get.output()).isZero();
+            assertThat(TestFiles.sha256(tmp.resolve("fetched/slow.bin"))).isEqualTo(TestFiles.sha256(original));
+            // "saved .../slow.bin (3.0 MiB in 2.93 s, 1.0 MiB/s) from ...": the download's own time.
+            java.util.regex.Matcher took = java.util.regex.Pattern.compile("MiB in ([0-9.]+) s").matcher(get.output());
+            assertThat(took.find()).as(get.output()).isTrue();
+            // 3 MiB at 1 MiB/s, less the bucket's starting tenth of a second, and not much more.
+            assertThat(Double.parseDouble(took.group(1))).isBetween(2.85, 4.0);
+        }
+        Jar.Result bad = Jar.run(tmp, Map.of(), RUN, "serve", "--folder", "served", "--max-upload-rate", "fast");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.output()).contains("--max-upload-rate: 'fast' is not a rate in bytes per second");
     }
 
     @Test

@@ -67,7 +67,7 @@ class HostileTextIT {
 
         assertThat(get.exit()).as(get.output()).isZero();
         assertThat(get.output()).contains("warning: '" + evil.address() + "' sent 'notes.txt' under the name '" + SHOWN + "'");
-        assertThat(get.output()).contains("download#1 READ_HEADER -> READ_BODY");
+        assertThat(get.output()).contains("download#1 READ_HEADER -> OPENING", "download#1 OPENING -> READ_BODY");
         assertThat(rawControls(get.raw())).as(get.output()).isEmpty();
         assertThat(tmp.resolve("mine/notes.txt")).hasContent("harmless bytes");
         assertThat(tmp.resolve("etc")).doesNotExist();

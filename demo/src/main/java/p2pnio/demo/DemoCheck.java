@@ -170,19 +170,12 @@ public final class DemoCheck {
         void fetchAll() {
             try {
                 for (String name : wanted) {
-                    // A late File from a peer that also had the previous file can be taken as the
-                    // answer to this request (PROTOCOL.md, section 3): that peer then closes without a
-                    // header, and the node waits again for another answer. Should the request still end
-                    // that way (its waiting ran out), ask again, as a person would, and say so.
-                    int tries = 0;
-                    String outcome;
-                    do {
-                        tries++;
-                        int seen = outcomeCount(name);
-                        send("get " + name);
-                        outcome = awaitOutcome(name, seen);
-                    } while (outcome.contains("closed without sending a header") && tries < 3);
-                    outcomes.put(name, outcome + (tries > 1 ? " [asked " + tries + " times]" : ""));
+                    // A late File from a peer that also had the previous file may be taken as the
+                    // answer to this request (PROTOCOL.md, section 3): that peer then closes without
+                    // a header, and the node waits again for the right answer on its own.
+                    int seen = outcomeCount(name);
+                    send("get " + name);
+                    outcomes.put(name, awaitOutcome(name, seen));
                 }
             } catch (IOException | InterruptedException | AssertionError e) {
                 System.err.println("demo-check: node" + number + ": " + e.getMessage());

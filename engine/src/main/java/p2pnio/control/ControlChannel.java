@@ -48,6 +48,7 @@ public final class ControlChannel implements Handler, Datagrams {
     private final DatagramChannel channel;
     private final ByteBuffer in;
     private Inbound inbound;
+    private final String label;
 
     /** Binds the UDP socket to {@code bind} (port 0 picks one). */
     public ControlChannel(Context ctx, InetSocketAddress bind) throws IOException {
@@ -64,6 +65,13 @@ public final class ControlChannel implements Handler, Datagrams {
             throw e;
         }
         this.in = ByteBuffer.allocateDirect(ctx.config.maxDatagramBytes() + 1);
+        this.label = "udp " + HostPort.of((InetSocketAddress) channel.getLocalAddress());
+    }
+
+    /** {@code udp <host:port>}: how the trace and a turn's report name it. */
+    @Override
+    public String toString() {
+        return label;
     }
 
     /** Starts receiving: registers with the loop. */

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
+import p2pnio.core.Attempt;
 import p2pnio.core.Context;
 import p2pnio.loop.Timers;
 import p2pnio.wire.ControlMessage;
@@ -16,20 +16,29 @@ import p2pnio.wire.HostPort;
 import p2pnio.wire.Names;
 
 /**
- * Our own requests: {@code Get} to peers of the cluster, then wait (at most {@code waiting}) for the first
- * {@code File}, which wins and starts the download.
+ * Our own requests: {@code Get} to peers of the cluster, then wait (at most {@code waiting}) for a
+ * {@code File} answer, and try the peer that answered.
  *
  * <p>A request asks the priority peers and a bounded set of others first, and widens on each
  * retry ({@link #broadcast}), so its cost does not grow with the cluster.
  *
  * <p>Several requests may wait at once. A {@code File} carries no file name, so it is matched to
- * the oldest waiting request that asked its sender: the protocol's own limit. A lost datagram
- * would otherwise cost the whole {@code waiting}, so an unanswered {@code Get} is sent again
- * after 1 s, 2 s, 4 s, ... within the deadline, to those asked before and to as many new ones
- * again; a peer's extra answers are harmless (a responder keeps one delayed answer per peer and name). When the peer
- * whose {@code File} won turns out to have no such file (its answer was for another of our
- * requests), the request waits again within its deadline, no longer matching that peer. Loop
- * thread only.
+ * the oldest request that asked its sender and does not already hold an untried answer from it:
+ * the protocol's own limit. A lost datagram would otherwise cost the whole {@code waiting}, so an
+ * unanswered {@code Get} is sent again after 1 s, 2 s, 4 s, ... within the deadline, to those
+ * asked before and to as many new ones again; a peer's extra answers are harmless (a responder
+ * keeps one delayed answer per peer and name).
+ *
+ * <p><b>A peer that answered but gives no header byte</b> (it refuses the connection, resets it,
+ * or closes it: {@link Attempt.NoHeader}) is not a peer without the file: it may be busy (a node
+ * whose upload slots are all taken closes at once) or restarting. The request goes back to
+ * waiting, asks the cluster again (the next, wider, attempt of {@link #broadcast}), says so in an
+ * event, and tries that peer again after a backoff (the first {@code getRetryInitial}, doubling,
+ * at most {@value #MAX_BACKOFF_FACTOR} times it), all within its deadline; any other answer that
+ * arrives meanwhile is tried first. A peer that <i>closed</i> without a byte may also simply not
+ * have the file (its answer was meant for another of our requests), so its later answers are left
+ * to other requests, while the direct retries of this request go on: a retry asks for the file by
+ * name, so it cannot fetch the wrong one. Loop thread only.
  */
 public final class Requests {
 
@@ -40,18 +49,46 @@ public final class Requests {
 
         /**
          * Starts downloading {@code name} from {@code server} (the transfer endpoint of
-         * {@code peer}). If the server closes without a header byte, {@code onEmptyReply} is asked
-         * whether the request waits again (true) instead of failing.
+         * {@code peer}) as one try of a request: the download tells {@code attempt} how it ended,
+         * up to its header.
          */
-        void download(String name, InetSocketAddress server, String peer, BooleanSupplier onEmptyReply);
+        void download(String name, InetSocketAddress server, String peer, Attempt attempt);
+    }
+
+    /** Most a peer's backoff grows, as a multiple of {@code getRetryInitial}. */
+    static final int MAX_BACKOFF_FACTOR = 4;
+
+    /** A request either waits for answers (and retries), or tries one peer now. */
+    private enum Phase { WAITING, TRYING }
+
+    /** A peer that answered a request: where to connect, and how long to leave it alone. */
+    private static final class Source {
+        final InetSocketAddress control;
+        final String peer;
+        InetSocketAddress transfer;
+        boolean tried;
+        long notBefore;
+        long backoff;
+        int refusals;
+        String lastRefusal;
+        Timers.Timer timer;
+
+        Source(InetSocketAddress control) {
+            this.control = control;
+            this.peer = HostPort.of(control);
+        }
     }
 
     private final class Pending {
         final String name;
         final Set<InetSocketAddress> asked = new HashSet<>();
-        /** Peers whose File won but who had no such file: their answers were for other requests. */
+        /** Peers that closed without a header byte: their answers may be for other requests. */
         final Set<InetSocketAddress> without = new HashSet<>();
+        /** Peers that answered, by control endpoint, oldest answer first. */
+        final Map<InetSocketAddress, Source> sources = new LinkedHashMap<>();
         final long deadline;
+        Phase phase = Phase.WAITING;
+        Source trying;
         Timers.Timer deadlineTimer;
         Timers.Timer retryTimer;
         long retryDelay;
@@ -71,7 +108,7 @@ public final class Requests {
     private final Cluster cluster;
     private final Datagrams control;
     private final Downloads transfers;
-    private final Map<String, Pending> waiting = new LinkedHashMap<>();
+    private final Map<String, Pending> requests = new LinkedHashMap<>();
 
     public Requests(Context ctx, Cluster cluster, Datagrams control, Downloads transfers) {
         this.ctx = ctx;
@@ -87,15 +124,19 @@ public final class Requests {
             ctx.events.downloadFailed(name, "cannot request '" + name + "': " + why);
             return;
         }
-        if (waiting.containsKey(name) || transfers.isDownloading(name)) {
+        if (requests.containsKey(name) || transfers.isDownloading(name)) {
             ctx.events.downloadFailed(name, "'" + name + "' is already being fetched");
             return;
         }
         Pending p = new Pending(name, ctx.loop.now() + ctx.config.waiting().toNanos());
-        waiting.put(name, p);
+        requests.put(name, p);
         p.deadlineTimer = ctx.loop.timers().at(p.deadline, "request deadline " + name, () -> expire(p));
-        p.retryDelay = ctx.config.getRetryInitial().toNanos();
+        p.retryDelay = initialRetry();
         broadcast(p);
+    }
+
+    private long initialRetry() {
+        return ctx.config.getRetryInitial().toNanos();
     }
 
     /**
@@ -130,7 +171,7 @@ public final class Requests {
                 sent++;
             } else {
                 cluster.resolve(peer, resolved -> {
-                    if (resolved.endpoint() != null && waiting.get(p.name) == p) {
+                    if (resolved.endpoint() != null && requests.get(p.name) == p) {
                         p.asked.add(resolved.endpoint());
                         control.send(resolved.endpoint(), get, "Get," + p.name);
                     }
@@ -152,25 +193,37 @@ public final class Requests {
     }
 
     private void expire(Pending p) {
-        if (waiting.get(p.name) == p) {
-            stopWaiting(p);
-            ctx.counters.downloadsFailed++;
-            ctx.events.downloadFailed(p.name, "no peer answered within "
-                    + ctx.config.waiting().toSeconds() + " s (asked " + p.asked.size() + " peers, "
-                    + p.attempt + " tries" + (p.without.isEmpty() ? "" : "; " + p.without.size()
-                    + " answered but had no such file") + ")");
+        if (requests.get(p.name) != p || p.phase == Phase.TRYING) {
+            return; // a try in flight decides when it ends
         }
+        forget(p);
+        ctx.counters.downloadsFailed++;
+        ctx.events.downloadFailed(p.name, "no peer " + (p.sources.isEmpty() ? "answered" : "served it") + " within "
+                + ctx.config.waiting().toSeconds() + " s (asked " + p.asked.size() + " peers, " + p.attempt
+                + " tries" + refusals(p) + ")");
     }
 
-    /** A {@code File} arrived: the first one for a waiting request wins. */
+    /** What the peers that answered but sent no header did, for the final failure. */
+    private static String refusals(Pending p) {
+        StringBuilder b = new StringBuilder();
+        for (Source s : p.sources.values()) {
+            if (s.refusals > 0) {
+                b.append("; ").append(s.peer).append(" answered but sent no header ").append(s.refusals)
+                        .append(s.refusals == 1 ? " time" : " times").append(" (last: ").append(s.lastRefusal).append(')');
+            }
+        }
+        return b.toString();
+    }
+
+    /** A {@code File} arrived: it goes to the oldest request that can take it. */
     public void onFile(InetSocketAddress from, ControlMessage.FileOffer offer) {
         if (offer.method() != ControlMessage.FileOffer.TCP) {
             control.drop(DropReason.FILE_UNSUPPORTED_METHOD, from, null);
             return;
         }
         Pending match = null;
-        for (Pending p : waiting.values()) {
-            if (p.asked.contains(from) && !p.without.contains(from)) {
+        for (Pending p : requests.values()) {
+            if (takes(p, from)) {
                 match = p;
                 break;
             }
@@ -179,65 +232,154 @@ public final class Requests {
             control.drop(DropReason.FILE_UNSOLICITED, from, null);
             return;
         }
-        stopWaiting(match);
         cluster.addPriority(from);
         if (cluster.byEndpoint(from) != null) {
             cluster.heardFrom(from);
         }
-        String peer = HostPort.of(from);
-        ctx.events.requestAnswered(match.name, peer, offer.tcpPort());
-        Pending won = match;
-        transfers.download(match.name, new InetSocketAddress(from.getAddress(), offer.tcpPort()), peer,
-                () -> waitAgain(won, from));
+        Source s = match.sources.computeIfAbsent(from, Source::new);
+        s.transfer = new InetSocketAddress(from.getAddress(), offer.tcpPort());
+        if (match.phase == Phase.WAITING) {
+            tryNext(match);
+        }
     }
 
     /**
-     * The peer whose {@code File} won had no such file: its answer was meant for another of our
-     * requests (a {@code File} carries no name). Waits again, within the same deadline, no longer
-     * matching that peer's answers to this request. False if the deadline has passed.
+     * True if {@code p} takes an answer from {@code from}: it asked that peer, the peer did not
+     * close on it without a header, and it holds no untried answer from it and is not trying it
+     * now (a second answer is then most likely meant for another request).
      */
-    private boolean waitAgain(Pending p, InetSocketAddress without) {
-        if (ctx.loop.now() >= p.deadline || waiting.containsKey(p.name) || transfers.isDownloading(p.name)) {
+    private static boolean takes(Pending p, InetSocketAddress from) {
+        if (!p.asked.contains(from) || p.without.contains(from)) {
             return false;
         }
-        p.without.add(without);
-        waiting.put(p.name, p);
-        p.deadlineTimer = ctx.loop.timers().at(p.deadline, "request deadline " + p.name, () -> expire(p));
-        p.retryDelay = ctx.config.getRetryInitial().toNanos();
-        broadcast(p);
-        return true;
+        Source s = p.sources.get(from);
+        return s == null || (s.tried && s != p.trying);
     }
 
-    private void stopWaiting(Pending p) {
-        waiting.remove(p.name);
+    /** Tries the oldest answer whose backoff is over, if any; otherwise the request keeps waiting. */
+    private void tryNext(Pending p) {
+        long now = ctx.loop.now();
+        Source next = null;
+        for (Source s : p.sources.values()) {
+            if (s.notBefore <= now) {
+                next = s;
+                break;
+            }
+        }
+        if (next == null) {
+            return;
+        }
+        p.phase = Phase.TRYING;
+        p.trying = next;
+        if (p.retryTimer != null) {
+            p.retryTimer.cancel(); // no need to ask while a peer is tried; asking resumes if it refuses
+            p.retryTimer = null;
+        }
+        if (!next.tried) {
+            ctx.events.requestAnswered(p.name, next.peer, next.transfer.getPort());
+        }
+        next.tried = true;
+        transfers.download(p.name, next.transfer, next.peer, new Try(p, next));
+    }
+
+    /** One try of one request at one peer: what the download reports back. */
+    private final class Try implements Attempt {
+        private final Pending p;
+        private final Source s;
+
+        Try(Pending p, Source s) {
+            this.p = p;
+            this.s = s;
+        }
+
+        @Override
+        public void started() {
+            if (requests.get(p.name) == p) {
+                forget(p);
+            }
+        }
+
+        @Override
+        public void ended() {
+            if (requests.get(p.name) == p) {
+                forget(p);
+            }
+        }
+
+        @Override
+        public String noHeader(NoHeader how, String detail) {
+            p.trying = null;
+            s.refusals++;
+            s.lastRefusal = detail;
+            if (how == NoHeader.CLOSED) {
+                p.without.add(s.control);
+            }
+            long now = ctx.loop.now();
+            if (requests.get(p.name) != p || now >= p.deadline) {
+                forget(p);
+                return detail + "; no time left within waiting (" + ctx.config.waiting().toSeconds() + " s)";
+            }
+            s.backoff = s.backoff == 0 ? initialRetry() : Math.min(2 * s.backoff, MAX_BACKOFF_FACTOR * initialRetry());
+            s.notBefore = now + s.backoff;
+            boolean again = s.notBefore < p.deadline;
+            if (again) {
+                s.timer = ctx.loop.timers().at(s.notBefore, "retry " + s.peer + " for " + p.name, () -> {
+                    s.timer = null;
+                    if (requests.get(p.name) == p && p.phase == Phase.WAITING) {
+                        tryNext(p);
+                    }
+                });
+            }
+            p.phase = Phase.WAITING;
+            ctx.events.requestRetrying(p.name, s.peer, detail, again ? s.backoff : -1);
+            p.retryDelay = initialRetry();
+            broadcast(p); // ask the cluster again: another peer, or this one on a new port
+            tryNext(p); // an answer that came meanwhile goes first
+            return null;
+        }
+    }
+
+    /** Ends {@code p}'s part: no more answers are matched to it, its timers are cancelled. */
+    private void forget(Pending p) {
+        requests.remove(p.name);
         p.deadlineTimer.cancel();
         if (p.retryTimer != null) {
             p.retryTimer.cancel();
         }
+        for (Source s : p.sources.values()) {
+            if (s.timer != null) {
+                s.timer.cancel();
+            }
+        }
     }
 
-    /** Stops waiting for {@code name}; false if no request for it waits. */
+    /**
+     * Stops waiting for {@code name}; false if no request for it waits (a try in flight is a
+     * download: cancelling that ends the request too).
+     */
     public boolean cancel(String name) {
-        Pending p = waiting.get(name);
-        if (p == null) {
+        Pending p = requests.get(name);
+        if (p == null || p.phase == Phase.TRYING) {
             return false;
         }
-        stopWaiting(p);
+        forget(p);
         ctx.counters.downloadsFailed++;
         ctx.events.downloadFailed(name, "cancelled");
         return true;
     }
 
-    /** Fails every waiting request (at shutdown). */
+    /** Fails every waiting request (at shutdown); tries in flight end with their downloads. */
     public void failAll(String reason) {
-        for (Pending p : new ArrayList<>(waiting.values())) {
-            stopWaiting(p);
-            ctx.events.downloadFailed(p.name, reason);
+        for (Pending p : new ArrayList<>(requests.values())) {
+            if (p.phase == Phase.WAITING) {
+                forget(p);
+                ctx.events.downloadFailed(p.name, reason);
+            }
         }
     }
 
-    /** Names of the requests waiting now, oldest first. */
+    /** Names of the requests waiting or trying a peer now, oldest first. */
     public Set<String> waitingNames() {
-        return waiting.keySet();
+        return requests.keySet();
     }
 }

@@ -1,6 +1,7 @@
 package p2pnio.core;
 
 import p2pnio.loop.EventLoop;
+import p2pnio.loop.OffLoop;
 import p2pnio.share.SharedFolder;
 
 /**
@@ -13,11 +14,14 @@ public final class Context {
     public final Counters counters = new Counters();
     public final SharedFolder folder;
     public final Trace trace;
+    /** Where file-system calls that may stall go, off the loop, their results coming back to it. */
+    public final OffLoop files;
     /** Where the parts report news; never waits. */
     public final Events events;
 
-    public Context(EventLoop loop, Settings config, SharedFolder folder, Trace trace, Events events) {
+    public Context(EventLoop loop, Settings config, SharedFolder folder, Trace trace, Events events, OffLoop files) {
         this.loop = loop;
+        this.files = files;
         this.config = config;
         this.folder = folder;
         this.trace = trace;

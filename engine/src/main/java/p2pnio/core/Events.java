@@ -24,13 +24,19 @@ public interface Events {
     /** {@code peer} answered {@code File} for {@code name}: the download starts from it. */
     void requestAnswered(String name, String peer, int tcpPort);
 
+    /**
+     * {@code peer} gave no header byte for {@code name} ({@code what}); the request waits again and
+     * tries that peer again in {@code retryInNanos} (-1: not within its {@code waiting}).
+     */
+    void requestRetrying(String name, String peer, String what, long retryInNanos);
+
     /** The server's header arrived: {@code size} bytes will follow. */
     void downloadStarted(String name, String peer, long size);
 
     /** Bytes received so far (a few times a second at most). */
     void downloadProgress(String name, long received, long size, long elapsedNanos);
 
-    /** The file is complete, under its final name. */
+    /** The file is complete, as {@code file}: the name asked for, or a numbered copy beside an existing file. */
     void downloadFinished(String name, String peer, long size, long elapsedNanos, Path file);
 
     /** The request or download failed; no partial file is left. */

@@ -14,7 +14,8 @@ public record Settings(List<String> cluster, Duration period, Duration waiting, 
                        int maxClusterSize, int maxDatagramBytes, int maxRequestLineBytes,
                        Duration requestLineTimeout, Duration idleTimeout, Duration connectTimeout,
                        int maxUploads, int maxDownloads, int getAnswersPerPeerPerSecond,
-                       int maxScheduledAnswers, int sendChunkBytes, int udpReceiveBufferBytes,
+                       int maxScheduledAnswers, int sendChunkBytes, int sendBytesPerTurn,
+                       long maxUploadRate, long maxDownloadRate, int udpReceiveBufferBytes,
                        Duration getRetryInitial, boolean gossip, int fanout, int suspectAfter, int removeAfter,
                        int getFanout) {
 }

@@ -20,7 +20,8 @@ import java.util.function.LongSupplier;
  *   <li>{@code select} until the next timer is due, or a task arrives through the
  *       {@link Mailbox} (or not at all, when told not to block), and run the {@link Handler} of
  *       every ready key as {@code select} reports it ({@code Selector.select(Consumer)}: no
- *       selected-key set to fill, iterate and empty);</li>
+ *       selected-key set to fill, iterate and empty), then the work set with
+ *       {@link #afterHandlers} (the transfers' fair send round);</li>
  *   <li>run the tasks other threads posted;</li>
  *   <li>run the timers that are due.</li>
  * </ol>
@@ -72,6 +73,21 @@ public final class EventLoop {
     private FailureSink failureSink = (what, e) -> { };
     private static final Observer NOBODY = new Observer() { };
     private Observer observer = NOBODY;
+    private Work afterHandlers = new Work() { };
+
+    /**
+     * Work a turn does right after its ready keys' handlers, in an order and amount of its own
+     * choosing rather than the selector's (the transfers' fair send round). Loop thread only.
+     */
+    public interface Work {
+        /** Does this turn's share of the work. Must not throw; if it does, the failure is reported. */
+        default void run() { }
+
+        /** True while work is left for the next turn: that turn then does not wait in {@code select}. */
+        default boolean hasMore() {
+            return false;
+        }
+    }
 
     /** A loop on the real clock, {@code System.nanoTime()}. */
     public EventLoop(int mailboxCapacity) throws IOException {
@@ -112,6 +128,16 @@ public final class EventLoop {
     /** Adds {@code another} to those who hear what each turn does (the trace, the step recorder). Before the loop runs. */
     public void observe(Observer another) {
         observer = observer == NOBODY ? another : observer.andThen(another);
+    }
+
+    /**
+     * Sets work that runs once every turn, right after the ready keys' handlers: what the handlers
+     * only queued (the uploads that may send) is served there. While it has more, no turn waits in
+     * {@code select}: the work is not a socket the selector could report. Loop thread only.
+     */
+    public void afterHandlers(Work work) {
+        checkInLoop();
+        this.afterHandlers = work;
     }
 
     /** Registers {@code channel} (already non-blocking) with {@code handler} as its attachment. */
@@ -303,11 +329,19 @@ public final class EventLoop {
         if (maxWaitNanos > 0 && (wait < 0 || wait > maxWaitNanos)) {
             wait = maxWaitNanos;
         }
+        if (afterHandlers.hasMore()) {
+            wait = 0; // work is waiting that no selector can report
+        }
         int ready = select(wait);
         startWork(); // if no key was ready, the turn's work begins now
         turn.selected(ready);
         stats.keysReady += ready;
         observer.selected(turn);
+        try {
+            afterHandlers.run();
+        } catch (Exception e) {
+            failureSink.failed("work after the handlers", e);
+        }
         runTasks();
         runTimers();
         turn.end(System.nanoTime() - workStarted);

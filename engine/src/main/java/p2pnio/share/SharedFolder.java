@@ -36,11 +36,12 @@ import p2pnio.wire.Names;
  *
  * <p><b>Policy.</b> Symbolic links are neither followed nor served, wherever they point: a link
  * inside the folder to a file outside it must not leak that file, and a link to a file inside
- * adds nothing. Files named {@code downloading_*} are partial downloads and never served.
+ * adds nothing. Partial downloads ({@link Names#isPartialFile}: ours, {@code .p2p-<id>.part} and
+ * its record, and a reference-style client's {@code downloading_*}) are never served.
  * Opening a file checks again that its real path is inside the folder, so a directory swapped
  * for a link after the scan cannot lead outside.
  *
- * <p>Loop thread only, except {@link #scan}, which is pure.
+ * <p>Loop thread only, except {@link #scan}, which is pure, and {@link Reader}.
  */
 public final class SharedFolder {
 
@@ -145,19 +146,63 @@ public final class SharedFolder {
         return scansDone;
     }
 
+    /** A reader of {@code entry}, to be opened off the loop ({@link Reader#open}). */
+    public Reader reader(Entry entry) {
+        return new Reader(root, entry);
+    }
+
     /**
-     * Opens {@code entry} for reading, refusing anything that is no longer a regular file inside
-     * the folder (a link, a vanished file, a path that now resolves outside).
+     * A shared file opened for an upload. Made on the loop; {@link #open} and {@link #close} run
+     * on the node's file thread, since opening walks the path and may stall on the disk; the
+     * loop reads through {@link #channel()} in between. Opening refuses anything that is no longer
+     * a regular file inside the folder (a link, a vanished file, a path that now resolves outside).
      */
-    public FileChannel open(Entry entry) throws IOException {
-        Path path = entry.path();
-        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException("'" + entry.name() + "' is no longer a regular file in the folder");
+    public static final class Reader {
+        private final Path root;
+        private final Entry entry;
+        private FileChannel channel;
+        private long size = -1;
+
+        Reader(Path root, Entry entry) {
+            this.root = root;
+            this.entry = entry;
         }
-        if (!path.toRealPath().startsWith(root)) {
-            throw new IOException("'" + entry.name() + "' resolves outside the shared folder");
+
+        /** Opens the file and reads its size. File thread. */
+        public Reader open() throws IOException {
+            Path path = entry.path();
+            if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException("'" + entry.name() + "' is no longer a regular file in the folder");
+            }
+            if (!path.toRealPath().startsWith(root)) {
+                throw new IOException("'" + entry.name() + "' resolves outside the shared folder");
+            }
+            channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            size = channel.size();
+            return this;
         }
-        return FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+
+        /** The open file; the loop reads it between {@link #open} and {@link #close}. */
+        public FileChannel channel() {
+            return channel;
+        }
+
+        /** Its size when opened. */
+        public long size() {
+            return size;
+        }
+
+        /** The file as indexed. */
+        public Entry entry() {
+            return entry;
+        }
+
+        /** Closes the file if it was opened; safe at any time, more than once. File thread. */
+        public void close() throws IOException {
+            if (channel != null) {
+                channel.close();
+            }
+        }
     }
 
     private void scheduleScan() {
@@ -239,7 +284,7 @@ public final class SharedFolder {
                                 return FileVisitResult.CONTINUE;
                             }
                             String name = file.getFileName().toString();
-                            if (name.startsWith(Names.PARTIAL_PREFIX) || Names.whyNotServable(name) != null) {
+                            if (Names.isPartialFile(name) || Names.whyNotServable(name) != null) {
                                 return FileVisitResult.CONTINUE;
                             }
                             int depth = file.getNameCount();

@@ -18,8 +18,9 @@ import p2pnio.loop.Timers;
  * {@link Transitions} table, traces it, sets the key's interest ops to the new state's
  * {@link Waits#interest()}, and starts or stops the idle timer as the new state
  * {@link Waits#idleChecked() asks}. A transition and its interest change therefore cannot drift
- * apart. {@link #release} ends the connection: timers cancelled, key cancelled, channel closed,
- * the subclass's own resources freed, the registry told. Loop thread only.
+ * apart; a throttled connection is simply one in a state whose interest is none. {@link #release}
+ * ends the connection: timers cancelled, key cancelled, channel closed, its rate-limit account
+ * closed, the subclass's own resources freed, the registry told. Loop thread only.
  *
  * @param <S> the machine's state enum
  */
@@ -71,6 +72,8 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
     protected long lastProgress;
     /** A one-shot deadline of the current state (connect, request line, linger); cancelled on release. */
     protected Timers.Timer deadline;
+    /** Its share of the node's rate limit for its direction, from the first body byte on; null before. */
+    protected TokenBucket.Account account;
     private Timers.Timer idle;
     /** The connection's life as a Flight Recorder span; null unless a recording wants it. */
     private TransferFinishedEvent life;
@@ -203,9 +206,23 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
         if (key != null) {
             key.cancel();
         }
+        if (account != null) {
+            account.close();
+        }
         ctx.closeQuietly(channel, label + " channel");
         closeResources();
         transfers.ended(this);
+    }
+
+    /**
+     * Closes the socket early, for a state that needs it no more while it waits for something
+     * else (a file put in place); {@link #release} still ends the connection.
+     */
+    protected final void hangUp() {
+        if (key != null) {
+            key.cancel();
+        }
+        ctx.closeQuietly(channel, label + " channel");
     }
 
     /** The trace's name for this connection, {@code upload#3} or {@code download#4}. */

@@ -1,52 +1,64 @@
 package p2pnio.transfer;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.function.BooleanSupplier;
+import p2pnio.core.Attempt;
 import p2pnio.core.Context;
+import p2pnio.share.PartialFile;
 import p2pnio.wire.HeaderParser;
 import p2pnio.wire.HostPort;
-import p2pnio.wire.Names;
 import p2pnio.wire.TransferHeader;
 
 /**
  * The client side of one transfer connection, as a state machine.
  *
  * <pre>
- * CONNECTING --connected--> SEND_REQUEST --line sent--> READ_HEADER --74 bytes--> READ_BODY --SIZE bytes--> DONE
- *      any state --error, connect timeout, idle timeout, early EOF, cancel--> FAILED
+ * CONNECTING --connected--> SEND_REQUEST --line sent--> READ_HEADER --74 bytes--> OPENING --partial file made-->
+ *      READ_BODY --SIZE bytes--> FINISHING --in place--> DONE
+ *      READ_BODY --rate limit--> THROTTLED --bytes again--> READ_BODY
+ *      any state but FINISHING --error, connect timeout, idle timeout, early EOF, cancel--> FAILED
  * </pre>
  *
  * <ul>
  *   <li>CONNECTING: non-blocking connect, bounded by the connect timeout.</li>
  *   <li>SEND_REQUEST: {@code Get,<name>\n}, in one write as the reference server needs (a fresh
  *       socket's buffer always takes a line this short; partial writes are still handled).</li>
- *   <li>READ_HEADER: the 74 header bytes, across any number of reads.</li>
- *   <li>READ_BODY: into {@code downloading_<name>}, through the loop's one reused direct buffer;
- *       never a byte past SIZE. At exactly SIZE bytes the file is renamed to its final name.</li>
- *   <li>FAILED: the partial file is deleted. No partial file survives a failure.</li>
+ *   <li>READ_HEADER: the 74 header bytes, across any number of reads, and never a byte more (the
+ *       body waits in the socket until the partial file exists).</li>
+ *   <li>OPENING: the free space is checked and a partial file of our own is created
+ *       ({@link PartialFile}) on the node's file thread; no interest in I/O meanwhile.</li>
+ *   <li>READ_BODY: into the partial file, through the loop's one reused direct buffer; never a
+ *       byte past SIZE, and never more than the node's download rate limit grants.</li>
+ *   <li>THROTTLED: the download rate limit ({@link TokenBucket}, shared by all downloads) had no
+ *       bytes for it; no interest in I/O (the server's bytes wait in the socket buffers, and TCP
+ *       flow control slows the server) until the bucket's timer moves it back to READ_BODY.</li>
+ *   <li>FINISHING: at exactly SIZE bytes the partial file is checked and given its final name on
+ *       the file thread, never replacing a file already there (a numbered copy instead). The bytes
+ *       are all here: a cancel or a shutdown no longer stops it.</li>
+ *   <li>FAILED: the partial file is deleted (on the file thread). No partial file survives a
+ *       failure.</li>
  * </ul>
  * Every transition goes through {@link #moveTo}, which also sets the interest ops the state names.
  * Loop thread only.
  */
-final class Download extends Connection<Download.State> {
+final class Download extends Connection<Download.State> implements TokenBucket.Waiter {
 
     /** The download's states, each with what it waits for. */
     enum State implements Connection.Phase {
         CONNECTING(Waits.toConnect()),
         SEND_REQUEST(Waits.toWrite()),
         READ_HEADER(Waits.toRead().withIdleCheck()),
+        OPENING(Waits.forNothing()),
         READ_BODY(Waits.toRead().withIdleCheck()),
+        THROTTLED(Waits.forNothing()),
+        FINISHING(Waits.forNothing()),
         DONE(Waits.forNothing()),
         FAILED(Waits.forNothing());
 
@@ -66,28 +78,35 @@ final class Download extends Connection<Download.State> {
     static final Transitions<State> TRANSITIONS = Transitions.startingAt(State.CONNECTING)
             .allow(State.CONNECTING, State.SEND_REQUEST, State.FAILED)
             .allow(State.SEND_REQUEST, State.READ_HEADER, State.FAILED)
-            .allow(State.READ_HEADER, State.READ_BODY, State.FAILED)
-            .allow(State.READ_BODY, State.DONE, State.FAILED);
+            .allow(State.READ_HEADER, State.OPENING, State.FAILED)
+            .allow(State.OPENING, State.READ_BODY, State.FINISHING, State.FAILED)
+            .allow(State.READ_BODY, State.FINISHING, State.THROTTLED, State.FAILED)
+            .allow(State.THROTTLED, State.READ_BODY, State.FAILED)
+            .allow(State.FINISHING, State.DONE, State.FAILED);
 
     private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
 
     private final String name;
     private final InetSocketAddress server;
     private final HeaderParser header = new HeaderParser();
-    private final BooleanSupplier onEmptyReply;
+    /** The request this download is a try of, until its header arrives; null once told. */
+    private Attempt attempt;
     private ByteBuffer request;
-    private Path partial;
+    /** The partial file: made, finished and deleted off the loop; written by the loop. */
+    private PartialFile partial;
     private FileChannel out;
+    /** Why the download failed, until that is reported (after its partial file is deleted). */
+    private String failure;
     private long size = -1;
     private long received;
     private long lastProgressEvent;
 
     Download(Context ctx, Transfers transfers, String name, InetSocketAddress server, String peer, int id,
-             BooleanSupplier onEmptyReply) {
+             Attempt attempt) {
         super(ctx, transfers, TRANSITIONS, "download", id, peer);
         this.name = name;
         this.server = server;
-        this.onEmptyReply = onEmptyReply;
+        this.attempt = attempt;
     }
 
     String name() {
@@ -98,7 +117,13 @@ final class Download extends Connection<Download.State> {
         moveTo(State.CONNECTING, "to " + HostPort.of(server));
         channel = SocketChannel.open();
         channel.configureBlocking(false);
-        boolean connected = channel.connect(server);
+        boolean connected;
+        try {
+            connected = channel.connect(server);
+        } catch (ConnectException e) {
+            refused(e);
+            return;
+        }
         register();
         if (connected) {
             connected();
@@ -113,13 +138,20 @@ final class Download extends Connection<Download.State> {
     public void onReady(SelectionKey key) throws IOException {
         switch (state) {
             case CONNECTING -> {
-                if (channel.finishConnect()) {
+                boolean connected;
+                try {
+                    connected = channel.finishConnect();
+                } catch (ConnectException e) {
+                    refused(e);
+                    return;
+                }
+                if (connected) {
                     connected();
                 }
             }
             case SEND_REQUEST -> writeRequest();
             case READ_HEADER, READ_BODY -> read();
-            default -> { } // DONE, FAILED wait for nothing the selector reports
+            default -> { } // OPENING, THROTTLED, FINISHING, DONE, FAILED wait for nothing the selector reports
         }
     }
 
@@ -142,11 +174,25 @@ final class Download extends Connection<Download.State> {
 
     private void read() throws IOException {
         ByteBuffer buf = transfers.scratch();
-        // Never ask for more than the body still needs: what comes after SIZE is never read or written.
-        if (state == State.READ_BODY && size - received < buf.capacity()) {
-            buf.limit((int) (size - received));
+        long granted = 0;
+        if (state == State.READ_HEADER) {
+            // Never a body byte before the partial file exists: it stays in the socket meanwhile.
+            buf.limit(TransferHeader.BYTES - header.bytesTaken());
+        } else {
+            // Never ask for more than the body still needs (what comes after SIZE is never read or
+            // written), nor more than the rate limit grants.
+            granted = account.take(Math.min(size - received, buf.capacity()));
+            if (granted == 0) {
+                moveTo(State.THROTTLED,
+                        ctx.trace.on() ? "download rate limit " + transfers.downloadLimit().rate() + " B/s" : null);
+                return;
+            }
+            buf.limit((int) granted);
         }
         int n = channel.read(buf);
+        if (granted > 0) {
+            account.unused(granted - Math.max(n, 0));
+        }
         if (n < 0) {
             endOfStream();
             return;
@@ -175,25 +221,42 @@ final class Download extends Connection<Download.State> {
 
     private void onHeader(TransferHeader h) throws IOException {
         size = h.size();
+        if (attempt != null) {
+            attempt.started();
+            attempt = null;
+        }
         String expected = cutTo64Bytes(name).replaceAll(":+$", "");
         if (!h.name().equals(expected)) {
             ctx.events.warning("'" + peer + "' sent '" + name + "' under the name '" + h.name()
                     + "'; saving it as '" + name + "'");
         }
-        Path root = ctx.folder.root();
-        long usable = Files.getFileStore(root).getUsableSpace();
-        if (size > usable) {
-            fail("not enough disk space for '" + name + "': " + size + " bytes needed, " + usable + " free");
+        partial = new PartialFile(ctx.folder.root(), name, size, peer);
+        moveTo(State.OPENING, size + " bytes");
+        ctx.files.submit("create a partial file for '" + name + "'", () -> {
+            partial.create();
+            return partial;
+        }, this::opened);
+    }
+
+    private void opened(PartialFile made, IOException failure) {
+        if (state != State.OPENING) {
+            return; // failed meanwhile: the partial file is deleted by closeResources, queued after its creation
+        }
+        if (failure != null) {
+            fail(failure.getMessage());
             return;
         }
-        partial = root.resolve(Names.PARTIAL_PREFIX + name);
-        out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-        moveTo(State.READ_BODY, size + " bytes");
+        out = made.channel();
+        if (ctx.trace.on()) {
+            ctx.trace.line(label() + " partial file " + made.partName());
+        }
         bodyStarts(size);
         ctx.events.downloadStarted(name, peer, size);
         if (size == 0) {
-            complete();
+            finish();
+        } else {
+            account = transfers.downloadLimit().open(this);
+            moveTo(State.READ_BODY, made.partName());
         }
     }
 
@@ -208,23 +271,39 @@ final class Download extends Connection<Download.State> {
         received += n;
         ctx.counters.bytesReceived += n;
         if (received == size) {
-            complete();
+            finish();
         } else if (lastProgress - lastProgressEvent >= PROGRESS_EVERY_NANOS) {
             lastProgressEvent = lastProgress;
             ctx.events.downloadProgress(name, received, size, lastProgress - started);
         }
     }
 
-    private void complete() throws IOException {
-        out.close();
-        out = null;
-        Path target = ctx.folder.root().resolve(name);
-        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        partial = null;
-        moveTo(State.DONE, null);
+    /** Every byte is here: the connection is done with, the file goes in place off the loop. */
+    private void finish() {
+        out = null; // the file thread closes it
+        moveTo(State.FINISHING, null);
+        hangUp();
+        if (account != null) {
+            account.close(); // no more bytes to read: its share of the download limit goes to the others
+        }
+        ctx.files.submit("put '" + name + "' in place", partial::publish, this::published);
+    }
+
+    private void published(Path target, IOException failure) {
+        if (failure != null) {
+            failNow("could not put '" + name + "' in place: " + failure.getMessage());
+            return;
+        }
+        if (partial.leftover() != null) {
+            ctx.events.warning("'" + name + "' is in place, but " + partial + " could not be cleaned up: "
+                    + partial.leftover().getMessage());
+        } else {
+            partial = null; // nothing of it is left
+        }
+        moveTo(State.DONE, target.getFileName().toString());
         release();
         ctx.counters.downloadsDone++;
-        ctx.folder.added(name, target, size);
+        ctx.folder.added(target.getFileName().toString(), target, size);
         ctx.events.downloadFinished(name, peer, size, ctx.loop.now() - started, target);
     }
 
@@ -232,10 +311,19 @@ final class Download extends Connection<Download.State> {
         if (state == State.READ_BODY) {
             fail("connection closed after " + received + " of " + size + " bytes");
         } else if (header.bytesTaken() == 0) {
-            emptyReply(peer + " closed without sending a header (it no longer has '" + name + "'?)");
+            noHeader(Attempt.NoHeader.CLOSED, peer + " closed the connection without sending a header (it may be busy,"
+                    + " or have no '" + name + "': a File answer carries no name)");
         } else {
             fail("connection closed inside the header (" + header.bytesTaken() + " of "
                     + TransferHeader.BYTES + " bytes)");
+        }
+    }
+
+    /** The rate limit reserved bytes for this download: read again (the selector says when). */
+    @Override
+    public void resume() {
+        if (state == State.THROTTLED) {
+            moveTo(State.READ_BODY, null);
         }
     }
 
@@ -244,58 +332,99 @@ final class Download extends Connection<Download.State> {
         return "no data from " + peer + " for " + ctx.config.idleTimeout().toSeconds() + " s";
     }
 
-    /**
-     * The server closed without a byte: it has no such file. A {@code File} carries no name, so
-     * its answer may have been meant for another of our requests; the request may then wait
-     * again for another answer instead of failing.
-     */
-    private void emptyReply(String reason) {
-        if (onEmptyReply == null) {
-            fail(reason);
-            return;
-        }
-        moveTo(State.FAILED, reason);
-        release();
-        if (onEmptyReply.getAsBoolean()) {
-            ctx.events.warning(peer + " has no '" + name + "' (its File answered another request:"
-                    + " a File carries no name); waiting for another answer");
-        } else {
-            ctx.counters.downloadsFailed++;
-            ctx.events.downloadFailed(name, reason);
-        }
+    private void refused(ConnectException e) {
+        noHeader(Attempt.NoHeader.REFUSED, peer + " refused the connection to port " + server.getPort()
+                + " (nothing listens there now: restarted or stopped?)");
     }
 
-    /** Fails the download and deletes its partial file; safe in any state. */
-    @Override
-    public void fail(String reason) {
+    /**
+     * The server gave not one header byte. That is no failure of the request yet: it decides
+     * whether to try again (and says so) or fail, see {@link Attempt#noHeader}.
+     */
+    private void noHeader(Attempt.NoHeader how, String detail) {
         if (ended()) {
             return;
         }
-        moveTo(State.FAILED, reason);
+        Attempt a = attempt;
+        attempt = null;
+        moveTo(State.FAILED, detail);
         release();
-        ctx.counters.downloadsFailed++;
-        ctx.events.downloadFailed(name, reason);
+        String failure = a == null ? detail : a.noHeader(how, detail);
+        if (failure != null) {
+            ctx.counters.downloadsFailed++;
+            ctx.events.downloadFailed(name, failure);
+        }
+    }
+
+    /**
+     * Fails the download and deletes its partial file; safe in any state. In FINISHING only the
+     * file thread's outcome can fail it: every byte has arrived and the file is going in place.
+     */
+    @Override
+    public void fail(String reason) {
+        if (ended() || state == State.FINISHING) {
+            return;
+        }
+        failNow(reason);
+    }
+
+    private void failNow(String reason) {
+        moveTo(State.FAILED, reason);
+        failure = reason;
+        release(); // reports the failure, once the partial file is gone
+        if (attempt != null) {
+            Attempt a = attempt;
+            attempt = null;
+            a.ended();
+        }
     }
 
     @Override
     public void onFailure(Exception cause) {
         String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        if (state == State.SEND_REQUEST || (state == State.READ_HEADER && header.bytesTaken() == 0)) {
+            noHeader(Attempt.NoHeader.BROKEN, peer + " reset the connection before sending a header (" + why
+                    + "; its upload slots may all be taken)");
+            return;
+        }
         fail(state == State.CONNECTING ? "cannot connect to " + peer + ": " + why
                 : "connection to " + peer + " failed: " + why);
     }
 
-    /** Closes the partial file and deletes it: no failure leaves one behind. */
+    /**
+     * Deletes the partial file and its record, off the loop: no failure leaves one behind. A
+     * failure is reported once they are gone, so that whoever hears of it finds no partial file;
+     * at shutdown at once (the node reports itself stopped only after the file thread is done).
+     */
     @Override
     protected void closeResources() {
-        ctx.closeQuietly(out, label() + " partial file"); // deleted next: nothing can be lost
         out = null;
-        if (partial != null) {
-            try {
-                Files.deleteIfExists(partial);
-            } catch (IOException e) {
-                ctx.events.warning("could not delete partial file " + partial + ": " + e.getMessage());
-            }
-            partial = null;
+        PartialFile p = partial;
+        partial = null;
+        if (p != null) {
+            ctx.files.submit("delete " + p, () -> {
+                p.discard();
+                return null;
+            }, (nothing, failed) -> {
+                if (failed != null) {
+                    ctx.events.warning("could not delete the partial file of '" + name + "': " + failed.getMessage());
+                }
+                reportFailure();
+            });
+        }
+        if (p == null || ctx.loop.isStopping()) {
+            reportFailure(); // nothing to wait for; or no loop left to wait on, and the node reports
+                             // itself stopped only once the file thread is done
+        }
+    }
+
+    /** Counts and reports the failure set by {@link #failNow}, if any; once. */
+    private void reportFailure() {
+        if (failure != null) {
+            String reason = failure;
+            failure = null;
+            ctx.counters.downloadsFailed++;
+            ctx.events.downloadFailed(name, reason);
         }
     }
 

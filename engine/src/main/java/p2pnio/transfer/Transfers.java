@@ -15,14 +15,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
+import p2pnio.core.Attempt;
 import p2pnio.core.Context;
 import p2pnio.loop.Handler;
 import p2pnio.wire.HostPort;
 
 /**
  * The TCP side of a node: the listening socket that accepts uploads, every upload and download
- * connection, the limits on how many run at once, and the one read buffer they all share.
+ * connection, the limits on how many run at once, the one read buffer they all share, the
+ * turn's {@link SendRound} that shares the sending fairly among uploads, and the two rate limits
+ * ({@link TokenBucket}s: one for all uploads, one for all downloads).
  *
  * <p>One buffer serves every read because only the loop thread reads, and it reads one
  * connection at a time: a direct buffer, so the kernel copies straight into it, reused so no
@@ -57,12 +59,19 @@ public final class Transfers implements Handler {
     private final Set<Upload> uploads = new LinkedHashSet<>();
     private final Map<String, Download> downloads = new LinkedHashMap<>();
     private final Deque<Snapshot> recent = new ArrayDeque<>();
+    private final SendRound sendRound;
+    private final TokenBucket uploadLimit;
+    private final TokenBucket downloadLimit;
     private int nextId = 1;
     private SelectionKey acceptKey;
 
     /** Binds the listening socket to {@code host} on a free port, as the reference node does. */
     public Transfers(Context ctx, InetSocketAddress bind) throws IOException {
         this.ctx = ctx;
+        this.sendRound = new SendRound(ctx.config.sendBytesPerTurn(), ctx.config.sendChunkBytes());
+        this.uploadLimit = new TokenBucket("upload", ctx.loop.timers(), ctx.loop::now, ctx.config.maxUploadRate());
+        this.downloadLimit = new TokenBucket("download", ctx.loop.timers(), ctx.loop::now,
+                ctx.config.maxDownloadRate());
         this.server = ServerSocketChannel.open();
         try {
             server.configureBlocking(false);
@@ -74,9 +83,35 @@ public final class Transfers implements Handler {
         }
     }
 
-    /** Starts accepting. */
+    /** {@code tcp <host:port>}, the listening socket: how the trace and a turn's report name it. */
+    @Override
+    public String toString() {
+        try {
+            return "tcp " + HostPort.of(localAddress());
+        } catch (IOException e) {
+            return "tcp (closed)";
+        }
+    }
+
+    /** Starts accepting, and sending bodies once per turn after the ready keys were handled. */
     public void start() throws IOException {
         acceptKey = ctx.loop.register(server, SelectionKey.OP_ACCEPT, this);
+        ctx.loop.afterHandlers(sendRound);
+    }
+
+    /** The rate limit all uploads share (bytes per second, live; 0 unlimited). */
+    public TokenBucket uploadLimit() {
+        return uploadLimit;
+    }
+
+    /** The rate limit all downloads share, whatever number of connections each uses. */
+    public TokenBucket downloadLimit() {
+        return downloadLimit;
+    }
+
+    /** {@code upload} can send body bytes: it takes its place in the turn's round. */
+    void readyToSend(Upload upload) {
+        sendRound.ready(upload);
     }
 
     /** The bound listening address. */
@@ -154,19 +189,22 @@ public final class Transfers implements Handler {
     }
 
     /**
-     * Like {@link #download(String, InetSocketAddress, String)}; if the server closes without a
-     * single header byte, {@code onEmptyReply} is asked first: when it returns true (the request
-     * waits again) the download ends with a warning instead of a failure.
+     * Like {@link #download(String, InetSocketAddress, String)}, as one try of a request:
+     * {@code attempt} (null for none) hears how the try ended, up to the header. A server that
+     * gives no header byte is then the request's to judge ({@link Attempt#noHeader}).
      */
-    public void download(String name, InetSocketAddress server, String peer, BooleanSupplier onEmptyReply) {
+    public void download(String name, InetSocketAddress server, String peer, Attempt attempt) {
         if (downloads.size() >= ctx.config.maxDownloads()) {
             ctx.counters.downloadsFailed++;
             ctx.counters.connectionsRefused++; // the limit's refusals are told apart from other failures
             ctx.events.downloadFailed(name, "too many downloads at once (limit "
                     + ctx.config.maxDownloads() + ")");
+            if (attempt != null) {
+                attempt.ended();
+            }
             return;
         }
-        Download d = new Download(ctx, this, name, server, peer, nextId++, onEmptyReply);
+        Download d = new Download(ctx, this, name, server, peer, nextId++, attempt);
         downloads.put(name, d);
         ctx.counters.downloadsOpen++;
         try {

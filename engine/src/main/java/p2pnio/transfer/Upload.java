@@ -17,7 +17,9 @@ import p2pnio.wire.TransferHeader;
  * The server side of one transfer connection, as a state machine.
  *
  * <pre>
- * READ_REQUEST --line--> RESOLVE --found--> SEND_HEADER --74 bytes--> SEND_BODY --SIZE bytes--> DRAIN --EOF--> DONE
+ * READ_REQUEST --line--> RESOLVE --found--> OPENING --opened--> SEND_HEADER --74 bytes--> SEND_BODY --SIZE bytes--> DRAIN --EOF--> DONE
+ *                                SEND_BODY --socket full--> WAIT_WRITABLE --writable--> SEND_BODY
+ *                                SEND_BODY --rate limit--> THROTTLED --bytes again--> SEND_BODY
  *      any state --error, deadline, idle timeout, peer reset--> FAILED
  * </pre>
  *
@@ -26,9 +28,18 @@ import p2pnio.wire.TransferHeader;
  *       length and one deadline for the whole line (bytes trickling in do not extend it).</li>
  *   <li>RESOLVE: find the base name in the folder's index (waits for a scan on a miss); no
  *       interest in I/O meanwhile.</li>
+ *   <li>OPENING: the file is opened on the node's file thread (opening walks the path and may
+ *       stall on the disk); no interest in I/O meanwhile.</li>
  *   <li>SEND_HEADER: write the 74-byte header, across partial writes.</li>
- *   <li>SEND_BODY: {@code FileChannel.transferTo} at most {@code sendChunkBytes} per readiness, so
- *       one large upload cannot starve the others.</li>
+ *   <li>SEND_BODY: the socket can take bytes: the upload waits its turn in the {@link SendRound},
+ *       which gives it a slice of the turn's byte budget (at most {@code sendChunkBytes}) for one
+ *       {@code FileChannel.transferTo}, round-robin with the other uploads. No interest ops: the
+ *       round, not the selector, says when.</li>
+ *   <li>WAIT_WRITABLE: the socket took less than the slice (the client has not read yet):
+ *       {@code OP_WRITE} until the selector reports room, then back to SEND_BODY.</li>
+ *   <li>THROTTLED: the node's upload rate limit ({@link TokenBucket}) had no bytes for it; no
+ *       interest in I/O until the bucket's timer reserves bytes for it and moves it back to
+ *       SEND_BODY. Not idle-checked: the wait is ours, not the client's.</li>
  *   <li>DRAIN: output shut down; read and discard until the client closes (or a short linger
  *       timeout), so unread bytes do not turn our close into a reset that could destroy the
  *       body's last bytes in flight.</li>
@@ -36,14 +47,17 @@ import p2pnio.wire.TransferHeader;
  * Every transition goes through {@link #moveTo}, which also sets the interest ops the state names.
  * Loop thread only.
  */
-final class Upload extends Connection<Upload.State> {
+final class Upload extends Connection<Upload.State> implements TokenBucket.Waiter {
 
     /** The upload's states, each with what it waits for. */
     enum State implements Connection.Phase {
         READ_REQUEST(Waits.toRead()),
         RESOLVE(Waits.forNothing()),
+        OPENING(Waits.forNothing()),
         SEND_HEADER(Waits.toWrite().withIdleCheck()),
-        SEND_BODY(Waits.toWrite().withIdleCheck()),
+        SEND_BODY(Waits.forNothing()),
+        WAIT_WRITABLE(Waits.toWrite().withIdleCheck()),
+        THROTTLED(Waits.forNothing()),
         DRAIN(Waits.toRead()),
         DONE(Waits.forNothing()),
         FAILED(Waits.forNothing());
@@ -63,19 +77,26 @@ final class Upload extends Connection<Upload.State> {
     /** Every legal move; {@link #moveTo} enforces it and docs/state-machines.md draws it. */
     static final Transitions<State> TRANSITIONS = Transitions.startingAt(State.READ_REQUEST)
             .allow(State.READ_REQUEST, State.RESOLVE, State.FAILED)
-            .allow(State.RESOLVE, State.SEND_HEADER, State.FAILED)
+            .allow(State.RESOLVE, State.OPENING, State.FAILED)
+            .allow(State.OPENING, State.SEND_HEADER, State.FAILED)
             .allow(State.SEND_HEADER, State.SEND_BODY, State.FAILED)
-            .allow(State.SEND_BODY, State.DRAIN, State.FAILED)
+            .allow(State.SEND_BODY, State.DRAIN, State.WAIT_WRITABLE, State.THROTTLED, State.FAILED)
+            .allow(State.WAIT_WRITABLE, State.SEND_BODY, State.FAILED)
+            .allow(State.THROTTLED, State.SEND_BODY, State.FAILED)
             .allow(State.DRAIN, State.DONE, State.FAILED);
 
     private static final long LINGER_NANOS = 2_000_000_000L;
 
     private final RequestLineParser parser;
     private ByteBuffer header;
+    /** The shared file, opened and closed off the loop; null before RESOLVE and once closed. */
+    private SharedFolder.Reader reader;
     private FileChannel file;
     private String name = "?";
     private long size = -1;
     private long position;
+    /** True while the upload waits in the turn's {@link SendRound}; only the round sets it. */
+    boolean inRing;
 
     Upload(Context ctx, Transfers transfers, SocketChannel channel, int id, String peer) {
         super(ctx, transfers, TRANSITIONS, "upload", id, peer);
@@ -95,9 +116,9 @@ final class Upload extends Connection<Upload.State> {
         switch (state) {
             case READ_REQUEST -> readRequest();
             case SEND_HEADER -> writeHeader();
-            case SEND_BODY -> sendBody();
+            case WAIT_WRITABLE -> sendAgain();
             case DRAIN -> drain();
-            default -> { } // RESOLVE, DONE, FAILED wait for nothing the selector reports
+            default -> { } // RESOLVE, OPENING, SEND_BODY, THROTTLED, DONE, FAILED wait for nothing the selector reports
         }
     }
 
@@ -146,19 +167,27 @@ final class Upload extends Connection<Upload.State> {
             fail("no file called '" + name + "' in the shared folder");
             return;
         }
-        try {
-            file = ctx.folder.open(entry);
-            size = file.size();
-        } catch (IOException e) {
-            fail("cannot open '" + name + "': " + e.getMessage());
+        reader = ctx.folder.reader(entry);
+        moveTo(State.OPENING, entry.path().toString());
+        ctx.files.submit("open '" + name + "'", reader::open, this::opened);
+    }
+
+    private void opened(SharedFolder.Reader opened, IOException failure) {
+        if (state != State.OPENING) {
+            return; // failed or shut down meanwhile: the file is closed by closeResources, queued after the open
+        }
+        if (failure != null) {
+            fail("cannot open '" + name + "': " + failure.getMessage());
             return;
         }
+        file = opened.channel();
+        size = opened.size();
         if (size > TransferHeader.MAX_SIZE) {
             fail("'" + name + "' has " + size + " bytes, more than the 10-digit SIZE field can announce");
             return;
         }
         header = ByteBuffer.allocate(TransferHeader.BYTES);
-        TransferHeader.encode(size, entry.name(), header);
+        TransferHeader.encode(size, opened.entry().name(), header);
         header.flip();
         moveTo(State.SEND_HEADER, size + " bytes");
         bodyStarts(size);
@@ -176,30 +205,75 @@ final class Upload extends Connection<Upload.State> {
         if (header.hasRemaining()) {
             return;
         }
-        moveTo(State.SEND_BODY, null);
-        sendBody();
+        account = transfers.uploadLimit().open(this);
+        if (size == 0) {
+            moveTo(State.SEND_BODY, null);
+            finish();
+        } else {
+            sendAgain(); // the body starts in this turn's send round
+        }
     }
 
-    private void sendBody() throws IOException {
-        long want = Math.min(ctx.config.sendChunkBytes(), size - position);
-        if (want > 0) {
-            long n = file.transferTo(position, want, channel);
-            ctx.counters.transferToCalls++;
-            if (ctx.trace.on()) {
-                ctx.trace.line(label() + " transferTo(position=" + position + ", count=" + want + ") = " + n);
-            }
-            if (n == 0) {
-                if (file.size() < size) {
-                    fail("'" + name + "' shrank to " + file.size() + " bytes while being sent");
-                }
-                return; // socket buffer full: OP_WRITE brings us back
-            }
-            position += n;
-            ctx.counters.bytesSent += n;
+    /** Back to the send round: the socket has room, or the rate limit has bytes again. */
+    private void sendAgain() {
+        moveTo(State.SEND_BODY, null);
+        transfers.readyToSend(this);
+    }
+
+    /**
+     * Sends at most {@code max} body bytes, this upload's slice of the turn (called by
+     * {@link SendRound}); returns how many went out. A failure fails this upload only.
+     */
+    long sendSlice(long max) {
+        if (state != State.SEND_BODY) {
+            return 0; // failed or shut down since it joined the ring
+        }
+        try {
+            return sendBody(max);
+        } catch (IOException | RuntimeException e) {
+            onFailure(e);
+            return 0;
+        }
+    }
+
+    private long sendBody(long max) throws IOException {
+        long want = Math.min(max, size - position);
+        long granted = account.take(want);
+        if (granted == 0) {
+            moveTo(State.THROTTLED,
+                    ctx.trace.on() ? "upload rate limit " + transfers.uploadLimit().rate() + " B/s" : null);
+            return 0;
+        }
+        long n = file.transferTo(position, granted, channel);
+        account.unused(granted - n);
+        ctx.counters.transferToCalls++;
+        if (ctx.trace.on()) {
+            ctx.trace.line(label() + " transferTo(position=" + position + ", count=" + granted + ") = " + n);
+        }
+        if (n == 0 && file.size() < size) {
+            fail("'" + name + "' shrank to " + file.size() + " bytes while being sent");
+            return 0;
+        }
+        position += n;
+        ctx.counters.bytesSent += n;
+        if (n > 0) {
             progressed();
         }
         if (position == size) {
             finish();
+        } else if (n < granted) {
+            moveTo(State.WAIT_WRITABLE, null); // the socket is full: the selector says when the client has read
+        } else {
+            transfers.readyToSend(this); // its socket still has room: to the back of the ring
+        }
+        return n;
+    }
+
+    /** The rate limit reserved bytes for this upload: back to the send round. */
+    @Override
+    public void resume() {
+        if (state == State.THROTTLED) {
+            sendAgain();
         }
     }
 
@@ -253,10 +327,23 @@ final class Upload extends Connection<Upload.State> {
         fail("connection failed: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
     }
 
+    /** Closes the shared file on the file thread (after its open, if that is still queued). */
     @Override
     protected void closeResources() {
-        ctx.closeQuietly(file, label() + " file " + name); // read-only: nothing can be lost
         file = null;
+        if (reader != null) {
+            SharedFolder.Reader r = reader;
+            reader = null;
+            String what = label() + " file " + name;
+            ctx.files.submit("close " + what, () -> {
+                r.close();
+                return null;
+            }, (nothing, failure) -> {
+                if (failure != null) {
+                    ctx.quiet(what + ": close failed", failure); // read-only: nothing can be lost
+                }
+            });
+        }
     }
 
     State state() {

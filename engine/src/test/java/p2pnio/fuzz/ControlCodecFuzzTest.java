@@ -13,6 +13,7 @@ import java.util.Set;
 import org.junit.jupiter.api.extension.ExtendWith;
 import p2pnio.wire.ControlCodec;
 import p2pnio.wire.ControlMessage;
+import p2pnio.wire.Extension;
 
 /**
  * Fuzz targets for the UDP control codec. Without {@code JAZZER_FUZZ} they replay the inputs kept
@@ -38,9 +39,18 @@ class ControlCodecFuzzTest {
             assertThat(g.name().chars()).noneMatch(Character::isISOControl);
         } else if (m instanceof ControlMessage.FileOffer f) {
             assertThat(f.tcpPort()).isBetween(1, 65535);
-        } else {
-            ControlMessage.Discover disc = (ControlMessage.Discover) m;
+        } else if (m instanceof ControlMessage.Discover disc) {
             assertThat(disc.peers()).allSatisfy(p -> assertThat(p).doesNotContain(",", "\n"));
+        } else if (m instanceof ControlMessage.Hello h) {
+            assertThat(h.version()).startsWith(Extension.VERSION_PREFIX);
+            assertThat(h.instance()).doesNotContain(",", "\n");
+            assertThat(h.capabilities()).allSatisfy(c -> assertThat(c).doesNotContain(",", "\n", "+"));
+        } else if (m instanceof ControlMessage.Ping p) {
+            assertThat(p.members()).allSatisfy(ControlCodecFuzzTest::wellFormed);
+        } else if (m instanceof ControlMessage.Ack a) {
+            assertThat(a.members()).allSatisfy(ControlCodecFuzzTest::wellFormed);
+        } else {
+            throw new AssertionError("a kind of message this property does not know: " + m);
         }
         // What we decoded, re-encoded as our node would send it, decodes to the same message.
         ControlCodec.Decoded again = codec.decode(ByteBuffer.wrap(ControlCodec.encode(m)));
@@ -77,6 +87,13 @@ class ControlCodecFuzzTest {
         }
         KeptInputs.reached(() -> peers.size() + " peers " + peers + " within " + maxBytes + " bytes: "
                 + datagrams.size() + " datagrams, learned " + learned);
+    }
+
+    private static void wellFormed(ControlMessage.Member m) {
+        assertThat(m.state()).isIn(ControlMessage.Member.ALIVE, ControlMessage.Member.SUSPECT,
+                ControlMessage.Member.DEAD);
+        assertThat(m.instance() + m.address()).doesNotContain(",", "\n");
+        assertThat(m.incarnation()).isNotNegative();
     }
 
     /**

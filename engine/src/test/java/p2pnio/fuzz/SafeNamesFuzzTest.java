@@ -59,6 +59,8 @@ class SafeNamesFuzzTest {
         Files.createDirectories(root.resolve("sub"));
         Files.writeString(root.resolve("sub").resolve("b.txt"), "b\n");
         Files.writeString(root.resolve("downloading_c.txt"), "partial\n");
+        Files.writeString(root.resolve(".p2p-0123456789abcdef.part"), "partial\n");
+        Files.writeString(root.resolve(".p2p-0123456789abcdef.rec"), "record\n");
         Files.createSymbolicLink(root.resolve("leak.txt"), secret);
         Files.createSymbolicLink(root.resolve("secret.txt"), secret);
         Files.createSymbolicLink(root.resolve("outdir"), outside);
@@ -111,13 +113,13 @@ class SafeNamesFuzzTest {
         String outcome = why != null ? "not servable (" + why + ")" : serve(base);
         assertThat(outcome).doesNotContain("never");
         KeptInputs.reached(() -> change + " '" + name + "' -> " + base + ": " + outcome);
-        // A name a user asks for: the partial file and the final file are both directly in the folder.
+        // A name a user asks for: the final file is directly in the folder (the partial file's name
+        // never derives from it) and is never one of a partial download.
         if (Names.whyNotRequestable(name) == null) {
             assertThat(name).isEqualTo(base);
-            for (Path written : new Path[] {root.resolve(Names.PARTIAL_PREFIX + name), root.resolve(name)}) {
-                assertThat(written.normalize().getParent()).isEqualTo(root);
-            }
-            assertThat(name).isNotIn(".", "..").doesNotStartWith(Names.PARTIAL_PREFIX);
+            assertThat(root.resolve(name).normalize().getParent()).isEqualTo(root);
+            assertThat(name).isNotIn(".", "..");
+            assertThat(Names.isPartialFile(name)).isFalse();
         }
     }
 
@@ -131,7 +133,9 @@ class SafeNamesFuzzTest {
                     served.complete("not found");
                     return;
                 }
-                try (FileChannel file = folder.open(entry)) {
+                SharedFolder.Reader reader = folder.reader(entry);
+                try {
+                    FileChannel file = reader.open().channel();
                     assertThat(Files.isSymbolicLink(entry.path())).as("served through a link").isFalse();
                     assertThat(entry.path().toRealPath()).as("real path of what is served").startsWith(root);
                     ByteBuffer content = ByteBuffer.allocate((int) Math.min(file.size(), 1 << 16));
@@ -144,6 +148,12 @@ class SafeNamesFuzzTest {
                     served.complete("refused (" + e.getMessage() + ")");
                 } catch (Throwable t) {
                     served.completeExceptionally(t);
+                } finally {
+                    try {
+                        reader.close();
+                    } catch (IOException e) {
+                        served.completeExceptionally(e);
+                    }
                 }
             });
             return served;

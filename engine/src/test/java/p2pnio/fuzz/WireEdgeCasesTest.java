@@ -165,7 +165,7 @@ class WireEdgeCasesTest {
 
     @ParameterizedTest(name = "not requestable: {0}")
     @CsvSource(delimiter = '|', value = {
-        "'a,b'", "'a:'", "' a'", "'a '", "'downloading_a'", "'d/a'", "'d\\a'"})
+        "'a,b'", "'a:'", "'a '", "' a '", "'downloading_a'", "'d/a'", "'d\\a'"})
     void namesThatCannotTravelAreNotRequested(String name) {
         assertThat(Names.whyNotRequestable(name)).isNotNull();
     }

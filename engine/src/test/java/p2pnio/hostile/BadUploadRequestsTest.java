@@ -54,6 +54,8 @@ class BadUploadRequestsTest {
         Files.createSymbolicLink(folder.resolve("link-in.bin"), folder.resolve("hello.bin"));
         Files.createSymbolicLink(folder.resolve("outdir"), outside);
         Files.writeString(folder.resolve("downloading_half.bin"), "a partial download\n");
+        Files.writeString(folder.resolve(".p2p-0123456789abcdef.part"), "our partial download\n");
+        Files.writeString(folder.resolve(".p2p-0123456789abcdef.rec"), "its record\n");
         node = clock.start(NodeConfig.builder().port(0).folder(folder).period(Duration.ofHours(1))
                 .requestLineTimeout(Duration.ofSeconds(2)).build(), events);
     }
@@ -77,6 +79,8 @@ class BadUploadRequestsTest {
         "Get,outdir/secret.txt\n",
         "Get,link-in.bin\n",
         "Get,downloading_half.bin\n",
+        "Get,.p2p-0123456789abcdef.part\n",
+        "Get,.p2p-0123456789abcdef.rec\n",
         "Get,half.bin\n",
         "GET,hello.bin\n",
         "PUT,hello.bin\n",

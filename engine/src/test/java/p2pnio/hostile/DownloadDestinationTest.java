@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -19,9 +18,10 @@ import p2pnio.Recorder;
 import p2pnio.testkit.TestFiles;
 
 /**
- * A download never writes through a link: whatever already sits in the folder under the final or
- * the partial name (a link pointing outside, a directory), the file outside is untouched and no
- * partial file is left.
+ * A download never writes through a link nor replaces what is in the folder: whatever already
+ * sits under the final name (a link pointing outside, a directory), it stays as it is, the
+ * download is saved beside it as a numbered copy, the file outside is untouched, and no partial
+ * file is left.
  */
 class DownloadDestinationTest {
 
@@ -50,37 +50,44 @@ class DownloadDestinationTest {
         server.close();
     }
 
-    private NodeEvent fetch() throws InterruptedException {
+    /** Fetches f.bin, which must succeed, and returns where it was saved. */
+    private Path fetched() throws Exception {
         node.post(new Command.Fetch("f.bin"));
-        return events.awaitOutcome("f.bin", Duration.ofSeconds(20));
-    }
-
-    @Test
-    void aLinkUnderTheFinalNameIsReplacedByTheFileNotWrittenThrough() throws Exception {
-        Files.createSymbolicLink(folder.resolve("f.bin"), outside);
-        assertThat(fetch()).isInstanceOf(NodeEvent.DownloadFinished.class);
-        assertThat(Files.isSymbolicLink(folder.resolve("f.bin"))).isFalse();
-        assertThat(TestFiles.sha256(folder.resolve("f.bin"))).isEqualTo(TestFiles.sha256(served.resolve("f.bin")));
-        assertThat(Files.readString(outside)).isEqualTo("precious, outside the folder\n");
-    }
-
-    @Test
-    void aLinkUnderThePartialNameIsNeverWrittenThroughAndTheDownloadFailsCleanly() throws Exception {
-        Files.createSymbolicLink(folder.resolve("downloading_f.bin"), outside);
-        NodeEvent outcome = fetch();
-        assertThat(outcome).isInstanceOf(NodeEvent.DownloadFailed.class);
-        assertThat(Files.readString(outside)).isEqualTo("precious, outside the folder\n");
-        assertThat(folder.resolve("f.bin")).doesNotExist();
-        assertThat(Files.exists(folder.resolve("downloading_f.bin"), LinkOption.NOFOLLOW_LINKS)).isFalse();
-    }
-
-    @Test
-    void aDirectoryUnderTheFinalNameFailsTheDownloadAndLeavesNoPartialFile() throws Exception {
-        Files.createDirectories(folder.resolve("f.bin").resolve("inside"));
-        NodeEvent outcome = fetch();
-        assertThat(outcome).isInstanceOf(NodeEvent.DownloadFailed.class);
-        assertThat(folder.resolve("f.bin").resolve("inside")).isDirectory();
+        NodeEvent outcome = events.awaitOutcome("f.bin", Duration.ofSeconds(20));
+        assertThat(outcome).isInstanceOf(NodeEvent.DownloadFinished.class);
+        Path saved = ((NodeEvent.DownloadFinished) outcome).file();
+        assertThat(TestFiles.sha256(saved)).isEqualTo(TestFiles.sha256(served.resolve("f.bin")));
         Folders.assertNoPartialFile(folder);
-        assertThat(outside).hasContent("precious, outside the folder");
+        assertThat(Files.readString(outside)).isEqualTo("precious, outside the folder\n");
+        return saved;
+    }
+
+    @Test
+    void aLinkUnderTheFinalNameIsKeptAndNeverWrittenThrough() throws Exception {
+        Files.createSymbolicLink(folder.resolve("f.bin"), outside);
+        assertThat(fetched()).isEqualTo(folder.toRealPath().resolve("f (1).bin"));
+        assertThat(Files.readSymbolicLink(folder.resolve("f.bin"))).isEqualTo(outside);
+    }
+
+    @Test
+    void aDanglingLinkUnderTheFinalNameIsKeptToo() throws Exception {
+        Files.createSymbolicLink(folder.resolve("f.bin"), tmp.resolve("nowhere"));
+        assertThat(fetched()).isEqualTo(folder.toRealPath().resolve("f (1).bin"));
+        assertThat(Files.isSymbolicLink(folder.resolve("f.bin"))).isTrue();
+        assertThat(tmp.resolve("nowhere")).doesNotExist();
+    }
+
+    @Test
+    void aReferenceClientsPartialFileUnderTheOldPartialNameIsLeftAlone() throws Exception {
+        Files.createSymbolicLink(folder.resolve("downloading_f.bin"), outside);
+        assertThat(fetched()).isEqualTo(folder.toRealPath().resolve("f.bin"));
+        assertThat(Files.readSymbolicLink(folder.resolve("downloading_f.bin"))).isEqualTo(outside);
+    }
+
+    @Test
+    void aDirectoryUnderTheFinalNameIsKeptAndTheFileSavedBesideIt() throws Exception {
+        Files.createDirectories(folder.resolve("f.bin").resolve("inside"));
+        assertThat(fetched()).isEqualTo(folder.toRealPath().resolve("f (1).bin"));
+        assertThat(folder.resolve("f.bin").resolve("inside")).isDirectory();
     }
 }

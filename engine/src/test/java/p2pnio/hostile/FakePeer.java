@@ -34,6 +34,8 @@ final class FakePeer implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     final List<String> requests = new CopyOnWriteArrayList<>();
+    /** Every {@code Get} datagram received, answered or not. */
+    final List<String> gets = new CopyOnWriteArrayList<>();
     private volatile int announcedPort;
     private volatile boolean closed;
 
@@ -55,6 +57,11 @@ final class FakePeer implements AutoCloseable {
         scripts.put(name, script);
     }
 
+    /** The TCP port it really listens on. */
+    int tcpPort() {
+        return tcp.getLocalPort();
+    }
+
     /** Makes {@code File} announce another TCP port (for example one that never accepts). */
     void announce(int port) {
         announcedPort = port;
@@ -67,6 +74,9 @@ final class FakePeer implements AutoCloseable {
                 DatagramPacket p = new DatagramPacket(buf, buf.length);
                 udp.receive(p);
                 String text = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8).strip();
+                if (text.startsWith("Get,")) {
+                    gets.add(text);
+                }
                 if (text.startsWith("Get,") && scripts.containsKey(text.substring(4))) {
                     byte[] file = ("File,1," + announcedPort + "\n").getBytes(StandardCharsets.UTF_8);
                     udp.send(new DatagramPacket(file, file.length, p.getSocketAddress()));

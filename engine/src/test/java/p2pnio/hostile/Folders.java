@@ -21,10 +21,10 @@ final class Folders {
         return TestFiles.random(folder.resolve(name), size, name.hashCode());
     }
 
-    /** Every file directly in {@code folder} whose name marks a partial download. */
+    /** Every file directly in {@code folder} whose name marks one of our partial downloads or its record. */
     static List<Path> partials(Path folder) throws IOException {
         try (Stream<Path> s = Files.list(folder)) {
-            return s.filter(p -> p.getFileName().toString().startsWith(Names.PARTIAL_PREFIX)).toList();
+            return s.filter(p -> Names.isOurPartialFile(p.getFileName().toString())).toList();
         }
     }
 

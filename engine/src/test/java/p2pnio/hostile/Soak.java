@@ -78,6 +78,15 @@ public final class Soak {
         System.exit(new Soak(root).run(Duration.ofSeconds(seconds)));
     }
 
+    /**
+     * The name a saved file was asked for: a download of a name the node already had is kept
+     * beside it as {@code name (n).ext}; one whose event came after the drain (or from a node
+     * killed right after it) is still there at the final sweep, and is checked like the rest.
+     */
+    private static String askedFor(String saved) {
+        return saved.replaceFirst(" \\(\\d+\\)(\\.[^.]*)?$", "$1");
+    }
+
     private int run(Duration duration) throws Exception {
         TestFiles.deleteTree(root);
         for (int i = 0; i < NODES; i++) {
@@ -161,9 +170,9 @@ public final class Soak {
             try (Stream<Path> s = Files.list(folder)) {
                 for (Path p : s.toList()) {
                     String name = p.getFileName().toString();
-                    if (name.startsWith("downloading_")) {
+                    if (p2pnio.wire.Names.isOurPartialFile(name)) {
                         partialsLeft++;
-                    } else if (!digest.get(name).equals(TestFiles.sha256(p))) {
+                    } else if (!digest.get(askedFor(name)).equals(TestFiles.sha256(p))) {
                         corrupt++;
                         bytesLost += Files.size(p);
                         problems.add("corrupt at the end: " + p);
@@ -284,6 +293,10 @@ public final class Soak {
                 corrupt++;
                 bytesLost += f.size();
                 problems.add("corrupt download " + f.file() + " from " + f.peer());
+            }
+            if (!f.file().getFileName().toString().equals(f.name())) {
+                // The node had the file already and kept it: this copy beside it is checked, then let go.
+                Files.delete(f.file());
             }
         } else if (o.event instanceof NodeEvent.DownloadFailed x) {
             if (inFlight.remove(o.node + "/" + x.name()) != null) {

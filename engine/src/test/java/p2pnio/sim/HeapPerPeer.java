@@ -31,7 +31,7 @@ public final class HeapPerPeer {
         NodeConfig config = NodeConfig.builder().host("10.0.0.1").port(1378).folder(Files.createTempDirectory("p2p-heap"))
                 .maxClusterSize(count + 16).build();
         EventLoop loop = new EventLoop(1024, () -> 0L);
-        Context ctx = new Context(loop, Parts.settings(config), null, null, Parts.events(e -> { }));
+        Context ctx = new Context(loop, Parts.settings(config), null, null, Parts.events(e -> { }), null);
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long before = used(memory);
         Cluster cluster = new Cluster(ctx, Runnable::run, new InetSocketAddress("10.0.0.1", 1378),

@@ -49,7 +49,7 @@ final class SimNode implements Datagrams {
             Consumer<NodeEvent> events) {
         this.address = address;
         this.network = network;
-        this.ctx = new Context(loop, Parts.settings(config), null, OFF, Parts.events(events));
+        this.ctx = new Context(loop, Parts.settings(config), null, OFF, Parts.events(events), null);
         this.cluster = new Cluster(ctx, Runnable::run, address, new LocalAddresses(List.of()), network);
         this.discovery = new Discovery(ctx, cluster, this, instance);
         this.inbound = new Inbound(ctx, this, discovery.receiver((from, get) -> { }, (from, file) -> { }));

@@ -27,9 +27,11 @@ import java.util.Set;
 /**
  * The default file system, seen through paths that log every file operation with its thread
  * ({@link Watch}): give a node a folder from {@link #watch(Path)} and everything it derives from
- * it (resolve, real path, a file it opens, renames or deletes, a folder it lists) goes through
+ * it (resolve, real path, a file it opens, links, renames or deletes, a folder it lists) goes through
  * here. File channels it opens are watched too (read, write, {@code transferTo}); a
  * {@code transferTo} into a watched socket is made on the real one, so {@code sendfile} still runs.
+ * The file-system calls may be made slow ({@link #slowDown}), to show that the loop never waits
+ * for one ({@code OffLoopFilesTest}).
  */
 public final class WatchedFileSystem extends FileSystem {
 
@@ -37,7 +39,32 @@ public final class WatchedFileSystem extends FileSystem {
     private static final WatchedFileSystem INSTANCE = new WatchedFileSystem();
     private final Provider provider = new Provider();
 
+    /** How much longer each file-system call takes now, as on a busy or network disk (0: none). */
+    private static volatile long slowMillis;
+
     private WatchedFileSystem() {
+    }
+
+    /**
+     * Makes every file-system call from now on (open, create, link, delete, list, attributes,
+     * free space, real path; not the reads and writes of a file already open) take at least
+     * {@code millis} longer, as a busy disk does; 0 ends it.
+     */
+    public static void slowDown(long millis) {
+        slowMillis = millis;
+    }
+
+    /** Logs a file-system call ({@link Watch}), then makes it as slow as {@link #slowDown} says. */
+    static void call(String what) {
+        Watch.record(what);
+        long d = slowMillis;
+        if (d > 0) {
+            try {
+                Thread.sleep(d);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** {@code path} (of the default file system) as a watched path. */
@@ -162,14 +189,14 @@ public final class WatchedFileSystem extends FileSystem {
         @Override
         public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
                 throws IOException {
-            Watch.record("file open " + name(path));
+            call("file open " + name(path));
             return new WatchedFileChannel(real.newFileChannel(unwrap(path), options, attrs), name(path));
         }
 
         @Override
         public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
                 throws IOException {
-            Watch.record("file list " + name(dir));
+            call("file list " + name(dir));
             DirectoryStream<Path> stream = real.newDirectoryStream(unwrap(dir), p -> filter.accept(wrap(p)));
             return new DirectoryStream<>() {
                 @Override
@@ -186,31 +213,31 @@ public final class WatchedFileSystem extends FileSystem {
 
         @Override
         public void createDirectory(Path dir, FileAttribute<?>... attrs) throws IOException {
-            Watch.record("file mkdir " + name(dir));
+            call("file mkdir " + name(dir));
             real.createDirectory(unwrap(dir), attrs);
         }
 
         @Override
         public void delete(Path path) throws IOException {
-            Watch.record("file delete " + name(path));
+            call("file delete " + name(path));
             real.delete(unwrap(path));
         }
 
         @Override
         public boolean deleteIfExists(Path path) throws IOException {
-            Watch.record("file delete " + name(path));
+            call("file delete " + name(path));
             return real.deleteIfExists(unwrap(path));
         }
 
         @Override
         public void copy(Path source, Path target, CopyOption... options) throws IOException {
-            Watch.record("file copy " + name(source));
+            call("file copy " + name(source));
             real.copy(unwrap(source), unwrap(target), options);
         }
 
         @Override
         public void move(Path source, Path target, CopyOption... options) throws IOException {
-            Watch.record("file move " + name(source));
+            call("file move " + name(source));
             real.move(unwrap(source), unwrap(target), options);
         }
 
@@ -226,13 +253,13 @@ public final class WatchedFileSystem extends FileSystem {
 
         @Override
         public FileStore getFileStore(Path path) throws IOException {
-            Watch.record("file store " + name(path));
+            call("file store " + name(path));
             return real.getFileStore(unwrap(path));
         }
 
         @Override
         public void checkAccess(Path path, AccessMode... modes) throws IOException {
-            Watch.record("file access " + name(path));
+            call("file access " + name(path));
             real.checkAccess(unwrap(path), modes);
         }
 
@@ -244,32 +271,38 @@ public final class WatchedFileSystem extends FileSystem {
         @Override
         public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type, LinkOption... options)
                 throws IOException {
-            Watch.record("file attributes " + name(path));
+            call("file attributes " + name(path));
             return real.readAttributes(unwrap(path), type, options);
         }
 
         @Override
         public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
                 throws IOException {
-            Watch.record("file attributes " + name(path));
+            call("file attributes " + name(path));
             return real.readAttributes(unwrap(path), attributes, options);
         }
 
         @Override
         public void setAttribute(Path path, String attribute, Object value, LinkOption... options) throws IOException {
-            Watch.record("file setAttribute " + name(path));
+            call("file setAttribute " + name(path));
             real.setAttribute(unwrap(path), attribute, value, options);
         }
 
         @Override
         public void createSymbolicLink(Path link, Path target, FileAttribute<?>... attrs) throws IOException {
-            Watch.record("file link " + name(link));
+            call("file link " + name(link));
             real.createSymbolicLink(unwrap(link), unwrap(target), attrs);
         }
 
         @Override
+        public void createLink(Path link, Path existing) throws IOException {
+            call("file hardlink " + name(link));
+            real.createLink(unwrap(link), unwrap(existing));
+        }
+
+        @Override
         public Path readSymbolicLink(Path link) throws IOException {
-            Watch.record("file readlink " + name(link));
+            call("file readlink " + name(link));
             return wrap(real.readSymbolicLink(unwrap(link)));
         }
 

@@ -101,7 +101,7 @@ final class WatchedPath implements Path {
 
     @Override
     public Path toRealPath(LinkOption... options) throws IOException {
-        Watch.record("file realpath " + real.getFileName());
+        WatchedFileSystem.call("file realpath " + real.getFileName());
         return w(real.toRealPath(options));
     }
 

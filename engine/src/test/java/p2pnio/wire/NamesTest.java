@@ -35,13 +35,13 @@ class NamesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"a,b", "ends-with:", "dir/a", "a\\b", " padded", "padded ", "downloading_x", "..", ""})
+    @ValueSource(strings = {"a,b", "ends-with:", "dir/a", "a\\b", "padded ", "tab\t", "downloading_x", "..", ""})
     void namesThatCannotTravelAreNotRequested(String name) {
         assertThat(Names.whyNotRequestable(name)).isNotNull();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"a.txt", "movie 2024.mkv", "ünï:code.txt", "x"})
+    @ValueSource(strings = {"a.txt", "movie 2024.mkv", "ünï:code.txt", "x", " leading space.txt", "  two"})
     void ordinaryNamesCanBeRequested(String name) {
         assertThat(Names.whyNotRequestable(name)).isNull();
     }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import p2pnio.bench.report.Results.Metric;
 import p2pnio.bench.report.Results.Row;
+import p2pnio.bench.support.Gauges;
 
 /**
  * Turns JMH JSON result files into BENCHMARKS.md and its chart: one table per benchmark with each
@@ -22,9 +23,12 @@ import p2pnio.bench.report.Results.Row;
  *
  * <pre>
  * Report --out BENCHMARKS.md --svg docs/bench/results.svg --notes docs/bench/analysis.md \
- *        --command "make bench-quick" --run "quick run=bench/results/quick.json" [--run ...]
+ *        --command "make bench-quick" --run "quick run=bench/results/quick.json" [--run ...] \
+ *        [--fairness bench/results/fairness]
  * </pre>
  * The first {@code --run} is the headline: its numbers are charted and its targets judged first.
+ * {@code --fairness} adds the fair loop's before-and-after section ({@link Fairness}) if its
+ * folder holds results.
  */
 public final class Report {
 
@@ -90,7 +94,24 @@ public final class Report {
             new View("ReceiveStrategyBenchmark", "Download receive strategy: direct buffer vs transferFrom",
                     "The engine issue's question: reading the socket into a reused direct buffer and writing it to the file,"
                             + " against `FileChannel.transferFrom(socket)`. Same `transferTo` sender, same file, loopback.",
-                    "MiB", "MiB/s", true, "strategy", "directBuffer", List.of()));
+                    "MiB", "MiB/s", true, "strategy", "directBuffer", List.of()),
+            new View("LoopTurnsBenchmark", "7. Loop turns under load",
+                    "One node downloads a `bigMiB` MiB file and `small` files of `smallKiB` KiB from another, all asked for"
+                            + " at once (UDP `Get`/`File`, then one download each: partial files made and put in place on"
+                            + " the file thread). Score: seconds per wave. Then each node's loop-turn histogram (work"
+                            + " outside `select`, every turn recorded), read once after the last wave: it counts every turn"
+                            + " since the node started (the nodes' start, the warm-up wave and every measured wave: it has no"
+                            + " reset). p50, p99, p99.9 and the longest turn, ms; what ran in the longest turn is named below"
+                            + " the table.",
+                    "", "s/wave", false, null, null, List.of(
+                    new String[] {"serverTurnP50Ms", "server p50", "%.3f"},
+                    new String[] {"serverTurnP99Ms", "server p99", "%.3f"},
+                    new String[] {"serverTurnP999Ms", "server p99.9", "%.2f"},
+                    new String[] {"serverLongestTurnMs", "server longest", "%.1f"},
+                    new String[] {"fetcherTurnP50Ms", "fetcher p50", "%.3f"},
+                    new String[] {"fetcherTurnP99Ms", "fetcher p99", "%.3f"},
+                    new String[] {"fetcherTurnP999Ms", "fetcher p99.9", "%.2f"},
+                    new String[] {"fetcherLongestTurnMs", "fetcher longest", "%.1f"})));
 
     private Report() {
     }
@@ -100,6 +121,7 @@ public final class Report {
         Path out = null;
         Path svg = null;
         Path notes = null;
+        Path fairness = null;
         String command = "";
         Map<String, Path> runs = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i += 2) {
@@ -108,6 +130,7 @@ public final class Report {
                 case "--out" -> out = Path.of(v);
                 case "--svg" -> svg = Path.of(v);
                 case "--notes" -> notes = Path.of(v);
+                case "--fairness" -> fairness = Path.of(v);
                 case "--command" -> command = v;
                 case "--run" -> runs.put(v.substring(0, v.indexOf('=')), Path.of(v.substring(v.indexOf('=') + 1)));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -125,7 +148,7 @@ public final class Report {
         }
         String notesText = notes != null && Files.exists(notes) ? Files.readString(notes) : "";
         String svgLink = svg == null ? null : relative(out, svg);
-        Files.writeString(out, markdown(results, runs, command, svgLink, notesText));
+        Files.writeString(out, markdown(results, runs, command, svgLink, Fairness.section(fairness), notesText));
         if (svg != null) {
             Files.createDirectories(svg.toAbsolutePath().getParent());
             Map.Entry<String, List<Row>> first = results.entrySet().iterator().next();
@@ -141,7 +164,7 @@ public final class Report {
 
     /** The whole BENCHMARKS.md. */
     static String markdown(Map<String, List<Row>> results, Map<String, Path> files, String command, String svgLink,
-                           String notes) {
+                           String fairness, String notes) {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
         md.append("Generated by `p2pnio.bench.report.Report` from JMH JSON results; do not edit by hand (the closing"
@@ -163,10 +186,11 @@ public final class Report {
                 List<Row> mine = rows.stream().filter(r -> r.benchmark().equals(v.benchmark())).toList();
                 if (!mine.isEmpty()) {
                     md.append("\n### ").append(v.title()).append("\n\n").append(v.what()).append("\n\n");
-                    md.append(table(v, mine));
+                    md.append(table(v, mine)).append(named(mine));
                 }
             }
         }
+        md.append(fairness);
         if (!notes.isBlank()) {
             md.append("\n").append(notes.strip()).append("\n");
         }
@@ -246,6 +270,33 @@ public final class Report {
             t.append('\n');
         }
         return t.toString();
+    }
+
+    /**
+     * The texts a benchmark put in result names ({@code Gauges.named}), each with its value: for
+     * every row and every gauge, the largest. Empty when there are none.
+     */
+    static String named(List<Row> rows) {
+        StringBuilder out = new StringBuilder();
+        for (Row r : rows) {
+            Map<String, Map.Entry<String, Metric>> largest = new LinkedHashMap<>();
+            r.secondary().forEach((name, m) -> {
+                if (name.startsWith(Gauges.NAMED_PREFIX)) {
+                    String rest = name.substring(Gauges.NAMED_PREFIX.length());
+                    String what = rest.substring(0, rest.indexOf(": "));
+                    Map.Entry<String, Metric> old = largest.get(what);
+                    if (old == null || m.score() > old.getValue().score()) {
+                        largest.put(what, Map.entry(rest.substring(what.length() + 2), m));
+                    }
+                }
+            });
+            String params = String.join(", ", r.params().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).toList());
+            largest.forEach((what, e) -> out.append("- ").append(capital(what)).append(" (").append(params)
+                    .append("): ").append(num(e.getValue().score())).append(' ').append(e.getValue().unit())
+                    .append(", ran: `").append(e.getKey().replace("`", "'").replaceAll("\\s+", " ")).append("`\n"));
+        }
+        return out.length() == 0 ? "" : "\n" + out;
     }
 
     /** The row this one's ratio is taken against: same benchmark, same other parameters, the base contender. */

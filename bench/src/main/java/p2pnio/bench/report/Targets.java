@@ -49,6 +49,21 @@ final class Targets {
                         growth <= 10.0));
             }
         }
+        for (Row r : rows) {
+            if (!r.benchmark().equals("LoopTurnsBenchmark")) {
+                continue;
+            }
+            Metric server = r.metric("serverTurnP999Ms");
+            Metric fetcher = r.metric("fetcherTurnP999Ms");
+            if (server == null || fetcher == null) {
+                continue;
+            }
+            String what = "p99.9 loop turn under 5 ms, one " + r.param("bigMiB") + " MiB and " + r.param("small") + " × "
+                    + r.param("smallKiB") + " KiB downloads at once";
+            lines.add(row(what, String.format(Locale.ROOT, "server %.2f ms, fetcher %.2f ms (longest turns below the"
+                            + " loop-turns table)", server.score(), fetcher.score()),
+                    server.score() < 5 && fetcher.score() < 5));
+        }
         if (lines.isEmpty()) {
             return "No benchmark of this run has a target.\n";
         }

@@ -28,6 +28,10 @@ public final class Gauges implements InternalProfiler {
     private static final Object LOCK = new Object();
     private static final Map<String, List<long[]>> SAMPLES = new LinkedHashMap<>();
     private static final Map<String, Double> VALUES = new LinkedHashMap<>();
+    private static final Map<String, Double> WORST = new LinkedHashMap<>();
+    private static final Map<String, Map.Entry<String, Double>> NAMED = new LinkedHashMap<>();
+    /** What starts the name of a {@link #named} result: {@code named: <what>: <description>}. */
+    public static final String NAMED_PREFIX = "named: ";
 
     /** Adds latency samples (nanoseconds) under {@code name}; reported as p50 and p99 in ms. */
     public static void sample(String name, long[] nanos, int count) {
@@ -40,6 +44,30 @@ public final class Gauges implements InternalProfiler {
     public static void set(String name, double value) {
         synchronized (LOCK) {
             VALUES.put(name, value);
+        }
+    }
+
+    /**
+     * Sets the value of gauge {@code name} for this iteration, reported as the largest over the
+     * iterations instead of their mean: for a figure whose worst reading is the point (a p99.9).
+     */
+    public static void worst(String name, double value) {
+        synchronized (LOCK) {
+            WORST.put(name, value);
+        }
+    }
+
+    /**
+     * Keeps, for gauge {@code what}, the largest {@code millis} of this iteration with the text that
+     * names it (what ran in the longest loop turn, say). JMH results hold numbers only, so the text
+     * goes into the result's name: {@code named: <what>: <description>}, in ms.
+     */
+    public static void named(String what, String description, double millis) {
+        synchronized (LOCK) {
+            Map.Entry<String, Double> old = NAMED.get(what);
+            if (old == null || millis > old.getValue()) {
+                NAMED.put(what, Map.entry(description, millis));
+            }
         }
     }
 
@@ -64,6 +92,8 @@ public final class Gauges implements InternalProfiler {
         synchronized (LOCK) {
             SAMPLES.clear();
             VALUES.clear();
+            WORST.clear();
+            NAMED.clear();
         }
     }
 
@@ -80,6 +110,11 @@ public final class Gauges implements InternalProfiler {
             for (Map.Entry<String, Double> e : VALUES.entrySet()) {
                 out.add(new ScalarResult(e.getKey(), e.getValue(), unitOf(e.getKey()), AggregationPolicy.AVG));
             }
+            for (Map.Entry<String, Double> e : WORST.entrySet()) {
+                out.add(new ScalarResult(e.getKey(), e.getValue(), unitOf(e.getKey()), AggregationPolicy.MAX));
+            }
+            NAMED.forEach((what, e) -> out.add(new ScalarResult(NAMED_PREFIX + what + ": " + e.getKey(), e.getValue(),
+                    "ms", AggregationPolicy.MAX)));
         }
         return out;
     }
@@ -93,6 +128,9 @@ public final class Gauges implements InternalProfiler {
         }
         if (name.endsWith("MsPerGiB")) {
             return "ms/GiB";
+        }
+        if (name.endsWith("Ms")) {
+            return "ms";
         }
         return "#";
     }

@@ -102,6 +102,46 @@ class ReportTest {
                         + " | node 1,000 vs limit 1,100 MiB/s (medians of rounds): **0.91×** | met");
     }
 
+    private static void round(Path dir, String build, String contender, int round, double mib, double p99)
+            throws Exception {
+        Files.writeString(dir.resolve(build + "-" + contender + "-r" + round + ".json"), "[" + row("ManyDownloadsBenchmark.wave",
+                params("contender", contender, "clients", "1000", "fileKiB", "1024"), mib, gauges(p99, 5, 1100)) + "]");
+    }
+
+    @Test
+    void theFairLoopSectionGivesMediansOfInterleavedRoundsAndJudgesTheTargets(@TempDir Path dir) throws Exception {
+        Path fair = Files.createDirectories(dir.resolve("fairness"));
+        round(fair, "before", "node", 1, 900, 120);
+        round(fair, "after", "node", 1, 950, 50);
+        round(fair, "after", "blocking", 1, 800, 60);
+        round(fair, "before", "node", 2, 700, 300);
+        round(fair, "after", "node", 2, 880, 70);
+        round(fair, "after", "blocking", 2, 850, 65);
+        round(fair, "before", "node", 3, 800, 110);
+        round(fair, "after", "node", 3, 1000, 40);
+        round(fair, "after", "blocking", 3, 900, 90);
+        Files.writeString(fair.resolve("run.properties"), "before=b25f8bd\nafter=abc1234\nrounds=3\n"
+                + "date=2026-11-30 10:00 UTC\ncommand=make bench-fairness BEFORE=b25f8bd ROUNDS=3\n");
+        Files.writeString(fair.resolve("notes.txt"), "not a result: left alone");
+        Path results = Files.writeString(dir.resolve("r.json"), "[" + pooled("node", 1000, "[[1000.0]]") + "]");
+        Path out = dir.resolve("BENCHMARKS.md");
+
+        Report.main(new String[] {"--out", out.toString(), "--command", "make bench", "--run", "full run=" + results,
+                "--fairness", fair.toString()});
+
+        assertThat(Files.readString(out))
+                .contains("## A fair loop: before and after the send round")
+                .contains("commit `b25f8bd`", "commit `abc1234`", "in 3 interleaved rounds",
+                        "Made with `make bench-fairness BEFORE=b25f8bd ROUNDS=3`")
+                .contains("| before | node | 1000 | 3 | 800.0 (700.0–900.0) |  | 120.0 (110.0–300.0) |  |\n"
+                        + "| after | node | 1000 | 3 | 950.0 (880.0–1,000) |  | 50.00 (40.00–70.00) |  |\n"
+                        + "| after | blocking | 1000 | 3 | 850.0 (800.0–900.0) |  | 65.00 (60.00–90.00) |  |\n")
+                .contains("| p99 time to first byte at 1,000 clients ≤ the blocking server's | node 50.0 ms vs"
+                        + " blocking 65.0 ms (medians); node ≤ blocking in 2 of 3 rounds | met |")
+                .contains("| rate at 1,000 clients no lower than before | after 950.0 vs before 800.0 MiB/s (medians):"
+                        + " **1.19×** | met |");
+    }
+
     @Test
     void jsonReaderKeepsOrderNumbersAndJmhsQuotedNaN() {
         Object v = Json.parse("{\"b\": [1, 2.5e3, \"NaN\", true, null], \"a\": {\"x\": \"\\u00e9\\n\"}}");
@@ -113,5 +153,27 @@ class ReportTest {
         List<Object> b = (List<Object>) m.get("b");
         assertThat(b).containsExactly(1.0, 2500.0, "NaN", true, null);
         assertThat(((Map<?, ?>) m.get("a")).get("x")).isEqualTo("é\n");
+    }
+
+    @Test
+    void theLoopTurnsTargetIsJudgedOnBothNodesP999AndTheLongestTurnIsNamed(@TempDir Path dir) throws Exception {
+        String turns = ",\"serverTurnP999Ms\":{\"score\":1.25,\"scoreError\":\"NaN\",\"scoreUnit\":\"ms\"},"
+                + "\"fetcherTurnP999Ms\":{\"score\":6.5,\"scoreError\":\"NaN\",\"scoreUnit\":\"ms\"},"
+                + "\"named: fetcher longest turn: task 'x' done\":{\"score\":9.0,\"scoreError\":\"NaN\",\"scoreUnit\":\"ms\"},"
+                + "\"named: fetcher longest turn: download#3 `big`\":{\"score\":40.0,\"scoreError\":\"NaN\",\"scoreUnit\":\"ms\"}";
+        String json = "[" + row("LoopTurnsBenchmark.wave", params("contender", "node_to_node", "bigMiB", "1024",
+                "small", "100", "smallKiB", "64"), 0, turns) + "]";
+        Path results = Files.writeString(dir.resolve("r.json"), json);
+        Path out = dir.resolve("BENCHMARKS.md");
+
+        Report.main(new String[] {"--out", out.toString(), "--command", "make bench-quick", "--run", "quick run=" + results});
+
+        assertThat(Files.readString(out))
+                .contains("| p99.9 loop turn under 5 ms, one 1024 MiB and 100 × 64 KiB downloads at once | server 1.25 ms,"
+                        + " fetcher 6.50 ms (longest turns below the loop-turns table) | **missed** |")
+                .contains("### 7. Loop turns under load")
+                .contains("- Fetcher longest turn (contender=node_to_node, bigMiB=1024, small=100, smallKiB=64): 40.00 ms,"
+                        + " ran: `download#3 'big'`")
+                .doesNotContain("task 'x' done");
     }
 }

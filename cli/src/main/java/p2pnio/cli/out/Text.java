@@ -67,11 +67,18 @@ public final class Text {
                     : "asked again for " + e.name() + " (try " + e.attempt() + ", " + e.peers() + (e.peers() == 1 ? " peer)" : " peers)");
         } else if (event instanceof NodeEvent.RequestAnswered e) {
             return e.peer() + " has " + e.name() + " (tcp port " + e.tcpPort() + ")";
+        } else if (event instanceof NodeEvent.RequestRetrying e) {
+            return e.name() + ": " + e.what() + "; " + (e.retryInNanos() >= 0
+                    ? "trying it again in " + seconds(e.retryInNanos() / 1e9) : "no time left to try it again")
+                    + ", and asking the cluster again";
         } else if (event instanceof NodeEvent.DownloadStarted e) {
             return "downloading " + e.name() + " from " + e.peer() + ": " + bytes(e.size());
         } else if (event instanceof NodeEvent.DownloadFinished e) {
+            String savedAs = e.file().getFileName().toString();
             return "finished " + e.name() + ": " + bytes(e.size()) + " in " + seconds(e.elapsedNanos() / 1e9)
-                    + " (" + rate(e.bytesPerSecond()) + ") from " + e.peer();
+                    + " (" + rate(e.bytesPerSecond()) + ") from " + e.peer()
+                    + (savedAs.equals(e.name()) ? "" : "; saved as '" + savedAs + "' (a '" + e.name()
+                    + "' was already in the folder and is kept)");
         } else if (event instanceof NodeEvent.DownloadFailed e) {
             return "failed " + e.name() + ": " + e.reason();
         } else if (event instanceof NodeEvent.UploadFinished e) {
@@ -85,8 +92,21 @@ public final class Text {
             return "discovery round sent to " + e.peers() + (e.peers() == 1 ? " peer" : " peers");
         } else if (event instanceof NodeEvent.Stopped e) {
             return e.cause() == null ? null : "node stopped: " + e.cause();
+        } else if (event instanceof NodeEvent.RateLimits e) {
+            return rateLimits(e);
         }
         return null;
+    }
+
+    /** The rate limits in one line: {@code rate limits: upload 5.0 MiB/s, download unlimited}. */
+    public static String rateLimits(NodeEvent.RateLimits limits) {
+        return "rate limits: upload " + limit(limits.uploadBytesPerSecond()) + ", download "
+                + limit(limits.downloadBytesPerSecond());
+    }
+
+    /** A rate limit for people: {@code 5.0 MiB/s}, or {@code unlimited} for 0. */
+    public static String limit(long bytesPerSecond) {
+        return bytesPerSecond == 0 ? "unlimited" : rate(bytesPerSecond);
     }
 
     private static String via(String via) {

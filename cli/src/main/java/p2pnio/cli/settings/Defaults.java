@@ -60,6 +60,16 @@ public final class Defaults extends ListResourceBundle {
         return NodeConfig.builder().removeAfter();
     }
 
+    /** Most bytes per second all uploads send together; 0 for unlimited. */
+    public static long maxUploadRate() {
+        return NodeConfig.builder().maxUploadRate();
+    }
+
+    /** Most bytes per second all downloads receive together; 0 for unlimited. */
+    public static long maxDownloadRate() {
+        return NodeConfig.builder().maxDownloadRate();
+    }
+
     /** A duration in seconds as a person writes it in an option: {@code 20}, {@code 0.5}. */
     public static String seconds(Duration d) {
         return BigDecimal.valueOf(d.toNanos()).movePointLeft(9).stripTrailingZeros().toPlainString();
@@ -76,6 +86,8 @@ public final class Defaults extends ListResourceBundle {
                 {"default.fanout", String.valueOf(fanout())},
                 {"default.suspectAfter", String.valueOf(suspectAfter())},
                 {"default.removeAfter", String.valueOf(removeAfter())},
+                {"default.maxUploadRate", String.valueOf(maxUploadRate())},
+                {"default.maxDownloadRate", String.valueOf(maxDownloadRate())},
                 {"default.folder", "./" + FOLDER},
         };
     }

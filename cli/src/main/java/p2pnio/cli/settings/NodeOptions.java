@@ -54,6 +54,16 @@ public final class NodeOptions {
                     + "(env P2P_REMOVE_AFTER, default ${bundle:default.removeAfter}).")
     String removeAfter;
 
+    @Option(names = "--max-upload-rate", paramLabel = "RATE",
+            description = "Most bytes per second all uploads together send: 500k, 20M, 1G (binary units); 0 = unlimited "
+                    + "(env P2P_MAX_UPLOAD_RATE, default ${bundle:default.maxUploadRate}).")
+    String maxUploadRate;
+
+    @Option(names = "--max-download-rate", paramLabel = "RATE",
+            description = "Most bytes per second all downloads together receive, as --max-upload-rate "
+                    + "(env P2P_MAX_DOWNLOAD_RATE, default ${bundle:default.maxDownloadRate}).")
+    String maxDownloadRate;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Settings file (default: config.yml in the working directory, then in ./configs).")
     Path config;
 
@@ -79,6 +89,8 @@ public final class NodeOptions {
         o.fanout = fanout != null ? fanout : outer.fanout;
         o.suspectAfter = suspectAfter != null ? suspectAfter : outer.suspectAfter;
         o.removeAfter = removeAfter != null ? removeAfter : outer.removeAfter;
+        o.maxUploadRate = maxUploadRate != null ? maxUploadRate : outer.maxUploadRate;
+        o.maxDownloadRate = maxDownloadRate != null ? maxDownloadRate : outer.maxDownloadRate;
         o.config = config != null ? config : outer.config;
         o.trace = trace || outer.trace;
         o.traceFile = traceFile != null ? traceFile : outer.traceFile;

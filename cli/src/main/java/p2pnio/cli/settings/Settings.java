@@ -93,7 +93,10 @@ public final class Settings {
         Value suspect = s.pick(options.suspectAfter, "--suspect-after", "P2P_SUSPECT_AFTER", "suspectAfter");
         Value remove = s.pick(options.removeAfter, "--remove-after", "P2P_REMOVE_AFTER", "removeAfter");
         Gossip gossip = new Gossip(fanout == null ? null : fanout.intIn(1, 64),
-                suspect == null ? null : suspect.intIn(1, 1000), remove == null ? null : remove.intIn(1, 1000));
+                suspect == null ? null : suspect.intIn(1, 1000), remove == null ? null : remove.intIn(1, 1000),
+                rate(s.pick(options.maxUploadRate, "--max-upload-rate", "P2P_MAX_UPLOAD_RATE", "maxUploadRate")),
+                rate(s.pick(options.maxDownloadRate, "--max-download-rate", "P2P_MAX_DOWNLOAD_RATE",
+                        "maxDownloadRate")));
 
         return new Settings(host == null ? null : host.text.strip(), portNumber,
                 folder == null ? null : workDir.resolve(folder.text.strip()).normalize(), cluster,
@@ -107,6 +110,10 @@ public final class Settings {
     public Settings anyPortUnlessSet() {
         return port != null ? this
                 : new Settings(host, 0, folder, cluster, period, waiting, delay, gossip, configSource, workDir);
+    }
+
+    private static Long rate(Value v) {
+        return v == null ? null : ByteRate.parse(v.text, v.source);
     }
 
     private static List<String> peers(List<String> raw, String source) {
@@ -165,10 +172,12 @@ public final class Settings {
     }
 
     /**
-     * The membership settings as the sources gave them, each null when none did: peers gossiped
-     * with per round, and the periods of suspicion and removal.
+     * The membership and rate settings as the sources gave them, each null when none did: peers
+     * gossiped with per round, the periods of suspicion and removal, and the upload and download
+     * rate limits in bytes per second.
      */
-    private record Gossip(Integer fanout, Integer suspectAfter, Integer removeAfter) { }
+    private record Gossip(Integer fanout, Integer suspectAfter, Integer removeAfter, Long maxUploadRate,
+                          Long maxDownloadRate) { }
 
     /** Where one value came from and its text. */
     private record Value(String text, String source) {
@@ -228,6 +237,12 @@ public final class Settings {
     public int suspectAfter() { return gossip.suspectAfter() != null ? gossip.suspectAfter() : Defaults.suspectAfter(); }
     /** Periods a peer stays suspect before it is removed (or shown down, if configured). */
     public int removeAfter() { return gossip.removeAfter() != null ? gossip.removeAfter() : Defaults.removeAfter(); }
+    /** Most bytes per second all uploads send together; 0 for unlimited. */
+    public long maxUploadRate() { return gossip.maxUploadRate() != null ? gossip.maxUploadRate() : Defaults.maxUploadRate(); }
+    /** Most bytes per second all downloads receive together; 0 for unlimited. */
+    public long maxDownloadRate() {
+        return gossip.maxDownloadRate() != null ? gossip.maxDownloadRate() : Defaults.maxDownloadRate();
+    }
     /** The config.yml that was read, or null. */
     public String configSource() { return configSource; }
     /** The working directory relative folders start from. */
@@ -264,6 +279,12 @@ public final class Settings {
         }
         if (gossip.removeAfter() != null) {
             b.removeAfter(gossip.removeAfter());
+        }
+        if (gossip.maxUploadRate() != null) {
+            b.maxUploadRate(gossip.maxUploadRate());
+        }
+        if (gossip.maxDownloadRate() != null) {
+            b.maxDownloadRate(gossip.maxDownloadRate());
         }
         try {
             return b.build();

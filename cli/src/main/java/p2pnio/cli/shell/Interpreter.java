@@ -18,6 +18,8 @@ import p2pnio.PeerAddress;
 import p2pnio.cli.out.Downloads;
 import p2pnio.cli.out.Output;
 import p2pnio.cli.out.Text;
+import p2pnio.cli.settings.ByteRate;
+import p2pnio.cli.settings.UsageError;
 
 /**
  * The shell's commands, the same for the terminal and for piped input. It never touches a
@@ -37,6 +39,7 @@ public final class Interpreter {
             new String[] {"cancel", "cancel NAME: stop a download and delete its partial file"},
             new String[] {"stats", "the loop's counters"},
             new String[] {"trace", "trace on|off: show what the loop does, on stderr or the --trace-file"},
+            new String[] {"rate", "rate [up|down RATE]: show or change the rate limits (500k, 20M; 0 = unlimited)"},
             new String[] {"help", "this list"},
             new String[] {"quit", "stop the node and leave (also: exit, Ctrl-D)"});
 
@@ -89,6 +92,7 @@ public final class Interpreter {
                 case "cancel" -> cancel(args);
                 case "stats" -> noArgs(cmd, args, () -> Text.stats(await(node.stats())).forEach(out::print));
                 case "trace" -> trace(args);
+                case "rate" -> rate(args);
                 case "help", "?" -> COMMANDS.forEach(c -> out.print(String.format("  %-10s %s", c[0], c[1])));
                 case "quit", "exit" -> {
                     return false;
@@ -165,6 +169,28 @@ public final class Interpreter {
         boolean on = args.get(0).equals("on");
         node.trace(on);
         out.print("trace " + (on ? "on" : "off"));
+    }
+
+    /** {@code rate} shows the limits; {@code rate up 5M} or {@code rate down 0} changes one (answered by an event). */
+    private void rate(List<String> args) {
+        if (args.isEmpty()) {
+            out.print(Text.rateLimits(await(node.rateLimits())));
+            return;
+        }
+        Command.Direction direction = args.size() != 2 ? null : switch (args.get(0)) {
+            case "up", "upload" -> Command.Direction.UPLOAD;
+            case "down", "download" -> Command.Direction.DOWNLOAD;
+            default -> null;
+        };
+        if (direction == null) {
+            out.print("usage: rate [up|down RATE]   (RATE: 500k, 1.5M, 20M, 1G; 0 or off = unlimited)");
+            return;
+        }
+        try {
+            node.post(new Command.SetRateLimit(direction, ByteRate.parse(args.get(1), "rate")));
+        } catch (UsageError e) {
+            out.print(e.getMessage());
+        }
     }
 
     private void ping() {

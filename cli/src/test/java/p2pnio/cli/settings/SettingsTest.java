@@ -142,6 +142,39 @@ class SettingsTest {
     }
 
     @Test
+    void rateLimitsComeFromOptionsEnvironmentOrConfigYmlWithBinarySuffixesAndReachTheNode() throws Exception {
+        assertThat(resolve(Map.of()).maxUploadRate()).as("default: unlimited").isZero();
+        Files.writeString(dir.resolve("config.yml"), "maxUploadRate: 1.5M\nmaxDownloadRate: 500k\n");
+        Settings file = resolve(Map.of());
+        assertThat(file.maxUploadRate()).isEqualTo(1_572_864);
+        assertThat(file.maxDownloadRate()).isEqualTo(512_000);
+
+        Settings s = resolve(Map.of("P2P_MAX_UPLOAD_RATE", "20MiB/s", "P2P_MAX_DOWNLOAD_RATE", "1G"),
+                "--max-download-rate", "0");
+        assertThat(s.maxUploadRate()).as("environment").isEqualTo(20L << 20);
+        assertThat(s.maxDownloadRate()).as("option: 0 is unlimited").isZero();
+
+        Files.createDirectories(dir.resolve("shared"));
+        assertThat(resolve(Map.of(), "--max-upload-rate", "64k").headless().maxUploadRate()).isEqualTo(65_536);
+    }
+
+    @Test
+    void aBadRateIsRefusedWithTheSettingAndItsSourceNamed() throws Exception {
+        assertThatThrownBy(() -> resolve(Map.of(), "--max-upload-rate", "fast")).isInstanceOf(UsageError.class)
+                .hasMessage("--max-upload-rate: 'fast' is not a rate in bytes per second (a number with an optional"
+                        + " k, M or G: 500k, 1.5M, 20M; 0 for unlimited)");
+        assertThatThrownBy(() -> resolve(Map.of("P2P_MAX_DOWNLOAD_RATE", "-5M")))
+                .hasMessageStartingWith("P2P_MAX_DOWNLOAD_RATE: '-5M' is not a rate");
+        assertThatThrownBy(() -> resolve(Map.of(), "--max-download-rate", "2048G"))
+                .hasMessage("--max-download-rate: '2048G' is more than 1 TiB per second");
+        assertThatThrownBy(() -> resolve(Map.of(), "--max-upload-rate", "0.5"))
+                .hasMessage("--max-upload-rate: '0.5' is less than 1 byte per second (0 means unlimited)");
+        Files.writeString(dir.resolve("config.yml"), "maxUploadRate: 10X\n");
+        assertThatThrownBy(() -> resolve(Map.of()))
+                .hasMessageStartingWith("maxUploadRate in " + dir.resolve("config.yml") + ": '10X' is not a rate");
+    }
+
+    @Test
     void aConfigFileWithAnUnknownKeyOrBrokenYamlIsRefusedByName() throws Exception {
         Files.writeString(dir.resolve("config.yml"), "prot: 1378\n");
         assertThatThrownBy(() -> resolve(Map.of())).isInstanceOf(UsageError.class)

@@ -163,6 +163,35 @@ class InterpreterTest {
     }
 
     @Test
+    void rateShowsTheLimitsAndChangesThemLiveThroughTheNode() throws Exception {
+        shell.execute("rate");
+        assertThat(out.all()).containsExactly("rate limits: upload unlimited, download unlimited");
+
+        shell.execute("rate up 5M");
+        out.await(l -> l.equals("rate limits: upload 5.0 MiB/s, download unlimited"), Duration.ofSeconds(10));
+        shell.execute("rate down 500k");
+        out.await(l -> l.equals("rate limits: upload 5.0 MiB/s, download 500.0 KiB/s"), Duration.ofSeconds(10));
+        assertThat(node.rateLimits().get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .isEqualTo(new p2pnio.NodeEvent.RateLimits(5 << 20, 500 << 10));
+
+        shell.execute("rate up off");
+        out.await(l -> l.equals("rate limits: upload unlimited, download 500.0 KiB/s"), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aBadRateCommandSaysHowToWriteOne() {
+        shell.execute("rate sideways 5M");
+        shell.execute("rate up");
+        shell.execute("rate down lots");
+
+        assertThat(out.all()).containsExactly(
+                "usage: rate [up|down RATE]   (RATE: 500k, 1.5M, 20M, 1G; 0 or off = unlimited)",
+                "usage: rate [up|down RATE]   (RATE: 500k, 1.5M, 20M, 1G; 0 or off = unlimited)",
+                "rate: 'lots' is not a rate in bytes per second (a number with an optional k, M or G: 500k, 1.5M,"
+                        + " 20M; 0 for unlimited)");
+    }
+
+    @Test
     void statsPrintsTheLoopCounters() {
         shell.execute("stats");
 

@@ -1,0 +1,169 @@
+package p2pnio.bench;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
+import p2pnio.Command;
+import p2pnio.Node;
+import p2pnio.NodeEvent;
+import p2pnio.NodeStats;
+import p2pnio.bench.servers.NodeServer;
+import p2pnio.bench.support.BenchFiles;
+import p2pnio.bench.support.Gauges;
+
+/**
+ * Benchmark 7, the loop's turns under load: one node downloads a {@code bigMiB} MiB file and
+ * {@code small} files of {@code smallKiB} KiB from another node, all asked for at once (the
+ * whole protocol: {@code Get}/{@code File} over UDP, then one download each, partial files made
+ * and put in place). The score is the time of that wave; what matters is how long each loop turn
+ * of the two nodes took meanwhile: the median, p99 and p99.9 of their turn histograms, and the
+ * longest turn with what ran in it. The engine issue's goal is p99.9 under 5 ms.
+ *
+ * <p>The two nodes live for the whole trial, one wave per iteration, and a node's histogram
+ * counts every turn since it started (it has no reset). It is read once, after the last measured
+ * wave, so that the few slow turns of the nodes' start (binding, loading classes, the first index
+ * scan) weigh least: the figures cover the start, the warm-up wave and every measured wave.
+ * (JMH averages a result over every iteration, counting those without it as zero: a result set in
+ * one iteration only is reported with {@code Gauges.worst}, the largest, which is then its
+ * value.) With {@code -prof p2pnio.bench.support.Gauges}.
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 1)
+@Measurement(iterations = 5)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@State(Scope.Benchmark)
+public class LoopTurnsBenchmark {
+
+    /** Who serves and who fetches: our node, both sides. */
+    @Param({"node_to_node"})
+    public String contender;
+
+    /** Size of the large file. */
+    @Param({"1024"})
+    public int bigMiB;
+
+    /** How many small files go at the same time. */
+    @Param({"100"})
+    public int small;
+
+    /** Size of each small file. */
+    @Param({"64"})
+    public int smallKiB;
+
+    private static final String BIG = "big.bin";
+
+    private Path served;
+    private Path fetched;
+    private List<String> names;
+    private NodeServer server;
+    private Node fetcher;
+    private final BlockingQueue<NodeEvent> outcomes = new LinkedBlockingQueue<>();
+    private int measured;
+    private boolean lastIteration;
+
+    /** The files, kept for the run. */
+    @Setup(Level.Trial)
+    public void files() {
+        if (!contender.equals("node_to_node")) {
+            throw new IllegalArgumentException("only node_to_node: the loop measured is our node's");
+        }
+        served = BenchFiles.folder("turns");
+        BenchFiles.cached(served, BIG, bigMiB * BenchFiles.MIB);
+        names = new ArrayList<>(BenchFiles.writeMany(served, "s", small, smallKiB * BenchFiles.KIB));
+        names.add(0, BIG);
+    }
+
+    /** The two nodes, for the whole trial. */
+    @Setup(Level.Trial)
+    public void nodes() {
+        fetched = BenchFiles.folder("turns-fetched");
+        server = new NodeServer(served, names.size());
+        fetcher = new NodeServer(NodeServer.config(fetched).addPeer(server.node().address()).build(), 0, event -> {
+            if (event instanceof NodeEvent.DownloadFinished || event instanceof NodeEvent.DownloadFailed) {
+                outcomes.add(event);
+            }
+        }).node();
+    }
+
+    /** Every file asked for at once; done when every one is in place. */
+    @Benchmark
+    public long wave() throws Exception {
+        for (String name : names) {
+            fetcher.post(new Command.Fetch(name));
+        }
+        long bytes = 0;
+        for (int i = 0; i < names.size(); i++) {
+            NodeEvent e = outcomes.poll(5, TimeUnit.MINUTES);
+            if (!(e instanceof NodeEvent.DownloadFinished f)) {
+                throw new IllegalStateException("a download of the wave failed: " + e);
+            }
+            bytes += f.size();
+        }
+        if (lastIteration) {
+            report("server", server.node());
+            report("fetcher", fetcher);
+        }
+        return bytes;
+    }
+
+    /** Counts the measured iterations, to read the histograms after the last one. */
+    @Setup(Level.Iteration)
+    public void iteration(IterationParams params) {
+        if (params.getType() == IterationType.MEASUREMENT) {
+            measured++;
+        }
+        lastIteration = params.getType() == IterationType.MEASUREMENT && measured == params.getCount();
+    }
+
+    private static void report(String who, Node node) throws Exception {
+        NodeStats s = node.stats().get(30, TimeUnit.SECONDS);
+        Gauges.worst(who + "TurnP50Ms", s.turnP50Nanos() / 1e6);
+        Gauges.worst(who + "TurnP99Ms", s.turnP99Nanos() / 1e6);
+        Gauges.worst(who + "TurnP999Ms", s.turnP999Nanos() / 1e6);
+        Gauges.worst(who + "LongestTurnMs", s.longestTurnNanos() / 1e6);
+        Gauges.worst(who + "Turns", s.loopTurns());
+        Gauges.named(who + " longest turn", s.longestTurn(), s.longestTurnNanos() / 1e6);
+    }
+
+    /** Deletes what the wave fetched (a download never replaces a file: the next wave's would be copies). */
+    @TearDown(Level.Iteration)
+    public void emptyFetched() throws IOException {
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(fetched)) {
+            for (Path p : all) {
+                Files.delete(p);
+            }
+        }
+        outcomes.clear();
+    }
+
+    /** Stops both nodes and deletes the files (the cache keeps its copies for the run). */
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        fetcher.close();
+        server.close();
+        BenchFiles.delete(fetched);
+        BenchFiles.delete(served);
+    }
+}
