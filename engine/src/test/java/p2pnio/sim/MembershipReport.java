@@ -73,7 +73,7 @@ public final class MembershipReport {
         if (!r.containsKey(mean)) {
             return "";
         }
-        return num(r.get(mean), "%.1f") + " (" + num(r.get(busiest), "%.1f") + ")";
+        return num(r.get(mean), "%,.1f") + " (" + num(r.get(busiest), "%,.1f") + ")";
     }
 
     static String table(List<Map<String, String>> rows) {
@@ -105,11 +105,11 @@ public final class MembershipReport {
                         r.getOrDefault("falselySuspected", "?") + " nodes", Long.parseLong(r.get("falseSuspicions")) / (30.0 * n));
             }
             boolean computed = "computed".equals(r.get("harness"));
-            if (computed) {
-                killed = "";
+            if (computed || r.getOrDefault("harness", "").startsWith("simulation, cost")) {
+                killed = ""; // not a scenario of this run
             }
             t.append("| ").append(computed ? "computed from the code, once converged"
-                            : sim ? "simulation" : "real nodes, period " + r.get("periodMillis") + " ms")
+                            : sim ? r.getOrDefault("harness", "simulation") : "real nodes, period " + r.get("periodMillis") + " ms")
                     .append(" | ").append(r.get("mode"))
                     .append(" | ").append(String.format(Locale.ROOT, "%,d", n))
                     .append(" | ").append(computed ? "" : rounds(r.get("convergeRounds")) + " (" + goal + ")")

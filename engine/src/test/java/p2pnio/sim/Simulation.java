@@ -518,7 +518,9 @@ public final class Simulation {
             }
             boolean full = mn.length < 3 || !mn[2].equals("cost");
             Result r = new Simulation(mode, n, Long.getLong("sim.seed", 42)).run(full);
-            System.out.println(r.json());
+            Integer settle = Integer.getInteger("sim.settle");
+            System.out.println(settle == null ? r.json() : r.json().replace("{", "{\"harness\":\"simulation, cost "
+                    + settle + " rounds after converging\","));
         }
     }
 }
