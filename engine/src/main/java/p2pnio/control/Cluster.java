@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import p2pnio.core.Context;
 import p2pnio.loop.Task;
 import p2pnio.wire.DropReason;
+import p2pnio.wire.Extension;
 import p2pnio.wire.HostPort;
 
 /**
@@ -46,31 +47,37 @@ public final class Cluster {
         KNOWN
     }
 
-    /** One peer of the cluster list. */
+    /**
+     * One peer of the cluster list. A node of a large cluster holds one per member, so a record is
+     * kept small (about 80 bytes besides its address string and endpoint): the instance id is a
+     * number, what a {@code HELLO} said is one object shared by the peers that said the same, and
+     * the retry schedule exists only while the peer is down.
+     */
     public static final class Peer {
         private final String address;
         private final String via;
         private InetSocketAddress endpoint;
-        private long lastHeard;
-        private boolean heard;
-        private boolean extended;
-        private String version = "";
-        private String instance = "";
-        private List<String> capabilities = List.of();
-        private boolean helloSent;
-        private final long hash;
+        private Speaks speaks = Speaks.NOTHING;
         private Liveness liveness = Liveness.ALIVE;
-        private long stateSince;
-        /** Start of the current silence: the last datagram from it, or our first contact. */
+        /** While DOWN: when to try it again, and the gap after that; null otherwise. */
+        Backoff backoff;
+        private final long hash;
+        /** The instance id of its current run; 0 while unknown. */
+        private long instance;
+        /**
+         * Start of the current silence: the last datagram from it once {@link #heard}, before that
+         * our first datagram to it (or when we learned of it).
+         */
         long silentSince;
-        /** True once we have sent it something (its silence is counted from then). */
-        boolean contacted;
+        private long stateSince;
         private int incarnation;
         /** Periods in a row in which it answered none of our probes. */
         int misses;
-        /** While DOWN: when to try it again, and the gap after that. */
-        long nextRetry;
-        long retryGap;
+        private boolean heard;
+        private boolean extended;
+        private boolean helloSent;
+        /** True once we have sent it something (its silence is counted from then). */
+        boolean contacted;
 
         Peer(String address, String via) {
             this.address = address;
@@ -124,7 +131,7 @@ public final class Cluster {
 
         /** Loop-clock time of the last datagram from this peer; meaningful once {@link #heard()}. */
         public long lastHeard() {
-            return lastHeard;
+            return silentSince;
         }
 
         /** True once any datagram came from this peer. */
@@ -142,22 +149,32 @@ public final class Cluster {
 
         /** Its extension version ({@code p2pnio/1}), or "" while unknown or reference-style. */
         public String version() {
-            return version;
+            return speaks.version();
         }
 
         /** The instance id of its current run (hex), or "" while unknown. */
         public String instance() {
+            return instance == 0 ? "" : Extension.instance(instance);
+        }
+
+        /** The instance id of its current run, 0 while unknown. */
+        public long instanceId() {
             return instance;
         }
 
         /** The capabilities its {@code HELLO} announced. */
         public List<String> capabilities() {
-            return capabilities;
+            return speaks.capabilities();
         }
 
         /** True if its {@code HELLO} announced {@code capability}. */
         public boolean can(String capability) {
-            return capabilities.contains(capability);
+            return speaks.capabilities().contains(capability);
+        }
+
+        /** True while it takes part in the gossip: one of ours whose {@code HELLO} (if any) said "members". */
+        public boolean gossips() {
+            return extended && speaks.members();
         }
 
         /** True once our {@code HELLO} went to its current instance. */
@@ -171,13 +188,44 @@ public final class Cluster {
         }
     }
 
+    /**
+     * What a peer's {@code HELLO} said of itself: its version and capabilities. Peers that said the
+     * same share one (the clusters this code is for speak one or two versions).
+     */
+    record Speaks(String version, List<String> capabilities, boolean members) {
+        static final Speaks NOTHING = new Speaks("", List.of(), true);
+    }
+
+    /** The retry schedule of a configured peer that is down: the next try, and the gap after it. */
+    static final class Backoff {
+        long next;
+        long gap;
+
+        Backoff(long next, long gap) {
+            this.next = next;
+            this.gap = gap;
+        }
+    }
+
+    /** Most distinct {@link Speaks} shared; beyond, each peer keeps its own. */
+    private static final int MAX_SPEAKS = 16;
+
     private final Context ctx;
     private final Executor resolver;
     private final InetSocketAddress self;
     private final String selfAddress;
     private final LocalAddresses local;
+    private final Endpoints endpoints;
     private final Map<String, Peer> byAddress = new LinkedHashMap<>();
-    private final Map<InetSocketAddress, Peer> byEndpoint = new HashMap<>();
+    /**
+     * Peers whose endpoint is not what their address string spells (a DNS name, an unusual way of
+     * writing an address), by endpoint; every other peer is found by {@code HostPort.of(endpoint)}
+     * in {@link #byAddress}, so that a record costs one map entry, not two.
+     */
+    private final Map<InetSocketAddress, Peer> aliases = new HashMap<>();
+    /** Every peer, by the slice of the hash space its address falls in (what digests and deltas walk). */
+    private final Slices slices = new Slices();
+    private final Map<Speaks, Speaks> speaks = new HashMap<>();
     private final Set<InetSocketAddress> priority = new HashSet<>();
     /** Names that resolved to ourselves or to no peer, and why: refused at once from then on. */
     private final Map<String, DropReason> notPeers = new LinkedHashMap<>(16, 0.75f, false) {
@@ -189,19 +237,25 @@ public final class Cluster {
     /** Removed peers, remembered so that hearsay (a stale list) does not bring them back at once. */
     private final Map<String, Tombstone> tombstones = new LinkedHashMap<>();
 
-    /** A removed peer: which run of it was removed, and until when hearsay cannot add it again. */
-    record Tombstone(String instance, int incarnation, long until) { }
+    /** A removed peer: which run of it was removed (0: unknown), and until when hearsay cannot add it again. */
+    record Tombstone(long instance, int incarnation, long until) { }
 
     /**
      * @param self            this node's bound control endpoint
      * @param local           this host's addresses (to recognise ourselves behind a wildcard bind)
      */
     public Cluster(Context ctx, Executor resolver, InetSocketAddress self, LocalAddresses local) {
+        this(ctx, resolver, self, local, Endpoints.PARSED);
+    }
+
+    /** As above, with the way literal addresses become endpoints (the simulation shares them). */
+    public Cluster(Context ctx, Executor resolver, InetSocketAddress self, LocalAddresses local, Endpoints endpoints) {
         this.ctx = ctx;
         this.resolver = resolver;
         this.self = self;
         this.selfAddress = HostPort.of(self);
         this.local = local;
+        this.endpoints = endpoints;
     }
 
     /**
@@ -217,11 +271,11 @@ public final class Cluster {
         peer.liveness = next;
         peer.stateSince = ctx.loop.now();
         peer.misses = 0;
+        if (next != Liveness.DOWN) {
+            peer.backoff = null;
+        }
         if (next == Liveness.REMOVED) {
-            byAddress.remove(peer.address);
-            if (peer.endpoint != null) {
-                byEndpoint.remove(peer.endpoint, peer);
-            }
+            forget(peer);
             tombstones.remove(peer.address);
             tombstones.put(peer.address, new Tombstone(peer.instance, peer.incarnation, forgetUntil));
             if (tombstones.size() > ctx.config.maxClusterSize()) {
@@ -274,8 +328,9 @@ public final class Cluster {
         InetSocketAddress endpoint = null;
         if (HostPort.isLiteral(host)) {
             try {
-                // A literal needs no DNS: getByName only parses it.
-                endpoint = new InetSocketAddress(InetAddress.getByName(host), HostPort.port(address));
+                Endpoints.Literal literal = endpoints.literal(address, host);
+                address = literal.address();
+                endpoint = literal.endpoint();
             } catch (UnknownHostException e) {
                 // Looked literal (it has a ':') but does not parse as an address, e.g. "[g::1]:80".
                 ctx.counters.drop(DropReason.DISCOVER_BAD_ENTRY);
@@ -295,6 +350,7 @@ public final class Cluster {
         peer.stateSince = ctx.loop.now();
         peer.silentSince = peer.stateSince;
         byAddress.put(address, peer);
+        slices.add(peer);
         if (endpoint != null) {
             setEndpoint(peer, endpoint);
             joined(peer);
@@ -351,17 +407,18 @@ public final class Cluster {
      * Marks it heard. Returns the peer.
      */
     public Peer heardFrom(InetSocketAddress sender) {
-        Peer peer = byEndpoint.get(sender);
+        Peer peer = aliases.get(sender);
+        String spelled = null;
         if (peer == null) {
-            peer = byAddress.get(HostPort.of(sender));
+            spelled = HostPort.of(sender);
+            peer = byAddress.get(spelled);
         }
         if (peer == null) {
-            forgetTombstone(HostPort.of(sender));
-            peer = add(HostPort.of(sender), SENDER);
+            forgetTombstone(spelled);
+            peer = add(spelled, SENDER);
         }
         if (peer != null) {
             long now = ctx.loop.now();
-            peer.lastHeard = now;
             peer.heard = true;
             peer.silentSince = now;
             peer.contacted = true;
@@ -399,16 +456,31 @@ public final class Cluster {
         DropReason why = whyNotAPeer(endpoint);
         if (why != null) {
             // A name that turns out to be ourselves (or no peer): forget it, and refuse it from now on.
-            byAddress.remove(peer.address);
+            forget(peer);
             notPeers.put(peer.address, why);
             ctx.counters.drop(why);
             return;
         }
         if (peer.endpoint != null) {
-            byEndpoint.remove(peer.endpoint, peer);
+            aliases.remove(peer.endpoint, peer);
         }
         peer.endpoint = endpoint;
-        byEndpoint.putIfAbsent(endpoint, peer);
+        if (!HostPort.of(endpoint).equals(peer.address)) {
+            // found by its endpoint only through this map; the first peer of an endpoint keeps it
+            Peer spelled = byAddress.get(HostPort.of(endpoint));
+            if (spelled == null || !endpoint.equals(spelled.endpoint)) {
+                aliases.putIfAbsent(endpoint, peer);
+            }
+        }
+    }
+
+    /** Takes {@code peer} out of the list and its indexes. */
+    private void forget(Peer peer) {
+        byAddress.remove(peer.address);
+        slices.remove(peer);
+        if (peer.endpoint != null) {
+            aliases.remove(peer.endpoint, peer);
+        }
     }
 
     /** True if {@code address} is this node's own address string. */
@@ -449,26 +521,39 @@ public final class Cluster {
         judgedByProbesFromNow(peer);
         peer.extended = true;
         if (version != null) {
-            peer.version = version;
-            peer.capabilities = List.copyOf(capabilities);
+            peer.speaks = speaks(version, capabilities);
         }
-        if (instance != null && !instance.equals(peer.instance)) {
-            if (!peer.instance.isEmpty()) {
+        long id = instance == null ? 0 : Long.parseUnsignedLong(instance, 16);
+        if (id != 0 && id != peer.instance) {
+            if (peer.instance != 0) {
                 r = Recognition.RESTARTED;
                 peer.helloSent = false;
                 peer.incarnation = 0;
                 peer.misses = 0;
             }
-            peer.instance = instance;
+            peer.instance = id;
         }
         return r;
+    }
+
+    /** The shared {@link Speaks} for what a {@code HELLO} said. */
+    private Speaks speaks(String version, List<String> capabilities) {
+        Speaks said = new Speaks(version, List.copyOf(capabilities), capabilities.contains("members"));
+        Speaks known = speaks.get(said);
+        if (known != null) {
+            return known;
+        }
+        if (speaks.size() < MAX_SPEAKS) {
+            speaks.put(said, said);
+        }
+        return said;
     }
 
     /**
      * Marks {@code peer} as one of ours at run {@code instance}, incarnation {@code incarnation},
      * as gossip about it says (not the peer itself: no restart is concluded from it here).
      */
-    void recogniseRun(Peer peer, String instance, int incarnation) {
+    void recogniseRun(Peer peer, long instance, int incarnation) {
         judgedByProbesFromNow(peer);
         peer.extended = true;
         peer.instance = instance;
@@ -509,7 +594,23 @@ public final class Cluster {
 
     /** The peer whose endpoint is {@code endpoint}, or null. */
     public Peer byEndpoint(InetSocketAddress endpoint) {
-        return byEndpoint.get(endpoint);
+        Peer peer = aliases.get(endpoint);
+        if (peer == null) {
+            peer = byAddress.get(HostPort.of(endpoint));
+            if (peer != null && !endpoint.equals(peer.endpoint)) {
+                peer = null;
+            }
+        }
+        return peer;
+    }
+
+    /**
+     * The peers whose address falls in slice {@code slice} of {@code slices}
+     * ({@link p2pnio.wire.MemberDigest#sliceOf}), as groups to walk one after the other; for more
+     * than {@link Slices#BUCKETS} slices a group also holds others (check each peer's slice).
+     */
+    public List<List<Peer>> inSlice(int slices, int slice) {
+        return this.slices.of(slices, slice);
     }
 
     /** Marks {@code endpoint} as a priority peer: it answered one of our requests. */

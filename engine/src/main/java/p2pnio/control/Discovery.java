@@ -192,7 +192,7 @@ public final class Discovery {
         List<Cluster.Peer> retry = new ArrayList<>();
         for (Cluster.Peer p : cluster.peers()) {
             if (p.liveness() == Liveness.DOWN) {
-                if (now - p.nextRetry >= 0) {
+                if (now - p.backoff.next >= 0) {
                     retry.add(p);
                 }
             } else if (pingable(p)) {
@@ -228,8 +228,8 @@ public final class Discovery {
             sent++;
         }
         for (Cluster.Peer p : scheduled ? retry : List.<Cluster.Peer>of()) {
-            p.retryGap = Math.min(p.retryGap * 2, MAX_RETRY_PERIODS * period);
-            p.nextRetry = now + p.retryGap;
+            p.backoff.gap = Math.min(p.backoff.gap * 2, MAX_RETRY_PERIODS * period);
+            p.backoff.next = now + p.backoff.gap;
             if (pingable(p)) {
                 ping(p);
             } else {
@@ -242,7 +242,7 @@ public final class Discovery {
 
     /** True for one of ours that takes part in the gossip (a {@code HELLO} without "members" does not). */
     private static boolean pingable(Cluster.Peer p) {
-        return p.extended() && (p.version().isEmpty() || p.can("members"));
+        return p.gossips();
     }
 
     /** The last probe: answered (anything heard from the peer since) or one more miss. */
@@ -275,23 +275,27 @@ public final class Discovery {
         // ours lasts at least that long, so a large cluster does not remove the living
         int log2 = 32 - Integer.numberOfLeadingZeros(cluster.size() + 1);
         long suspicion = Math.max(remove, ((log2 + 1) / 2 + 1) * period);
-        for (Cluster.Peer p : new ArrayList<>(cluster.peers())) {
+        List<Cluster.Peer> gone = new ArrayList<>();
+        for (Cluster.Peer p : cluster.peers()) {
             if (p.liveness() == Liveness.DOWN) {
                 continue;
             }
             if (pingable(p)) {
                 if (p.liveness() == Liveness.SUSPECT && now - p.stateSince() >= suspicion) {
                     news.add(new Member(Member.DEAD, instanceOf(p), p.incarnation(), p.address()));
-                    dead(p, now, period);
+                    gone.add(p);
                 }
             } else if (p.contacted) {
                 long silent = now - p.silentSince;
                 if (p.liveness() == Liveness.ALIVE && silent >= suspect) {
                     cluster.moveTo(p, Liveness.SUSPECT, 0);
                 } else if (p.liveness() == Liveness.SUSPECT && silent >= suspect + remove) {
-                    dead(p, now, period);
+                    gone.add(p);
                 }
             }
+        }
+        for (Cluster.Peer p : gone) { // after the walk: a removal changes the list
+            dead(p, now, period);
         }
     }
 
@@ -299,8 +303,7 @@ public final class Discovery {
     private void dead(Cluster.Peer p, long now, long period) {
         if (p.configured()) {
             cluster.moveTo(p, Liveness.DOWN, 0);
-            p.retryGap = period;
-            p.nextRetry = now + period;
+            p.backoff = new Cluster.Backoff(now + period, period);
         } else {
             long forget = 2L * (ctx.config.suspectAfter() + ctx.config.removeAfter()) * period;
             cluster.moveTo(p, Liveness.REMOVED, now + forget);
@@ -454,9 +457,11 @@ public final class Discovery {
         if (d.covers(self)) {
             d.add(self);
         }
-        for (Cluster.Peer p : cluster.peers()) {
-            if (d.covers(p.hash())) {
-                d.add(p.hash());
+        for (List<Cluster.Peer> group : cluster.inSlice(slices, slice)) {
+            for (Cluster.Peer p : group) {
+                if (d.covers(p.hash())) {
+                    d.add(p.hash());
+                }
             }
         }
         return d;
@@ -473,7 +478,7 @@ public final class Discovery {
     /** A {@code PING} arrived: note the sender, take its news, answer with ours and what it lacks. */
     public void onPing(InetSocketAddress from, ControlMessage.Ping ping) {
         Cluster.Peer sender = fromOneOfOurs(from, ping.members().get(0));
-        merge(ping.members(), from);
+        merge(ping.members(), from, sender);
         if (sender == null || !gossip()) {
             return;
         }
@@ -491,31 +496,45 @@ public final class Discovery {
         control.send(from, new ControlMessage.Ack(ping.seq(), members));
     }
 
-    /** Adds the members in {@code digest}'s slice that it lacks, from a random start, within {@code budget}. */
+    /**
+     * Adds the members in {@code digest}'s slice that it lacks, from a random start, within
+     * {@code budget}. It walks that slice only (at most about {@link MemberDigest#MAX_PER_SLICE} of
+     * the asker's members), never the whole list.
+     */
     private void delta(MemberDigest digest, Cluster.Peer asker, List<Member> out, int budget) {
-        int size = cluster.size();
+        List<List<Cluster.Peer>> groups = cluster.inSlice(digest.slices(), digest.slice());
+        int size = 0;
+        for (List<Cluster.Peer> group : groups) {
+            size += group.size();
+        }
         if (size == 0) {
             return;
         }
-        // from a random place in the list to its end, then from its start: no copy of the list
+        // from a random place in the slice to its end, then from its start: no copy of the slice
         int start = random.nextInt(size);
         for (int pass = 0; pass < 2 && budget > 0; pass++) {
             int index = 0;
-            for (Cluster.Peer p : cluster.peers()) {
-                boolean inPass = pass == 0 ? index >= start : index < start;
-                index++;
-                if (!inPass || p == asker || p.liveness() == Liveness.DOWN || !digest.covers(p.hash())
-                        || digest.mightContain(p.hash())) {
-                    continue;
+            for (List<Cluster.Peer> group : groups) {
+                if (pass == 0 ? index + group.size() <= start : index >= start) {
+                    index += group.size();
+                    continue; // wholly outside this pass
                 }
-                Member m = new Member(p.liveness() == Liveness.SUSPECT ? Member.SUSPECT : Member.ALIVE,
-                        pingable(p) ? instanceOf(p) : REFERENCE_INSTANCE, p.incarnation(), p.address());
-                int bytes = ControlCodec.memberBytes(m);
-                if (bytes <= budget) {
-                    out.add(m);
-                    budget -= bytes;
-                } else if (budget < 40) {
-                    return;
+                for (Cluster.Peer p : group) {
+                    boolean inPass = pass == 0 ? index >= start : index < start;
+                    index++;
+                    if (!inPass || p == asker || p.liveness() == Liveness.DOWN || !digest.covers(p.hash())
+                            || digest.mightContain(p.hash())) {
+                        continue;
+                    }
+                    Member m = new Member(p.liveness() == Liveness.SUSPECT ? Member.SUSPECT : Member.ALIVE,
+                            pingable(p) ? instanceOf(p) : REFERENCE_INSTANCE, p.incarnation(), p.address());
+                    int bytes = ControlCodec.memberBytes(m);
+                    if (bytes <= budget) {
+                        out.add(m);
+                        budget -= bytes;
+                    } else if (budget < 40) {
+                        return;
+                    }
                 }
             }
         }
@@ -527,8 +546,8 @@ public final class Discovery {
             // late (after the round it was asked in) or never asked: counted, but a sign of life all the same
             control.drop(p2pnio.wire.DropReason.ACK_UNSOLICITED, from, "seq " + ack.seq());
         }
-        fromOneOfOurs(from, ack.members().get(0));
-        merge(ack.members(), from);
+        Cluster.Peer sender = fromOneOfOurs(from, ack.members().get(0));
+        merge(ack.members(), from, sender);
     }
 
     /** The sender of a {@code PING} or {@code ACK}: heard, recognised, its run as its first member says. */
@@ -547,9 +566,9 @@ public final class Discovery {
         return sender;
     }
 
-    /** Applies every member of a {@code PING} or {@code ACK} but the first (the sender). */
-    private void merge(List<Member> members, InetSocketAddress from) {
-        mergeMembers(members, from);
+    /** Applies every member of a {@code PING} or {@code ACK} but the first (the sender, null if not listed). */
+    private void merge(List<Member> members, InetSocketAddress from, Cluster.Peer sender) {
+        mergeMembers(members, from, sender);
         push();
     }
 
@@ -570,8 +589,11 @@ public final class Discovery {
         }
     }
 
-    private void mergeMembers(List<Member> members, InetSocketAddress from) {
+    private void mergeMembers(List<Member> members, InetSocketAddress from, Cluster.Peer sender) {
         String via = HostPort.of(from);
+        if (sender != null && sender.address().equals(via)) {
+            via = sender.address(); // the string the list holds already, not one more per datagram
+        }
         long now = ctx.loop.now();
         long period = ctx.config.period().toNanos();
         for (int i = 1; i < members.size(); i++) {
@@ -583,22 +605,23 @@ public final class Discovery {
                 continue;
             }
             Cluster.Peer p = cluster.byAddress(m.address());
-            if (m.instance().equals(REFERENCE_INSTANCE)) {
+            long run = Long.parseUnsignedLong(m.instance(), 16);
+            if (run == 0) { // REFERENCE_INSTANCE
                 if (p == null && m.state() == Member.ALIVE) {
                     cluster.add(m.address(), via);
                 }
                 continue; // a reference-style peer is judged by what we hear from it ourselves
             }
             if (p == null) {
-                joined(m, via, now);
+                joined(m, run, via, now);
                 continue;
             }
-            if (!m.instance().equals(p.instance())) {
-                if (!p.instance().isEmpty() && !newer(m.instance(), p.instance())) {
+            if (run != p.instanceId()) {
+                if (p.instanceId() != 0 && !newer(run, p.instanceId())) {
                     continue; // news of an earlier run
                 }
-                boolean restarted = !p.instance().isEmpty();
-                cluster.recogniseRun(p, m.instance(), m.incarnation());
+                boolean restarted = p.instanceId() != 0;
+                cluster.recogniseRun(p, run, m.incarnation());
                 if (restarted) {
                     ctx.events.peerRestarted(p.address(), m.instance());
                     if (m.state() == Member.ALIVE) {
@@ -641,14 +664,14 @@ public final class Discovery {
         }
     }
 
-    /** A member we did not know: added if alive and not removed a short while ago at the same run. */
-    private void joined(Member m, String via, long now) {
+    /** A member we did not know (at run {@code run}): added if alive and not removed a short while ago at the same run. */
+    private void joined(Member m, long run, String via, long now) {
         if (m.state() != Member.ALIVE) {
             return;
         }
         Cluster.Tombstone t = cluster.tombstone(m.address(), now);
         if (t != null) {
-            boolean newerRun = !m.instance().equals(t.instance()) && (t.instance().isEmpty() || newer(m.instance(), t.instance()));
+            boolean newerRun = run != t.instance() && (t.instance() == 0 || newer(run, t.instance()));
             if (!newerRun && m.incarnation() <= t.incarnation()) {
                 return;
             }
@@ -656,7 +679,7 @@ public final class Discovery {
         }
         Cluster.Peer p = cluster.add(m.address(), via);
         if (p != null) {
-            cluster.recogniseRun(p, m.instance(), m.incarnation());
+            cluster.recogniseRun(p, run, m.incarnation());
             news.add(m);
         }
     }
@@ -688,9 +711,9 @@ public final class Discovery {
         }
     }
 
-    /** True if instance id {@code a} is of a later run than {@code b} (both hex, unsigned). */
-    static boolean newer(String a, String b) {
-        return Long.compareUnsigned(Long.parseUnsignedLong(a, 16), Long.parseUnsignedLong(b, 16)) > 0;
+    /** True if instance id {@code a} is of a later run than {@code b} (both unsigned). */
+    static boolean newer(long a, long b) {
+        return Long.compareUnsigned(a, b) > 0;
     }
 
     // ---- DISCOVER and HELLO ---------------------------------------------------------------------

@@ -68,13 +68,23 @@ public final class MembershipReport {
         return v == null ? "" : String.format(Locale.ROOT, format, Double.parseDouble(v));
     }
 
+    /** {@code mean (busiest)}, or "" if the row lacks them. */
+    private static String pair(Map<String, String> r, String mean, String busiest) {
+        if (!r.containsKey(mean)) {
+            return "";
+        }
+        return num(r.get(mean), "%,.1f") + " (" + num(r.get(busiest), "%,.1f") + ")";
+    }
+
     static String table(List<Map<String, String>> rows) {
         StringBuilder t = new StringBuilder();
-        t.append("\n| harness | gossip | N | rounds to converge (goal: log2 N + 3) | datagrams / node / round (busiest) "
-                + "| bytes / node / round | rounds until a killed node is gone everywhere "
-                + "| false removals (20 % loss, 10 % restarting) | whole again after "
-                + "| longest discovery round / loop turn (real nodes, wall clock) |\n");
-        t.append("|---|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
+        t.append("\n| harness | gossip | N | rounds to converge (goal: log2 N + 3) "
+                + "| steady state: datagrams / node / round (busiest) | steady state: bytes / node / round "
+                + "| joining: HELLOs / node / round | all datagrams / node / round (busiest) | all bytes / node / round "
+                + "| killed node: rounds to first removal + spread to all = gone everywhere "
+                + "| 20 % loss, 10 % restarting: false suspicions, of how many live nodes (per node per round) / false removals "
+                + "| whole again after | longest discovery round / loop turn (real nodes, wall clock) |\n");
+        t.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
         for (Map<String, String> r : rows) {
             if (!r.containsKey("nodes")) {
                 continue;
@@ -84,15 +94,32 @@ public final class MembershipReport {
             String goal = String.format(Locale.ROOT, "%.1f", Math.log(n) / Math.log(2) + 3);
             boolean churned = sim && r.get("mode").equals("gossip") && r.containsKey("falseRemovals")
                     && !"-1.0".equals(r.get("killRemovedRounds"));
-            t.append("| ").append(sim ? "simulation" : "real nodes, period " + r.get("periodMillis") + " ms")
+            String killed = rounds(r.get("killRemovedRounds"));
+            if (r.containsKey("detectRounds") && Double.parseDouble(r.get("detectRounds")) >= 0) {
+                killed = num(r.get("detectRounds"), "%.1f") + " + " + num(r.get("spreadRounds"), "%.1f") + " = " + killed;
+            }
+            String suspicions = "";
+            if (churned && r.containsKey("falseSuspicions")) {
+                // 30 rounds of loss and restarts
+                suspicions = String.format(Locale.ROOT, "%,d of %s (%.4f) / ", Long.parseLong(r.get("falseSuspicions")),
+                        r.getOrDefault("falselySuspected", "?") + " nodes", Long.parseLong(r.get("falseSuspicions")) / (30.0 * n));
+            }
+            boolean computed = "computed".equals(r.get("harness"));
+            if (computed || r.getOrDefault("harness", "").startsWith("simulation, cost")) {
+                killed = ""; // not a scenario of this run
+            }
+            t.append("| ").append(computed ? "computed from the code, once converged"
+                            : sim ? r.getOrDefault("harness", "simulation") : "real nodes, period " + r.get("periodMillis") + " ms")
                     .append(" | ").append(r.get("mode"))
                     .append(" | ").append(String.format(Locale.ROOT, "%,d", n))
-                    .append(" | ").append(rounds(r.get("convergeRounds"))).append(" (").append(goal).append(")")
-                    .append(" | ").append(num(r.get("datagramsPerNodeRound"), "%.1f")).append(" (")
-                    .append(num(r.get("maxDatagramsPerNodeRound"), "%.1f")).append(")")
+                    .append(" | ").append(computed ? "" : rounds(r.get("convergeRounds")) + " (" + goal + ")")
+                    .append(" | ").append(pair(r, "steadyDatagramsPerNodeRound", "maxSteadyDatagramsPerNodeRound"))
+                    .append(" | ").append(num(r.get("steadyBytesPerNodeRound"), "%,.0f"))
+                    .append(" | ").append(num(r.get("hellosPerNodeRound"), "%.2f"))
+                    .append(" | ").append(pair(r, "datagramsPerNodeRound", "maxDatagramsPerNodeRound"))
                     .append(" | ").append(num(r.get("bytesPerNodeRound"), "%,.0f"))
-                    .append(" | ").append(rounds(r.get("killRemovedRounds")))
-                    .append(" | ").append(churned ? r.get("falseRemovals") : "")
+                    .append(" | ").append(killed)
+                    .append(" | ").append(churned ? suspicions + r.get("falseRemovals") : "")
                     .append(" | ").append(churned ? (Boolean.parseBoolean(r.get("wholeAfterChurn")) ? "yes" : "no") : "")
                     .append(" | ").append(sim ? "" : num(r.get("longestRoundMillis"), "%,.0f") + " / "
                             + num(r.get("longestTurnMillis"), "%,.0f") + " ms")
@@ -132,7 +159,8 @@ public final class MembershipReport {
                 double v = Math.max(1, Double.parseDouble(r.get(p[0])));
                 int w = (int) Math.max(2, barMax * Math.log10(v) / top);
                 boolean gossip = r.get("mode").equals("gossip");
-                String name = ("real".equals(r.get("harness")) ? "real " : "sim ") + r.get("mode") + ", N = "
+                String name = ("real".equals(r.get("harness")) ? "real " : "computed".equals(r.get("harness")) ? "computed "
+                        : "sim ") + r.get("mode") + ", N = "
                         + String.format(Locale.ROOT, "%,d", Integer.parseInt(r.get("nodes")));
                 body.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
                         label - 8, y + 13, name));

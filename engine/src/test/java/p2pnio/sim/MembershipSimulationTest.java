@@ -1,7 +1,9 @@
 package p2pnio.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import p2pnio.NodeConfig;
 
@@ -21,6 +23,9 @@ class MembershipSimulationTest {
         assertThat(r.maxDatagramsPerNodeRound()).as("datagrams a node sends per round").isLessThanOrEqualTo(16);
         assertThat(r.bytesPerNodeRound() / r.datagramsPerNodeRound()).isLessThanOrEqualTo(2048);
         assertThat(r.killRemovedRounds()).as("rounds until a killed node is removed everywhere").isBetween(1.0, 20.0);
+        // suspected after 3 missed rounds, removed after a suspicion of at least log2(N)/2 + 1 periods
+        assertThat(r.detectRounds()).as("rounds until the first node removes it").isBetween(3.0, 15.0);
+        assertThat(r.spreadRounds()).as("rounds from the first removal to the last").isBetween(0.0, log2);
         assertThat(r.falseRemovals()).as("live nodes removed under 20 % loss and 10 % restarts").isZero();
         assertThat(r.wholeAfterChurn()).as("whole again once the loss stops").isTrue();
     }
@@ -33,10 +38,22 @@ class MembershipSimulationTest {
         Simulation.Result allLarge = new Simulation(NodeConfig.Membership.ALL_TO_ALL, 64, 3).run(false);
         assertThat(large.maxDatagramsPerNodeRound()).isLessThanOrEqualTo(16);
         assertThat(large.datagramsPerNodeRound()).isLessThan(small.datagramsPerNodeRound() * 2);
+        // once the HELLOs of joining are set apart, a round costs the same at 128 nodes as at 16:
+        // fanout PINGs and as many ACKs (no loss here, so no probe is tried again)
+        assertThat(large.steadyDatagramsPerNodeRound()).as("steady state at 128 nodes")
+                .isCloseTo(small.steadyDatagramsPerNodeRound(), within(0.25));
+        assertThat(large.maxSteadyDatagramsPerNodeRound()).isLessThanOrEqualTo(10);
         // all-to-all sends its list to every peer: N - 1 datagrams (and more once the list needs several)
         assertThat(allSmall.datagramsPerNodeRound()).isEqualTo(15.0);
         assertThat(allLarge.datagramsPerNodeRound()).isGreaterThanOrEqualTo(63.0);
         assertThat(allLarge.bytesPerNodeRound()).isGreaterThan(large.bytesPerNodeRound() * 10);
+        // docs/membership.md's all-to-all at 1,000 nodes is computed from the code, not run: the
+        // computation gives exactly what the runs measure
+        for (Simulation.Result run : List.of(allSmall, allLarge)) {
+            Simulation.Result computed = Simulation.allToAllConverged(run.nodes());
+            assertThat(computed.datagramsPerNodeRound()).as("datagrams at %d", run.nodes()).isEqualTo(run.datagramsPerNodeRound());
+            assertThat(computed.bytesPerNodeRound()).as("bytes at %d", run.nodes()).isEqualTo(run.bytesPerNodeRound());
+        }
     }
 
     @Test

@@ -37,6 +37,12 @@ final class SimNode implements Datagrams {
     private final int capacity;
     long sent;
     long sentBytes;
+    /**
+     * Of those, the {@code HELLO}s: one per pair of our nodes and run, the first time they write to
+     * each other; a cost of the cluster's joining, which ends once every pair has met.
+     */
+    long hellos;
+    long helloBytes;
     boolean up = true;
 
     SimNode(InetSocketAddress address, NodeConfig config, EventLoop loop, SimNetwork network, long instance,
@@ -44,7 +50,7 @@ final class SimNode implements Datagrams {
         this.address = address;
         this.network = network;
         this.ctx = new Context(loop, Parts.settings(config), null, OFF, Parts.events(events), null);
-        this.cluster = new Cluster(ctx, Runnable::run, address, new LocalAddresses(List.of()));
+        this.cluster = new Cluster(ctx, Runnable::run, address, new LocalAddresses(List.of()), network);
         this.discovery = new Discovery(ctx, cluster, this, instance);
         this.inbound = new Inbound(ctx, this, discovery.receiver((from, get) -> { }, (from, file) -> { }));
         this.capacity = config.maxDatagramBytes() + 1;
@@ -79,10 +85,20 @@ final class SimNode implements Datagrams {
         }
         sent++;
         sentBytes += bytes.length;
+        if (isHello(bytes)) {
+            hellos++;
+            helloBytes += bytes.length;
+        }
         ctx.counters.datagramsOut++;
         ctx.counters.datagramBytesOut += bytes.length;
         network.send(this, to, bytes);
     }
+
+    private static boolean isHello(byte[] datagram) {
+        return datagram.length > HELLO.length && java.util.Arrays.equals(datagram, 0, HELLO.length, HELLO, 0, HELLO.length);
+    }
+
+    private static final byte[] HELLO = "HELLO,".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     @Override
     public void drop(DropReason reason, InetSocketAddress from, String detail) {
