@@ -24,6 +24,7 @@ import p2pnio.loop.EventLoop;
 import p2pnio.loop.OffLoop;
 import p2pnio.loop.Task;
 import p2pnio.secure.SecureMode;
+import p2pnio.share.Digests;
 import p2pnio.share.SharedFolder;
 
 /**
@@ -50,6 +51,10 @@ public final class Node implements AutoCloseable {
     private final ExecutorService events;
     private final ExecutorService background;
     private final ExecutorService files;
+    /** Hashes shared files and verifies downloads ({@link Digests}): never the loop, never the file thread. */
+    private final ExecutorService hashing;
+    /** Checks downloads against their SHA-256 ({@link p2pnio.share.Verifier}). */
+    private final ExecutorService verifying;
     private final Trace trace;
     private final NodeCore core;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -71,10 +76,13 @@ public final class Node implements AutoCloseable {
         this.events = Executors.newSingleThreadExecutor(r -> eventThread = daemon(r, "p2p-events " + tag));
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-background " + tag));
         this.files = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-files " + tag));
+        this.hashing = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-hash " + tag));
+        this.verifying = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-verify " + tag));
         this.trace = new Trace(traceOut, TRACE_LINES_PER_SECOND);
         SharedFolder folder = new SharedFolder(config.folder(), loop, background);
+        folder.hashWith(new Digests(folder.root(), loop, hashing));
         Emitter emitter = new Emitter(this::deliver);
-        Context ctx = new Context(loop, config.settings(), folder, trace, emitter, new OffLoop(loop, files));
+        Context ctx = new Context(loop, config.settings(), folder, trace, emitter, new OffLoop(loop, files), verifying);
         this.core = new NodeCore(ctx, config, emitter, background, secure);
         loop.onFailure((what, e) -> emitter.warning(what + " failed: " + e));
         loop.observe(new LoopTrace(trace));
@@ -183,6 +191,8 @@ public final class Node implements AutoCloseable {
             deliver(new NodeEvent.Stopped(failure));
             events.shutdown();
             background.shutdownNow();
+            hashing.shutdownNow();
+            verifying.shutdownNow();
             stopped.complete(null);
         }
     }
@@ -282,6 +292,21 @@ public final class Node implements AutoCloseable {
     /** The rate limits in force now (they change with {@link Command.SetRateLimit}), read on the loop. */
     public CompletableFuture<NodeEvent.RateLimits> rateLimits() {
         return query("rate limits", NodeCore::rateLimits);
+    }
+
+    /**
+     * What the peers that can browse share (issue 11): asks them, and completes (on the event
+     * thread) with the merged table within about 2 s.
+     */
+    public CompletableFuture<NodeEvent.BrowseReport> browse() {
+        CompletableFuture<NodeEvent.BrowseReport> answer = new CompletableFuture<>();
+        Task task = new Task("browse", () -> core.browse(report -> answer(answer, report, null)),
+                why -> answer(answer, null, new IllegalStateException("the node stopped before answering: " + why)));
+        if (!loop.execute(task)) {
+            answer.completeExceptionally(new IllegalStateException(loop.isStopping() ? "the node has stopped"
+                    : "the node's command queue is full (" + config.mailboxCapacity() + ")"));
+        }
+        return answer;
     }
 
     /** The shared files, read on the loop. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import p2pnio.control.Browsing;
 import p2pnio.control.Cluster;
 import p2pnio.control.ControlChannel;
 import p2pnio.control.Discovery;
@@ -40,6 +41,7 @@ final class NodeCore {
     private Discovery discovery;
     private Responder responder;
     private Requests requests;
+    private Browsing browsing;
 
     /** A node of the plain protocol. */
     NodeCore(Context ctx, NodeConfig config, Emitter emitter, Executor background) {
@@ -84,7 +86,11 @@ final class NodeCore {
         });
         ctx.folder.onProblems((paths, first) -> ctx.quiet(paths + " unreadable path(s) skipped while scanning "
                 + ctx.folder.root(), first));
-        control.start(discovery.receiver(responder::onGet, requests::onFile),
+        if (ctx.folder.digests() != null) {
+            ctx.folder.digests().onProblems(emitter::warning);
+        }
+        browsing = new Browsing(ctx, cluster, control, discovery);
+        control.start(discovery.receiver(responder::onGet, requests::onFile, browsing),
                 secure == null ? null : secure.seal(cluster::isSelf, System::currentTimeMillis),
                 secure == null ? null : secure.members());
         transfers.start();
@@ -136,6 +142,8 @@ final class NodeCore {
             emitter.emit(new NodeEvent.PeersReport(peers()));
         } else if (command instanceof Command.ListTransfers) {
             emitter.emit(new NodeEvent.TransfersReport(transfers()));
+        } else if (command instanceof Command.Browse) {
+            browse(emitter::emit);
         } else if (command instanceof Command.ListFiles) {
             emitter.emit(new NodeEvent.FilesReport(files()));
             ctx.folder.rescan();
@@ -165,10 +173,20 @@ final class NodeCore {
         return ctx.folder.scansDone();
     }
 
+    /** Asks the peers that can browse what they share; {@code then} gets the merged table (on the loop). */
+    void browse(java.util.function.Consumer<NodeEvent.BrowseReport> then) {
+        browsing.browse(table -> {
+            List<NodeEvent.SharedFile> files = new ArrayList<>();
+            table.forEach(e -> files.add(new NodeEvent.SharedFile(e.name(), e.size(), e.sha256(), e.peers())));
+            int[] counts = browsing.lastCounts();
+            then.accept(new NodeEvent.BrowseReport(files, counts[0], counts[1]));
+        });
+    }
+
     /** The shared files, by name. */
     List<NodeEvent.FileInfo> files() {
         List<NodeEvent.FileInfo> files = new ArrayList<>();
-        ctx.folder.entries().forEach(e -> files.add(new NodeEvent.FileInfo(e.name(), e.size())));
+        ctx.folder.entries().forEach(e -> files.add(new NodeEvent.FileInfo(e.name(), e.size(), ctx.folder.digest(e))));
         return files;
     }
 

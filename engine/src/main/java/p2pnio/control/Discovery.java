@@ -13,6 +13,7 @@ import p2pnio.loop.Timers;
 import p2pnio.wire.ControlCodec;
 import p2pnio.wire.ControlMessage;
 import p2pnio.wire.ControlMessage.Member;
+import p2pnio.wire.DropReason;
 import p2pnio.wire.Extension;
 import p2pnio.wire.HostPort;
 import p2pnio.wire.MemberDigest;
@@ -743,6 +744,17 @@ public final class Discovery {
         }
     }
 
+    /**
+     * {@code from} sent a message only our nodes send (a marked {@code Get}, an extended
+     * {@code File}, a {@code LIST}): it is one of ours, if it is a peer we know.
+     */
+    public void showedExtended(InetSocketAddress from) {
+        Cluster.Peer sender = cluster.byEndpoint(from);
+        if (sender != null && !sender.extended()) {
+            recognised(sender, cluster.recognise(sender, null, null, List.of()));
+        }
+    }
+
     /** A {@code HELLO} arrived: the sender is one of ours; record what it says, answer if we owe it ours. */
     public void onHello(InetSocketAddress from, ControlMessage.Hello message) {
         Cluster.Peer sender = cluster.heardFrom(from);
@@ -773,6 +785,13 @@ public final class Discovery {
      */
     public ControlChannel.Receiver receiver(BiConsumer<InetSocketAddress, ControlMessage.Get> onGet,
                                             BiConsumer<InetSocketAddress, ControlMessage.FileOffer> onFile) {
+        return receiver(onGet, onFile, null);
+    }
+
+    /** As {@link #receiver(BiConsumer, BiConsumer)}, with {@code LIST} and {@code FILES} going to {@code browsing} (null: dropped). */
+    public ControlChannel.Receiver receiver(BiConsumer<InetSocketAddress, ControlMessage.Get> onGet,
+                                            BiConsumer<InetSocketAddress, ControlMessage.FileOffer> onFile,
+                                            Browsing browsing) {
         return new ControlChannel.Receiver() {
             @Override
             public void onDiscover(InetSocketAddress from, ControlMessage.Discover message) {
@@ -781,11 +800,17 @@ public final class Discovery {
 
             @Override
             public void onGet(InetSocketAddress from, ControlMessage.Get message) {
+                if (message.marked()) {
+                    showedExtended(from);
+                }
                 onGet.accept(from, message);
             }
 
             @Override
             public void onFile(InetSocketAddress from, ControlMessage.FileOffer message) {
+                if (message.extended()) {
+                    showedExtended(from);
+                }
                 onFile.accept(from, message);
             }
 
@@ -802,6 +827,24 @@ public final class Discovery {
             @Override
             public void onAck(InetSocketAddress from, ControlMessage.Ack message) {
                 Discovery.this.onAck(from, message);
+            }
+
+            @Override
+            public void onList(InetSocketAddress from, ControlMessage.ListRequest message) {
+                if (browsing == null) {
+                    control.drop(DropReason.LIST_REFUSED, from, "this endpoint serves no browsing");
+                } else {
+                    browsing.onList(from, message);
+                }
+            }
+
+            @Override
+            public void onListing(InetSocketAddress from, ControlMessage.Listing message) {
+                if (browsing == null) {
+                    control.drop(DropReason.FILES_UNSOLICITED, from, null);
+                } else {
+                    browsing.onListing(from, message);
+                }
             }
         };
     }

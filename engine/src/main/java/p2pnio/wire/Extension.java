@@ -23,7 +23,11 @@ public final class Extension {
      * Capabilities this node announces in its {@code HELLO}, joined by {@code +} on the wire. Each
      * extension that a peer must know of before it is used adds its token here.
      */
-    public static final List<String> CAPABILITIES = List.of("members");
+    public static final List<String> CAPABILITIES = List.of("members", "sha256", "browse");
+    /** Capability of the extended {@code File} answer (name, size, SHA-256): issue 11. */
+    public static final String SHA256 = "sha256";
+    /** Capability of browsing ({@code LIST} and {@code FILES}): issue 11. */
+    public static final String BROWSE = "browse";
     /** Most capability tokens a peer may announce. */
     public static final int MAX_CAPABILITIES = 32;
     /** Longest capability token. */

@@ -36,7 +36,8 @@ public final class Interpreter {
             new String[] {"list", "the cluster: address, where it came from, last heard, priority (alias: peers)"},
             new String[] {"get", "get NAME [NAME...]: download files; the prompt comes back at once"},
             new String[] {"transfers", "running and recent uploads and downloads"},
-            new String[] {"files", "what this node shares"},
+            new String[] {"files", "what this node shares, with each file's SHA-256"},
+            new String[] {"browse", "what the other p2pnio nodes share, and who holds each file (alias: ls)"},
             new String[] {"add", "add H:P: add a peer to the cluster"},
             new String[] {"ping", "send a discovery round now and report who is new"},
             new String[] {"cancel", "cancel NAME: stop a download and delete its partial file"},
@@ -97,6 +98,7 @@ public final class Interpreter {
                 case "get" -> get(args);
                 case "transfers" -> noArgs(cmd, args, () -> show(node.transfers(), Text::transfers));
                 case "files" -> noArgs(cmd, args, this::files);
+                case "browse", "ls" -> noArgs(cmd, args, this::browse);
                 case "add" -> add(args);
                 case "ping" -> noArgs(cmd, args, this::ping);
                 case "cancel" -> cancel(args);
@@ -132,8 +134,28 @@ public final class Interpreter {
      */
     private void files() {
         List<NodeEvent.FileInfo> files = Node.sharedFiles(node.config().folder());
+        java.util.Map<String, NodeEvent.FileInfo> indexed = new java.util.HashMap<>();
+        try {
+            node.files().get(5, java.util.concurrent.TimeUnit.SECONDS).forEach(f -> indexed.put(f.name(), f));
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            out.print("(digests unavailable: the node did not answer: " + e + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         node.post(new Command.ListFiles());
-        Text.files(files).forEach(out::print);
+        List<NodeEvent.FileInfo> shown = new java.util.ArrayList<>();
+        for (NodeEvent.FileInfo f : files) {
+            NodeEvent.FileInfo known = indexed.get(f.name());
+            shown.add(known != null && known.size() == f.size() ? new NodeEvent.FileInfo(f.name(), f.size(), known.sha256()) : f);
+        }
+        Text.files(shown).forEach(out::print);
+    }
+
+    /** Asks the peers that can browse what they share; their names become Tab completions after {@code get}. */
+    private void browse() {
+        NodeEvent.BrowseReport report = await(node.browse());
+        report.files().forEach(f -> names.add(f.name()));
+        Text.browse(report).forEach(out::print);
     }
 
     private void get(List<String> args) {

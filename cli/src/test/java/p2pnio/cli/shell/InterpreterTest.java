@@ -67,6 +67,8 @@ class InterpreterTest {
         }
     }
 
+    private Set<String> names;
+
     @BeforeEach
     void start() throws Exception {
         Path a = Files.createDirectories(tmp.resolve("a"));
@@ -74,7 +76,7 @@ class InterpreterTest {
         Files.writeString(a.resolve("hello.txt"), "hello\n");
         server = Node.start(NodeConfig.builder().port(0).folder(a).delay(Duration.ZERO).build(), NodeListener.ignoring());
         downloads = new Downloads();
-        Set<String> names = new ConcurrentSkipListSet<>();
+        names = new ConcurrentSkipListSet<>();
         ShellListener listener = new ShellListener(out, downloads, names);
         listener.open();
         node = Node.start(NodeConfig.builder().port(0).folder(b).addPeer(server.address()).build(), listener);
@@ -88,6 +90,21 @@ class InterpreterTest {
         shell.close();
         node.close();
         server.close();
+    }
+
+    @Test
+    void browseShowsWhatTheOtherNodeSharesAndItsNamesCompleteAfterGet() throws Exception {
+        // sha256 of "hello\n"
+        String sha = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
+        String row = p2pnio.testkit.Poll.until(Duration.ofSeconds(20), () -> {
+            out.clear();
+            shell.execute("ls");
+            return out.all().stream().filter(l -> l.startsWith("hello.txt")).findFirst().orElse("");
+        }, l -> l.contains("sha256:" + sha.substring(0, 16)));
+        assertThat(row).matches("hello\\.txt +6 B +sha256:" + sha.substring(0, 16) + "… +" + java.util.regex.Pattern.quote(server.address()));
+        assertThat(out.all()).first().asString().startsWith("NAME").contains("SIZE", "SHA-256", "PEERS");
+        assertThat(out.all()).last().asString().isEqualTo("1 file from 1 of 1 peer");
+        assertThat(names).contains("hello.txt");
     }
 
     @Test
@@ -126,7 +143,14 @@ class InterpreterTest {
 
         shell.execute("files");
 
-        assertThat(out.all()).contains("NAME      SIZE", "mine.txt  10 B");
+        // a file added a moment ago shows at once, its digest once the node has hashed it
+        assertThat(out.all()).contains("NAME      SIZE  SHA-256", "mine.txt  10 B  (not hashed yet)");
+        String sha = "84d89877f0d4041efb6bf91a16f0248f2fd573e6af05c19f96bedb9f882f7882"; // sha256 of "0123456789"
+        p2pnio.testkit.Poll.until(java.time.Duration.ofSeconds(10), () -> {
+            out.clear();
+            shell.execute("files");
+            return out.all();
+        }, lines -> lines.contains("mine.txt  10 B  sha256:" + sha.substring(0, 16) + "…"));
     }
 
     @Test
