@@ -193,6 +193,10 @@ public final class Node implements AutoCloseable {
             background.shutdownNow();
             hashing.shutdownNow();
             verifying.shutdownNow();
+            // Neither writes into the folder once the node is reported stopped (the digest cache
+            // written after a close raced the deletion of a test's folder).
+            awaitQuietly(hashing);
+            awaitQuietly(verifying);
             stopped.complete(null);
         }
     }
@@ -464,7 +468,7 @@ public final class Node implements AutoCloseable {
     private static void awaitQuietly(ExecutorService executor) {
         try {
             if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
-                System.err.println("p2p: file operations still running 30 s after the node stopped");
+                System.err.println("p2p: file work (file, hash or verify thread) still running 30 s after the node stopped");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -163,6 +163,9 @@ public final class Digests {
             cache = readCache();
         }
         for (SharedFolder.Entry e : todo) {
+            if (Thread.currentThread().isInterrupted()) {
+                return; // the node stopped: nothing more is hashed, and the folder is not written to
+            }
             Known k = cache.get(e.path());
             boolean cached = k != null && k.size() == e.size() && k.modified() == e.modified();
             if (!cached) {
@@ -193,7 +196,9 @@ public final class Digests {
             }));
         }
         cache.keySet().retainAll(new HashSet<>(all));
-        writeCache();
+        if (!Thread.currentThread().isInterrupted()) {
+            writeCache();
+        }
     }
 
     /**
