@@ -50,9 +50,12 @@ public final class Requests {
         /**
          * Starts downloading {@code name} from {@code server} (the transfer endpoint of
          * {@code peer}) as one try of a request: the download tells {@code attempt} how it ended,
-         * up to its header.
+         * up to its header. {@code answeredFrom} is the control endpoint whose {@code File} answer
+         * named {@code server} (in secure mode, its sealed datagrams carry the certificate the
+         * download pins).
          */
-        void download(String name, InetSocketAddress server, String peer, Attempt attempt);
+        void download(String name, InetSocketAddress server, String peer, InetSocketAddress answeredFrom,
+                      Attempt attempt);
     }
 
     /** Most a peer's backoff grows, as a multiple of {@code getRetryInitial}. */
@@ -279,7 +282,7 @@ public final class Requests {
             ctx.events.requestAnswered(p.name, next.peer, next.transfer.getPort());
         }
         next.tried = true;
-        transfers.download(p.name, next.transfer, next.peer, new Try(p, next));
+        transfers.download(p.name, next.transfer, next.peer, next.control, new Try(p, next));
     }
 
     /** One try of one request at one peer: what the download reports back. */

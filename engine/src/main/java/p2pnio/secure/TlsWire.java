@@ -140,6 +140,14 @@ public final class TlsWire {
         return peerClosed ? -1 : 0;
     }
 
+    /**
+     * True while bytes already read from the socket wait here (plaintext, or ciphertext not yet
+     * unwrapped): the selector will not report them, so a reader calls {@link #read} again.
+     */
+    public boolean hasInput() {
+        return appIn.hasRemaining() || netIn.hasRemaining();
+    }
+
     /** Plaintext bytes decrypted and waiting for {@link #read}: the selector will not report them. */
     public int buffered() {
         return appIn.remaining();
