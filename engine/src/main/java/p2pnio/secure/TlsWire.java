@@ -126,8 +126,10 @@ public final class TlsWire {
      * or the connection's end): then answer with {@link #close()}, as a peer that closed waits for it.
      */
     public int read(ByteBuffer dst) throws IOException {
-        if (!appIn.hasRemaining() && !peerClosed) {
-            unwrap();
+        // A record that gives no plaintext (a TLS 1.3 NewSessionTicket after the handshake) must not
+        // end the read while a data record waits behind it: the selector would not report that one.
+        while (!appIn.hasRemaining() && !peerClosed && unwrap()) {
+            afterHandshake();
         }
         if (appIn.hasRemaining()) {
             int n = Math.min(dst.remaining(), appIn.remaining());
@@ -146,6 +148,24 @@ public final class TlsWire {
      */
     public boolean hasInput() {
         return appIn.hasRemaining() || netIn.hasRemaining();
+    }
+
+    /**
+     * A handshake message after the handshake (TLS 1.3 NewSessionTicket, KeyUpdate) may leave the
+     * engine wanting a task or a wrap: both are small, done here on the caller's thread.
+     */
+    private void afterHandshake() throws IOException {
+        SSLEngineResult.HandshakeStatus hs = engine.getHandshakeStatus();
+        if (hs == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+            for (Runnable t = engine.getDelegatedTask(); t != null; t = engine.getDelegatedTask()) {
+                t.run();
+            }
+            hs = engine.getHandshakeStatus();
+        }
+        if (hs == SSLEngineResult.HandshakeStatus.NEED_WRAP && flush()) {
+            wrap(EMPTY);
+            flush();
+        }
     }
 
     /** Plaintext bytes decrypted and waiting for {@link #read}: the selector will not report them. */

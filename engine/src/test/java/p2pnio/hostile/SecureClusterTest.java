@@ -384,4 +384,56 @@ class SecureClusterTest {
         assertThat(nodes.events(b).awaitOutcome("after.bin", Duration.ofSeconds(30)))
                 .isInstanceOf(NodeEvent.DownloadFinished.class);
     }
+
+    @Test
+    void bytesTlsAlreadyDecryptedWithTheHeaderAreReadThoughTheServerNeitherSendsMoreNorCloses() throws Exception {
+        NodeIdentity announced = NodeIdentity.generate();
+        Seal member = new Seal(ClusterSecret.read(secret), announced.fingerprint(), to -> false,
+                System::currentTimeMillis, Duration.ofSeconds(30));
+        Node a = nodes.start("a", c -> c.secret(secret).identity(tmp.resolve("keys/a.pem"))
+                .cluster(List.of("127.0.0.1:" + attacker.getLocalPort())).idleTimeout(Duration.ofSeconds(30)));
+        byte[] body = randomBytes(1000, 5);
+        byte[] record = new byte[74 + body.length];
+        System.arraycopy(p2pnio.wire.TransferHeader.encode(body.length, "small.bin"), 0, record, 0, 74);
+        System.arraycopy(body, 0, record, 74, body.length);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        try (SSLServerSocket server = (SSLServerSocket) Tls.context(announced, f -> true).getServerSocketFactory()
+                .createServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<String> served = CompletableFuture.supplyAsync(() -> {
+                try (SSLSocket s = (SSLSocket) server.accept()) {
+                    s.setSoTimeout(10_000);
+                    InputStream in = s.getInputStream();
+                    while (in.read() != '\n') {
+                        // the request line
+                    }
+                    s.getOutputStream().write(record); // header and body in one TLS record, then silence
+                    s.getOutputStream().flush();
+                    done.await(30, TimeUnit.SECONDS); // neither more bytes nor a close until the test ends
+                    return "served";
+                } catch (IOException | InterruptedException e) {
+                    return "failed: " + e;
+                }
+            });
+            a.post(new Command.Fetch("small.bin"));
+            byte[] buf = new byte[2048];
+            DatagramPacket got = new DatagramPacket(buf, buf.length);
+            attacker.setSoTimeout(10_000);
+            do {
+                attacker.receive(got);
+            } while (!new String(buf, 0, got.getLength(), StandardCharsets.ISO_8859_1).contains("Get,small.bin"));
+            send(bytes(member.seal(a.controlAddress(), ("File,1," + server.getLocalPort() + "\n")
+                    .getBytes(StandardCharsets.US_ASCII))), a);
+            NodeEvent outcome;
+            try {
+                outcome = nodes.events(a).awaitOutcome("small.bin", Duration.ofSeconds(10));
+            } catch (AssertionError e) {
+                throw new AssertionError("transfers: " + a.transfers().get(5, TimeUnit.SECONDS), e);
+            }
+            done.countDown();
+            assertThat(outcome).as("finished from what TLS held, well before the idle timeout")
+                    .isInstanceOf(NodeEvent.DownloadFinished.class);
+            assertThat(Files.readAllBytes(TestCluster.folder(a).resolve("small.bin"))).isEqualTo(body);
+            assertThat(served.get(10, TimeUnit.SECONDS)).isEqualTo("served");
+        }
+    }
 }
