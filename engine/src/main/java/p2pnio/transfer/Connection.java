@@ -87,6 +87,9 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
     protected TokenBucket.Account account;
     /** TLS over {@link #channel} in secure mode; null in plain mode (the reference protocol's bytes). */
     protected TlsWire tls;
+    private S handshakeRead;
+    private S handshakeWrite;
+    private S handshakeTask;
     private Timers.Timer idle;
     /** The connection's life as a Flight Recorder span; null unless a recording wants it. */
     private TransferFinishedEvent life;
@@ -189,8 +192,12 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
         return tls == null ? channel.write(src) : tls.write(src);
     }
 
-    /** The handshake state that waits for {@code step} (never {@code DONE}). */
-    protected abstract S handshakeState(TlsWire.Step step);
+    /** The machine's handshake states: waiting to read, to write, for a delegated task. */
+    protected final void handshakeStates(S read, S write, S task) {
+        handshakeRead = read;
+        handshakeWrite = write;
+        handshakeTask = task;
+    }
 
     /** The TLS handshake is done: application data may flow. */
     protected abstract void handshakeDone() throws IOException;
@@ -206,7 +213,8 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
             handshakeDone();
             return;
         }
-        S next = handshakeState(step);
+        S next = step == TlsWire.Step.NEEDS_READ ? handshakeRead
+                : step == TlsWire.Step.NEEDS_WRITE ? handshakeWrite : handshakeTask;
         if (next != state) {
             moveTo(next, null);
         }

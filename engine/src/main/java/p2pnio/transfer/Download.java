@@ -124,6 +124,7 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
         this.name = name;
         this.server = server;
         this.attempt = attempt;
+        handshakeStates(State.HANDSHAKE_READ, State.HANDSHAKE_WRITE, State.HANDSHAKE_TASK);
     }
 
     String name() {
@@ -193,15 +194,6 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
             return;
         }
         sendRequest();
-    }
-
-    @Override
-    protected State handshakeState(TlsWire.Step step) {
-        return switch (step) {
-            case NEEDS_READ -> State.HANDSHAKE_READ;
-            case NEEDS_WRITE -> State.HANDSHAKE_WRITE;
-            default -> State.HANDSHAKE_TASK;
-        };
     }
 
     /** The server presented the pinned certificate (the pinned trust manager checked it). */

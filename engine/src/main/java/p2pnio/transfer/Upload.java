@@ -125,6 +125,7 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
         super(ctx, transfers, TRANSITIONS, "upload", id, peer);
         this.channel = channel;
         this.tls = tls;
+        handshakeStates(State.HANDSHAKE_READ, State.HANDSHAKE_WRITE, State.HANDSHAKE_TASK);
         this.parser = new RequestLineParser(ctx.config.maxRequestLineBytes());
     }
 
@@ -134,15 +135,6 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
         deadline = ctx.loop.schedule(ctx.config.requestLineTimeout().toNanos(), label() + " request deadline",
                 () -> fail((state == State.READ_REQUEST ? "no complete request line" : "no TLS handshake")
                         + " within " + ctx.config.requestLineTimeout().toSeconds() + " s"));
-    }
-
-    @Override
-    protected State handshakeState(TlsWire.Step step) {
-        return switch (step) {
-            case NEEDS_READ -> State.HANDSHAKE_READ;
-            case NEEDS_WRITE -> State.HANDSHAKE_WRITE;
-            default -> State.HANDSHAKE_TASK;
-        };
     }
 
     /** The client proved a member's certificate (checked again here: a resumed session skips the trust manager). */

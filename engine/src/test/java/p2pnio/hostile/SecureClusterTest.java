@@ -328,6 +328,21 @@ class SecureClusterTest {
         nodes.events(n).await(NodeEvent.UploadFailed.class, f -> f.reason().contains(reasonPart), Duration.ofSeconds(10));
     }
 
+    /**
+     * Waits for {@code a}'s sealed {@code Get} of {@code name} at the attacker's socket (sealed, not
+     * encrypted: its text is readable), then answers it as {@code member}: a sealed {@code File}
+     * naming {@code tcpPort}.
+     */
+    void answerAsMember(Seal member, Node a, String name, int tcpPort) throws IOException {
+        byte[] buf = new byte[2048];
+        DatagramPacket got = new DatagramPacket(buf, buf.length);
+        attacker.setSoTimeout(10_000);
+        do {
+            attacker.receive(got);
+        } while (!new String(buf, 0, got.getLength(), StandardCharsets.ISO_8859_1).contains("Get," + name));
+        send(bytes(member.seal(a.controlAddress(), ("File,1," + tcpPort + "\n").getBytes(StandardCharsets.US_ASCII))), a);
+    }
+
     @Test
     void aMembersFileNamingAServerWithAnotherCertificateFailsThePinAndLeavesNoPartialFile() throws Exception {
         NodeIdentity announced = NodeIdentity.generate();
@@ -349,14 +364,7 @@ class SecureClusterTest {
                 }
             });
             a.post(new Command.Fetch("wanted.bin"));
-            byte[] buf = new byte[2048];
-            DatagramPacket got = new DatagramPacket(buf, buf.length);
-            attacker.setSoTimeout(10_000);
-            do {
-                attacker.receive(got); // until a's sealed Get (sealed, not encrypted: its text is readable)
-            } while (!new String(buf, 0, got.getLength(), StandardCharsets.ISO_8859_1).contains("Get,wanted.bin"));
-            send(bytes(member.seal(a.controlAddress(), ("File,1," + trap.getLocalPort() + "\n")
-                    .getBytes(StandardCharsets.US_ASCII))), a);
+            answerAsMember(member, a, "wanted.bin", trap.getLocalPort());
             assertThat(served.get(20, TimeUnit.SECONDS)).startsWith("refused");
             NodeEvent outcome = nodes.events(a).awaitOutcome("wanted.bin", Duration.ofSeconds(20));
             assertThat(outcome).isInstanceOf(NodeEvent.DownloadFailed.class);
@@ -415,14 +423,7 @@ class SecureClusterTest {
                 }
             });
             a.post(new Command.Fetch("small.bin"));
-            byte[] buf = new byte[2048];
-            DatagramPacket got = new DatagramPacket(buf, buf.length);
-            attacker.setSoTimeout(10_000);
-            do {
-                attacker.receive(got);
-            } while (!new String(buf, 0, got.getLength(), StandardCharsets.ISO_8859_1).contains("Get,small.bin"));
-            send(bytes(member.seal(a.controlAddress(), ("File,1," + server.getLocalPort() + "\n")
-                    .getBytes(StandardCharsets.US_ASCII))), a);
+            answerAsMember(member, a, "small.bin", server.getLocalPort());
             NodeEvent outcome;
             try {
                 outcome = nodes.events(a).awaitOutcome("small.bin", Duration.ofSeconds(10));
