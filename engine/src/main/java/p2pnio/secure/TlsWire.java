@@ -10,8 +10,9 @@ import javax.net.ssl.SSLException;
 
 /**
  * TLS over one non-blocking {@link SocketChannel}, driven by the loop: the layer the transfer state
- * machines are meant to call instead of the channel (issue 15, part 2), so that they keep their
- * states and only the bytes pass through {@link SSLEngine}. Not used by them yet.
+ * machines ({@code Upload}, {@code Download}, through {@code Connection}) call instead of the
+ * channel in secure mode, so that they keep their states and only the bytes pass through
+ * {@link SSLEngine}.
  *
  * <p>The handshake is driven by {@link #handshake()}, which wraps and unwraps until it needs the
  * network or a delegated task, and says which ({@link Step}): the caller's state machine turns
