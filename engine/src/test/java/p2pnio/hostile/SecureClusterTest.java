@@ -437,4 +437,95 @@ class SecureClusterTest {
             assertThat(served.get(10, TimeUnit.SECONDS)).isEqualTo("served");
         }
     }
+
+    /**
+     * A man in the middle on the transfer: relays a's bytes to whoever connects, copying what
+     * passes from a, and changing the byte at {@code flipAt} of that direction (-1: none).
+     */
+    static final class Relay implements AutoCloseable {
+        final ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        final java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+
+        Relay(InetSocketAddress to, long flipAt) throws IOException {
+            Thread t = new Thread(() -> {
+                try (Socket client = listener.accept(); Socket server = new Socket(to.getAddress(), to.getPort())) {
+                    Thread up = new Thread(() -> pump(client, server, -1, null));
+                    up.start();
+                    pump(server, client, flipAt, seen);
+                    up.join(10_000);
+                } catch (IOException | InterruptedException e) {
+                    // the test judges by the download's outcome
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+
+        static void pump(Socket from, Socket to, long flipAt, java.io.ByteArrayOutputStream copy) {
+            byte[] buf = new byte[8192];
+            long at = 0;
+            try {
+                for (int n; (n = from.getInputStream().read(buf)) > 0; at += n) {
+                    if (flipAt >= at && flipAt < at + n) {
+                        buf[(int) (flipAt - at)] ^= 0x01;
+                    }
+                    if (copy != null) {
+                        synchronized (copy) {
+                            copy.write(buf, 0, n);
+                        }
+                    }
+                    to.getOutputStream().write(buf, 0, n);
+                }
+                to.shutdownOutput();
+            } catch (IOException e) {
+                // one side closed: so does the relay
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            listener.close();
+        }
+    }
+
+    /** b asks a and the attacker; the attacker answers first, as a (its fingerprint), naming the relay. */
+    NodeEvent downloadThroughRelay(String name, byte[] content, long flipAt, byte[][] seen) throws Exception {
+        Node a = member("a");
+        Files.write(TestCluster.folder(a).resolve(name), content);
+        Node b = member("b", a.address(), "127.0.0.1:" + attacker.getLocalPort());
+        Poll.until(Duration.ofSeconds(10), () -> uncheckedPeers(a), p -> p.contains(b.address()));
+        Seal asA = new Seal(ClusterSecret.read(secret), NodeIdentity.load(tmp.resolve("keys/a.pem")).fingerprint(),
+                to -> false, System::currentTimeMillis, Duration.ofSeconds(30));
+        try (Relay relay = new Relay(a.transferAddress(), flipAt)) {
+            b.post(new Command.Fetch(name));
+            answerAsMember(asA, b, name, relay.listener.getLocalPort());
+            NodeEvent outcome = nodes.events(b).await(NodeEvent.class, e ->
+                    e instanceof NodeEvent.DownloadFinished f && f.name().equals(name)
+                            || e instanceof NodeEvent.DownloadFailed f2 && f2.name().equals(name), Duration.ofSeconds(20));
+            synchronized (relay.seen) {
+                seen[0] = relay.seen.toByteArray();
+            }
+            assertThat(TestCluster.partials(TestCluster.folder(b))).isEmpty();
+            return outcome;
+        }
+    }
+
+    @Test
+    void aManInTheMiddleWhoRelaysSeesOnlyCiphertext() throws Exception {
+        byte[] content = ("members only, line after line\n").repeat(5000).getBytes(StandardCharsets.US_ASCII);
+        byte[][] seen = new byte[1][];
+        NodeEvent outcome = downloadThroughRelay("relayed.txt", content, -1, seen);
+        assertThat(outcome).isInstanceOf(NodeEvent.DownloadFinished.class);
+        assertThat(seen[0].length).isGreaterThan(content.length);
+        assertThat(new String(seen[0], StandardCharsets.ISO_8859_1)).doesNotContain("members only", "relayed.txt");
+    }
+
+    @Test
+    void aManInTheMiddleWhoChangesOneByteFailsTheTransferAndLeavesNoPartialFile() throws Exception {
+        byte[] content = randomBytes(400_000, 6);
+        byte[][] seen = new byte[1][];
+        NodeEvent outcome = downloadThroughRelay("altered.bin", content, 100_000, seen);
+        assertThat(outcome).isInstanceOf(NodeEvent.DownloadFailed.class);
+        assertThat(((NodeEvent.DownloadFailed) outcome).reason()).isNotBlank();
+    }
 }
