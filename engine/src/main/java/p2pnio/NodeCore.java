@@ -63,7 +63,7 @@ final class NodeCore {
         InetAddress host = InetAddress.getByName(config.host());
         control = new ControlChannel(ctx, new InetSocketAddress(host, config.port()));
         try {
-            transfers = new Transfers(ctx, new InetSocketAddress(host, 0));
+            transfers = new Transfers(ctx, new InetSocketAddress(host, 0), secure, background);
         } catch (IOException e) {
             control.close();
             throw e;
@@ -80,8 +80,9 @@ final class NodeCore {
             }
 
             @Override
-            public void download(String name, InetSocketAddress server, String peer, Attempt attempt) {
-                transfers.download(name, server, peer, attempt);
+            public void download(String name, InetSocketAddress server, String peer, InetSocketAddress answeredFrom,
+                                 Attempt attempt) {
+                transfers.download(name, server, peer, answeredFrom, attempt);
             }
         });
         ctx.folder.onProblems((paths, first) -> ctx.quiet(paths + " unreadable path(s) skipped while scanning "

@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import p2pnio.Command;
 import p2pnio.Node;
+import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
 import p2pnio.bench.client.WireClient;
 import p2pnio.bench.servers.Contender;
@@ -42,7 +43,9 @@ import p2pnio.bench.support.ServerCpu;
  *
  * <p>Contenders: every server of {@link Contender}, fetched by the same {@link WireClient};
  * {@code node_to_node}, a second node fetching with {@code Command.Fetch} (the whole protocol:
- * UDP {@code Get}/{@code File}, then its own download into a new file); and {@code limit}, the
+ * UDP {@code Get}/{@code File}, then its own download into a new file); {@code node_to_node_tls},
+ * the same two nodes in secure mode (sealed datagrams, the transfer over TLS 1.3 through
+ * {@code SSLEngine}, so no {@code transferTo}: what TLS costs against plain); and {@code limit}, the
  * {@link RawPair} with no protocol.
  *
  * <p>The served file and the sink are {@linkplain BenchFiles#cached kept for the whole run}, so
@@ -59,7 +62,7 @@ import p2pnio.bench.support.ServerCpu;
 public class LargeFileBenchmark {
 
     /** Who serves (and, for {@code node_to_node}, who fetches). */
-    @Param({"node", "node_to_node", "blocking", "reference", "netty_nio", "netty_epoll", "limit"})
+    @Param({"node", "node_to_node", "node_to_node_tls", "blocking", "reference", "netty_nio", "netty_epoll", "limit"})
     public String contender;
 
     /** Size of the file. */
@@ -79,6 +82,8 @@ public class LargeFileBenchmark {
 
     private Path served;
     private Path sinkFolder;
+    /** The cluster secret and identities of {@code node_to_node_tls}; null otherwise. */
+    private Path keys;
     private long size;
     private FileServer server;
     private RawPair raw;
@@ -92,7 +97,7 @@ public class LargeFileBenchmark {
     /** Puts the kept file in a fresh folder, opens the kept sink, and starts the contender. */
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        if (contender.equals("node_to_node") && !sink.equals("file")) {
+        if (contender.startsWith("node_to_node") && !sink.equals("file")) {
             throw new IllegalArgumentException("node_to_node always writes a file: run it with sink=file");
         }
         if (!sink.equals("file") && !sink.equals("discard")) {
@@ -108,10 +113,17 @@ public class LargeFileBenchmark {
         client = new WireClient();
         switch (contender) {
             case "limit" -> raw = new RawPair(file);
-            case "node_to_node" -> {
-                NodeServer a = new NodeServer(served, 1);
+            case "node_to_node", "node_to_node_tls" -> {
+                boolean tls = contender.endsWith("tls");
+                keys = BenchFiles.folder("large-keys");
+                if (tls) {
+                    p2pnio.SecureCluster.keygen(keys.resolve("cluster.secret"), true);
+                }
+                NodeServer a = tls ? new NodeServer(secure(NodeServer.config(served), keys, "a").build(), 1, e -> { })
+                        : new NodeServer(served, 1);
                 server = a;
-                fetcher = new NodeServer(NodeServer.config(sinkFolder).addPeer(a.node().address()).build(), 0,
+                NodeConfig.Builder b = NodeServer.config(sinkFolder).addPeer(a.node().address());
+                fetcher = new NodeServer((tls ? secure(b, keys, "b") : b).build(), 0,
                         event -> {
                             if (event instanceof NodeEvent.DownloadFinished || event instanceof NodeEvent.DownloadFailed) {
                                 outcomes.add(event);
@@ -141,13 +153,17 @@ public class LargeFileBenchmark {
         cpu.start();
         switch (contender) {
             case "limit" -> got = raw.receive(RawPair.Receive.directBuffer, out(), size);
-            case "node_to_node" -> got = fetchWithNode();
+            case "node_to_node", "node_to_node_tls" -> got = fetchWithNode();
             default -> got = client.fetch(address, NAME, out());
         }
         cpu.stop(got);
         Gauges.set("serverCpuMsPerGiB", cpu.msPerGiB());
         t.add(got);
         return got;
+    }
+
+    private static NodeConfig.Builder secure(NodeConfig.Builder b, Path keys, String name) {
+        return b.secret(keys.resolve("cluster.secret")).identity(keys.resolve(name + ".pem"));
     }
 
     private FileChannel out() {
@@ -181,5 +197,8 @@ public class LargeFileBenchmark {
         sinkFile.close();
         BenchFiles.delete(served);
         BenchFiles.delete(sinkFolder);
+        if (keys != null) {
+            BenchFiles.delete(keys);
+        }
     }
 }

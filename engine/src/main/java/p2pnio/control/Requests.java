@@ -51,9 +51,12 @@ public final class Requests {
         /**
          * Starts downloading {@code name} from {@code server} (the transfer endpoint of
          * {@code peer}) as one try of a request: the download tells {@code attempt} how it ended,
-         * up to its header.
+         * up to its header. {@code answeredFrom} is the control endpoint whose {@code File} answer
+         * named {@code server} (in secure mode, its sealed datagrams carry the certificate the
+         * download pins).
          */
-        void download(String name, InetSocketAddress server, String peer, Attempt attempt);
+        void download(String name, InetSocketAddress server, String peer, InetSocketAddress answeredFrom,
+                      Attempt attempt);
     }
 
     /** Most a peer's backoff grows, as a multiple of {@code getRetryInitial}. */
@@ -328,7 +331,7 @@ public final class Requests {
         next.tried = true;
         Source chosen = next;
         if (chosen.about == null) {
-            transfers.download(p.name, chosen.transfer, chosen.peer, new Try(p, chosen));
+            transfers.download(p.name, chosen.transfer, chosen.peer, chosen.control, new Try(p, chosen));
             return;
         }
         // The size is known before connecting: refuse what cannot fit, without opening a connection.
@@ -348,7 +351,7 @@ public final class Requests {
                                 + "'s answer; no connection was opened)");
                         return;
                     }
-                    transfers.download(p.name, chosen.transfer, chosen.peer, new Try(p, chosen));
+                    transfers.download(p.name, chosen.transfer, chosen.peer, chosen.control, new Try(p, chosen));
                 });
     }
 

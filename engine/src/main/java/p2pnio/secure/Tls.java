@@ -35,7 +35,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *       reads through the predicate it was made with).</li>
  * </ul>
  *
- * <p>Not used by the transfers yet (issue 15, part 2): tested on its own by {@code TlsTest}.
+ * <p>Used by the transfers in secure mode ({@code p2pnio.transfer.Transfers}); tested on its own by
+ * {@code TlsTest}.
  *
  * <p>The trust decision is made by {@link Pinned#checkServerTrusted}/{@link Pinned#checkClientTrusted},
  * which JSSE calls from the handshake, possibly inside a delegated task on another thread: the

@@ -10,8 +10,9 @@ import javax.net.ssl.SSLException;
 
 /**
  * TLS over one non-blocking {@link SocketChannel}, driven by the loop: the layer the transfer state
- * machines are meant to call instead of the channel (issue 15, part 2), so that they keep their
- * states and only the bytes pass through {@link SSLEngine}. Not used by them yet.
+ * machines ({@code Upload}, {@code Download}, through {@code Connection}) call instead of the
+ * channel in secure mode, so that they keep their states and only the bytes pass through
+ * {@link SSLEngine}.
  *
  * <p>The handshake is driven by {@link #handshake()}, which wraps and unwraps until it needs the
  * network or a delegated task, and says which ({@link Step}): the caller's state machine turns
@@ -126,8 +127,10 @@ public final class TlsWire {
      * or the connection's end): then answer with {@link #close()}, as a peer that closed waits for it.
      */
     public int read(ByteBuffer dst) throws IOException {
-        if (!appIn.hasRemaining() && !peerClosed) {
-            unwrap();
+        // A record that gives no plaintext (a TLS 1.3 NewSessionTicket after the handshake) must not
+        // end the read while a data record waits behind it: the selector would not report that one.
+        while (!appIn.hasRemaining() && !peerClosed && unwrap()) {
+            afterHandshake();
         }
         if (appIn.hasRemaining()) {
             int n = Math.min(dst.remaining(), appIn.remaining());
@@ -138,6 +141,32 @@ public final class TlsWire {
             return n;
         }
         return peerClosed ? -1 : 0;
+    }
+
+    /**
+     * True while bytes already read from the socket wait here (plaintext, or ciphertext not yet
+     * unwrapped): the selector will not report them, so a reader calls {@link #read} again.
+     */
+    public boolean hasInput() {
+        return appIn.hasRemaining() || netIn.hasRemaining();
+    }
+
+    /**
+     * A handshake message after the handshake (TLS 1.3 NewSessionTicket, KeyUpdate) may leave the
+     * engine wanting a task or a wrap: both are small, done here on the caller's thread.
+     */
+    private void afterHandshake() throws IOException {
+        SSLEngineResult.HandshakeStatus hs = engine.getHandshakeStatus();
+        if (hs == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+            for (Runnable t = engine.getDelegatedTask(); t != null; t = engine.getDelegatedTask()) {
+                t.run();
+            }
+            hs = engine.getHandshakeStatus();
+        }
+        if (hs == SSLEngineResult.HandshakeStatus.NEED_WRAP && flush()) {
+            wrap(EMPTY);
+            flush();
+        }
     }
 
     /** Plaintext bytes decrypted and waiting for {@link #read}: the selector will not report them. */

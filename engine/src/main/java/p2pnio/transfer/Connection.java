@@ -1,7 +1,11 @@
 package p2pnio.transfer;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
 import jdk.jfr.FlightRecorder;
 import p2pnio.core.Context;
 import p2pnio.core.Trace;
@@ -9,6 +13,7 @@ import p2pnio.jfr.TransferFinishedEvent;
 import p2pnio.jfr.TransferStartedEvent;
 import p2pnio.loop.Handler;
 import p2pnio.loop.Timers;
+import p2pnio.secure.TlsWire;
 
 /**
  * What an upload and a download share: one TCP connection on the loop, driven as a state machine
@@ -20,7 +25,13 @@ import p2pnio.loop.Timers;
  * {@link Waits#idleChecked() asks}. A transition and its interest change therefore cannot drift
  * apart; a throttled connection is simply one in a state whose interest is none. {@link #release}
  * ends the connection: timers cancelled, key cancelled, channel closed, its rate-limit account
- * closed, the subclass's own resources freed, the registry told. Loop thread only.
+ * closed, the subclass's own resources freed, the registry told.
+ *
+ * <p>In secure mode the bytes pass through a {@link TlsWire} ({@link #tls}): {@link #readIn} and
+ * {@link #writeOut} go through it, and {@link #stepHandshake} drives its handshake through the
+ * subclass's handshake states (one waiting to read, one to write, one for a delegated task that
+ * runs on the node's background thread and posts back). In plain mode {@link #tls} is null and
+ * the channel is read and written directly, as before. Loop thread only.
  *
  * @param <S> the machine's state enum
  */
@@ -74,6 +85,11 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
     protected Timers.Timer deadline;
     /** Its share of the node's rate limit for its direction, from the first body byte on; null before. */
     protected TokenBucket.Account account;
+    /** TLS over {@link #channel} in secure mode; null in plain mode (the reference protocol's bytes). */
+    protected TlsWire tls;
+    private S handshakeRead;
+    private S handshakeWrite;
+    private S handshakeTask;
     private Timers.Timer idle;
     /** The connection's life as a Flight Recorder span; null unless a recording wants it. */
     private TransferFinishedEvent life;
@@ -166,6 +182,66 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
         life = null;
     }
 
+    /** Reads from the peer: through TLS in secure mode, else straight from the channel. */
+    protected final int readIn(ByteBuffer dst) throws IOException {
+        return tls == null ? channel.read(dst) : tls.read(dst);
+    }
+
+    /** Writes to the peer: through TLS in secure mode (ciphertext the socket did not take waits in it). */
+    protected final int writeOut(ByteBuffer src) throws IOException {
+        return tls == null ? channel.write(src) : tls.write(src);
+    }
+
+    /** The machine's handshake states: waiting to read, to write, for a delegated task. */
+    protected final void handshakeStates(S read, S write, S task) {
+        handshakeRead = read;
+        handshakeWrite = write;
+        handshakeTask = task;
+    }
+
+    /** The TLS handshake is done: application data may flow. */
+    protected abstract void handshakeDone() throws IOException;
+
+    /**
+     * Moves the TLS handshake on as far as it goes now, then to the handshake state that waits
+     * for what it needs next; a delegated task runs on the background thread and steps the
+     * handshake again when it is back on the loop.
+     */
+    protected final void stepHandshake() throws IOException {
+        TlsWire.Step step = tls.handshake();
+        if (step == TlsWire.Step.DONE) {
+            handshakeDone();
+            return;
+        }
+        S next = step == TlsWire.Step.NEEDS_READ ? handshakeRead
+                : step == TlsWire.Step.NEEDS_WRITE ? handshakeWrite : handshakeTask;
+        if (next != state) {
+            moveTo(next, null);
+        }
+        if (step == TlsWire.Step.NEEDS_TASK) {
+            List<Runnable> tasks = new ArrayList<>(2);
+            for (Runnable t = tls.takeTask(); t != null; t = tls.takeTask()) {
+                tasks.add(t);
+            }
+            transfers.tasks().submit(label + " TLS task", () -> {
+                tasks.forEach(Runnable::run);
+                return null;
+            }, (nothing, failure) -> {
+                if (state != next) {
+                    return; // failed or shut down while the task ran
+                }
+                try {
+                    if (failure != null) {
+                        throw failure;
+                    }
+                    stepHandshake();
+                } catch (IOException | RuntimeException e) {
+                    onFailure(e);
+                }
+            });
+        }
+    }
+
     /** Notes that bytes moved now: the idle timer counts from here. */
     protected final void progressed() {
         lastProgress = ctx.loop.now();
@@ -208,6 +284,13 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
         }
         if (account != null) {
             account.close();
+        }
+        if (tls != null && channel.isOpen()) {
+            try {
+                tls.close(); // close_notify, as far as the socket takes it now
+            } catch (IOException | RuntimeException e) {
+                ctx.quiet(label + " close_notify", e);
+            }
         }
         ctx.closeQuietly(channel, label + " channel");
         closeResources();

@@ -9,8 +9,10 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import javax.net.ssl.SSLEngine;
 import p2pnio.core.Attempt;
 import p2pnio.core.Context;
+import p2pnio.secure.TlsWire;
 import p2pnio.share.PartialFile;
 import p2pnio.share.Verifier;
 import p2pnio.wire.HeaderParser;
@@ -21,7 +23,7 @@ import p2pnio.wire.TransferHeader;
  * The client side of one transfer connection, as a state machine.
  *
  * <pre>
- * CONNECTING --connected--> SEND_REQUEST --line sent--> READ_HEADER --74 bytes--> OPENING --partial file made-->
+ * CONNECTING --connected--> (secure mode: HANDSHAKE_READ &lt;--&gt; HANDSHAKE_WRITE, HANDSHAKE_TASK --done-->) SEND_REQUEST --line sent--> READ_HEADER --74 bytes--> OPENING --partial file made-->
  *      READ_BODY --SIZE bytes--> FINISHING --in place--> DONE
  *      READ_BODY --rate limit--> THROTTLED --bytes again--> READ_BODY
  *      any state but FINISHING --error, connect timeout, idle timeout, early EOF, cancel--> FAILED
@@ -29,6 +31,10 @@ import p2pnio.wire.TransferHeader;
  *
  * <ul>
  *   <li>CONNECTING: non-blocking connect, bounded by the connect timeout.</li>
+ *   <li>HANDSHAKE_READ, HANDSHAKE_WRITE, HANDSHAKE_TASK (secure mode only): the TLS 1.3
+ *       handshake, waiting to read, to write, or for a delegated task on the background thread.
+ *       The server must present the certificate pinned for it; the connect timeout, started
+ *       again when the connection is made, bounds the handshake.</li>
  *   <li>SEND_REQUEST: {@code Get,<name>\n}, in one write as the reference server needs (a fresh
  *       socket's buffer always takes a line this short; partial writes are still handled).</li>
  *   <li>READ_HEADER: the 74 header bytes, across any number of reads, and never a byte more (the
@@ -36,7 +42,9 @@ import p2pnio.wire.TransferHeader;
  *   <li>OPENING: the free space is checked and a partial file of our own is created
  *       ({@link PartialFile}) on the node's file thread; no interest in I/O meanwhile.</li>
  *   <li>READ_BODY: into the partial file, through the loop's one reused direct buffer; never a
- *       byte past SIZE, and never more than the node's download rate limit grants.</li>
+ *       byte past SIZE, and never more than the node's download rate limit grants. In secure mode,
+ *       bytes TLS already decrypted are read on entering READ_BODY, without waiting for the
+ *       selector (which cannot see them).</li>
  *   <li>THROTTLED: the download rate limit ({@link TokenBucket}, shared by all downloads) had no
  *       bytes for it; no interest in I/O (the server's bytes wait in the socket buffers, and TCP
  *       flow control slows the server) until the bucket's timer moves it back to READ_BODY.</li>
@@ -54,6 +62,9 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
     /** The download's states, each with what it waits for. */
     enum State implements Connection.Phase {
         CONNECTING(Waits.toConnect()),
+        HANDSHAKE_READ(Waits.toRead()),
+        HANDSHAKE_WRITE(Waits.toWrite()),
+        HANDSHAKE_TASK(Waits.forNothing()),
         SEND_REQUEST(Waits.toWrite()),
         READ_HEADER(Waits.toRead().withIdleCheck()),
         OPENING(Waits.forNothing()),
@@ -77,7 +88,11 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
 
     /** Every legal move; {@link #moveTo} enforces it and docs/state-machines.md draws it. */
     static final Transitions<State> TRANSITIONS = Transitions.startingAt(State.CONNECTING)
-            .allow(State.CONNECTING, State.SEND_REQUEST, State.FAILED)
+            .allow(State.CONNECTING, State.SEND_REQUEST, State.HANDSHAKE_READ, State.HANDSHAKE_WRITE,
+                    State.HANDSHAKE_TASK, State.FAILED)
+            .allow(State.HANDSHAKE_READ, State.HANDSHAKE_WRITE, State.HANDSHAKE_TASK, State.SEND_REQUEST, State.FAILED)
+            .allow(State.HANDSHAKE_WRITE, State.HANDSHAKE_READ, State.HANDSHAKE_TASK, State.SEND_REQUEST, State.FAILED)
+            .allow(State.HANDSHAKE_TASK, State.HANDSHAKE_READ, State.HANDSHAKE_WRITE, State.SEND_REQUEST, State.FAILED)
             .allow(State.SEND_REQUEST, State.READ_HEADER, State.FAILED)
             .allow(State.READ_HEADER, State.OPENING, State.FAILED)
             .allow(State.OPENING, State.READ_BODY, State.FINISHING, State.FAILED)
@@ -107,6 +122,8 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
     /** In FINISHING, the check is running (the file is not being put in place yet). */
     private boolean verifying;
     private long lastProgressEvent;
+    /** Secure mode: the client engine, pinned to the server's fingerprint, until the connection is made. */
+    private SSLEngine engine;
 
     Download(Context ctx, Transfers transfers, String name, InetSocketAddress server, String peer, int id,
              Attempt attempt) {
@@ -115,13 +132,16 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
         this.server = server;
         this.attempt = attempt;
         this.asked = attempt;
+        handshakeStates(State.HANDSHAKE_READ, State.HANDSHAKE_WRITE, State.HANDSHAKE_TASK);
     }
 
     String name() {
         return name;
     }
 
-    void start() throws IOException {
+    /** Connects; {@code engine} (null for plain TCP) is the TLS client engine pinned to the server. */
+    void start(SSLEngine engine) throws IOException {
+        this.engine = engine;
         moveTo(State.CONNECTING, "to " + HostPort.of(server));
         channel = SocketChannel.open();
         channel.configureBlocking(false);
@@ -157,7 +177,12 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
                     connected();
                 }
             }
-            case SEND_REQUEST -> writeRequest();
+            case HANDSHAKE_READ, HANDSHAKE_WRITE -> stepHandshake();
+            case SEND_REQUEST -> {
+                if (tls == null || tls.flush()) {
+                    writeRequest();
+                }
+            }
             case READ_HEADER, READ_BODY -> read();
             default -> { } // OPENING, THROTTLED, FINISHING, DONE, FAILED wait for nothing the selector reports
         }
@@ -167,20 +192,50 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
         if (deadline != null) {
             deadline.cancel();
         }
+        if (engine != null) {
+            tls = new TlsWire(engine, channel);
+            engine = null;
+            deadline = ctx.loop.schedule(ctx.config.connectTimeout().toNanos(), label() + " TLS handshake timeout",
+                    () -> fail("TLS handshake with " + peer + " not done after "
+                            + ctx.config.connectTimeout().toSeconds() + " s"));
+            stepHandshake();
+            return;
+        }
+        sendRequest();
+    }
+
+    /** The server presented the pinned certificate (the pinned trust manager checked it). */
+    @Override
+    protected void handshakeDone() throws IOException {
+        deadline.cancel();
+        sendRequest();
+    }
+
+    private void sendRequest() throws IOException {
         request = ByteBuffer.wrap(("Get," + name + "\n").getBytes(StandardCharsets.UTF_8));
         moveTo(State.SEND_REQUEST, null);
         writeRequest();
     }
 
     private void writeRequest() throws IOException {
-        channel.write(request);
         if (request.hasRemaining()) {
+            writeOut(request);
+        }
+        if (request.hasRemaining() || (tls != null && !tls.flush())) {
             return;
         }
         moveTo(State.READ_HEADER, null);
     }
 
     private void read() throws IOException {
+        while (readOnce() > 0 && tls != null && (state == State.READ_HEADER || state == State.READ_BODY)
+                && tls.hasInput()) {
+            // secure mode: TLS holds bytes the selector cannot see
+        }
+    }
+
+    /** One read: the bytes read (0 if none, or throttled; -1 at the end). */
+    private int readOnce() throws IOException {
         ByteBuffer buf = transfers.scratch();
         long granted = 0;
         if (state == State.READ_HEADER) {
@@ -193,31 +248,30 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
             if (granted == 0) {
                 moveTo(State.THROTTLED,
                         ctx.trace.on() ? "download rate limit " + transfers.downloadLimit().rate() + " B/s" : null);
-                return;
+                return 0;
             }
             buf.limit((int) granted);
         }
-        int n = channel.read(buf);
+        int n = readIn(buf);
         if (granted > 0) {
             account.unused(granted - Math.max(n, 0));
         }
-        if (n < 0) {
-            endOfStream();
-            return;
-        }
-        if (n == 0) {
-            return;
+        if (n <= 0) {
+            if (n < 0) {
+                endOfStream();
+            }
+            return n;
         }
         progressed();
         buf.flip();
         if (state == State.READ_HEADER) {
             switch (header.feed(buf)) {
                 case NEED_MORE -> {
-                    return;
+                    return n;
                 }
                 case ERROR -> {
                     fail("bad header from " + peer + ": " + header.error());
-                    return;
+                    return n;
                 }
                 case DONE -> onHeader(header.header());
             }
@@ -225,6 +279,7 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
         if (state == State.READ_BODY && buf.hasRemaining()) {
             writeBody(buf);
         }
+        return n;
     }
 
     private void onHeader(TransferHeader h) throws IOException {
@@ -275,6 +330,7 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
         } else {
             account = transfers.downloadLimit().open(this);
             moveTo(State.READ_BODY, made.partName());
+            drainTls();
         }
     }
 
@@ -387,6 +443,18 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
     public void resume() {
         if (state == State.THROTTLED) {
             moveTo(State.READ_BODY, null);
+            drainTls();
+        }
+    }
+
+    /** Secure mode: reads what TLS already holds, which the selector will never report. */
+    private void drainTls() {
+        if (tls != null && tls.hasInput()) {
+            try {
+                read();
+            } catch (IOException | RuntimeException e) {
+                onFailure(e);
+            }
         }
     }
 
@@ -461,7 +529,11 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
     @Override
     public void onFailure(Exception cause) {
         String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        if (state == State.SEND_REQUEST || (state == State.READ_HEADER && header.bytesTaken() == 0)) {
+        if (isHandshaking() && cause instanceof javax.net.ssl.SSLException) {
+            fail("TLS handshake with " + peer + " failed: " + why);
+            return;
+        }
+        if (isHandshaking() || state == State.SEND_REQUEST || (state == State.READ_HEADER && header.bytesTaken() == 0)) {
             noHeader(Attempt.NoHeader.BROKEN, peer + " reset the connection before sending a header (" + why
                     + "; its upload slots may all be taken)");
             return;
@@ -505,6 +577,10 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
             ctx.counters.downloadsFailed++;
             ctx.events.downloadFailed(name, reason);
         }
+    }
+
+    private boolean isHandshaking() {
+        return state == State.HANDSHAKE_READ || state == State.HANDSHAKE_WRITE || state == State.HANDSHAKE_TASK;
     }
 
     State state() {

@@ -15,9 +15,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import p2pnio.core.Attempt;
 import p2pnio.core.Context;
 import p2pnio.loop.Handler;
+import p2pnio.loop.OffLoop;
+import p2pnio.secure.Fingerprint;
+import p2pnio.secure.SecureMode;
+import p2pnio.secure.TlsWire;
 import p2pnio.wire.HostPort;
 
 /**
@@ -28,7 +33,11 @@ import p2pnio.wire.HostPort;
  *
  * <p>One buffer serves every read because only the loop thread reads, and it reads one
  * connection at a time: a direct buffer, so the kernel copies straight into it, reused so no
- * read allocates. Loop thread only.
+ * read allocates.
+ *
+ * <p>In secure mode ({@link SecureMode} given) every connection runs TLS 1.3: an upload accepts
+ * only a member's client certificate, a download only the certificate its server announced in its
+ * sealed answer. Loop thread only.
  */
 public final class Transfers implements Handler {
 
@@ -62,12 +71,26 @@ public final class Transfers implements Handler {
     private final SendRound sendRound;
     private final TokenBucket uploadLimit;
     private final TokenBucket downloadLimit;
+    /** Secure mode (TLS on every connection), or null for the reference protocol's plain TCP. */
+    private final SecureMode secure;
+    /** Runs TLS handshakes' delegated tasks off the loop; null in plain mode. */
+    private final OffLoop tasks;
     private int nextId = 1;
     private SelectionKey acceptKey;
 
     /** Binds the listening socket to {@code host} on a free port, as the reference node does. */
     public Transfers(Context ctx, InetSocketAddress bind) throws IOException {
+        this(ctx, bind, null, null);
+    }
+
+    /**
+     * Like {@link #Transfers(Context, InetSocketAddress)}; with {@code secure} (null for plain TCP)
+     * every connection runs TLS, whose handshakes' delegated tasks run on {@code background}.
+     */
+    public Transfers(Context ctx, InetSocketAddress bind, SecureMode secure, Executor background) throws IOException {
         this.ctx = ctx;
+        this.secure = secure;
+        this.tasks = secure == null ? null : new OffLoop(ctx.loop, background);
         this.sendRound = new SendRound(ctx.config.sendBytesPerTurn(), ctx.config.sendChunkBytes());
         this.uploadLimit = new TokenBucket("upload", ctx.loop.timers(), ctx.loop::now, ctx.config.maxUploadRate());
         this.downloadLimit = new TokenBucket("download", ctx.loop.timers(), ctx.loop::now,
@@ -143,7 +166,8 @@ public final class Transfers implements Handler {
                 return;
             }
             channel.configureBlocking(false);
-            Upload upload = new Upload(ctx, this, channel, nextId++, peer);
+            Upload upload = new Upload(ctx, this, channel, nextId++, peer,
+                    secure == null ? null : new TlsWire(secure.tls().server(), channel));
             uploads.add(upload);
             ctx.counters.uploadsOpen++;
             if (ctx.trace.on()) {
@@ -185,15 +209,18 @@ public final class Transfers implements Handler {
      * Failures (limits, connect errors) come back as {@link p2pnio.core.Events#downloadFailed}.
      */
     public void download(String name, InetSocketAddress server, String peer) {
-        download(name, server, peer, null);
+        download(name, server, peer, null, null);
     }
 
     /**
      * Like {@link #download(String, InetSocketAddress, String)}, as one try of a request:
      * {@code attempt} (null for none) hears how the try ended, up to the header. A server that
-     * gives no header byte is then the request's to judge ({@link Attempt#noHeader}).
+     * gives no header byte is then the request's to judge ({@link Attempt#noHeader}). In secure
+     * mode the server must present the certificate whose fingerprint the sealed datagrams from
+     * {@code answeredFrom} carry; a download with no such fingerprint fails before it connects.
      */
-    public void download(String name, InetSocketAddress server, String peer, Attempt attempt) {
+    public void download(String name, InetSocketAddress server, String peer, InetSocketAddress answeredFrom,
+                         Attempt attempt) {
         if (downloads.size() >= ctx.config.maxDownloads()) {
             ctx.counters.downloadsFailed++;
             ctx.counters.connectionsRefused++; // the limit's refusals are told apart from other failures
@@ -204,11 +231,17 @@ public final class Transfers implements Handler {
             }
             return;
         }
+        Fingerprint pin = secure == null || answeredFrom == null ? null : secure.members().at(answeredFrom);
         Download d = new Download(ctx, this, name, server, peer, nextId++, attempt);
         downloads.put(name, d);
         ctx.counters.downloadsOpen++;
         try {
-            d.start();
+            if (secure != null && pin == null) {
+                d.fail("secure mode: no sealed datagram from " + peer + " named its certificate, so there is"
+                        + " nothing to pin its TLS server to");
+                return;
+            }
+            d.start(secure == null ? null : secure.tls().client(pin, server));
         } catch (IOException | RuntimeException e) {
             d.fail("cannot connect to " + peer + ": " + e);
         }
@@ -247,6 +280,16 @@ public final class Transfers implements Handler {
         uploads.forEach(u -> out.add(u.info()));
         out.addAll(recent);
         return out;
+    }
+
+    /** Where TLS handshakes' delegated tasks run (secure mode only). */
+    OffLoop tasks() {
+        return tasks;
+    }
+
+    /** True if {@code fingerprint} is a member's (secure mode only). */
+    boolean isMember(Fingerprint fingerprint) {
+        return secure.members().isMember(fingerprint);
     }
 
     /** The shared read buffer, cleared. */

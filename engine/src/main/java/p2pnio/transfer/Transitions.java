@@ -17,10 +17,12 @@ import java.util.Set;
 public final class Transitions<S extends Enum<S>> {
 
     private final S initial;
+    private final Set<S> starts;
     private final Map<S, Set<S>> allowed;
 
     private Transitions(Class<S> type, S initial) {
         this.initial = initial;
+        this.starts = EnumSet.of(initial);
         this.allowed = new EnumMap<>(type);
         for (S s : type.getEnumConstants()) {
             allowed.put(s, EnumSet.noneOf(type));
@@ -30,6 +32,12 @@ public final class Transitions<S extends Enum<S>> {
     /** A table whose machine starts in {@code initial}. */
     public static <S extends Enum<S>> Transitions<S> startingAt(S initial) {
         return new Transitions<>(initial.getDeclaringClass(), initial);
+    }
+
+    /** Lets a new machine enter {@code other} too (a secure connection starts with its TLS handshake). */
+    public Transitions<S> orStartingAt(S other) {
+        starts.add(other);
+        return this;
     }
 
     /** Allows {@code from -> to} for each of {@code to}. */
@@ -42,6 +50,11 @@ public final class Transitions<S extends Enum<S>> {
     /** The state a new machine enters. */
     public S initial() {
         return initial;
+    }
+
+    /** Every state a new machine may enter: {@link #initial()} and those of {@link #orStartingAt}. */
+    public Set<S> initials() {
+        return Collections.unmodifiableSet(starts);
     }
 
     /** The states that may follow {@code from}. */
@@ -58,7 +71,7 @@ public final class Transitions<S extends Enum<S>> {
      * Throws unless {@code from -> to} is legal; {@code from} is null for a machine not yet started.
      */
     public void check(S from, S to) {
-        boolean ok = from == null ? to == initial : allowed.get(from).contains(to);
+        boolean ok = from == null ? starts.contains(to) : allowed.get(from).contains(to);
         if (!ok) {
             throw new IllegalStateException("illegal transition " + (from == null ? "[start]" : from) + " -> " + to);
         }

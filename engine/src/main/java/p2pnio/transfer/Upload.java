@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import p2pnio.core.Context;
+import p2pnio.secure.Tls;
+import p2pnio.secure.TlsWire;
 import p2pnio.share.SharedFolder;
 import p2pnio.wire.ControlCodec;
 import p2pnio.wire.ControlMessage;
@@ -17,6 +19,7 @@ import p2pnio.wire.TransferHeader;
  * The server side of one transfer connection, as a state machine.
  *
  * <pre>
+ * (secure mode) HANDSHAKE_READ &lt;--&gt; HANDSHAKE_WRITE, HANDSHAKE_TASK --done--> READ_REQUEST
  * READ_REQUEST --line--> RESOLVE --found--> OPENING --opened--> SEND_HEADER --74 bytes--> SEND_BODY --SIZE bytes--> DRAIN --EOF--> DONE
  *                                SEND_BODY --socket full--> WAIT_WRITABLE --writable--> SEND_BODY
  *                                SEND_BODY --rate limit--> THROTTLED --bytes again--> SEND_BODY
@@ -24,6 +27,11 @@ import p2pnio.wire.TransferHeader;
  * </pre>
  *
  * <ul>
+ *   <li>HANDSHAKE_READ, HANDSHAKE_WRITE, HANDSHAKE_TASK (secure mode only): the TLS 1.3
+ *       handshake, waiting to read, to write, or for a delegated task on the background thread
+ *       (no interest meanwhile). The client must present a member's certificate. The request
+ *       deadline runs from the accept, so a handshake that stalls fails the upload and frees
+ *       its slot.</li>
  *   <li>READ_REQUEST: read {@code Get,<name>\n} across any number of reads, with a bound on its
  *       length and one deadline for the whole line (bytes trickling in do not extend it).</li>
  *   <li>RESOLVE: find the base name in the folder's index (waits for a scan on a miss); no
@@ -34,8 +42,11 @@ import p2pnio.wire.TransferHeader;
  *   <li>SEND_BODY: the socket can take bytes: the upload waits its turn in the {@link SendRound},
  *       which gives it a slice of the turn's byte budget (at most {@code sendChunkBytes}) for one
  *       {@code FileChannel.transferTo}, round-robin with the other uploads. No interest ops: the
- *       round, not the selector, says when.</li>
- *   <li>WAIT_WRITABLE: the socket took less than the slice (the client has not read yet):
+ *       round, not the selector, says when. In secure mode {@code transferTo} cannot be used (the
+ *       kernel would send the file's bytes unencrypted): the slice is read from the file into a
+ *       direct buffer and written through TLS.</li>
+ *   <li>WAIT_WRITABLE: the socket took less than the slice (the client has not read yet; in
+ *       secure mode, ciphertext waits in the TLS layer):
  *       {@code OP_WRITE} until the selector reports room, then back to SEND_BODY.</li>
  *   <li>THROTTLED: the node's upload rate limit ({@link TokenBucket}) had no bytes for it; no
  *       interest in I/O until the bucket's timer reserves bytes for it and moves it back to
@@ -51,6 +62,9 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
 
     /** The upload's states, each with what it waits for. */
     enum State implements Connection.Phase {
+        HANDSHAKE_READ(Waits.toRead()),
+        HANDSHAKE_WRITE(Waits.toWrite()),
+        HANDSHAKE_TASK(Waits.forNothing()),
         READ_REQUEST(Waits.toRead()),
         RESOLVE(Waits.forNothing()),
         OPENING(Waits.forNothing()),
@@ -76,6 +90,10 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
 
     /** Every legal move; {@link #moveTo} enforces it and docs/state-machines.md draws it. */
     static final Transitions<State> TRANSITIONS = Transitions.startingAt(State.READ_REQUEST)
+            .orStartingAt(State.HANDSHAKE_READ)
+            .allow(State.HANDSHAKE_READ, State.HANDSHAKE_WRITE, State.HANDSHAKE_TASK, State.READ_REQUEST, State.FAILED)
+            .allow(State.HANDSHAKE_WRITE, State.HANDSHAKE_READ, State.HANDSHAKE_TASK, State.READ_REQUEST, State.FAILED)
+            .allow(State.HANDSHAKE_TASK, State.HANDSHAKE_READ, State.HANDSHAKE_WRITE, State.READ_REQUEST, State.FAILED)
             .allow(State.READ_REQUEST, State.RESOLVE, State.FAILED)
             .allow(State.RESOLVE, State.OPENING, State.FAILED)
             .allow(State.OPENING, State.SEND_HEADER, State.FAILED)
@@ -86,6 +104,8 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
             .allow(State.DRAIN, State.DONE, State.FAILED);
 
     private static final long LINGER_NANOS = 2_000_000_000L;
+    /** Plaintext read from the file per TLS write in secure mode: one TLS record's worth. */
+    private static final int TLS_CHUNK_BYTES = 16 * 1024;
 
     private final RequestLineParser parser;
     private ByteBuffer header;
@@ -95,28 +115,50 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
     private String name = "?";
     private long size = -1;
     private long position;
+    /** Secure mode: file bytes read, not yet taken by TLS (read mode; they start at {@link #position}). */
+    private ByteBuffer chunk;
     /** True while the upload waits in the turn's {@link SendRound}; only the round sets it. */
     boolean inRing;
 
-    Upload(Context ctx, Transfers transfers, SocketChannel channel, int id, String peer) {
+    /** {@code tls}: TLS over {@code channel} in secure mode, null for plain TCP. */
+    Upload(Context ctx, Transfers transfers, SocketChannel channel, int id, String peer, TlsWire tls) {
         super(ctx, transfers, TRANSITIONS, "upload", id, peer);
         this.channel = channel;
+        this.tls = tls;
+        handshakeStates(State.HANDSHAKE_READ, State.HANDSHAKE_WRITE, State.HANDSHAKE_TASK);
         this.parser = new RequestLineParser(ctx.config.maxRequestLineBytes());
     }
 
     void start() throws IOException {
-        moveTo(State.READ_REQUEST, null);
+        moveTo(tls == null ? State.READ_REQUEST : State.HANDSHAKE_READ, tls == null ? null : "TLS");
         register();
         deadline = ctx.loop.schedule(ctx.config.requestLineTimeout().toNanos(), label() + " request deadline",
-                () -> fail("no complete request line within " + ctx.config.requestLineTimeout().toSeconds() + " s"));
+                () -> fail((state == State.READ_REQUEST ? "no complete request line" : "no TLS handshake")
+                        + " within " + ctx.config.requestLineTimeout().toSeconds() + " s"));
+    }
+
+    /** The client proved a member's certificate (checked again here: a resumed session skips the trust manager). */
+    @Override
+    protected void handshakeDone() throws IOException {
+        if (!transfers.isMember(Tls.peer(tls.engine().getSession()))) {
+            fail("TLS client certificate is not a member's");
+            return;
+        }
+        moveTo(State.READ_REQUEST, "TLS done");
+        readRequest(); // the request may have come with the handshake's last bytes: the selector will not say so
     }
 
     @Override
     public void onReady(SelectionKey key) throws IOException {
         switch (state) {
+            case HANDSHAKE_READ, HANDSHAKE_WRITE -> stepHandshake();
             case READ_REQUEST -> readRequest();
             case SEND_HEADER -> writeHeader();
-            case WAIT_WRITABLE -> sendAgain();
+            case WAIT_WRITABLE -> {
+                if (tls == null || tls.flush()) {
+                    writable();
+                }
+            }
             case DRAIN -> drain();
             default -> { } // RESOLVE, OPENING, SEND_BODY, THROTTLED, DONE, FAILED wait for nothing the selector reports
         }
@@ -124,7 +166,7 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
 
     private void readRequest() throws IOException {
         ByteBuffer buf = transfers.scratch();
-        int n = channel.read(buf);
+        int n = readIn(buf);
         if (n < 0) {
             if (parser.endOfInput() == RequestLineParser.Status.DONE) {
                 onRequestLine(parser.line());
@@ -199,10 +241,10 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
     }
 
     private void writeHeader() throws IOException {
-        if (channel.write(header) > 0) {
+        if (header.hasRemaining() && writeOut(header) > 0) {
             progressed();
         }
-        if (header.hasRemaining()) {
+        if (header.hasRemaining() || (tls != null && !tls.flush())) {
             return;
         }
         account = transfers.uploadLimit().open(this);
@@ -211,6 +253,15 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
             finish();
         } else {
             sendAgain(); // the body starts in this turn's send round
+        }
+    }
+
+    /** The socket has room again (and TLS's ciphertext is all out): the last bytes were sent, or more can go. */
+    private void writable() throws IOException {
+        if (position == size) {
+            finish();
+        } else {
+            sendAgain();
         }
     }
 
@@ -244,12 +295,17 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
                     ctx.trace.on() ? "upload rate limit " + transfers.uploadLimit().rate() + " B/s" : null);
             return 0;
         }
-        long n = file.transferTo(position, granted, channel);
-        account.unused(granted - n);
-        ctx.counters.transferToCalls++;
-        if (ctx.trace.on()) {
-            ctx.trace.line(label() + " transferTo(position=" + position + ", count=" + granted + ") = " + n);
+        long n;
+        if (tls == null) {
+            n = file.transferTo(position, granted, channel);
+            ctx.counters.transferToCalls++;
+            if (ctx.trace.on()) {
+                ctx.trace.line(label() + " transferTo(position=" + position + ", count=" + granted + ") = " + n);
+            }
+        } else {
+            n = sendTls(granted);
         }
+        account.unused(granted - n);
         if (n == 0 && file.size() < size) {
             fail("'" + name + "' shrank to " + file.size() + " bytes while being sent");
             return 0;
@@ -259,14 +315,45 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
         if (n > 0) {
             progressed();
         }
-        if (position == size) {
+        if (position == size && (tls == null || !tls.pending())) {
             finish();
-        } else if (n < granted) {
+        } else if (n < granted || position == size) {
             moveTo(State.WAIT_WRITABLE, null); // the socket is full: the selector says when the client has read
         } else {
             transfers.readyToSend(this); // its socket still has room: to the back of the ring
         }
         return n;
+    }
+
+    /**
+     * Secure mode: up to {@code max} file bytes from {@link #position}, read into a direct buffer
+     * and written through TLS, a record at a time, until the socket is full; the plaintext bytes
+     * TLS took. Bytes read but not taken stay in {@link #chunk} for the next slice.
+     */
+    private long sendTls(long max) throws IOException {
+        if (chunk == null) {
+            chunk = ByteBuffer.allocateDirect(TLS_CHUNK_BYTES).flip();
+        }
+        long sent = 0;
+        while (sent < max) {
+            if (!chunk.hasRemaining()) {
+                chunk.clear().limit((int) Math.min(chunk.capacity(), size - position - sent));
+                int r = file.read(chunk, position + sent);
+                chunk.flip();
+                if (r <= 0) {
+                    break; // the file shrank: sendBody says so
+                }
+            }
+            int all = chunk.limit();
+            chunk.limit(chunk.position() + (int) Math.min(chunk.remaining(), max - sent));
+            int n = tls.write(chunk);
+            chunk.limit(all);
+            if (n == 0) {
+                break; // the socket is full
+            }
+            sent += n;
+        }
+        return sent;
     }
 
     /** The rate limit reserved bytes for this upload: back to the send round. */
@@ -282,6 +369,9 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
         ctx.counters.uploadsDone++;
         ctx.events.uploadFinished(name, peer, size, ctx.loop.now() - started);
         moveTo(State.DRAIN, null);
+        if (tls != null) {
+            tls.close(); // close_notify before the FIN: the client knows the body was not cut short
+        }
         channel.shutdownOutput();
         deadline = ctx.loop.schedule(LINGER_NANOS, label() + " linger", () -> {
             if (state == State.DRAIN) {

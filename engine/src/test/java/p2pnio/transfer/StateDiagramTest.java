@@ -39,7 +39,9 @@ class StateDiagramTest {
 
     private static <S extends Enum<S>> Set<String> edges(Transitions<S> t, Class<S> type, Set<S> terminal) {
         Set<String> out = new TreeSet<>();
-        out.add("[*] -> " + t.initial());
+        for (S start : t.initials()) {
+            out.add("[*] -> " + start);
+        }
         for (S s : type.getEnumConstants()) {
             for (S next : t.from(s)) {
                 out.add(s + " -> " + next);
