@@ -240,6 +240,14 @@ public final class Simulation {
                 converge = r;
                 break;
             }
+            if (Boolean.getBoolean("sim.progress")) {
+                long records = 0;
+                for (SimNode node : nodes) {
+                    records += node.cluster.size();
+                }
+                progress(String.format(Locale.ROOT, "%,d of %,d peer records (%.1f %%)", records, (long) n * (n - 1),
+                        100.0 * records / ((long) n * (n - 1))));
+            }
         }
         progress("converged in " + converge + " rounds");
         if (Boolean.getBoolean("sim.heap")) {
