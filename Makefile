@@ -118,8 +118,8 @@ membership:
 	mv /tmp/p2p-membership.jsonl docs/membership-results.jsonl
 	$(MAKE) --no-print-directory membership-report
 
-## membership-10000: the simulation at 10,000 nodes alone (10^8 peer records: about 13 GB of heap, and
-## hours of CPU on 2 shared cores, see docs/membership.md); its row replaces any earlier 10,000-node row
+## membership-10000: the simulation at 10,000 nodes alone (10^8 peer records: about 14 GB of heap; about
+## half an hour of CPU to converge, more for the scenarios after, see docs/membership.md); its row replaces any earlier 10,000-node row
 ## of docs/membership-results.jsonl. The progress lines (stderr) give each figure as it is measured.
 membership-10000:
 	$(MVN) -q -pl engine -am test-compile

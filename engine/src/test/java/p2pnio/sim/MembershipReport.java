@@ -141,7 +141,8 @@ public final class MembershipReport {
 
     /** Two panels of horizontal bars on a log scale: datagrams and bytes per node per round. */
     static String svg(List<Map<String, String>> rows) {
-        List<Map<String, String>> bars = rows.stream().filter(r -> r.containsKey("nodes")).toList();
+        List<Map<String, String>> bars = rows.stream()
+                .filter(r -> r.containsKey("nodes") && r.containsKey("datagramsPerNodeRound")).toList(); // a stopped run has none
         int rowHeight = 18;
         int label = 250;
         int width = 900;
