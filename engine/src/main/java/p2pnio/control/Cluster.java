@@ -5,9 +5,11 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,6 +80,8 @@ public final class Cluster {
         private boolean helloSent;
         /** True once we have sent it something (its silence is counted from then). */
         boolean contacted;
+        /** Its place in {@link Cluster#gossiping()}, or -1 when not there. */
+        private int gossipAt = -1;
 
         Peer(String address, String via) {
             this.address = address;
@@ -216,7 +220,8 @@ public final class Cluster {
     private final String selfAddress;
     private final LocalAddresses local;
     private final Endpoints endpoints;
-    private final Map<String, Peer> byAddress = new LinkedHashMap<>();
+    /** Every peer by address, in order of discovery (a map of a large cluster's size, kept small: {@link PeerTable}). */
+    private final PeerTable byAddress = new PeerTable();
     /**
      * Peers whose endpoint is not what their address string spells (a DNS name, an unusual way of
      * writing an address), by endpoint; every other peer is found by {@code HostPort.of(endpoint)}
@@ -225,6 +230,15 @@ public final class Cluster {
     private final Map<InetSocketAddress, Peer> aliases = new HashMap<>();
     /** Every peer, by the slice of the hash space its address falls in (what digests and deltas walk). */
     private final Slices slices = new Slices();
+    /**
+     * The peers a round chooses among, kept as the list changes so that a round walks none of it:
+     * those that take part in the gossip and are not down (the probe's and the fan-out's
+     * candidates), the others (reference-style or down: sent plain {@code DISCOVER}s or retried,
+     * judged by their silence), and those of ours under suspicion (whose time runs out).
+     */
+    private final List<Peer> gossiping = new ArrayList<>();
+    private final Set<Peer> others = new LinkedHashSet<>();
+    private final Set<Peer> suspects = new LinkedHashSet<>();
     private final Map<Speaks, Speaks> speaks = new HashMap<>();
     private final Set<InetSocketAddress> priority = new HashSet<>();
     /** Names that resolved to ourselves or to no peer, and why: refused at once from then on. */
@@ -282,7 +296,74 @@ public final class Cluster {
                 tombstones.remove(tombstones.keySet().iterator().next());
             }
         }
+        if (next != Liveness.REMOVED) {
+            index(peer);
+        }
         ctx.events.peerLiveness(peer.address, next.word());
+    }
+
+    /** Puts {@code peer} in the one of {@link #gossiping}, {@link #others} it belongs to, and {@link #suspects} if it does. */
+    private void index(Peer peer) {
+        boolean gossip = peer.gossips();
+        boolean candidate = gossip && peer.liveness != Liveness.DOWN;
+        if (candidate && peer.gossipAt < 0) {
+            peer.gossipAt = gossiping.size();
+            gossiping.add(peer);
+        } else if (!candidate && peer.gossipAt >= 0) {
+            unlist(peer);
+        }
+        if (candidate) {
+            others.remove(peer);
+        } else {
+            others.add(peer);
+        }
+        if (gossip && peer.liveness == Liveness.SUSPECT) {
+            suspects.add(peer);
+        } else {
+            suspects.remove(peer);
+        }
+    }
+
+    /** Takes {@code peer} out of {@link #gossiping} (the last one takes its place). */
+    private void unlist(Peer peer) {
+        Peer last = gossiping.remove(gossiping.size() - 1);
+        if (last != peer) {
+            gossiping.set(peer.gossipAt, last);
+            last.gossipAt = peer.gossipAt;
+        }
+        peer.gossipAt = -1;
+    }
+
+    /** Takes {@code peer} out of every index of {@link #index}. */
+    private void unindex(Peer peer) {
+        if (peer.gossipAt >= 0) {
+            unlist(peer);
+        }
+        others.remove(peer);
+        suspects.remove(peer);
+    }
+
+    /**
+     * Those of ours that take part in the gossip and are not down, in no particular order: a live
+     * view, not to be changed, and changed by the cluster's next change of a peer.
+     */
+    public List<Peer> gossiping() {
+        return Collections.unmodifiableList(gossiping);
+    }
+
+    /** True if {@code peer} is in {@link #gossiping()}. */
+    public boolean isGossiping(Peer peer) {
+        return peer.gossipAt >= 0;
+    }
+
+    /** The peers not in {@link #gossiping()} (reference-style, or down), in order of when they became so. */
+    public List<Peer> others() {
+        return new ArrayList<>(others);
+    }
+
+    /** Those of ours under suspicion, in order of when they became so. */
+    public List<Peer> suspects() {
+        return new ArrayList<>(suspects);
     }
 
     /** The tombstone of a removed peer still remembered at {@code now}, or null. */
@@ -349,8 +430,9 @@ public final class Cluster {
         Peer peer = new Peer(address, via);
         peer.stateSince = ctx.loop.now();
         peer.silentSince = peer.stateSince;
-        byAddress.put(address, peer);
+        byAddress.put(peer);
         slices.add(peer);
+        index(peer);
         if (endpoint != null) {
             setEndpoint(peer, endpoint);
             joined(peer);
@@ -476,8 +558,9 @@ public final class Cluster {
 
     /** Takes {@code peer} out of the list and its indexes. */
     private void forget(Peer peer) {
-        byAddress.remove(peer.address);
+        byAddress.remove(peer);
         slices.remove(peer);
+        unindex(peer);
         if (peer.endpoint != null) {
             aliases.remove(peer.endpoint, peer);
         }
@@ -533,6 +616,7 @@ public final class Cluster {
             }
             peer.instance = id;
         }
+        index(peer);
         return r;
     }
 
@@ -559,6 +643,7 @@ public final class Cluster {
         peer.instance = instance;
         peer.incarnation = incarnation;
         peer.misses = 0; // the misses were of the earlier run
+        index(peer);
     }
 
     /**
@@ -579,12 +664,16 @@ public final class Cluster {
 
     /** Every peer, in order of discovery. */
     public Collection<Peer> peers() {
-        return byAddress.values();
+        return Collections.unmodifiableCollection(byAddress);
     }
 
     /** The addresses of the cluster list, as DISCOVER carries them. */
     public List<String> addresses() {
-        return new ArrayList<>(byAddress.keySet());
+        List<String> out = new ArrayList<>(byAddress.size());
+        for (Peer p : byAddress) {
+            out.add(p.address);
+        }
+        return out;
     }
 
     /** Peers in the list. */

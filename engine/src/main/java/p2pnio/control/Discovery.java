@@ -188,16 +188,15 @@ public final class Discovery {
             push();
         }
 
-        List<Cluster.Peer> ours = new ArrayList<>();
+        // the cluster keeps its peers sorted so (Cluster.gossiping, others): a round walks only the few not ours
+        List<Cluster.Peer> ours = cluster.gossiping();
         List<Cluster.Peer> plain = new ArrayList<>();
         List<Cluster.Peer> retry = new ArrayList<>();
-        for (Cluster.Peer p : cluster.peers()) {
+        for (Cluster.Peer p : cluster.others()) {
             if (p.liveness() == Liveness.DOWN) {
                 if (now - p.backoff.next >= 0) {
                     retry.add(p);
                 }
-            } else if (pingable(p)) {
-                ours.add(p);
             } else {
                 plain.add(p);
             }
@@ -277,16 +276,18 @@ public final class Discovery {
         int log2 = 32 - Integer.numberOfLeadingZeros(cluster.size() + 1);
         long suspicion = Math.max(remove, ((log2 + 1) / 2 + 1) * period);
         List<Cluster.Peer> gone = new ArrayList<>();
-        for (Cluster.Peer p : cluster.peers()) {
+        // only those under suspicion and those not ours can run out of time: the cluster keeps them apart
+        for (Cluster.Peer p : cluster.suspects()) {
+            if (now - p.stateSince() >= suspicion) {
+                news.add(new Member(Member.DEAD, instanceOf(p), p.incarnation(), p.address()));
+                gone.add(p);
+            }
+        }
+        for (Cluster.Peer p : cluster.others()) {
             if (p.liveness() == Liveness.DOWN) {
                 continue;
             }
-            if (pingable(p)) {
-                if (p.liveness() == Liveness.SUSPECT && now - p.stateSince() >= suspicion) {
-                    news.add(new Member(Member.DEAD, instanceOf(p), p.incarnation(), p.address()));
-                    gone.add(p);
-                }
-            } else if (p.contacted) {
+            if (p.contacted) {
                 long silent = now - p.silentSince;
                 if (p.liveness() == Liveness.ALIVE && silent >= suspect) {
                     cluster.moveTo(p, Liveness.SUSPECT, 0);
@@ -332,10 +333,10 @@ public final class Discovery {
         return null;
     }
 
-    /** Up to {@code n} distinct random members of {@code from}, never {@code not}. */
+    /** Up to {@code n} distinct random members of {@code from} ({@link Cluster#gossiping()}), never {@code not}. */
     private List<Cluster.Peer> pick(List<Cluster.Peer> from, int n, Cluster.Peer not) {
         List<Cluster.Peer> out = new ArrayList<>(n);
-        int available = from.size() - (not != null && from.contains(not) ? 1 : 0);
+        int available = from.size() - (not != null && cluster.isGossiping(not) ? 1 : 0);
         if (available <= n) {
             for (Cluster.Peer p : from) {
                 if (p != not) {
@@ -579,13 +580,7 @@ public final class Discovery {
             return;
         }
         refuting = false;
-        List<Cluster.Peer> ours = new ArrayList<>();
-        for (Cluster.Peer p : cluster.peers()) {
-            if (pingable(p) && p.liveness() != Liveness.DOWN) {
-                ours.add(p);
-            }
-        }
-        for (Cluster.Peer p : pick(ours, ctx.config.fanout(), null)) {
+        for (Cluster.Peer p : pick(cluster.gossiping(), ctx.config.fanout(), null)) {
             ping(p);
         }
     }

@@ -105,8 +105,8 @@ public final class MembershipReport {
                         r.getOrDefault("falselySuspected", "?") + " nodes", Long.parseLong(r.get("falseSuspicions")) / (30.0 * n));
             }
             boolean computed = "computed".equals(r.get("harness"));
-            if (computed || r.getOrDefault("harness", "").startsWith("simulation, cost")) {
-                killed = ""; // not a scenario of this run
+            if (computed || r.getOrDefault("harness", "").startsWith("simulation, cost") || !r.containsKey("killRemovedRounds")) {
+                killed = ""; // not a scenario of this run (or one a run stopped before)
             }
             t.append("| ").append(computed ? "computed from the code, once converged"
                             : sim ? r.getOrDefault("harness", "simulation") : "real nodes, period " + r.get("periodMillis") + " ms")
@@ -141,7 +141,8 @@ public final class MembershipReport {
 
     /** Two panels of horizontal bars on a log scale: datagrams and bytes per node per round. */
     static String svg(List<Map<String, String>> rows) {
-        List<Map<String, String>> bars = rows.stream().filter(r -> r.containsKey("nodes")).toList();
+        List<Map<String, String>> bars = rows.stream()
+                .filter(r -> r.containsKey("nodes") && r.containsKey("datagramsPerNodeRound")).toList(); // a stopped run has none
         int rowHeight = 18;
         int label = 250;
         int width = 900;

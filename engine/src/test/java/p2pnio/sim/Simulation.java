@@ -206,6 +206,9 @@ public final class Simulation {
             if (!node.up) {
                 continue;
             }
+            if (node.cluster.size() < live - 1) {
+                return false; // it cannot list them all yet: no need to walk its list
+            }
             int alive = 0;
             for (Cluster.Peer p : node.cluster.peers()) {
                 if (p.liveness() == Liveness.ALIVE && p.endpoint() != null && network.isUp(p.endpoint())) {
@@ -236,6 +239,14 @@ public final class Simulation {
             if (whole()) {
                 converge = r;
                 break;
+            }
+            if (Boolean.getBoolean("sim.progress")) {
+                long records = 0;
+                for (SimNode node : nodes) {
+                    records += node.cluster.size();
+                }
+                progress(String.format(Locale.ROOT, "%,d of %,d peer records (%.1f %%)", records, (long) n * (n - 1),
+                        100.0 * records / ((long) n * (n - 1))));
             }
         }
         progress("converged in " + converge + " rounds");
@@ -277,12 +288,16 @@ public final class Simulation {
         double steadyPerNode = perNode - hellosPerNode;
         double steadyBytesPerNode = bytesPerNode - helloBytes / (double) n / window;
         double maxSteadyPerNode = busiestSteady / (double) window;
-        progress("cost measured");
+        // the figures as they come, so that a long run that cannot finish still says what it measured
+        progress(String.format(Locale.ROOT, "cost measured: %.2f datagrams (busiest %.2f), %.0f bytes per node per round;"
+                + " apart the HELLOs (%.2f): %.2f datagrams (busiest %.2f), %.0f bytes", perNode, maxPerNode, bytesPerNode,
+                hellosPerNode, steadyPerNode, maxSteadyPerNode, steadyBytesPerNode));
         double[] killed = {-1, -1, -1};
         boolean wholeAgain = false;
         if (full) {
             killed = kill();
-            progress("killed node gone everywhere in " + killed[0] + " rounds");
+            progress("killed node gone everywhere in " + killed[0] + " rounds (first removal after " + killed[1]
+                    + ", spread to all in " + killed[2] + " more)");
         }
         if (full && mode == NodeConfig.Membership.GOSSIP) {
             wholeAgain = churn();
@@ -383,7 +398,8 @@ public final class Simulation {
             });
         }
         runUntil(start + 30 * ROUND);
-        progress("30 rounds of loss and restarts: " + falseRemovals + " false removals");
+        progress("30 rounds of loss and restarts: " + falseRemovals + " false removals, " + falseSuspicions
+                + " false suspicions of " + falselySuspected.size() + " nodes");
         network.loss(0);
         for (int r = 1; r <= 30; r++) {
             runUntil(start + (30 + r) * ROUND);
