@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Bounded coverage-guided fuzzing with Jazzer: each @FuzzTest target in p2pnio.fuzz runs on its own
-# (Jazzer fuzzes one target per JVM) for FUZZ_TIME (default 100s). A crashing input is written by Jazzer
+# (Jazzer fuzzes one target per JVM) for FUZZ_TIME (default 60s). A crashing input is written by Jazzer
 # into engine/src/test/resources/p2pnio/fuzz/<Class>Inputs/<method>/, where every `make test` replays it:
 # commit it with the fix. Prints the executions per target and a closing "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 MVN=${MVN:-mvn -B -ntp}
-TIME=${FUZZ_TIME:-100s}
+TIME=${FUZZ_TIME:-60s}
 TARGETS=(
     "ControlCodecFuzzTest#anyDatagramDecodesToAMessageOrACountedDropReason"
     "ControlCodecFuzzTest#discoverListsSplitIntoValidDatagramsAndLoseNoEntryThatFits"
