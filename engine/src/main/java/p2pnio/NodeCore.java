@@ -197,7 +197,7 @@ final class NodeCore {
                 cluster == null ? 0 : cluster.size(), ctx.folder.size(), c.datagramBytesOut,
                 discovery == null ? 0 : discovery.longestRoundNanos(), c.quietErrors,
                 l.turnTimes.percentile(0.5), l.turnTimes.percentile(0.99), l.turnTimes.percentile(0.999),
-                l.longestTurn);
+                l.longestTurn, c.rangesServed, c.rangesRefusedByReason());
     }
 
     /** Fails what is pending (partial files deleted) and closes every channel. Loop thread. */

@@ -95,7 +95,8 @@ public final class Discovery {
         this.control = control;
         this.instance = Extension.instance(instance);
         this.random = new Random(instance);
-        List<String> caps = gossip() ? Extension.CAPABILITIES : List.of();
+        List<String> caps = gossip() ? Extension.CAPABILITIES
+                : Extension.CAPABILITIES.stream().filter(c -> !c.equals(Extension.MEMBERS)).toList();
         this.hello = new ControlMessage.Hello(Extension.VERSION, this.instance, caps);
     }
 
@@ -242,7 +243,7 @@ public final class Discovery {
 
     /** True for one of ours that takes part in the gossip (a {@code HELLO} without "members" does not). */
     private static boolean pingable(Cluster.Peer p) {
-        return p.extended() && (p.version().isEmpty() || p.can("members"));
+        return p.extended() && (p.version().isEmpty() || p.can(Extension.MEMBERS));
     }
 
     /** The last probe: answered (anything heard from the peer since) or one more miss. */

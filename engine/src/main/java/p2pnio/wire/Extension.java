@@ -23,7 +23,9 @@ public final class Extension {
      * Capabilities this node announces in its {@code HELLO}, joined by {@code +} on the wire. Each
      * extension that a peer must know of before it is used adds its token here.
      */
-    public static final List<String> CAPABILITIES = List.of("members");
+    public static final List<String> CAPABILITIES = List.of(Extension.MEMBERS, Range.CAPABILITY);
+    /** The capability of the membership gossip (issue #13), announced only in the {@code GOSSIP} membership mode. */
+    public static final String MEMBERS = "members";
     /** Most capability tokens a peer may announce. */
     public static final int MAX_CAPABILITIES = 32;
     /** Longest capability token. */
