@@ -10,6 +10,7 @@ TIME=${FUZZ_TIME:-100s}
 TARGETS=(
     "ControlCodecFuzzTest#anyDatagramDecodesToAMessageOrACountedDropReason"
     "ControlCodecFuzzTest#discoverListsSplitIntoValidDatagramsAndLoseNoEntryThatFits"
+    "ControlCodecFuzzTest#filesListingsSplitIntoValidDatagramsAndLoseNoFileThatFits"
     "RequestLineParserFuzzTest#anySplitOfAnyLineParsesAsTheWholeDoes"
     "HeaderParserFuzzTest#anySplitOfAnyReplyGivesTheOneShotHeaderOrACleanError"
     "SafeNamesFuzzTest#noRequestedNameIsServedFromOutsideTheFolderOrThroughALink"

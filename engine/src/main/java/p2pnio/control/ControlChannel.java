@@ -42,6 +42,12 @@ public final class ControlChannel implements Handler, Datagrams {
 
         /** An extended {@code ACK} (membership gossip). */
         void onAck(InetSocketAddress from, ControlMessage.Ack message);
+
+        /** An extended {@code LIST} (browse: what do you share?). */
+        void onList(InetSocketAddress from, ControlMessage.ListRequest message);
+
+        /** An extended {@code FILES} (one part of the answer to a {@code LIST}). */
+        void onListing(InetSocketAddress from, ControlMessage.Listing message);
     }
 
     private final Context ctx;

@@ -13,6 +13,7 @@ import p2pnio.loop.Timers;
 import p2pnio.wire.ControlCodec;
 import p2pnio.wire.ControlMessage;
 import p2pnio.wire.ControlMessage.Member;
+import p2pnio.wire.DropReason;
 import p2pnio.wire.Extension;
 import p2pnio.wire.HostPort;
 import p2pnio.wire.MemberDigest;
@@ -780,6 +781,16 @@ public final class Discovery {
             @Override
             public void onAck(InetSocketAddress from, ControlMessage.Ack message) {
                 Discovery.this.onAck(from, message);
+            }
+
+            @Override
+            public void onList(InetSocketAddress from, ControlMessage.ListRequest message) {
+                control.drop(DropReason.UNKNOWN_TYPE, from, "browsing is not served yet");
+            }
+
+            @Override
+            public void onListing(InetSocketAddress from, ControlMessage.Listing message) {
+                control.drop(DropReason.FILES_UNSOLICITED, from, null);
             }
         };
     }

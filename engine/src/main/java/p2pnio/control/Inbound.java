@@ -108,6 +108,10 @@ public final class Inbound {
             receiver.onPing(sender, m);
         } else if (message instanceof ControlMessage.Ack m) {
             receiver.onAck(sender, m);
+        } else if (message instanceof ControlMessage.ListRequest m) {
+            receiver.onList(sender, m);
+        } else if (message instanceof ControlMessage.Listing m) {
+            receiver.onListing(sender, m);
         } else {
             receiver.onFile(sender, (ControlMessage.FileOffer) message);
         }

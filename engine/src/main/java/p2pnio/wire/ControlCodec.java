@@ -28,6 +28,10 @@ public final class ControlCodec {
     private static final String HELLO = "HELLO";
     private static final String PING = "PING";
     private static final String ACK = "ACK";
+    private static final String LIST = "LIST";
+    private static final String FILES = "FILES";
+    /** Hex digits of a SHA-256 on the wire. */
+    public static final int SHA256_HEX = 64;
 
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
@@ -56,7 +60,7 @@ public final class ControlCodec {
         if (message instanceof ControlMessage.Discover d) {
             text = DISCOVER + "," + String.join(",", d.peers()) + "\n";
         } else if (message instanceof ControlMessage.Get g) {
-            text = GET + "," + g.name() + "\n";
+            text = GET + "," + g.name() + (g.marked() ? "," + Extension.VERSION : "") + "\n";
         } else if (message instanceof ControlMessage.Ping p) {
             StringBuilder b = new StringBuilder(PING).append(',').append(Extension.VERSION).append(',').append(p.seq())
                     .append(',').append(p.digest());
@@ -68,9 +72,24 @@ public final class ControlCodec {
             text = b.append('\n').toString();
         } else if (message instanceof ControlMessage.Hello h) {
             text = HELLO + "," + h.version() + "," + h.instance() + "," + String.join("+", h.capabilities()) + "\n";
+        } else if (message instanceof ControlMessage.ListRequest l) {
+            text = LIST + "," + Extension.VERSION + "," + l.seq() + "\n";
+        } else if (message instanceof ControlMessage.Listing l) {
+            StringBuilder b = new StringBuilder(FILES).append(',').append(Extension.VERSION).append(',').append(l.seq())
+                    .append(',').append(l.part()).append(',').append(l.parts());
+            for (ControlMessage.Listed f : l.files()) {
+                listed(b.append(','), f);
+            }
+            text = b.append('\n').toString();
         } else {
             ControlMessage.FileOffer f = (ControlMessage.FileOffer) message;
-            text = FILE + "," + f.method() + "," + f.tcpPort() + "\n";
+            StringBuilder b = new StringBuilder(FILE).append(',').append(f.method()).append(',').append(f.tcpPort());
+            ControlMessage.Offered o = f.about();
+            if (o != null) {
+                b.append(',').append(o.version()).append(',').append(String.join("+", o.capabilities())).append(',')
+                        .append(o.size()).append(',').append(o.sha256()).append(',').append(o.name());
+            }
+            text = b.append('\n').toString();
         }
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -123,6 +142,49 @@ public final class ControlCodec {
         return out;
     }
 
+    /** Appends the wire form of one listed file, {@code <size>/<sha256>/<name>}. */
+    public static StringBuilder listed(StringBuilder b, ControlMessage.Listed f) {
+        return b.append(f.size()).append('/').append(f.sha256()).append('/').append(f.name());
+    }
+
+    /** Bytes of one listed file on the wire, with its separating comma. */
+    public static int listedBytes(ControlMessage.Listed f) {
+        return 3 + Long.toString(f.size()).length() + f.sha256().length() + utf8Length(f.name());
+    }
+
+    /**
+     * Splits {@code files} into {@code FILES} datagrams of at most {@code maxBytes} each, answering
+     * the {@code LIST} numbered {@code seq}; a file too long to fit even alone is left out. No
+     * files give one empty part ({@code FILES,p2pnio/1,<seq>,1,1}).
+     */
+    public static List<ControlMessage.Listing> splitListing(int seq, List<ControlMessage.Listed> files, int maxBytes) {
+        int head = utf8Length(FILES + "," + Extension.VERSION + "," + seq) + 2 * (1 + 10) + 1; // part, parts, newline
+        List<List<ControlMessage.Listed>> parts = new ArrayList<>();
+        List<ControlMessage.Listed> part = new ArrayList<>();
+        int bytes = head;
+        for (ControlMessage.Listed f : files) {
+            int n = listedBytes(f);
+            if (head + n > maxBytes) {
+                continue;
+            }
+            if (bytes + n > maxBytes) {
+                parts.add(part);
+                part = new ArrayList<>();
+                bytes = head;
+            }
+            part.add(f);
+            bytes += n;
+        }
+        if (!part.isEmpty() || parts.isEmpty()) {
+            parts.add(part);
+        }
+        List<ControlMessage.Listing> out = new ArrayList<>(parts.size());
+        for (int i = 0; i < parts.size(); i++) {
+            out.add(new ControlMessage.Listing(seq, i + 1, parts.size(), parts.get(i)));
+        }
+        return out;
+    }
+
     /** Decodes the bytes between {@code datagram}'s position and limit (consuming them). */
     public Decoded decode(ByteBuffer datagram) {
         if (datagram.remaining() > chars.capacity()) {
@@ -171,7 +233,8 @@ public final class ControlCodec {
                 if (parts.length < 2) {
                     return Decoded.drop(DropReason.GET_WITHOUT_NAME);
                 }
-                return Decoded.of(new ControlMessage.Get(parts[1]));
+                return Decoded.of(new ControlMessage.Get(parts[1],
+                        parts.length > 2 && Extension.isVersion(parts[2])));
             case FILE:
                 if (parts.length < 3) {
                     return Decoded.drop(DropReason.FILE_TOO_SHORT);
@@ -184,6 +247,9 @@ public final class ControlCodec {
                 if (port == null || port < 1 || port > 65535) {
                     return Decoded.drop(DropReason.FILE_BAD_PORT);
                 }
+                if (parts.length > 3 && Extension.isVersion(parts[3])) {
+                    return offered(s, parts, method, port);
+                }
                 return Decoded.of(new ControlMessage.FileOffer(method, port));
             case HELLO:
                 return hello(parts);
@@ -191,6 +257,10 @@ public final class ControlCodec {
                 return gossip(parts, true);
             case ACK:
                 return gossip(parts, false);
+            case LIST:
+                return list(parts);
+            case FILES:
+                return listing(parts);
             default:
                 return Decoded.drop(DropReason.UNKNOWN_TYPE);
         }
@@ -256,18 +326,123 @@ public final class ControlCodec {
         return new ControlMessage.Member(state, instance, incarnation, address);
     }
 
+    /**
+     * The extended {@code File}: {@code File,1,<port>,p2pnio/<n>,<caps>,<size>,<sha256>,<name>}.
+     * The name is the rest of the line after the seventh {@code ,}.
+     */
+    private static Decoded offered(String line, String[] parts, int method, int port) {
+        if (parts.length < 8) {
+            return Decoded.drop(DropReason.FILE_EXTENSION_MALFORMED);
+        }
+        List<String> caps = tokens(parts[4]);
+        long size = parseSize(parts[5]);
+        String name = line.substring(nthComma(line, 7) + 1);
+        if (caps == null || size < 0 || !isDigest(parts[6]) || Names.whyNotRequestable(name) != null) {
+            return Decoded.drop(DropReason.FILE_EXTENSION_MALFORMED);
+        }
+        return Decoded.of(new ControlMessage.FileOffer(method, port,
+                new ControlMessage.Offered(parts[3], caps, size, parts[6], name)));
+    }
+
+    private static Decoded list(String[] parts) {
+        Integer seq = parts.length < 3 || !Extension.isVersion(parts[1]) ? null : parseInt(parts[2]);
+        if (seq == null || seq < 0) {
+            return Decoded.drop(DropReason.LIST_MALFORMED);
+        }
+        return Decoded.of(new ControlMessage.ListRequest(seq));
+    }
+
+    private static Decoded listing(String[] parts) {
+        if (parts.length < 5 || !Extension.isVersion(parts[1])) {
+            return Decoded.drop(DropReason.FILES_MALFORMED);
+        }
+        Integer seq = parseInt(parts[2]);
+        Integer part = parseInt(parts[3]);
+        Integer count = parseInt(parts[4]);
+        if (seq == null || seq < 0 || part == null || count == null || part < 1 || part > count) {
+            return Decoded.drop(DropReason.FILES_MALFORMED);
+        }
+        List<ControlMessage.Listed> files = new ArrayList<>(parts.length - 5);
+        for (int i = 5; i < parts.length; i++) {
+            String entry = parts[i];
+            int a = entry.indexOf('/');
+            int b = a < 0 ? -1 : entry.indexOf('/', a + 1);
+            if (b < 0) {
+                return Decoded.drop(DropReason.FILES_MALFORMED);
+            }
+            long size = parseSize(entry.substring(0, a));
+            String digest = entry.substring(a + 1, b);
+            String name = entry.substring(b + 1);
+            if (size < 0 || !isDigest(digest) || Names.whyNotRequestable(name) != null) {
+                return Decoded.drop(DropReason.FILES_MALFORMED);
+            }
+            files.add(new ControlMessage.Listed(size, digest, name));
+        }
+        return Decoded.of(new ControlMessage.Listing(seq, part, count, files));
+    }
+
+    /** True if {@code s} is empty (not hashed yet) or 64 lower-case hex digits. */
+    public static boolean isDigest(String s) {
+        if (s.isEmpty()) {
+            return true;
+        }
+        if (s.length() != SHA256_HEX) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A size field: 1 to 10 decimal digits, no sign (at most {@link TransferHeader#MAX_SIZE}); else -1. */
+    private static long parseSize(String s) {
+        if (s.isEmpty() || s.length() > 10) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
+    private static int nthComma(String s, int n) {
+        int at = -1;
+        for (int i = 0; i < n; i++) {
+            at = s.indexOf(',', at + 1);
+        }
+        return at;
+    }
+
+    /** Capability tokens joined by {@code +} (empty: none); null if one is no token or too many. */
+    private static List<String> tokens(String field) {
+        List<String> caps = new ArrayList<>();
+        if (!field.isEmpty()) {
+            for (String token : field.split("\\+", -1)) {
+                if (!Extension.isToken(token) || caps.size() >= Extension.MAX_CAPABILITIES) {
+                    return null;
+                }
+                caps.add(token);
+            }
+        }
+        return caps;
+    }
+
     private static Decoded hello(String[] parts) {
         if (parts.length < 4 || !Extension.isVersion(parts[1]) || !Extension.isInstance(parts[2])) {
             return Decoded.drop(DropReason.HELLO_MALFORMED);
         }
-        List<String> caps = new ArrayList<>();
-        if (!parts[3].isEmpty()) {
-            for (String token : parts[3].split("\\+", -1)) {
-                if (!Extension.isToken(token) || caps.size() >= Extension.MAX_CAPABILITIES) {
-                    return Decoded.drop(DropReason.HELLO_MALFORMED);
-                }
-                caps.add(token);
-            }
+        List<String> caps = tokens(parts[3]);
+        if (caps == null) {
+            return Decoded.drop(DropReason.HELLO_MALFORMED);
         }
         return Decoded.of(new ControlMessage.Hello(parts[1], parts[2], caps));
     }

@@ -17,13 +17,76 @@ public sealed interface ControlMessage {
         }
     }
 
-    /** {@code Get,<name>\n}: who has the file called {@code name}? */
-    record Get(String name) implements ControlMessage { }
+    /**
+     * {@code Get,<name>\n}: who has the file called {@code name}? With {@code marked}, the
+     * extended form {@code Get,<name>,p2pnio/1\n}: "and I understand an extended {@code File}
+     * answer" (a reference node reads field 1 and ignores the rest).
+     */
+    record Get(String name, boolean marked) implements ControlMessage {
+        /** The plain {@code Get}, the reference's bytes. */
+        public Get(String name) {
+            this(name, false);
+        }
+    }
 
-    /** {@code File,<method>,<tcpPort>\n}: I have it, fetch it over TCP at {@code tcpPort}. */
-    record FileOffer(int method, int tcpPort) implements ControlMessage {
+    /**
+     * {@code File,<method>,<tcpPort>\n}: I have it, fetch it over TCP at {@code tcpPort}. With
+     * {@code about} (never null for an extended answer, null for a plain one), the extended form
+     * {@code File,1,<tcpPort>,p2pnio/1,<capabilities>,<size>,<sha256>,<name>\n}: the trailing
+     * fields, which a reference node ignores, say which file is answered and what it is.
+     */
+    record FileOffer(int method, int tcpPort, Offered about) implements ControlMessage {
         /** The only method the protocol defines: TCP. */
         public static final int TCP = 1;
+
+        /** The plain {@code File}, the reference's bytes. */
+        public FileOffer(int method, int tcpPort) {
+            this(method, tcpPort, null);
+        }
+
+        /** True for the extended form. */
+        public boolean extended() {
+            return about != null;
+        }
+    }
+
+    /**
+     * The trailing fields of an extended {@code File}, in their wire order: the version token, the
+     * capabilities of the answering node (tokens joined by {@code +}), the size in bytes, the
+     * SHA-256 of the content (64 lower-case hex digits, or empty while the file is not hashed
+     * yet), and last the name answered (the base name asked for, so a {@code ,} in it could never
+     * shift a field).
+     */
+    record Offered(String version, List<String> capabilities, long size, String sha256, String name) {
+        public Offered {
+            capabilities = List.copyOf(capabilities);
+        }
+
+        /** True when the answer carries a digest. */
+        public boolean hashed() {
+            return !sha256.isEmpty();
+        }
+    }
+
+    /**
+     * {@code LIST,p2pnio/1,<seq>\n} (extended, capability {@code browse}): "what do you share?".
+     * Answered by one or more {@link Listing}s with the same {@code seq}.
+     */
+    record ListRequest(int seq) implements ControlMessage { }
+
+    /** One shared file in a {@link Listing}: {@code <size>/<sha256>/<name>} (sha256 empty if not hashed yet). */
+    record Listed(long size, String sha256, String name) { }
+
+    /**
+     * {@code FILES,p2pnio/1,<seq>,<part>,<parts>,<size>/<sha256>/<name>,...\n} (extended): part
+     * {@code part} (from 1) of {@code parts} of the answer to the {@code LIST} numbered
+     * {@code seq}, each part one datagram of at most 2,048 bytes. Names hold no {@code ,} (such
+     * names cannot be requested, so they are never listed) and no {@code /} (base names).
+     */
+    record Listing(int seq, int part, int parts, List<Listed> files) implements ControlMessage {
+        public Listing {
+            files = List.copyOf(files);
+        }
     }
 
     /**

@@ -67,6 +67,23 @@ public enum DropReason {
     GOSSIP_MALFORMED,
     /** An {@code ACK} that answers no {@code PING} of ours (unknown or late sequence number); still taken as a sign of life. */
     ACK_UNSOLICITED,
+    /**
+     * An extended {@code File} ({@code File,1,<port>,p2pnio/<n>,...}) with fewer than eight fields,
+     * a capability that is no token, a size that is no 1-10 digit number, a digest that is neither
+     * empty nor 64 lower-case hex digits, or a name that cannot be requested.
+     */
+    FILE_EXTENSION_MALFORMED,
+    /** An extended {@code File} that names no file a waiting request asked that peer for. */
+    FILE_UNASKED_NAME,
+    /** A {@code LIST} with a bad version or sequence number. */
+    LIST_MALFORMED,
+    /**
+     * A {@code FILES} with a bad version, sequence number or part numbers, or an entry that is no
+     * {@code <size>/<sha256>/<name>} with a name that can be requested.
+     */
+    FILES_MALFORMED,
+    /** A {@code FILES} that answers no {@code LIST} of ours, or one part too many from that peer. */
+    FILES_UNSOLICITED,
     /** Receiving a datagram failed (an error the kernel reported on the socket); the socket is kept. */
     RECEIVE_FAILED
 }

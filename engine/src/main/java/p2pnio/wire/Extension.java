@@ -26,6 +26,10 @@ public final class Extension {
     public static final List<String> CAPABILITIES = List.of(Extension.MEMBERS, Range.CAPABILITY);
     /** The capability of the membership gossip (issue #13), announced only in the {@code GOSSIP} membership mode. */
     public static final String MEMBERS = "members";
+    /** Capability of the extended {@code File} answer (name, size, SHA-256): issue 11. */
+    public static final String SHA256 = "sha256";
+    /** Capability of browsing ({@code LIST} and {@code FILES}): issue 11. */
+    public static final String BROWSE = "browse";
     /** Most capability tokens a peer may announce. */
     public static final int MAX_CAPABILITIES = 32;
     /** Longest capability token. */

@@ -39,6 +39,10 @@ class ControlCodecFuzzTest {
             assertThat(g.name().chars()).noneMatch(Character::isISOControl);
         } else if (m instanceof ControlMessage.FileOffer f) {
             assertThat(f.tcpPort()).isBetween(1, 65535);
+            if (f.extended()) {
+                assertThat(f.about().version()).startsWith(Extension.VERSION_PREFIX);
+                listedWellFormed(new ControlMessage.Listed(f.about().size(), f.about().sha256(), f.about().name()));
+            }
         } else if (m instanceof ControlMessage.Discover disc) {
             assertThat(disc.peers()).allSatisfy(p -> assertThat(p).doesNotContain(",", "\n"));
         } else if (m instanceof ControlMessage.Hello h) {
@@ -49,6 +53,11 @@ class ControlCodecFuzzTest {
             assertThat(p.members()).allSatisfy(ControlCodecFuzzTest::wellFormed);
         } else if (m instanceof ControlMessage.Ack a) {
             assertThat(a.members()).allSatisfy(ControlCodecFuzzTest::wellFormed);
+        } else if (m instanceof ControlMessage.ListRequest l) {
+            assertThat(l.seq()).isNotNegative();
+        } else if (m instanceof ControlMessage.Listing l) {
+            assertThat(l.part()).isBetween(1, l.parts());
+            assertThat(l.files()).allSatisfy(ControlCodecFuzzTest::listedWellFormed);
         } else {
             throw new AssertionError("a kind of message this property does not know: " + m);
         }
@@ -89,6 +98,48 @@ class ControlCodecFuzzTest {
                 + datagrams.size() + " datagrams, learned " + learned);
     }
 
+    /**
+     * Any list of files splits into {@code FILES} datagrams of at most the bound, which decode to
+     * the same files in the same order, numbered 1..n of n; only a file too long for any datagram
+     * is left out.
+     */
+    @FuzzTest(maxDuration = "2m")
+    void filesListingsSplitIntoValidDatagramsAndLoseNoFileThatFits(FuzzedDataProvider data) {
+        int maxBytes = data.consumeInt(64, 4096);
+        int seq = data.consumeInt(0, Integer.MAX_VALUE);
+        List<ControlMessage.Listed> files = new ArrayList<>();
+        int n = data.consumeInt(0, 300);
+        for (int i = 0; i < n && data.remainingBytes() > 0; i++) {
+            String name = data.consumeString(300);
+            if (p2pnio.wire.Names.whyNotRequestable(name) != null || name.contains("/")) {
+                continue;
+            }
+            String digest = data.consumeBoolean() ? "" : "ab".repeat(32);
+            files.add(new ControlMessage.Listed(data.consumeLong(0, 9_999_999_999L), digest, name));
+        }
+        List<ControlMessage.Listing> parts = ControlCodec.splitListing(seq, files, maxBytes);
+        List<ControlMessage.Listed> back = new ArrayList<>();
+        for (ControlMessage.Listing part : parts) {
+            byte[] bytes = ControlCodec.encode(part);
+            assertThat(bytes.length).isLessThanOrEqualTo(maxBytes);
+            ControlCodec.Decoded d = codec.decode(ByteBuffer.wrap(bytes));
+            assertThat(d.message()).as("decode of %s", new String(bytes, StandardCharsets.UTF_8)).isEqualTo(part);
+            assertThat(part.parts()).isEqualTo(parts.size());
+            back.addAll(part.files());
+        }
+        List<ControlMessage.Listed> fitting = files.stream()
+                .filter(f -> ControlCodec.encode(new ControlMessage.Listing(seq, 1, 1, List.of(f))).length
+                        + 2 * 9 <= maxBytes).toList();
+        assertThat(back).containsAll(fitting);
+        assertThat(files).containsAll(back);
+    }
+
+    private static void listedWellFormed(ControlMessage.Listed f) {
+        assertThat(f.size()).isBetween(0L, 9_999_999_999L);
+        assertThat(ControlCodec.isDigest(f.sha256())).isTrue();
+        assertThat(f.name()).doesNotContain(",", "\n", "\0");
+    }
+
     private static void wellFormed(ControlMessage.Member m) {
         assertThat(m.state()).isIn(ControlMessage.Member.ALIVE, ControlMessage.Member.SUSPECT,
                 ControlMessage.Member.DEAD);
@@ -111,7 +162,7 @@ class ControlCodecFuzzTest {
             return peers.stream().filter(s -> !s.isEmpty()).toList();
         }
         if (m instanceof ControlMessage.Get g) {
-            return new ControlMessage.Get(g.name().strip());
+            return new ControlMessage.Get(g.name().strip(), g.marked());
         }
         return m;
     }

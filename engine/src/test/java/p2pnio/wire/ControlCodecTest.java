@@ -46,7 +46,97 @@ class ControlCodecTest {
                 new ControlMessage.FileOffer(1, 65535),
                 new ControlMessage.Hello("p2pnio/1", "18c2f0a1b2c3", List.of("members")),
                 new ControlMessage.Hello("p2pnio/1", "1", List.of()),
-                new ControlMessage.Hello("p2pnio/2", "ffffffffffffffff", List.of("members", "sha256", "range")));
+                new ControlMessage.Hello("p2pnio/2", "ffffffffffffffff", List.of("members", "sha256", "range")),
+                new ControlMessage.Get("movie.mkv", true),
+                new ControlMessage.FileOffer(1, 40123, new ControlMessage.Offered("p2pnio/1", List.of("sha256", "browse"),
+                        33, SHA_A, "a.txt")),
+                new ControlMessage.FileOffer(1, 40123, new ControlMessage.Offered("p2pnio/1", List.of(), 0, "", " ünï cödé")),
+                new ControlMessage.ListRequest(7),
+                new ControlMessage.Listing(7, 1, 1, List.of()),
+                new ControlMessage.Listing(7, 2, 3, List.of(new ControlMessage.Listed(33, SHA_A, "a.txt"),
+                        new ControlMessage.Listed(0, "", "empty file"))));
+    }
+
+    /** SHA-256 of the 33 bytes "hello from the reference example\n". */
+    static final String SHA_A = "093076c47692a2932590da1bc439224d6ead0f42fe2eb39bbd26182c99f6468d";
+
+    @Test
+    void theVerifiedDownloadExtensionHasItsDocumentedBytes() {
+        assertThat(ControlCodec.encode(new ControlMessage.Get("a.txt", true)))
+                .isEqualTo("Get,a.txt,p2pnio/1\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(ControlCodec.encode(new ControlMessage.FileOffer(1, 40123,
+                new ControlMessage.Offered("p2pnio/1", List.of("members", "sha256", "browse"), 33, SHA_A, "a.txt"))))
+                .isEqualTo(("File,1,40123,p2pnio/1,members+sha256+browse,33," + SHA_A + ",a.txt\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+        assertThat(ControlCodec.encode(new ControlMessage.ListRequest(5)))
+                .isEqualTo("LIST,p2pnio/1,5\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(ControlCodec.encode(new ControlMessage.Listing(5, 1, 2, List.of(
+                new ControlMessage.Listed(33, SHA_A, "a.txt"), new ControlMessage.Listed(7, "", "b c.txt")))))
+                .isEqualTo(("FILES,p2pnio/1,5,1,2,33/" + SHA_A + "/a.txt,7//b c.txt\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void whatTheReferenceReadsOfTheExtendedFormsIsTheRequestAndThePort() {
+        // PROTOCOL.md 6: the reference takes field 1 of a Get and fields 1 and 2 of a File
+        String file = "File,1,40123,p2pnio/1,sha256,33," + SHA_A + ",a.txt";
+        assertThat(file.split(",")[1] + "," + file.split(",")[2]).isEqualTo("1,40123");
+        assertThat("Get,a.txt,p2pnio/1".split(",")[1]).isEqualTo("a.txt");
+        // a trailing field that is no version token is what it was: ignored
+        assertThat(decode("Get,a.txt,p2p/1").message()).isEqualTo(new ControlMessage.Get("a.txt", false));
+        assertThat(decode("File,1,80,sha256,33").message()).isEqualTo(new ControlMessage.FileOffer(1, 80));
+    }
+
+    @Test
+    void aListingSplitsIntoDatagramsOfAtMostTheLimitAndLosesNothing() {
+        List<ControlMessage.Listed> files = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            files.add(new ControlMessage.Listed(i * 1000L, i % 3 == 0 ? "" : SHA_A, "file number " + i + ".bin"));
+        }
+        List<ControlMessage.Listing> parts = ControlCodec.splitListing(9, files, ControlCodec.MAX_DATAGRAM);
+        assertThat(parts).hasSizeGreaterThan(1);
+        List<ControlMessage.Listed> back = new ArrayList<>();
+        for (ControlMessage.Listing part : parts) {
+            byte[] bytes = ControlCodec.encode(part);
+            assertThat(bytes.length).isLessThanOrEqualTo(ControlCodec.MAX_DATAGRAM);
+            ControlMessage.Listing decoded = (ControlMessage.Listing) decode(bytes).message();
+            assertThat(decoded.parts()).isEqualTo(parts.size());
+            back.addAll(decoded.files());
+        }
+        assertThat(back).containsExactlyElementsOf(files);
+        assertThat(ControlCodec.splitListing(9, List.of(), ControlCodec.MAX_DATAGRAM))
+                .containsExactly(new ControlMessage.Listing(9, 1, 1, List.of()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("malformedExtensions")
+    void aMalformedExtendedMessageIsDroppedUnderItsOwnReason(String datagram, DropReason reason) {
+        assertThat(decode(datagram).dropped()).isEqualTo(reason);
+    }
+
+    static Stream<Arguments> malformedExtensions() {
+        String f = "File,1,80,p2pnio/1,";
+        return Stream.of(
+                Arguments.of(f + "sha256,33," + SHA_A, DropReason.FILE_EXTENSION_MALFORMED),
+                Arguments.of(f + "Sha256,33," + SHA_A + ",a", DropReason.FILE_EXTENSION_MALFORMED),
+                Arguments.of(f + "sha256,-3," + SHA_A + ",a", DropReason.FILE_EXTENSION_MALFORMED),
+                Arguments.of(f + "sha256,12345678901," + SHA_A + ",a", DropReason.FILE_EXTENSION_MALFORMED),
+                Arguments.of(f + "sha256,33," + SHA_A.toUpperCase() + ",a", DropReason.FILE_EXTENSION_MALFORMED),
+                Arguments.of(f + "sha256,33,abc,a", DropReason.FILE_EXTENSION_MALFORMED),
+                Arguments.of(f + "sha256,33," + SHA_A + ",", DropReason.FILE_EXTENSION_MALFORMED),
+                Arguments.of(f + "sha256,33," + SHA_A + ",x/a", DropReason.FILE_EXTENSION_MALFORMED),
+                Arguments.of(f + "sha256,33," + SHA_A + ",a,b", DropReason.FILE_EXTENSION_MALFORMED),
+                Arguments.of("LIST", DropReason.LIST_MALFORMED),
+                Arguments.of("LIST,p2pnio/1", DropReason.LIST_MALFORMED),
+                Arguments.of("LIST,p2pnio/1,-1", DropReason.LIST_MALFORMED),
+                Arguments.of("LIST,x/1,1", DropReason.LIST_MALFORMED),
+                Arguments.of("FILES,p2pnio/1,1,1", DropReason.FILES_MALFORMED),
+                Arguments.of("FILES,p2pnio/1,1,0,1", DropReason.FILES_MALFORMED),
+                Arguments.of("FILES,p2pnio/1,1,3,2", DropReason.FILES_MALFORMED),
+                Arguments.of("FILES,p2pnio/1,1,1,1,33/a.txt", DropReason.FILES_MALFORMED),
+                Arguments.of("FILES,p2pnio/1,1,1,1,x/" + SHA_A + "/a.txt", DropReason.FILES_MALFORMED),
+                Arguments.of("FILES,p2pnio/1,1,1,1,3/" + SHA_A + "/", DropReason.FILES_MALFORMED),
+                Arguments.of("FILES,p2pnio/1,1,1,1,3/" + SHA_A + "/a.txt:", DropReason.FILES_MALFORMED),
+                Arguments.of("FILES,p2pnio/1,1,1,1,3/ab/a.txt", DropReason.FILES_MALFORMED));
     }
 
     @Test
