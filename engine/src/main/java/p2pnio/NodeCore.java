@@ -108,6 +108,15 @@ final class NodeCore {
     void handle(Command command) {
         if (command instanceof Command.Fetch f) {
             requests.fetch(f.name());
+        } else if (command instanceof Command.FetchFrom f) {
+            String why = p2pnio.wire.Names.whyNotRequestable(f.name());
+            if (why != null) {
+                ctx.counters.downloadsFailed++;
+                ctx.events.downloadFailed(f.name(), "cannot fetch '" + f.name() + "': " + why);
+            } else {
+                transfers.download(f.name(), f.size(), f.sha256(), f.sources(),
+                        f.pieceBytes() == 0 ? p2pnio.transfer.Transfers.PIECE_BYTES : f.pieceBytes());
+            }
         } else if (command instanceof Command.Cancel c) {
             if (!requests.cancel(c.name()) && !transfers.cancel(c.name())) {
                 emitter.emit(new NodeEvent.Warning("nothing to cancel: '" + c.name() + "' is not being fetched"));
