@@ -117,6 +117,35 @@ class MultiSourceTest {
     }
 
     @Test
+    void transfersShowsOneLinePerDownloadWithItsSourcesAndCancelDeletesItsPartialFile() throws Exception {
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            byte[] data = new byte[3 * (int) PIECE];
+            new java.util.Random(9).nextBytes(data);
+            try (LyingServer slow = new LyingServer(data, offset -> false, offset -> true);
+                 LyingServer slower = new LyingServer(data, offset -> false, offset -> true)) {
+                Node client = cluster.start("client", b -> b.idleTimeout(Duration.ofMinutes(5)));
+                client.post(new Command.FetchFrom("held.bin", data.length, sha256(data),
+                        List.of(slow.address(), slower.address()), PIECE));
+                List<NodeEvent.TransferInfo> rows = Poll.until(Duration.ofSeconds(20), () -> client.transfers().get(),
+                        t -> t.stream().anyMatch(r -> r.bytes() == PIECE)); // half of each of two pieces
+                assertThat(rows).filteredOn(r -> r.name().equals("held.bin")).singleElement().satisfies(r -> {
+                    assertThat(r.direction()).isEqualTo("download");
+                    assertThat(r.state()).isEqualTo("FETCHING");
+                    assertThat(r.peer()).startsWith("2/2 sources: ")
+                            .contains("127.0.0.1:" + slow.address().getPort() + " ")
+                            .contains("127.0.0.1:" + slower.address().getPort() + " ").contains("MiB/s");
+                    assertThat(r.size()).isEqualTo(data.length);
+                });
+                assertThat(TestCluster.partials(TestCluster.folder(client))).hasSize(2); // the part and its record
+                client.post(new Command.Cancel("held.bin"));
+                assertThat(cluster.events(client).awaitOutcome("held.bin", WAIT)).isInstanceOfSatisfying(
+                        NodeEvent.DownloadFailed.class, f -> assertThat(f.reason()).isEqualTo("cancelled"));
+                assertThat(TestCluster.partials(TestCluster.folder(client))).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void whenEverySourceLiesTheDownloadFailsAndLeavesNothing() throws Exception {
         try (TestCluster cluster = new TestCluster(tmp)) {
             byte[] data = new byte[700_000];
