@@ -104,6 +104,23 @@ final class NodeCore {
         return (System.currentTimeMillis() << 16) | new java.security.SecureRandom().nextInt(1 << 16);
     }
 
+    /** Deletes what is kept for resuming {@code name} (file thread), or says there is nothing to cancel. */
+    private void cancelKept(String name) {
+        Path root = ctx.folder.root();
+        ctx.files.submit("delete the kept partial files of '" + name + "'", () -> PartialFile.discardKept(root, name),
+                (deleted, failure) -> {
+                    if (failure != null) {
+                        emitter.emit(new NodeEvent.Warning("could not delete the kept partial file of '" + name + "': "
+                                + failure.getMessage()));
+                    } else if (deleted == 0) {
+                        emitter.emit(new NodeEvent.Warning("nothing to cancel: '" + name + "' is not being fetched"));
+                    } else {
+                        emitter.emit(new NodeEvent.Warning("cancelled: the partial download of '" + name
+                                + "' kept for resume is deleted"));
+                    }
+                });
+    }
+
     /** Carries out one command. */
     void handle(Command command) {
         if (command instanceof Command.Fetch f) {
@@ -119,7 +136,7 @@ final class NodeCore {
             }
         } else if (command instanceof Command.Cancel c) {
             if (!requests.cancel(c.name()) && !transfers.cancel(c.name())) {
-                emitter.emit(new NodeEvent.Warning("nothing to cancel: '" + c.name() + "' is not being fetched"));
+                cancelKept(c.name());
             }
         } else if (command instanceof Command.AddPeer a) {
             String why = PeerAddress.whyInvalid(a.address());

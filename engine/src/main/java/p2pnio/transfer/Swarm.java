@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.BitSet;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -108,8 +109,12 @@ final class Swarm {
     /** The source re-sending the others' pieces, while RECHECKING. */
     private Source reference;
     private final Deque<Integer> recheck = new ArrayDeque<>();
-    /** Why the download failed, until reported (after its partial file is gone). */
+    /** Why the download failed, until reported (after its partial file is gone or kept). */
     private String failure;
+    /** The reason of the failure, kept for a partial file that comes back from the file thread after it. */
+    private String lastFailure;
+    /** True when no source's bytes verify: such a partial file is never kept. */
+    private boolean wrongBytes;
 
     Swarm(Context ctx, Transfers transfers, String name, long size, String sha256, List<InetSocketAddress> servers,
           long pieceBytes) {
@@ -152,25 +157,50 @@ final class Swarm {
     /** Makes the partial file (file thread), then starts one fetch per source. */
     void start() {
         moveTo(Phase.OPENING, sources.size() + " sources, " + pieces + " pieces");
-        partial = new PartialFile(ctx.folder.root(), name, size, sources.size() + " sources");
-        ctx.files.submit("create a partial file for '" + name + "'", () -> {
-            partial.create();
-            return partial;
+        Path root = ctx.folder.root();
+        String label = sources.size() + " sources";
+        ctx.files.submit("resume or create a partial file for '" + name + "'", () -> {
+            PartialFile kept = PartialFile.resume(root, name, size, label, sha256, pieceBytes);
+            if (kept != null) {
+                return kept;
+            }
+            PartialFile made = new PartialFile(root, name, size, label, sha256, pieceBytes);
+            try {
+                made.create();
+            } catch (IOException e) {
+                made.discard();
+                throw e;
+            }
+            return made;
         }, this::opened);
     }
 
     private void opened(PartialFile made, IOException failed) {
         if (phase != Phase.OPENING) {
-            return; // failed meanwhile: closeResources deletes it, queued after its creation
+            if (made != null) { // failed meanwhile (a cancel, a shutdown), already reported: keep or delete it
+                partial = made;
+                settle(lastFailure, false);
+            }
+            return;
         }
         if (failed != null) {
             fail(failed.getMessage());
             return;
         }
+        partial = made;
         out = made.channel();
-        moveTo(Phase.FETCHING, made.partName());
+        BitSet kept = made.done();
+        for (int i = kept.nextSetBit(0); i >= 0 && i < pieces; i = kept.nextSetBit(i + 1)) {
+            done[i] = true;
+            piecesDone++;
+            bytesIn += Math.min(pieceBytes, size - i * pieceBytes);
+        }
+        moveTo(Phase.FETCHING, made.partName() + (piecesDone > 0 ? ", resumed with " + piecesDone + " pieces" : ""));
         ctx.events.downloadStarted(name, sourcesLabel(), size);
-        if (size == 0) {
+        if (piecesDone > 0) {
+            ctx.events.downloadProgress(name, bytesIn, size, 0);
+        }
+        if (size == 0 || piecesDone == pieces) {
             verify();
             return;
         }
@@ -258,6 +288,7 @@ final class Swarm {
             done[p] = true;
             holder[p] = s;
             piecesDone++;
+            checkpoint();
             for (Source other : sources) {
                 if (other.fetch != null && other.fetch.piece == p) {
                     RangeFetch loser = other.fetch;
@@ -279,6 +310,30 @@ final class Swarm {
         } else {
             assign(s);
         }
+    }
+
+    /** Records the pieces done in the partial file's record, after forcing their bytes (file thread). */
+    private void checkpoint() {
+        PartialFile p = partial;
+        BitSet snapshot = doneBits();
+        ctx.files.submit("record the pieces of '" + name + "'", () -> {
+            p.checkpoint(snapshot);
+            return null;
+        }, (nothing, failed) -> {
+            if (failed != null) {
+                ctx.quiet("'" + name + "': cannot record its pieces (a resume would fetch them again)", failed);
+            }
+        });
+    }
+
+    private BitSet doneBits() {
+        BitSet b = new BitSet(pieces);
+        for (int i = 0; i < pieces; i++) {
+            if (done[i]) {
+                b.set(i);
+            }
+        }
+        return b;
     }
 
     /** {@code f} failed: its source is dropped, and its piece goes to the others. */
@@ -369,6 +424,7 @@ final class Swarm {
             }
         }
         if (next == null) {
+            wrongBytes = true;
             fail("'" + name + "' does not match its SHA-256 (" + why + "), and no source is left that sends bytes"
                     + " that do: " + suspects());
             return;
@@ -456,32 +512,55 @@ final class Swarm {
 
     private void failNow(String reason) {
         moveTo(Phase.FAILED, reason);
-        failure = reason;
+        lastFailure = reason;
         for (Source s : sources) {
             if (s.fetch != null) {
                 RangeFetch f = s.fetch;
                 s.fetch = null;
+                fetching[f.piece]--;
                 f.cancel(reason);
             }
         }
         out = null;
         transfers.swarmEnded(this);
+        if (partial == null) {
+            failure = reason;
+            reportFailure(); // nothing made yet, or it comes back from the file thread later (opened)
+            return;
+        }
+        settle(reason, true);
+    }
+
+    /**
+     * Keeps the partial file for a resume (it has a digest, and the failure is no cancel and no
+     * wrong bytes), else deletes it; then reports the failure (at shutdown at once: the node
+     * reports itself stopped only once the file thread is done).
+     */
+    private void settle(String reason, boolean report) {
         PartialFile p = partial;
         partial = null;
-        if (p == null || ctx.loop.isStopping()) {
+        boolean keep = p.resumable() && !wrongBytes && !reason.equals("cancelled");
+        BitSet snapshot = doneBits();
+        int have = snapshot.cardinality();
+        failure = !report ? null : keep ? reason + " (" + have + " of " + pieces + " pieces kept: asking for '"
+                + name + "' again resumes, cancel deletes them)" : reason;
+        if (ctx.loop.isStopping()) {
             reportFailure();
         }
-        if (p != null) {
-            ctx.files.submit("delete " + p, () -> {
+        ctx.files.submit((keep ? "keep " : "delete ") + p, () -> {
+            if (keep) {
+                p.keep(snapshot);
+            } else {
                 p.discard();
-                return null;
-            }, (nothing, failed) -> {
-                if (failed != null) {
-                    ctx.events.warning("could not delete the partial file of '" + name + "': " + failed.getMessage());
-                }
-                reportFailure();
-            });
-        }
+            }
+            return null;
+        }, (nothing, failed) -> {
+            if (failed != null) {
+                ctx.events.warning("could not " + (keep ? "keep" : "delete") + " the partial file of '" + name + "': "
+                        + failed.getMessage());
+            }
+            reportFailure();
+        });
     }
 
     private void reportFailure() {
