@@ -8,7 +8,7 @@ MAN      := cli/target/man/p2p.1
 FOLDER   ?= ./shared
 PREFIX   ?= $(HOME)/.local
 
-.PHONY: build test run clean serve install uninstall demo demo-stop demo-check bench bench-quick bench-turns bench-report bench-fairness bench-multisource fuzz soak faults large ci-extra membership membership-report
+.PHONY: build test run clean serve install uninstall demo demo-stop demo-check bench bench-quick bench-turns bench-verify bench-report bench-fairness bench-multisource fuzz soak faults large ci-extra membership membership-report
 
 ## build: compile every module and package the runnable jar (cli/target/p2p.jar)
 build:
@@ -145,6 +145,12 @@ bench-turns:
 	$(BENCH_RUN) quick bench/results/turns.json LoopTurns
 	$(MAKE) --no-print-directory bench-report
 
+## bench-verify: benchmark 8 alone (verified vs unverified 1 GiB node-to-node downloads, 5 interleaved rounds), then BENCHMARKS.md
+bench-verify:
+	$(MVN) -q -DskipTests package -pl bench -am
+	$(BENCH_RUN) verify bench/results/verify.json VerifyBenchmark
+	$(MAKE) --no-print-directory bench-report
+
 ## bench-fairness: many downloads at 1,000 clients, our node before the send round (BEFORE) and after, and blocking, in ROUNDS interleaved rounds
 bench-fairness:
 	$(MVN) -q -DskipTests package -pl bench -am
@@ -165,5 +171,6 @@ bench-report:
 	  --run "quick run (make bench-quick)=bench/results/quick.json" \
 	  --run "full-size run (make bench)=bench/results/full.json" \
 	  --run "loop turns alone (make bench-turns)=bench/results/turns.json" \
+	  --run "verified downloads alone (make bench-verify)=bench/results/verify.json" \
 	  --fairness bench/results/fairness --multisource bench/results/multisource.properties
 

@@ -64,6 +64,18 @@ final class Emitter implements Events {
     }
 
     @Override
+    public void downloadFinished(String name, String peer, long size, long elapsedNanos, Path file, String sha256,
+                                 String notVerified) {
+        emit(new NodeEvent.DownloadFinished(name, peer, size, elapsedNanos, file, sha256, notVerified));
+    }
+
+    @Override
+    public void digestMismatch(String name, String peer, String expected, String actual, String what,
+                               boolean retrying) {
+        emit(new NodeEvent.DigestMismatch(name, peer, expected, actual, what, retrying));
+    }
+
+    @Override
     public void downloadFailed(String name, String reason) {
         emit(new NodeEvent.DownloadFailed(name, reason));
     }

@@ -23,6 +23,7 @@ import p2pnio.core.Trace;
 import p2pnio.loop.EventLoop;
 import p2pnio.loop.OffLoop;
 import p2pnio.loop.Task;
+import p2pnio.share.Digests;
 import p2pnio.share.SharedFolder;
 
 /**
@@ -49,6 +50,10 @@ public final class Node implements AutoCloseable {
     private final ExecutorService events;
     private final ExecutorService background;
     private final ExecutorService files;
+    /** Hashes shared files and verifies downloads ({@link Digests}): never the loop, never the file thread. */
+    private final ExecutorService hashing;
+    /** Checks downloads against their SHA-256 ({@link p2pnio.share.Verifier}). */
+    private final ExecutorService verifying;
     private final Trace trace;
     private final NodeCore core;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -68,10 +73,13 @@ public final class Node implements AutoCloseable {
         this.events = Executors.newSingleThreadExecutor(r -> eventThread = daemon(r, "p2p-events " + tag));
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-background " + tag));
         this.files = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-files " + tag));
+        this.hashing = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-hash " + tag));
+        this.verifying = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-verify " + tag));
         this.trace = new Trace(traceOut, TRACE_LINES_PER_SECOND);
         SharedFolder folder = new SharedFolder(config.folder(), loop, background);
+        folder.hashWith(new Digests(folder.root(), loop, hashing));
         Emitter emitter = new Emitter(this::deliver);
-        Context ctx = new Context(loop, config.settings(), folder, trace, emitter, new OffLoop(loop, files));
+        Context ctx = new Context(loop, config.settings(), folder, trace, emitter, new OffLoop(loop, files), verifying);
         this.core = new NodeCore(ctx, config, emitter, background);
         loop.onFailure((what, e) -> emitter.warning(what + " failed: " + e));
         loop.observe(new LoopTrace(trace));
@@ -180,6 +188,8 @@ public final class Node implements AutoCloseable {
             deliver(new NodeEvent.Stopped(failure));
             events.shutdown();
             background.shutdownNow();
+            hashing.shutdownNow();
+            verifying.shutdownNow();
             stopped.complete(null);
         }
     }

@@ -20,6 +20,20 @@ public final class NodeConfig {
     /** Default UDP control port. */
     public static final int DEFAULT_PORT = 1378;
 
+    /** When a download whose answer carried a SHA-256 is checked against it (issue 11). */
+    public enum Verify {
+        /**
+         * The default: a background thread hashes the partial file's bytes as they arrive (it reads
+         * them back from the page cache, behind the loop's writes), so at the last byte only the
+         * tail is left; the loop spends nothing on hashing.
+         */
+        WHILE_RECEIVING,
+        /** The background thread reads and hashes the whole partial file after its last byte. */
+        AFTER_LAST_BYTE,
+        /** Not checked (for comparison in benchmarks); downloads report "not verified". */
+        OFF
+    }
+
     /** How a node keeps its cluster list. */
     public enum Membership {
         /**
@@ -64,6 +78,7 @@ public final class NodeConfig {
     private final int suspectAfter;
     private final int removeAfter;
     private final int getFanout;
+    private final Verify verify;
     private final boolean jmx;
 
     private NodeConfig(Builder b) {
@@ -96,6 +111,7 @@ public final class NodeConfig {
         suspectAfter = b.suspectAfter;
         removeAfter = b.removeAfter;
         getFanout = b.getFanout;
+        verify = b.verify;
         jmx = b.jmx;
     }
 
@@ -105,7 +121,7 @@ public final class NodeConfig {
                 requestLineTimeout, idleTimeout, connectTimeout, maxUploads, maxDownloads, getAnswersPerPeerPerSecond,
                 maxScheduledAnswers, sendChunkBytes, sendBytesPerTurn, maxUploadRate, maxDownloadRate,
                 udpReceiveBufferBytes, getRetryInitial, membership == Membership.GOSSIP, fanout, suspectAfter,
-                removeAfter, getFanout);
+                removeAfter, getFanout, verify.name());
     }
 
     /** A builder with every default of PROTOCOL.md and SECURITY.md. */
@@ -145,6 +161,7 @@ public final class NodeConfig {
         b.suspectAfter = suspectAfter;
         b.removeAfter = removeAfter;
         b.getFanout = getFanout;
+        b.verify = verify;
         b.jmx = jmx;
         return b;
     }
@@ -211,6 +228,8 @@ public final class NodeConfig {
     public int removeAfter() { return removeAfter; }
     /** Peers a request asks on its first try, besides the priority peers; doubled on each retry (default 16). */
     public int getFanout() { return getFanout; }
+    /** When downloads are checked against the SHA-256 their answer carried (default {@code WHILE_RECEIVING}). */
+    public Verify verify() { return verify; }
     /** Whether the node shows its counters as a JMX MXBean ({@link NodeMXBean}; default true). */
     public boolean jmx() { return jmx; }
 
@@ -254,6 +273,7 @@ public final class NodeConfig {
         private int suspectAfter = 3;
         private int removeAfter = 3;
         private int getFanout = 16;
+        private Verify verify = Verify.WHILE_RECEIVING;
         private boolean jmx = true;
 
         private Builder() {
@@ -289,6 +309,7 @@ public final class NodeConfig {
         public Builder suspectAfter(int v) { suspectAfter = v; return this; }
         public Builder removeAfter(int v) { removeAfter = v; return this; }
         public Builder getFanout(int v) { getFanout = v; return this; }
+        public Builder verify(Verify v) { verify = java.util.Objects.requireNonNull(v, "verify"); return this; }
 
         public Builder jmx(boolean v) { jmx = v; return this; }
 

@@ -75,6 +75,9 @@ final class NodeCore {
         });
         ctx.folder.onProblems((paths, first) -> ctx.quiet(paths + " unreadable path(s) skipped while scanning "
                 + ctx.folder.root(), first));
+        if (ctx.folder.digests() != null) {
+            ctx.folder.digests().onProblems(emitter::warning);
+        }
         control.start(discovery.receiver(responder::onGet, requests::onFile));
         transfers.start();
         ctx.folder.rescan();
@@ -183,7 +186,7 @@ final class NodeCore {
     /** The shared files, by name. */
     List<NodeEvent.FileInfo> files() {
         List<NodeEvent.FileInfo> files = new ArrayList<>();
-        ctx.folder.entries().forEach(e -> files.add(new NodeEvent.FileInfo(e.name(), e.size())));
+        ctx.folder.entries().forEach(e -> files.add(new NodeEvent.FileInfo(e.name(), e.size(), ctx.folder.digest(e))));
         return files;
     }
 

@@ -54,7 +54,24 @@ public sealed interface NodeEvent {
      * file of that name was already there (it is never replaced), under a numbered copy of it such
      * as {@code notes (1).txt}.
      */
-    record DownloadFinished(String name, String peer, long size, long elapsedNanos, Path file) implements NodeEvent {
+    record DownloadFinished(String name, String peer, long size, long elapsedNanos, Path file, String sha256,
+                            String notVerified) implements NodeEvent {
+        /** Not verified because the peer is reference-style (a plain {@code File} answer). */
+        public static final String PLAIN_PEER = "plain peer";
+
+        /** A download whose content was not checked, because of a plain peer. */
+        public DownloadFinished(String name, String peer, long size, long elapsedNanos, Path file) {
+            this(name, peer, size, elapsedNanos, file, null, PLAIN_PEER);
+        }
+
+        /**
+         * True when the content was checked against the SHA-256 the peer's answer carried
+         * ({@code sha256}); else {@code notVerified} says why not (e.g. {@link #PLAIN_PEER}).
+         */
+        public boolean verified() {
+            return sha256 != null;
+        }
+
         /** Mean rate in bytes per second. */
         public double bytesPerSecond() {
             return elapsedNanos <= 0 ? 0 : size * 1e9 / elapsedNanos;
@@ -63,6 +80,15 @@ public sealed interface NodeEvent {
 
     /** The request or download failed; no partial file is left. */
     record DownloadFailed(String name, String reason) implements NodeEvent { }
+
+    /**
+     * What arrived from {@code peer} for {@code name} is not what its answer announced: its
+     * SHA-256 is {@code actual}, not {@code expected} (or its size differs: {@code what} says).
+     * The partial file is deleted; the request tries another peer that answered if
+     * {@code retrying}, else a {@link DownloadFailed} follows.
+     */
+    record DigestMismatch(String name, String peer, String expected, String actual, String what, boolean retrying)
+            implements NodeEvent { }
 
     /** A peer's upload request was served in full. */
     record UploadFinished(String name, String peer, long size, long elapsedNanos) implements NodeEvent { }
@@ -116,6 +142,11 @@ public sealed interface NodeEvent {
         }
     }
 
-    /** One shared file. */
-    record FileInfo(String name, long size) { }
+    /** One shared file, with its SHA-256 (hex; null while not hashed yet). */
+    record FileInfo(String name, long size, String sha256) {
+        /** A file whose digest is not known. */
+        public FileInfo(String name, long size) {
+            this(name, size, null);
+        }
+    }
 }

@@ -42,7 +42,7 @@ class TraceTest {
         }
         String s = server.toString(StandardCharsets.UTF_8);
         String c = client.toString(StandardCharsets.UTF_8);
-        assertThat(s).contains("udp in  " + "127.0.0.1").contains("Get[name=t.bin]")
+        assertThat(s).contains("udp in  " + "127.0.0.1").containsPattern("Get\\[name=t.bin, marked=(true|false)\\]")
                 .contains("timer delayed File to")
                 .contains("udp out ").contains("FileOffer[method=1")
                 .containsPattern("select -> acceptable\\[")

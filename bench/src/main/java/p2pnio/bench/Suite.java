@@ -79,7 +79,10 @@ public final class Suite {
                     new Step("ConnectionScaleBenchmark", Map.of(), -1, -1, -1, -1),
                     new Step("ParsersBenchmark", Map.of(), -1, -1, -1, -1),
                     new Step("ReceiveStrategyBenchmark", Map.of(), -1, -1, -1, -1),
-                    new Step("LoopTurnsBenchmark", Map.of(), -1, -1, -1, -1));
+                    new Step("LoopTurnsBenchmark", Map.of(), -1, -1, -1, -1),
+                    new Step("VerifyBenchmark", Map.of(), 1, 3000, 3, 3000, 5));
+            case "verify" -> List.of(
+                    new Step("VerifyBenchmark", Map.of(), 1, 3000, 3, 3000, 5));
             case "quick" -> List.of(
                     new Step("LargeFileBenchmark", Map.of("fileMiB", "256"), 1, 500, 2, 500, 3),
                     new Step("LargeFileBenchmark", Map.of("fileMiB", "256", "sink", "discard",
@@ -91,7 +94,8 @@ public final class Suite {
                     new Step("ConnectionScaleBenchmark", Map.of(), 1, 1000, 3, 1000),
                     new Step("ParsersBenchmark", Map.of(), 1, 500, 3, 500),
                     new Step("ReceiveStrategyBenchmark", Map.of("fileMiB", "128"), 1, 1000, 3, 1000),
-                    new Step("LoopTurnsBenchmark", Map.of(), 1, 0, 5, 0));
+                    new Step("LoopTurnsBenchmark", Map.of(), 1, 0, 5, 0),
+                    new Step("VerifyBenchmark", Map.of("fileMiB", "256"), 1, 1000, 2, 1000, 3));
             case "smoke" -> List.of(
                     new Step("LargeFileBenchmark", Map.of("fileMiB", "1"), 0, 0, 1, 0),
                     new Step("LargeFileBenchmark", Map.of("fileMiB", "1", "sink", "discard", "contender", DISCARDING),
@@ -103,8 +107,9 @@ public final class Suite {
                             Map.of("held", "20", "downloaders", "4", "fileKiB", "16"), 0, 0, 1, 0),
                     new Step("ParsersBenchmark", Map.of(), 0, 0, 1, 0),
                     new Step("ReceiveStrategyBenchmark", Map.of("fileMiB", "1"), 0, 0, 1, 0),
-                    new Step("LoopTurnsBenchmark", Map.of("bigMiB", "1", "small", "4", "smallKiB", "16"), 0, 0, 1, 0));
-            default -> throw new IllegalArgumentException("profile must be full, quick or smoke, not " + profile);
+                    new Step("LoopTurnsBenchmark", Map.of("bigMiB", "1", "small", "4", "smallKiB", "16"), 0, 0, 1, 0),
+                    new Step("VerifyBenchmark", Map.of("fileMiB", "1"), 0, 0, 1, 0));
+            default -> throw new IllegalArgumentException("profile must be full, quick, verify or smoke, not " + profile);
         };
     }
 
@@ -174,7 +179,7 @@ public final class Suite {
     /** {@code Suite <full|quick|smoke> <result.json> [benchmark-regex]}. */
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: Suite <full|quick|smoke> <result.json> [benchmark-regex]");
+            System.err.println("usage: Suite <full|quick|verify|smoke> <result.json> [benchmark-regex]");
             System.exit(2);
         }
         long t0 = System.nanoTime();

@@ -722,6 +722,17 @@ public final class Discovery {
         }
     }
 
+    /**
+     * {@code from} sent a message only our nodes send (a marked {@code Get}, an extended
+     * {@code File}, a {@code LIST}): it is one of ours, if it is a peer we know.
+     */
+    public void showedExtended(InetSocketAddress from) {
+        Cluster.Peer sender = cluster.byEndpoint(from);
+        if (sender != null && !sender.extended()) {
+            recognised(sender, cluster.recognise(sender, null, null, List.of()));
+        }
+    }
+
     /** A {@code HELLO} arrived: the sender is one of ours; record what it says, answer if we owe it ours. */
     public void onHello(InetSocketAddress from, ControlMessage.Hello message) {
         Cluster.Peer sender = cluster.heardFrom(from);
@@ -760,11 +771,17 @@ public final class Discovery {
 
             @Override
             public void onGet(InetSocketAddress from, ControlMessage.Get message) {
+                if (message.marked()) {
+                    showedExtended(from);
+                }
                 onGet.accept(from, message);
             }
 
             @Override
             public void onFile(InetSocketAddress from, ControlMessage.FileOffer message) {
+                if (message.extended()) {
+                    showedExtended(from);
+                }
                 onFile.accept(from, message);
             }
 

@@ -12,6 +12,7 @@ import p2pnio.core.Context;
 import p2pnio.loop.Timers;
 import p2pnio.wire.ControlMessage;
 import p2pnio.wire.DropReason;
+import p2pnio.wire.Extension;
 import p2pnio.wire.HostPort;
 import p2pnio.wire.Names;
 
@@ -66,6 +67,12 @@ public final class Requests {
         final InetSocketAddress control;
         final String peer;
         InetSocketAddress transfer;
+        /** What an extended answer said (name, size, SHA-256); null for a plain answer. */
+        ControlMessage.Offered about;
+        /** Sent bytes that were not what it announced: never tried again by this request. */
+        boolean bad;
+        /** What was wrong with its bytes, for the final failure. */
+        String mismatch;
         boolean tried;
         long notBefore;
         long backoff;
@@ -89,6 +96,8 @@ public final class Requests {
         final long deadline;
         Phase phase = Phase.WAITING;
         Source trying;
+        /** The try's header arrived and its body is checked against a SHA-256: a mismatch comes back here. */
+        boolean started;
         Timers.Timer deadlineTimer;
         Timers.Timer retryTimer;
         long retryDelay;
@@ -161,19 +170,20 @@ public final class Requests {
         others.sort((a, b) -> Long.compare(mix(a.hash() ^ p.salt), mix(b.hash() ^ p.salt)));
         List<Cluster.Peer> targets = new ArrayList<>(priority.subList(0, Math.min(fanout, priority.size())));
         targets.addAll(others.subList(0, (int) Math.min(others.size(), wide)));
-        byte[] get = p2pnio.wire.ControlCodec.encode(new ControlMessage.Get(p.name));
+        byte[] plain = p2pnio.wire.ControlCodec.encode(new ControlMessage.Get(p.name));
+        byte[] marked = p2pnio.wire.ControlCodec.encode(new ControlMessage.Get(p.name, true));
         int sent = 0;
         for (Cluster.Peer peer : targets) {
             InetSocketAddress to = peer.endpoint();
             if (to != null) {
                 p.asked.add(to);
-                control.send(to, get, "Get," + p.name);
+                send(peer, to, plain, marked, p.name);
                 sent++;
             } else {
                 cluster.resolve(peer, resolved -> {
                     if (resolved.endpoint() != null && requests.get(p.name) == p) {
                         p.asked.add(resolved.endpoint());
-                        control.send(resolved.endpoint(), get, "Get," + p.name);
+                        send(resolved, resolved.endpoint(), plain, marked, p.name);
                     }
                 });
             }
@@ -183,6 +193,15 @@ public final class Requests {
         if (next < p.deadline) {
             p.retryTimer = ctx.loop.timers().at(next, "retry Get " + p.name, () -> broadcast(p));
             p.retryDelay *= 2;
+        }
+    }
+
+    /** The marked {@code Get} to a peer known as extended, the reference's bytes to any other. */
+    private void send(Cluster.Peer peer, InetSocketAddress to, byte[] plain, byte[] marked, String name) {
+        if (peer.extended()) {
+            control.send(to, marked, "Get," + name + "," + Extension.VERSION);
+        } else {
+            control.send(to, plain, "Get," + name);
         }
     }
 
@@ -207,6 +226,9 @@ public final class Requests {
     private static String refusals(Pending p) {
         StringBuilder b = new StringBuilder();
         for (Source s : p.sources.values()) {
+            if (s.bad) {
+                b.append("; ").append(s.mismatch);
+            }
             if (s.refusals > 0) {
                 b.append("; ").append(s.peer).append(" answered but sent no header ").append(s.refusals)
                         .append(s.refusals == 1 ? " time" : " times").append(" (last: ").append(s.lastRefusal).append(')');
@@ -215,10 +237,22 @@ public final class Requests {
         return b.toString();
     }
 
-    /** A {@code File} arrived: it goes to the oldest request that can take it. */
+    /**
+     * A {@code File} arrived. An extended one names its file: it goes to the request for that name,
+     * if that request asked the sender. A plain one goes to the oldest request that can take it.
+     */
     public void onFile(InetSocketAddress from, ControlMessage.FileOffer offer) {
         if (offer.method() != ControlMessage.FileOffer.TCP) {
             control.drop(DropReason.FILE_UNSUPPORTED_METHOD, from, null);
+            return;
+        }
+        if (offer.extended()) {
+            Pending p = requests.get(offer.about().name());
+            if (p == null || !p.asked.contains(from)) {
+                control.drop(DropReason.FILE_UNASKED_NAME, from, offer.about().name());
+                return;
+            }
+            answered(p, from, offer);
             return;
         }
         Pending match = null;
@@ -232,14 +266,21 @@ public final class Requests {
             control.drop(DropReason.FILE_UNSOLICITED, from, null);
             return;
         }
+        answered(match, from, offer);
+    }
+
+    private void answered(Pending p, InetSocketAddress from, ControlMessage.FileOffer offer) {
         cluster.addPriority(from);
         if (cluster.byEndpoint(from) != null) {
             cluster.heardFrom(from);
         }
-        Source s = match.sources.computeIfAbsent(from, Source::new);
+        Source s = p.sources.computeIfAbsent(from, Source::new);
         s.transfer = new InetSocketAddress(from.getAddress(), offer.tcpPort());
-        if (match.phase == Phase.WAITING) {
-            tryNext(match);
+        if (offer.extended()) {
+            s.about = offer.about();
+        }
+        if (p.phase == Phase.WAITING) {
+            tryNext(p);
         }
     }
 
@@ -249,21 +290,27 @@ public final class Requests {
      * now (a second answer is then most likely meant for another request).
      */
     private static boolean takes(Pending p, InetSocketAddress from) {
-        if (!p.asked.contains(from) || p.without.contains(from)) {
+        if (!p.asked.contains(from) || p.without.contains(from) || p.started) {
             return false;
         }
         Source s = p.sources.get(from);
         return s == null || (s.tried && s != p.trying);
     }
 
-    /** Tries the oldest answer whose backoff is over, if any; otherwise the request keeps waiting. */
+    /**
+     * Tries the best answer whose backoff is over, if any; otherwise the request keeps waiting.
+     * Best: an extended answer with a SHA-256 (it can be checked), then any extended answer (it is
+     * surely for this file), then a plain one; among equals a priority peer, then the oldest
+     * answer. An answer whose bytes did not match its digest is never tried again. The answers
+     * that carry the same digest are the sources of that content (what a multi-source download
+     * reads from: {@link #sources}).
+     */
     private void tryNext(Pending p) {
         long now = ctx.loop.now();
         Source next = null;
         for (Source s : p.sources.values()) {
-            if (s.notBefore <= now) {
+            if (s.notBefore <= now && !s.bad && (next == null || rank(s) < rank(next))) {
                 next = s;
-                break;
             }
         }
         if (next == null) {
@@ -279,7 +326,53 @@ public final class Requests {
             ctx.events.requestAnswered(p.name, next.peer, next.transfer.getPort());
         }
         next.tried = true;
-        transfers.download(p.name, next.transfer, next.peer, new Try(p, next));
+        Source chosen = next;
+        if (chosen.about == null) {
+            transfers.download(p.name, chosen.transfer, chosen.peer, new Try(p, chosen));
+            return;
+        }
+        // The size is known before connecting: refuse what cannot fit, without opening a connection.
+        long size = chosen.about.size();
+        ctx.files.submit("check the free space for '" + p.name + "'",
+                () -> {
+                    p2pnio.share.PartialFile.checkSpace(ctx.folder.root(), p.name, size);
+                    return Boolean.TRUE;
+                }, (fits, failure) -> {
+                    if (requests.get(p.name) != p || p.trying != chosen) {
+                        return; // cancelled or stopped meanwhile
+                    }
+                    if (failure != null) {
+                        forget(p);
+                        ctx.counters.downloadsFailed++;
+                        ctx.events.downloadFailed(p.name, failure.getMessage() + " (from " + chosen.peer
+                                + "'s answer; no connection was opened)");
+                        return;
+                    }
+                    transfers.download(p.name, chosen.transfer, chosen.peer, new Try(p, chosen));
+                });
+    }
+
+    /** Lower is better: see {@link #tryNext}. */
+    private int rank(Source s) {
+        int kind = s.about == null ? 2 : s.about.hashed() ? 0 : 1;
+        return kind * 2 + (cluster.isPriority(s.control) ? 0 : 1);
+    }
+
+    /**
+     * The peers whose extended answers for {@code name} announced {@code sha256}: the sources of
+     * that content, in the order they answered (for a download from several at once, issue 12).
+     */
+    public List<String> sources(String name, String sha256) {
+        Pending p = requests.get(name);
+        List<String> out = new ArrayList<>();
+        if (p != null) {
+            for (Source s : p.sources.values()) {
+                if (s.about != null && s.about.sha256().equals(sha256) && !s.bad) {
+                    out.add(s.peer);
+                }
+            }
+        }
+        return out;
     }
 
     /** One try of one request at one peer: what the download reports back. */
@@ -294,16 +387,67 @@ public final class Requests {
 
         @Override
         public void started() {
-            if (requests.get(p.name) == p) {
-                forget(p);
+            if (requests.get(p.name) != p) {
+                return;
+            }
+            if (sha256() == null) {
+                forget(p); // nothing to check: the download owns the fetch
+                return;
+            }
+            p.started = true; // kept, to try another peer if the bytes do not match
+            if (p.retryTimer != null) {
+                p.retryTimer.cancel();
+                p.retryTimer = null;
             }
         }
 
         @Override
         public void ended() {
-            if (requests.get(p.name) == p) {
+            if (requests.get(p.name) == p && p.trying == s) {
                 forget(p);
             }
+        }
+
+        @Override
+        public String sha256() {
+            return s.about != null && s.about.hashed() ? s.about.sha256() : null;
+        }
+
+        @Override
+        public long size() {
+            return s.about == null ? -1 : s.about.size();
+        }
+
+        @Override
+        public String notVerified() {
+            return s.about == null ? "plain peer" : s.peer + " had not hashed it yet";
+        }
+
+        /**
+         * The bytes did not match: that answer is never tried again. Another answer is tried at
+         * once if there is one; else the request waits again, asking anew, for what is left of its
+         * {@code waiting} (its final failure then names the mismatch).
+         */
+        @Override
+        public String mismatch(String detail) {
+            s.bad = true;
+            s.mismatch = detail;
+            p.trying = null;
+            p.started = false;
+            if (requests.get(p.name) != p) {
+                return detail;
+            }
+            if (ctx.loop.now() >= p.deadline) {
+                forget(p);
+                return detail + "; no other peer answered within waiting (" + ctx.config.waiting().toSeconds() + " s)";
+            }
+            p.phase = Phase.WAITING;
+            tryNext(p);
+            if (p.phase == Phase.WAITING) {
+                p.retryDelay = initialRetry();
+                broadcast(p);
+            }
+            return null;
         }
 
         @Override
@@ -311,8 +455,13 @@ public final class Requests {
             p.trying = null;
             s.refusals++;
             s.lastRefusal = detail;
-            if (how == NoHeader.CLOSED) {
+            if (how == NoHeader.CLOSED && s.about == null) {
+                // A plain answer names no file: it may have been meant for another request that
+                // asked that peer. It moves on to the next one that can take it (this request
+                // still tries the peer again by name, below). An extended answer named this file:
+                // a close without a header is the peer being busy, as a refusal is.
                 p.without.add(s.control);
+                handOver(p, s);
             }
             long now = ctx.loop.now();
             if (requests.get(p.name) != p || now >= p.deadline) {
@@ -336,6 +485,21 @@ public final class Requests {
             broadcast(p); // ask the cluster again: another peer, or this one on a new port
             tryNext(p); // an answer that came meanwhile goes first
             return null;
+        }
+    }
+
+    /** Gives the plain answer {@code s} to the next request (after {@code p}) that can take it. */
+    private void handOver(Pending p, Source s) {
+        for (Pending q : requests.values()) {
+            if (q != p && takes(q, s.control) && !q.sources.containsKey(s.control)) {
+                Source moved = new Source(s.control);
+                moved.transfer = s.transfer;
+                q.sources.put(s.control, moved);
+                if (q.phase == Phase.WAITING) {
+                    tryNext(q);
+                }
+                return;
+            }
         }
     }
 

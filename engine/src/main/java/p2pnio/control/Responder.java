@@ -9,13 +9,15 @@ import p2pnio.core.Context;
 import p2pnio.share.SharedFolder;
 import p2pnio.wire.ControlMessage;
 import p2pnio.wire.DropReason;
+import p2pnio.wire.Extension;
 import p2pnio.wire.HostPort;
 import p2pnio.wire.Names;
 import p2pnio.wire.TransferHeader;
 
 /**
  * Answers {@code Get}: a peer in the priority set gets {@code File,1,<tcpPort>} at once, any
- * other after the non-priority delay. The reference node sleeps for that delay; here it is a
+ * other after the non-priority delay. A peer that sent a marked {@code Get}, or is known as one of
+ * ours, gets the extended {@code File} (name, size, SHA-256); any other the reference's bytes. The reference node sleeps for that delay; here it is a
  * timer, so the loop keeps serving.
  *
  * <p>Bounded against floods: at most {@code getAnswersPerPeerPerSecond} {@code Get}s per peer
@@ -25,6 +27,13 @@ import p2pnio.wire.TransferHeader;
 public final class Responder {
 
     private static final long WINDOW_NANOS = 1_000_000_000L;
+    /**
+     * Longest an answer to one of ours waits for the digest of a file being hashed: 2 s, about
+     * 1 GB at the SHA-256 rate measured here (BENCHMARKS.md). A larger file not hashed yet is
+     * answered without a digest (then not verified). A delayed answer (not a priority peer)
+     * leaves after the 10 s delay and carries what is known then.
+     */
+    static final long DIGEST_WAIT_NANOS = 2_000_000_000L;
     private static final int MAX_TRACKED_SENDERS = 65_536;
 
     private final Context ctx;
@@ -57,16 +66,31 @@ public final class Responder {
         if (known != null) {
             cluster.heardFrom(from);
         }
-        ctx.folder.lookup(base, entry -> answer(from, entry));
+        boolean extended = get.marked() || (known != null && known.extended());
+        ctx.folder.lookup(base, entry -> answer(from, entry, extended ? base : null));
     }
 
-    private void answer(InetSocketAddress to, SharedFolder.Entry entry) {
+    /**
+     * The answer for {@code entry}: the plain {@code File,1,<port>} to a reference-style peer; to
+     * one of ours ({@code named} is then the name it asked for), the extended form with the name,
+     * the size and the SHA-256 as known when the answer leaves (empty while not hashed yet: the
+     * answer is never held back for a digest, see docs/protocol.md).
+     */
+    private ControlMessage.FileOffer offer(SharedFolder.Entry entry, String named) {
+        if (named == null) {
+            return new ControlMessage.FileOffer(ControlMessage.FileOffer.TCP, tcpPort);
+        }
+        String sha = ctx.folder.digest(entry);
+        return new ControlMessage.FileOffer(ControlMessage.FileOffer.TCP, tcpPort, new ControlMessage.Offered(
+                Extension.VERSION, Extension.CAPABILITIES, entry.size(), sha == null ? "" : sha, named));
+    }
+
+    private void answer(InetSocketAddress to, SharedFolder.Entry entry, String named) {
         if (entry == null || entry.size() > TransferHeader.MAX_SIZE) {
             return; // we do not have it (or cannot announce it): stay silent, as the protocol says
         }
-        ControlMessage.FileOffer offer = new ControlMessage.FileOffer(ControlMessage.FileOffer.TCP, tcpPort);
         if (cluster.isPriority(to)) {
-            control.send(to, offer);
+            send(to, entry, named);
             return;
         }
         String key = to + "\0" + entry.name();
@@ -80,8 +104,17 @@ public final class Responder {
         scheduled.add(key);
         ctx.loop.schedule(ctx.config.delay().toNanos(), "delayed File to " + HostPort.of(to), () -> {
             scheduled.remove(key);
-            control.send(to, offer);
+            send(to, entry, named);
         });
+    }
+
+    /** Sends the answer; to one of ours, once the digest of a file being hashed is known (at most {@link #DIGEST_WAIT_NANOS}). */
+    private void send(InetSocketAddress to, SharedFolder.Entry entry, String named) {
+        if (named != null && ctx.folder.digests() != null) {
+            ctx.folder.digests().await(entry, DIGEST_WAIT_NANOS, () -> control.send(to, offer(entry, named)));
+        } else {
+            control.send(to, offer(entry, named));
+        }
     }
 
     private boolean withinRate(InetSocketAddress from) {

@@ -3,7 +3,9 @@ package p2pnio.core;
 /**
  * One try at fetching a requested file from one peer, as the download tells the request it
  * serves: how the try ended, up to the transfer header. After the header the download owns the
- * fetch and reports through {@link Events}. Exactly one method is called, once. Loop thread only.
+ * fetch and reports through {@link Events}. One of {@link #noHeader}, {@link #mismatch},
+ * {@link #ended} ends the try, once; {@link #ended} may follow {@link #started} (and is then
+ * harmless for a request that let go at the header). Loop thread only.
  */
 public interface Attempt {
 
@@ -23,8 +25,35 @@ public interface Attempt {
         CLOSED
     }
 
-    /** The header arrived: the download owns the fetch from now on. */
+    /**
+     * The header arrived: the download owns the fetch from now on (but for {@link #mismatch}, when
+     * {@link #sha256} is known).
+     */
     void started();
+
+    /** The SHA-256 the answer announced (hex), or null for a plain answer: then nothing is checked. */
+    default String sha256() {
+        return null;
+    }
+
+    /** The size the answer announced, or -1 for a plain answer. */
+    default long size() {
+        return -1;
+    }
+
+    /** Why the content cannot be checked, when {@link #sha256} is null (for people: "plain peer"). */
+    default String notVerified() {
+        return "plain peer";
+    }
+
+    /**
+     * What arrived is not what the answer announced (its partial file is being deleted):
+     * {@code detail} names the peer and both digests. Returns null when the request goes on with
+     * another peer that answered (it reports that itself), or the reason the download fails with.
+     */
+    default String mismatch(String detail) {
+        return detail;
+    }
 
     /**
      * The server gave no header byte ({@code detail} says how, for people). Returns null when the

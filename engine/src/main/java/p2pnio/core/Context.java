@@ -1,5 +1,7 @@
 package p2pnio.core;
 
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import p2pnio.loop.EventLoop;
 import p2pnio.loop.OffLoop;
 import p2pnio.share.SharedFolder;
@@ -18,8 +20,20 @@ public final class Context {
     public final OffLoop files;
     /** Where the parts report news; never waits. */
     public final Events events;
+    /** The one thread that checks downloads against their SHA-256 ({@code p2pnio.share.Verifier}). */
+    public final Executor verifying;
 
     public Context(EventLoop loop, Settings config, SharedFolder folder, Trace trace, Events events, OffLoop files) {
+        this(loop, config, folder, trace, events, files, Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "p2p-verify");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    public Context(EventLoop loop, Settings config, SharedFolder folder, Trace trace, Events events, OffLoop files,
+                   Executor verifying) {
+        this.verifying = verifying;
         this.loop = loop;
         this.files = files;
         this.config = config;

@@ -39,6 +39,16 @@ public interface Events {
     /** The file is complete, as {@code file}: the name asked for, or a numbered copy beside an existing file. */
     void downloadFinished(String name, String peer, long size, long elapsedNanos, Path file);
 
+    /**
+     * As {@link #downloadFinished(String, String, long, long, Path)}, checked against
+     * {@code sha256} (null: not checked, {@code notVerified} says why).
+     */
+    void downloadFinished(String name, String peer, long size, long elapsedNanos, Path file, String sha256,
+                          String notVerified);
+
+    /** What arrived from {@code peer} is not what it announced; the request tries another peer if {@code retrying}. */
+    void digestMismatch(String name, String peer, String expected, String actual, String what, boolean retrying);
+
     /** The request or download failed; no partial file is left. */
     void downloadFailed(String name, String reason);
 

@@ -8,7 +8,8 @@ import java.util.List;
  * every default and check) hands the parts this copy, so that they depend on it and never on the
  * public API package above them. Each component means what the {@code NodeConfig} method of the
  * same name documents, but {@code gossip}: true when {@code NodeConfig.membership()} is
- * {@code GOSSIP}, false for {@code ALL_TO_ALL} (the reference node's way).
+ * {@code GOSSIP}, false for {@code ALL_TO_ALL} (the reference node's way); {@code verify}: the name of a
+ * {@code NodeConfig.Verify}.
  */
 public record Settings(List<String> cluster, Duration period, Duration waiting, Duration delay,
                        int maxClusterSize, int maxDatagramBytes, int maxRequestLineBytes,
@@ -17,5 +18,15 @@ public record Settings(List<String> cluster, Duration period, Duration waiting, 
                        int maxScheduledAnswers, int sendChunkBytes, int sendBytesPerTurn,
                        long maxUploadRate, long maxDownloadRate, int udpReceiveBufferBytes,
                        Duration getRetryInitial, boolean gossip, int fanout, int suspectAfter, int removeAfter,
-                       int getFanout) {
+                       int getFanout, String verify) {
+
+    /** True if downloads are checked against an answer's SHA-256 at all. */
+    public boolean verifies() {
+        return !"OFF".equals(verify);
+    }
+
+    /** True if the check hashes the bytes as they arrive (else after the last byte). */
+    public boolean verifiesWhileReceiving() {
+        return "WHILE_RECEIVING".equals(verify);
+    }
 }

@@ -123,11 +123,12 @@ public final class PartialFile {
     }
 
     /**
-     * Checks the free space, then creates the record and the part exclusively. File thread.
-     *
-     * @throws IOException with a message for people: not enough space, or why the files could not be made
+     * Throws, with a message for people, if {@code size} bytes of {@code name} do not fit in the
+     * free space of {@code root}'s file store. File thread (it may stall on the disk): the check
+     * before a partial file is made, and the one a request makes before it connects when an
+     * extended answer told the size.
      */
-    public void create() throws IOException {
+    public static void checkSpace(Path root, String name, long size) throws IOException {
         long usable;
         try {
             usable = Files.getFileStore(root).getUsableSpace();
@@ -137,6 +138,20 @@ public final class PartialFile {
         if (size > usable) {
             throw new IOException("not enough disk space for '" + name + "': " + size + " bytes needed, " + usable + " free");
         }
+    }
+
+    /** Where the bytes are written (the part file); read back by a {@link Verifier}. */
+    public Path partPath() {
+        return part;
+    }
+
+    /**
+     * Checks the free space, then creates the record and the part exclusively. File thread.
+     *
+     * @throws IOException with a message for people: not enough space, or why the files could not be made
+     */
+    public void create() throws IOException {
+        checkSpace(root, name, size);
         IOException last = null;
         for (int i = 0; i < MAX_IDS; i++) {
             String candidate = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());

@@ -45,8 +45,13 @@ import p2pnio.wire.Names;
  */
 public final class SharedFolder {
 
-    /** One shared file. */
-    public record Entry(String name, Path path, long size) { }
+    /** One shared file: its size and modification time (epoch ms) when the scan saw it. */
+    public record Entry(String name, Path path, long size, long modified) {
+        /** A file whose time is not known (its digest is then never taken as current). */
+        public Entry(String name, Path path, long size) {
+            this(name, path, size, -1);
+        }
+    }
 
     /** What a walk of the folder found: files by base name, and how many paths it could not read. */
     public record Scan(Map<String, Entry> files, int unreadable, IOException firstProblem) { }
@@ -72,6 +77,7 @@ public final class SharedFolder {
     private long lastScanNanos;
     private int scansDone;
     private Problems problems = (paths, first) -> { };
+    private Digests digests;
 
     private record Waiter(String name, int afterScan, Consumer<Entry> callback) { }
 
@@ -89,6 +95,21 @@ public final class SharedFolder {
     /** Sets who hears of paths a scan could not read. */
     public void onProblems(Problems problems) {
         this.problems = problems;
+    }
+
+    /** Hashes every file a scan finds with {@code digests} (off the loop). */
+    public void hashWith(Digests digests) {
+        this.digests = digests;
+    }
+
+    /** The SHA-256 (hex) of {@code entry} as indexed, or null if not known yet (or not hashed at all). */
+    public String digest(Entry entry) {
+        return digests == null ? null : digests.of(entry);
+    }
+
+    /** The digests, or null if this folder does not hash. */
+    public Digests digests() {
+        return digests;
     }
 
     /** The folder's real path. */
@@ -121,7 +142,12 @@ public final class SharedFolder {
 
     /** Adds a file the node just wrote (a finished download) without waiting for a scan. */
     public void added(String name, Path path, long size) {
-        index.put(name, new Entry(name, path, size));
+        added(new Entry(name, path, size));
+    }
+
+    /** Adds a file the node just wrote, with its time (and, known from a verified download, its digest). */
+    public void added(Entry entry) {
+        index.put(entry.name(), entry);
     }
 
     /** The indexed files, by name. */
@@ -237,6 +263,9 @@ public final class SharedFolder {
 
     private void scanFinished(int number, Scan fresh, long took) {
         index = fresh.files();
+        if (digests != null) {
+            digests.refresh(index.values());
+        }
         if (fresh.unreadable() > 0) {
             problems.unreadable(fresh.unreadable(), fresh.firstProblem());
         }
@@ -291,7 +320,7 @@ public final class SharedFolder {
                             Entry old = found.get(name);
                             if (old == null || depth < depthOf.get(name)
                                     || (depth == depthOf.get(name) && file.compareTo(old.path()) < 0)) {
-                                found.put(name, new Entry(name, file, attrs.size()));
+                                found.put(name, new Entry(name, file, attrs.size(), attrs.lastModifiedTime().toMillis()));
                                 depthOf.put(name, depth);
                             }
                             return FileVisitResult.CONTINUE;

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import p2pnio.core.Attempt;
 import p2pnio.core.Context;
 import p2pnio.share.PartialFile;
+import p2pnio.share.Verifier;
 import p2pnio.wire.HeaderParser;
 import p2pnio.wire.HostPort;
 import p2pnio.wire.TransferHeader;
@@ -99,6 +100,12 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
     private String failure;
     private long size = -1;
     private long received;
+    /** The request, kept past the header when the answer announced a SHA-256: a mismatch goes back to it. */
+    private final Attempt asked;
+    /** Checks the body against the announced SHA-256; null when nothing is checked. */
+    private Verifier verifier;
+    /** In FINISHING, the check is running (the file is not being put in place yet). */
+    private boolean verifying;
     private long lastProgressEvent;
 
     Download(Context ctx, Transfers transfers, String name, InetSocketAddress server, String peer, int id,
@@ -107,6 +114,7 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
         this.name = name;
         this.server = server;
         this.attempt = attempt;
+        this.asked = attempt;
     }
 
     String name() {
@@ -221,6 +229,12 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
 
     private void onHeader(TransferHeader h) throws IOException {
         size = h.size();
+        if (asked.size() >= 0 && asked.size() != size) {
+            attempt.started();
+            attempt = null;
+            mismatch("its answer announced " + asked.size() + " bytes, its header says " + size, null);
+            return;
+        }
         if (attempt != null) {
             attempt.started();
             attempt = null;
@@ -247,6 +261,10 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
             return;
         }
         out = made.channel();
+        if (asked.sha256() != null && ctx.config.verifies()) {
+            verifier = new Verifier(made.partPath(), ctx.loop, ctx.verifying, ctx.config.verifiesWhileReceiving(),
+                    e -> ctx.quiet(label() + " verifier: close", e));
+        }
         if (ctx.trace.on()) {
             ctx.trace.line(label() + " partial file " + made.partName());
         }
@@ -270,6 +288,9 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
         }
         received += n;
         ctx.counters.bytesReceived += n;
+        if (verifier != null) {
+            verifier.written(received);
+        }
         if (received == size) {
             finish();
         } else if (lastProgress - lastProgressEvent >= PROGRESS_EVERY_NANOS) {
@@ -286,6 +307,45 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
         if (account != null) {
             account.close(); // no more bytes to read: its share of the download limit goes to the others
         }
+        if (verifier == null) {
+            putInPlace();
+            return;
+        }
+        verifying = true;
+        verifier.finish(size, this::checked);
+    }
+
+    /** The verify thread hashed the whole part: in place if it is what was announced, else a mismatch. */
+    private void checked(String actual, IOException failure) {
+        if (!verifying) {
+            return; // failed meanwhile (a shutdown)
+        }
+        verifying = false;
+        if (failure != null) {
+            failNow("could not check '" + name + "' against its SHA-256: " + failure.getMessage());
+        } else if (!actual.equals(asked.sha256())) {
+            mismatch("its SHA-256 is " + actual + ", its answer announced " + asked.sha256(), actual);
+        } else {
+            putInPlace();
+        }
+    }
+
+    /**
+     * What arrived is not what the answer announced: the partial file goes, and the request
+     * decides whether another peer is tried (then no failure is reported for this try).
+     */
+    private void mismatch(String what, String actual) {
+        String detail = "'" + name + "' from " + peer + " is not what " + peer + " announced: " + what;
+        String failure = asked.mismatch(detail);
+        ctx.events.digestMismatch(name, peer, asked.sha256(), actual, what, failure == null);
+        if (failure == null) {
+            quietFail(detail);
+        } else {
+            failNow(failure);
+        }
+    }
+
+    private void putInPlace() {
         ctx.files.submit("put '" + name + "' in place", partial::publish, this::published);
     }
 
@@ -302,9 +362,12 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
         }
         moveTo(State.DONE, target.getFileName().toString());
         release();
+        asked.ended();
         ctx.counters.downloadsDone++;
         ctx.folder.added(target.getFileName().toString(), target, size);
-        ctx.events.downloadFinished(name, peer, size, ctx.loop.now() - started, target);
+        String sha = verifier == null ? null : asked.sha256();
+        String why = sha != null ? null : asked.sha256() != null ? "not checked: verify is OFF" : asked.notVerified();
+        ctx.events.downloadFinished(name, peer, size, ctx.loop.now() - started, target, sha, why);
     }
 
     private void endOfStream() {
@@ -362,20 +425,36 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
      */
     @Override
     public void fail(String reason) {
-        if (ended() || state == State.FINISHING) {
+        if (ended() || (state == State.FINISHING && !verifying)) {
             return;
         }
+        verifying = false;
         failNow(reason);
     }
 
     private void failNow(String reason) {
         moveTo(State.FAILED, reason);
         failure = reason;
-        release(); // reports the failure, once the partial file is gone
+        endTry();
+    }
+
+    /** Fails without reporting a failure: the request goes on with another peer and reports itself. */
+    private void quietFail(String reason) {
+        moveTo(State.FAILED, reason);
+        endTry();
+    }
+
+    private void endTry() {
+        if (verifier != null) {
+            verifier.cancel();
+        }
+        release(); // reports the failure, if any, once the partial file is gone
         if (attempt != null) {
             Attempt a = attempt;
             attempt = null;
             a.ended();
+        } else {
+            asked.ended(); // a request kept for a mismatch is over (a no-op once it moved on)
         }
     }
 

@@ -21,6 +21,10 @@ public final class Names {
     public static final int PARTIAL_ID_HEX = 16;
     /** Suffix of a partial download's bytes: {@code .p2p-<16 hex>.part}. */
     public static final String PARTIAL_SUFFIX = ".part";
+    /** The digest cache at the top of a shared folder ({@code p2pnio.share.Digests}): never served. */
+    public static final String DIGEST_CACHE = ".p2p-digests";
+    /** The digest cache while it is written. */
+    public static final String DIGEST_CACHE_TMP = ".p2p-digests.tmp";
     /** Suffix of a partial download's record: {@code .p2p-<16 hex>.rec}. */
     public static final String RECORD_SUFFIX = ".rec";
     private static final Pattern OUR_PARTIAL = Pattern.compile(
@@ -36,11 +40,12 @@ public final class Names {
     }
 
     /**
-     * True if {@code fileName} is a download in progress, ours or a reference-style client's:
-     * never served, never asked for.
+     * True if {@code fileName} is a download in progress, ours or a reference-style client's, or
+     * our digest cache: never served, never asked for.
      */
     public static boolean isPartialFile(String fileName) {
-        return fileName.startsWith(REFERENCE_PARTIAL_PREFIX) || isOurPartialFile(fileName);
+        return fileName.startsWith(REFERENCE_PARTIAL_PREFIX) || isOurPartialFile(fileName)
+                || fileName.equals(DIGEST_CACHE) || fileName.equals(DIGEST_CACHE_TMP);
     }
 
     /**

@@ -37,6 +37,9 @@ final class FakePeer implements AutoCloseable {
     /** Every {@code Get} datagram received, answered or not. */
     final List<String> gets = new CopyOnWriteArrayList<>();
     private volatile int announcedPort;
+    private volatile String answerName;
+    /** Names answered with an extended {@code File}: the size and SHA-256 announced. */
+    private final ConcurrentHashMap<String, String> extended = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     FakePeer() throws IOException {
@@ -55,6 +58,19 @@ final class FakePeer implements AutoCloseable {
     /** Scripts what the server does when asked for {@code name}. */
     void on(String name, Script script) {
         scripts.put(name, script);
+    }
+
+    /**
+     * Makes the answer for {@code name} the extended {@code File}, announcing {@code size} bytes
+     * of SHA-256 {@code sha256} (whatever the script then sends).
+     */
+    void announceExtended(String name, long size, String sha256) {
+        extended.put(name, size + "," + sha256);
+    }
+
+    /** Makes every extended answer name {@code name} instead of the name asked for. */
+    void renameAnswers(String name) {
+        answerName = name;
     }
 
     /** The TCP port it really listens on. */
@@ -77,8 +93,12 @@ final class FakePeer implements AutoCloseable {
                 if (text.startsWith("Get,")) {
                     gets.add(text);
                 }
-                if (text.startsWith("Get,") && scripts.containsKey(text.substring(4))) {
-                    byte[] file = ("File,1," + announcedPort + "\n").getBytes(StandardCharsets.UTF_8);
+                String name = text.startsWith("Get,") ? text.substring(4).split(",", -1)[0] : "";
+                if (text.startsWith("Get,") && scripts.containsKey(name)) {
+                    String about = extended.get(name);
+                    String answer = about == null ? "File,1," + announcedPort + "\n"
+                            : "File,1," + announcedPort + ",p2pnio/1,sha256," + about + "," + (answerName != null ? answerName : name) + "\n";
+                    byte[] file = answer.getBytes(StandardCharsets.UTF_8);
                     udp.send(new DatagramPacket(file, file.length, p.getSocketAddress()));
                 }
             } catch (IOException e) {

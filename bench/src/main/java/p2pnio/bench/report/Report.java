@@ -96,6 +96,14 @@ public final class Report {
                     "The engine issue's question: reading the socket into a reused direct buffer and writing it to the file,"
                             + " against `FileChannel.transferFrom(socket)`. Same `transferTo` sender, same file, loopback.",
                     "MiB", "MiB/s", true, "strategy", "directBuffer", List.of()),
+            new View("VerifyBenchmark", "8. Verified downloads (issue 11)",
+                    "One node fetches a file from another (UDP `Get`/extended `File`, then its own download into a new"
+                            + " file), the content checked against the SHA-256 of the answer: `while_receiving` (the node's"
+                            + " verify thread hashes the bytes as they arrive, read back from the page cache; the default),"
+                            + " `after_last_byte` (it reads and hashes the whole file after the last byte), against"
+                            + " `unverified` (`verify` OFF). The rounds interleave the three; the target is verified"
+                            + " ≥ 0.9 × unverified in the same run.",
+                    "MiB", "MiB/s", true, "contender", "unverified", List.of()),
             new View("LoopTurnsBenchmark", "7. Loop turns under load",
                     "One node downloads a `bigMiB` MiB file and `small` files of `smallKiB` KiB from another, all asked for"
                             + " at once (UDP `Get`/`File`, then one download each: partial files made and put in place on"

@@ -29,6 +29,12 @@ final class Targets {
             compare(lines, rows, node, "MiB", "limit", 0.85, "one large file (" + size + ") ≥ 0.85 × limit pair");
             compare(lines, rows, node, "MiB", "reference", 2.0, "one large file (" + size + ") far above reference-style (≥ 2×)");
         }
+        for (String way : List.of("while_receiving", "after_last_byte")) {
+            for (Row verified : find(rows, "VerifyBenchmark", "contender", way)) {
+                compare(lines, rows, verified, "MiB", "unverified", 0.9, "verified download (" + way + ", "
+                        + verified.param("fileMiB") + " MiB, node to node) ≥ 0.9 × unverified");
+            }
+        }
         for (Row node : find(rows, "ManyDownloadsBenchmark", "contender", "node")) {
             if (!node.param("clients").equals("1000")) {
                 continue;

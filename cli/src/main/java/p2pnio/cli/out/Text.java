@@ -78,7 +78,12 @@ public final class Text {
             return "finished " + e.name() + ": " + bytes(e.size()) + " in " + seconds(e.elapsedNanos() / 1e9)
                     + " (" + rate(e.bytesPerSecond()) + ") from " + e.peer()
                     + (savedAs.equals(e.name()) ? "" : "; saved as '" + savedAs + "' (a '" + e.name()
-                    + "' was already in the folder and is kept)");
+                    + "' was already in the folder and is kept)")
+                    + "; " + (e.verified() ? "verified " + digest(e.sha256()) : "not verified (" + e.notVerified() + ")");
+        } else if (event instanceof NodeEvent.DigestMismatch e) {
+            return e.name() + " from " + e.peer() + " is not what it announced: "
+                    + (e.actual() == null ? e.what() : "sha256 " + e.actual() + ", announced " + e.expected())
+                    + "; the partial file is deleted" + (e.retrying() ? ", trying another peer" : "");
         } else if (event instanceof NodeEvent.DownloadFailed e) {
             return "failed " + e.name() + ": " + e.reason();
         } else if (event instanceof NodeEvent.UploadFinished e) {
@@ -175,9 +180,14 @@ public final class Text {
         }
         List<List<String>> rows = new ArrayList<>();
         for (NodeEvent.FileInfo f : files) {
-            rows.add(List.of(f.name(), bytes(f.size())));
+            rows.add(List.of(f.name(), bytes(f.size()), f.sha256() == null ? "(not hashed yet)" : digest(f.sha256())));
         }
-        return table(List.of("NAME", "SIZE"), rows);
+        return table(List.of("NAME", "SIZE", "SHA-256"), rows);
+    }
+
+    /** A SHA-256 in short form: {@code sha256:} and its first 16 hex digits, then {@code …}. */
+    public static String digest(String sha256) {
+        return "sha256:" + sha256.substring(0, Math.min(16, sha256.length())) + (sha256.length() > 16 ? "…" : "");
     }
 
     /** The loop's counters, a few lines. */

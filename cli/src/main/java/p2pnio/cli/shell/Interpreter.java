@@ -119,8 +119,21 @@ public final class Interpreter {
      */
     private void files() {
         List<NodeEvent.FileInfo> files = Node.sharedFiles(node.config().folder());
+        java.util.Map<String, NodeEvent.FileInfo> indexed = new java.util.HashMap<>();
+        try {
+            node.files().get(5, java.util.concurrent.TimeUnit.SECONDS).forEach(f -> indexed.put(f.name(), f));
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            out.print("(digests unavailable: the node did not answer: " + e + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         node.post(new Command.ListFiles());
-        Text.files(files).forEach(out::print);
+        List<NodeEvent.FileInfo> shown = new java.util.ArrayList<>();
+        for (NodeEvent.FileInfo f : files) {
+            NodeEvent.FileInfo known = indexed.get(f.name());
+            shown.add(known != null && known.size() == f.size() ? new NodeEvent.FileInfo(f.name(), f.size(), known.sha256()) : f);
+        }
+        Text.files(shown).forEach(out::print);
     }
 
     private void get(List<String> args) {

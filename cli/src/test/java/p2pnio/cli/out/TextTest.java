@@ -25,8 +25,20 @@ class TextTest {
         assertThat(Text.event(new NodeEvent.DownloadFinished("notes.txt", "127.0.0.1:1379", 21, 10_000_000L,
                 Path.of("/inbox/notes (1).txt"))))
                 .isEqualTo("finished notes.txt: 21 B in 0.01 s (2.1 KiB/s) from 127.0.0.1:1379; saved as 'notes (1).txt'"
-                        + " (a 'notes.txt' was already in the folder and is kept)");
+                        + " (a 'notes.txt' was already in the folder and is kept); not verified (plain peer)");
         assertThat(Text.event(new NodeEvent.DownloadFinished("notes.txt", "p", 21, 10_000_000L, Path.of("/inbox/notes.txt"))))
-                .isEqualTo("finished notes.txt: 21 B in 0.01 s (2.1 KiB/s) from p");
+                .isEqualTo("finished notes.txt: 21 B in 0.01 s (2.1 KiB/s) from p; not verified (plain peer)");
+    }
+
+    @Test
+    void aVerifiedDownloadShowsItsDigestInShortForm() {
+        String sha = "093076c47692a2932590da1bc439224d6ead0f42fe2eb39bbd26182c99f6468d";
+        assertThat(Text.event(new NodeEvent.DownloadFinished("a.txt", "p", 33, 10_000_000L, Path.of("/in/a.txt"), sha, null)))
+                .isEqualTo("finished a.txt: 33 B in 0.01 s (3.2 KiB/s) from p; verified sha256:093076c47692a293…");
+        assertThat(Text.event(new NodeEvent.DigestMismatch("a.txt", "1.2.3.4:5", sha, "ab".repeat(32), "its SHA-256 is ...", true)))
+                .isEqualTo("a.txt from 1.2.3.4:5 is not what it announced: sha256 " + "ab".repeat(32) + ", announced " + sha
+                        + "; the partial file is deleted, trying another peer");
+        assertThat(Text.files(java.util.List.of(new NodeEvent.FileInfo("a.txt", 33, sha), new NodeEvent.FileInfo("b", 1))))
+                .containsExactly("NAME   SIZE  SHA-256", "a.txt  33 B  sha256:093076c47692a293…", "b      1 B   (not hashed yet)");
     }
 }

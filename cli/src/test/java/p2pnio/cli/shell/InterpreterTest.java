@@ -126,7 +126,14 @@ class InterpreterTest {
 
         shell.execute("files");
 
-        assertThat(out.all()).contains("NAME      SIZE", "mine.txt  10 B");
+        // a file added a moment ago shows at once, its digest once the node has hashed it
+        assertThat(out.all()).contains("NAME      SIZE  SHA-256", "mine.txt  10 B  (not hashed yet)");
+        String sha = "84d89877f0d4041efb6bf91a16f0248f2fd573e6af05c19f96bedb9f882f7882"; // sha256 of "0123456789"
+        p2pnio.testkit.Poll.until(java.time.Duration.ofSeconds(10), () -> {
+            out.clear();
+            shell.execute("files");
+            return out.all();
+        }, lines -> lines.contains("mine.txt  10 B  sha256:" + sha.substring(0, 16) + "…"));
     }
 
     @Test
