@@ -53,6 +53,12 @@ public sealed interface Command {
     /** Answer with a {@link NodeEvent.FilesReport} from the current index, then rebuild the index in the background. */
     record ListFiles() implements Command { }
 
+    /**
+     * Ask the peers that speak the extension and can browse what they share; answered with a
+     * {@link NodeEvent.BrowseReport} within about 2 s (also {@link Node#browse()}).
+     */
+    record Browse() implements Command { }
+
     /** Answer with a {@link NodeEvent.StatsReport}. */
     record GetStats() implements Command { }
 

@@ -280,6 +280,21 @@ public final class Node implements AutoCloseable {
         return query("rate limits", NodeCore::rateLimits);
     }
 
+    /**
+     * What the peers that can browse share (issue 11): asks them, and completes (on the event
+     * thread) with the merged table within about 2 s.
+     */
+    public CompletableFuture<NodeEvent.BrowseReport> browse() {
+        CompletableFuture<NodeEvent.BrowseReport> answer = new CompletableFuture<>();
+        Task task = new Task("browse", () -> core.browse(report -> answer(answer, report, null)),
+                why -> answer(answer, null, new IllegalStateException("the node stopped before answering: " + why)));
+        if (!loop.execute(task)) {
+            answer.completeExceptionally(new IllegalStateException(loop.isStopping() ? "the node has stopped"
+                    : "the node's command queue is full (" + config.mailboxCapacity() + ")"));
+        }
+        return answer;
+    }
+
     /** The shared files, read on the loop. */
     public CompletableFuture<List<NodeEvent.FileInfo>> files() {
         return query("files", NodeCore::files);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import p2pnio.control.Browsing;
 import p2pnio.control.Cluster;
 import p2pnio.control.ControlChannel;
 import p2pnio.control.Discovery;
@@ -38,6 +39,7 @@ final class NodeCore {
     private Discovery discovery;
     private Responder responder;
     private Requests requests;
+    private Browsing browsing;
 
     NodeCore(Context ctx, NodeConfig config, Emitter emitter, Executor background) {
         this.ctx = ctx;
@@ -78,7 +80,8 @@ final class NodeCore {
         if (ctx.folder.digests() != null) {
             ctx.folder.digests().onProblems(emitter::warning);
         }
-        control.start(discovery.receiver(responder::onGet, requests::onFile));
+        browsing = new Browsing(ctx, cluster, control, discovery);
+        control.start(discovery.receiver(responder::onGet, requests::onFile, browsing));
         transfers.start();
         ctx.folder.rescan();
         sweepLeftovers();
@@ -154,6 +157,8 @@ final class NodeCore {
             emitter.emit(new NodeEvent.PeersReport(peers()));
         } else if (command instanceof Command.ListTransfers) {
             emitter.emit(new NodeEvent.TransfersReport(transfers()));
+        } else if (command instanceof Command.Browse) {
+            browse(emitter::emit);
         } else if (command instanceof Command.ListFiles) {
             emitter.emit(new NodeEvent.FilesReport(files()));
             ctx.folder.rescan();
@@ -181,6 +186,16 @@ final class NodeCore {
     /** Scans of the shared folder finished so far (the first one starts when the node opens). */
     int scansDone() {
         return ctx.folder.scansDone();
+    }
+
+    /** Asks the peers that can browse what they share; {@code then} gets the merged table (on the loop). */
+    void browse(java.util.function.Consumer<NodeEvent.BrowseReport> then) {
+        browsing.browse(table -> {
+            List<NodeEvent.SharedFile> files = new ArrayList<>();
+            table.forEach(e -> files.add(new NodeEvent.SharedFile(e.name(), e.size(), e.sha256(), e.peers())));
+            int[] counts = browsing.lastCounts();
+            then.accept(new NodeEvent.BrowseReport(files, counts[0], counts[1]));
+        });
     }
 
     /** The shared files, by name. */

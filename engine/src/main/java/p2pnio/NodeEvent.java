@@ -142,6 +142,24 @@ public sealed interface NodeEvent {
         }
     }
 
+    /**
+     * Answer to {@link Command.Browse}: what the peers that can browse share, one row per name and
+     * content, sorted by name; {@code asked} peers were asked, {@code answered} answered in full
+     * within the wait. Reference-style peers are never asked (they cannot answer).
+     */
+    record BrowseReport(List<SharedFile> files, int asked, int answered) implements NodeEvent {
+        public BrowseReport {
+            files = List.copyOf(files);
+        }
+    }
+
+    /** A file peers share: its size, SHA-256 (null while not hashed) and the peers that hold it. */
+    record SharedFile(String name, long size, String sha256, List<String> peers) {
+        public SharedFile {
+            peers = List.copyOf(peers);
+        }
+    }
+
     /** One shared file, with its SHA-256 (hex; null while not hashed yet). */
     record FileInfo(String name, long size, String sha256) {
         /** A file whose digest is not known. */

@@ -763,6 +763,13 @@ public final class Discovery {
      */
     public ControlChannel.Receiver receiver(BiConsumer<InetSocketAddress, ControlMessage.Get> onGet,
                                             BiConsumer<InetSocketAddress, ControlMessage.FileOffer> onFile) {
+        return receiver(onGet, onFile, null);
+    }
+
+    /** As {@link #receiver(BiConsumer, BiConsumer)}, with {@code LIST} and {@code FILES} going to {@code browsing} (null: dropped). */
+    public ControlChannel.Receiver receiver(BiConsumer<InetSocketAddress, ControlMessage.Get> onGet,
+                                            BiConsumer<InetSocketAddress, ControlMessage.FileOffer> onFile,
+                                            Browsing browsing) {
         return new ControlChannel.Receiver() {
             @Override
             public void onDiscover(InetSocketAddress from, ControlMessage.Discover message) {
@@ -802,12 +809,20 @@ public final class Discovery {
 
             @Override
             public void onList(InetSocketAddress from, ControlMessage.ListRequest message) {
-                control.drop(DropReason.UNKNOWN_TYPE, from, "browsing is not served yet");
+                if (browsing == null) {
+                    control.drop(DropReason.LIST_REFUSED, from, "this endpoint serves no browsing");
+                } else {
+                    browsing.onList(from, message);
+                }
             }
 
             @Override
             public void onListing(InetSocketAddress from, ControlMessage.Listing message) {
-                control.drop(DropReason.FILES_UNSOLICITED, from, null);
+                if (browsing == null) {
+                    control.drop(DropReason.FILES_UNSOLICITED, from, null);
+                } else {
+                    browsing.onListing(from, message);
+                }
             }
         };
     }

@@ -139,7 +139,7 @@ public final class Verifier {
         if (in == null) {
             in = FileChannel.open(part, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         }
-        long stop = Math.min(target, hashed + budget);
+        long stop = target - hashed <= budget ? target : hashed + budget; // (hashed + budget may overflow)
         while (hashed < stop && !cancelled) {
             buf.clear();
             buf.limit((int) Math.min(CHUNK, stop - hashed));

@@ -75,6 +75,8 @@ public enum DropReason {
     FILE_EXTENSION_MALFORMED,
     /** An extended {@code File} that names no file a waiting request asked that peer for. */
     FILE_UNASKED_NAME,
+    /** A {@code LIST} from no peer of the cluster, or again within a second from the same peer: not answered. */
+    LIST_REFUSED,
     /** A {@code LIST} with a bad version or sequence number. */
     LIST_MALFORMED,
     /**

@@ -23,7 +23,8 @@ public final class Extension {
      * Capabilities this node announces in its {@code HELLO}, joined by {@code +} on the wire. Each
      * extension that a peer must know of before it is used adds its token here.
      */
-    public static final List<String> CAPABILITIES = List.of(Extension.MEMBERS, Extension.SHA256, Range.CAPABILITY);
+    public static final List<String> CAPABILITIES = List.of(Extension.MEMBERS, Extension.SHA256, Extension.BROWSE,
+            Range.CAPABILITY);
     /** The capability of the membership gossip (issue #13), announced only in the {@code GOSSIP} membership mode. */
     public static final String MEMBERS = "members";
     /** Capability of the extended {@code File} answer (name, size, SHA-256): issue 11. */

@@ -55,7 +55,7 @@ public final class Json {
     /** True for events that answer a query of the shell rather than tell what happened; not written. */
     public static boolean isAnswer(NodeEvent event) {
         return event instanceof NodeEvent.PeersReport || event instanceof NodeEvent.TransfersReport
-                || event instanceof NodeEvent.FilesReport;
+                || event instanceof NodeEvent.FilesReport || event instanceof NodeEvent.BrowseReport;
     }
 
     /** One event as one line of JSON, without the line break. */

@@ -185,6 +185,29 @@ public final class Text {
         return table(List.of("NAME", "SIZE", "SHA-256"), rows);
     }
 
+    /** A browse's table: each file, its size and digest, and the peers that hold it. */
+    public static List<String> browse(NodeEvent.BrowseReport report) {
+        List<String> out = new ArrayList<>();
+        if (report.asked() == 0) {
+            out.add("no peer to browse: only other p2pnio nodes can list what they share (reference-style peers cannot)");
+            return out;
+        }
+        if (report.files().isEmpty()) {
+            out.add("the peers share nothing");
+        } else {
+            List<List<String>> rows = new ArrayList<>();
+            for (NodeEvent.SharedFile f : report.files()) {
+                rows.add(List.of(f.name(), bytes(f.size()), f.sha256() == null ? "(not hashed yet)" : digest(f.sha256()),
+                        String.join(" ", f.peers())));
+            }
+            out.addAll(table(List.of("NAME", "SIZE", "SHA-256", "PEERS"), rows));
+        }
+        out.add(report.files().size() + (report.files().size() == 1 ? " file" : " files") + " from "
+                + report.answered() + " of " + report.asked() + (report.asked() == 1 ? " peer" : " peers")
+                + (report.answered() < report.asked() ? " (the others did not answer in full within 2 s)" : ""));
+        return out;
+    }
+
     /** A SHA-256 in short form: {@code sha256:} and its first 16 hex digits, then {@code …}. */
     public static String digest(String sha256) {
         return "sha256:" + sha256.substring(0, Math.min(16, sha256.length())) + (sha256.length() > 16 ? "…" : "");

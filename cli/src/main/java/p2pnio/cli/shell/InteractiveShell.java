@@ -241,7 +241,7 @@ public final class InteractiveShell {
         }
     }
 
-    /** Completes command names, and after {@code get} or {@code cancel} the names seen so far. */
+    /** Completes command names, and after {@code get} or {@code cancel} the names seen so far (asked for, served, or seen by {@code browse}). */
     private static Completer completer(Set<String> names) {
         return (reader, line, candidates) -> {
             if (line.wordIndex() == 0) {

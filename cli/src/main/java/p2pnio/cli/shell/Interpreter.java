@@ -33,7 +33,8 @@ public final class Interpreter {
             new String[] {"list", "the cluster: address, where it came from, last heard, priority (alias: peers)"},
             new String[] {"get", "get NAME [NAME...]: download files; the prompt comes back at once"},
             new String[] {"transfers", "running and recent uploads and downloads"},
-            new String[] {"files", "what this node shares"},
+            new String[] {"files", "what this node shares, with each file's SHA-256"},
+            new String[] {"browse", "what the other p2pnio nodes share, and who holds each file (alias: ls)"},
             new String[] {"add", "add H:P: add a peer to the cluster"},
             new String[] {"ping", "send a discovery round now and report who is new"},
             new String[] {"cancel", "cancel NAME: stop a download and delete its partial file"},
@@ -87,6 +88,7 @@ public final class Interpreter {
                 case "get" -> get(args);
                 case "transfers" -> noArgs(cmd, args, () -> Text.transfers(await(node.transfers())).forEach(out::print));
                 case "files" -> noArgs(cmd, args, this::files);
+                case "browse", "ls" -> noArgs(cmd, args, this::browse);
                 case "add" -> add(args);
                 case "ping" -> noArgs(cmd, args, this::ping);
                 case "cancel" -> cancel(args);
@@ -134,6 +136,13 @@ public final class Interpreter {
             shown.add(known != null && known.size() == f.size() ? new NodeEvent.FileInfo(f.name(), f.size(), known.sha256()) : f);
         }
         Text.files(shown).forEach(out::print);
+    }
+
+    /** Asks the peers that can browse what they share; their names become Tab completions after {@code get}. */
+    private void browse() {
+        NodeEvent.BrowseReport report = await(node.browse());
+        report.files().forEach(f -> names.add(f.name()));
+        Text.browse(report).forEach(out::print);
     }
 
     private void get(List<String> args) {

@@ -67,6 +67,8 @@ class InterpreterTest {
         }
     }
 
+    private Set<String> names;
+
     @BeforeEach
     void start() throws Exception {
         Path a = Files.createDirectories(tmp.resolve("a"));
@@ -74,7 +76,7 @@ class InterpreterTest {
         Files.writeString(a.resolve("hello.txt"), "hello\n");
         server = Node.start(NodeConfig.builder().port(0).folder(a).delay(Duration.ZERO).build(), NodeListener.ignoring());
         downloads = new Downloads();
-        Set<String> names = new ConcurrentSkipListSet<>();
+        names = new ConcurrentSkipListSet<>();
         ShellListener listener = new ShellListener(out, downloads, names);
         listener.open();
         node = Node.start(NodeConfig.builder().port(0).folder(b).addPeer(server.address()).build(), listener);
@@ -88,6 +90,21 @@ class InterpreterTest {
         shell.close();
         node.close();
         server.close();
+    }
+
+    @Test
+    void browseShowsWhatTheOtherNodeSharesAndItsNamesCompleteAfterGet() throws Exception {
+        // sha256 of "hello\n"
+        String sha = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
+        String row = p2pnio.testkit.Poll.until(Duration.ofSeconds(20), () -> {
+            out.clear();
+            shell.execute("ls");
+            return out.all().stream().filter(l -> l.startsWith("hello.txt")).findFirst().orElse("");
+        }, l -> l.contains("sha256:" + sha.substring(0, 16)));
+        assertThat(row).matches("hello\\.txt +6 B +sha256:" + sha.substring(0, 16) + "… +" + java.util.regex.Pattern.quote(server.address()));
+        assertThat(out.all()).first().asString().startsWith("NAME").contains("SIZE", "SHA-256", "PEERS");
+        assertThat(out.all()).last().asString().isEqualTo("1 file from 1 of 1 peer");
+        assertThat(names).contains("hello.txt");
     }
 
     @Test
