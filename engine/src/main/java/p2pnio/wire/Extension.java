@@ -83,6 +83,22 @@ public final class Extension {
         return Long.toHexString(id);
     }
 
+    /** {@code s} as a decimal number of 1 to {@code maxDigits} digits, no sign; -1 if it is none. */
+    static long decimal(String s, int maxDigits) {
+        if (s.isEmpty() || s.length() > maxDigits) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
     private static boolean digits(String s) {
         for (int i = 0; i < s.length(); i++) {
             if (s.charAt(i) < '0' || s.charAt(i) > '9') {

@@ -179,18 +179,7 @@ public record Range(long offset, long length) {
 
     /** A decimal number of 1 to 18 digits, or -1. */
     private static long number(String s) {
-        if (s.isEmpty() || s.length() > MAX_DIGITS) {
-            return -1;
-        }
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
-        }
-        return n;
+        return Extension.decimal(s, MAX_DIGITS);
     }
 
     @Override
