@@ -54,9 +54,9 @@ import p2pnio.wire.Names;
  *   <li>{@link #discard}, on any failure: closes and deletes the part, then the record.</li>
  * </ol>
  * A crash leaves a record (and perhaps its part) behind; {@link #sweep} finds such leftovers when
- * a node starts: a record whose owner process is gone, or a part without a record. Issue 12
- * (resume) will keep what is worth resuming instead of deleting it, and issue 11 (verified
- * downloads) checks a digest in {@link #publish} before the link.
+ * a node starts: a record whose owner process is gone, or a part without a record. A resumable
+ * download (issue 12: its record names the file's SHA-256, the piece size and the pieces done) is
+ * kept instead ({@link #keep}, {@link #checkpoint}, {@link #resume}, {@link #discardKept}).
  *
  * <p>Threads: made on the loop; {@link #create}, {@link #publish}, {@link #discard} on the file
  * thread, one after the other; {@link #channel()} on the loop between create and publish. The
