@@ -74,6 +74,16 @@ final class NodeCore {
             public void download(String name, InetSocketAddress server, String peer, Attempt attempt) {
                 transfers.download(name, server, peer, attempt);
             }
+
+            @Override
+            public void download(String name, long size, String sha256, List<InetSocketAddress> servers) {
+                transfers.download(name, size, sha256, servers);
+            }
+
+            @Override
+            public boolean join(String name, long size, String sha256, InetSocketAddress server) {
+                return transfers.join(name, size, sha256, server);
+            }
         });
         ctx.folder.onProblems((paths, first) -> ctx.quiet(paths + " unreadable path(s) skipped while scanning "
                 + ctx.folder.root(), first));

@@ -73,6 +73,98 @@ class MultiSourceTest {
         }
     }
 
+    /**
+     * {@code get} (a plain {@link Command.Fetch}) starts the download from several sources by
+     * itself: the extended answers with the same size and SHA-256 and {@code range} are gathered
+     * for a moment and handed to one multi-source download.
+     */
+    @Test
+    void aFetchOfAFileThreeNodesHoldIsOneDownloadFromAllThree() throws Exception {
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            List<Node> servers = holders(cluster, "held", 3, i -> b -> b);
+            Node client = askingAll(cluster, servers);
+            client.post(new Command.Fetch("many.bin"));
+
+            NodeEvent outcome = cluster.events(client).awaitOutcome("many.bin", WAIT);
+            assertThat(outcome).isInstanceOf(NodeEvent.DownloadFinished.class);
+            assertThat(((NodeEvent.DownloadFinished) outcome).peer()).isEqualTo("3 sources");
+            assertThat(Files.readAllBytes(((NodeEvent.DownloadFinished) outcome).file()))
+                    .isEqualTo(Files.readAllBytes(TestCluster.folder(servers.get(0)).resolve("many.bin")));
+            int serving = 0;
+            for (Node s : servers) {
+                serving += s.stats().get().rangesServed() > 0 ? 1 : 0;
+            }
+            assertThat(serving).as("servers that sent ranges").isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    /** An answer that comes after the download started (a slow peer) joins it as one more source. */
+    @Test
+    void aLateAnswerWithTheSameDigestJoinsTheRunningDownload() throws Exception {
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            // slow enough to still be fetching when the late one answers, 700 ms after the Get
+            List<Node> servers = holders(cluster, "late", 3, i -> b -> b.maxUploadRate(3L << 20)
+                    .delay(Duration.ofMillis(i == 2 ? 700 : 0)));
+            Node client = askingAll(cluster, servers);
+            client.post(new Command.Fetch("many.bin"));
+
+            NodeEvent outcome = cluster.events(client).awaitOutcome("many.bin", WAIT);
+            assertThat(outcome).isInstanceOf(NodeEvent.DownloadFinished.class);
+            assertThat(cluster.events(client).all(NodeEvent.DownloadStarted.class)).singleElement()
+                    .satisfies(e -> assertThat(e.peer()).isEqualTo("2 sources"));
+            assertThat(((NodeEvent.DownloadFinished) outcome).peer()).isEqualTo("3 sources");
+            assertThat(servers.get(2).stats().get().rangesServed()).as("ranges sent by the late one").isPositive();
+        }
+    }
+
+    /** Starts {@code count} nodes that share the same {@code many.bin} (three pieces and a bit), hashed. */
+    private List<Node> holders(TestCluster cluster, String prefix, int count,
+                               java.util.function.IntFunction<java.util.function.UnaryOperator<NodeConfig.Builder>> tune)
+            throws Exception {
+        List<Node> servers = new ArrayList<>();
+        String digest = null;
+        for (int i = 0; i < count; i++) {
+            Path big = TestFiles.random(Files.createDirectories(tmp.resolve(prefix + i)).resolve("many.bin"),
+                    3 * (int) p2pnio.transfer.Transfers.PIECE_BYTES + 11, 21);
+            digest = TestFiles.sha256(big);
+            servers.add(cluster.start(prefix + i, tune.apply(i))); // indexed when it starts
+        }
+        String sha = digest;
+        for (Node s : servers) {
+            Poll.until(WAIT, "a server hashed many.bin", () -> s.files().get().stream().anyMatch(f -> sha.equals(f.sha256())));
+        }
+        return servers;
+    }
+
+    /** A client that knows every one of {@code servers} as one of our nodes. */
+    private static Node askingAll(TestCluster cluster, List<Node> servers) throws Exception {
+        Node client = cluster.start("client", b -> {
+            servers.forEach(s -> b.addPeer(s.address()));
+            return b;
+        });
+        Poll.until(WAIT, "the client knows its peers as our nodes", () -> client.peers().get().stream()
+                .filter(p -> p.protocol().startsWith("p2pnio/")).count() == servers.size());
+        return client;
+    }
+
+    /** With one extended answer, a fetch stays today's single download (no ranges). */
+    @Test
+    void aFetchOfAFileOneNodeHoldsIsAPlainSingleDownload() throws Exception {
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            Path file = TestFiles.random(Files.createDirectories(tmp.resolve("one")).resolve("one.bin"), 1024 * 1024, 4);
+            Node server = cluster.start("one", b -> b); // indexed when it starts
+            String digest = TestFiles.sha256(file);
+            Poll.until(WAIT, "the server hashed one.bin", () -> server.files().get().stream()
+                    .anyMatch(f -> digest.equals(f.sha256())));
+            Node client = cluster.start("client", b -> b.addPeer(server.address()));
+            client.post(new Command.Fetch("one.bin"));
+            NodeEvent outcome = cluster.events(client).awaitOutcome("one.bin", WAIT);
+            assertThat(outcome).isInstanceOf(NodeEvent.DownloadFinished.class);
+            assertThat(((NodeEvent.DownloadFinished) outcome).peer()).doesNotContain("sources");
+            assertThat(server.stats().get().rangesServed()).isZero();
+        }
+    }
+
     @Test
     void aLyingSourceIsFoundNamedAndDroppedAndTheFileStillVerifies() throws Exception {
         try (TestCluster cluster = new TestCluster(tmp)) {

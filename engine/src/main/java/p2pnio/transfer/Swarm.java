@@ -145,6 +145,30 @@ final class Swarm {
         return size;
     }
 
+    String sha256() {
+        return sha256;
+    }
+
+    /**
+     * One more source (a late answer with the same size and SHA-256): it takes pieces at once.
+     * False once the pieces are all in (or the download is over), or if it is a source already.
+     */
+    boolean join(InetSocketAddress server) {
+        if ((phase != Phase.OPENING && phase != Phase.FETCHING)
+                || sources.stream().anyMatch(s -> s.server.equals(server))) {
+            return false;
+        }
+        Source s = new Source(server);
+        sources.add(s);
+        if (ctx.trace.on()) {
+            ctx.trace.line("swarm " + name + " " + s.peer + " joins as source " + sources.size());
+        }
+        if (phase == Phase.FETCHING) {
+            assign(s);
+        }
+        return true;
+    }
+
     private void moveTo(Phase next, String detail) {
         TRANSITIONS.check(phase, next);
         if (ctx.trace.on()) {
@@ -196,7 +220,7 @@ final class Swarm {
             bytesIn += Math.min(pieceBytes, size - i * pieceBytes);
         }
         moveTo(Phase.FETCHING, made.partName() + (piecesDone > 0 ? ", resumed with " + piecesDone + " pieces" : ""));
-        ctx.events.downloadStarted(name, sourcesLabel(), size);
+        ctx.events.downloadStarted(name, sourcesLabel(), size, sources.size());
         if (piecesDone > 0) {
             ctx.events.downloadProgress(name, bytesIn, size, 0);
         }
@@ -499,7 +523,8 @@ final class Swarm {
         transfers.swarmEnded(this);
         ctx.counters.downloadsDone++;
         ctx.folder.added(target.getFileName().toString(), target, size);
-        ctx.events.downloadFinished(name, sourcesLabel(), size, ctx.loop.now() - started, target);
+        ctx.events.downloadFinished(name, sourcesLabel(), size, ctx.loop.now() - started, target, sha256,
+                null);
     }
 
     /** Fails the download and deletes its partial file; in FINISHING only the file thread can. */

@@ -246,6 +246,15 @@ public final class Transfers implements Handler {
         download(name, size, sha256, servers, PIECE_BYTES);
     }
 
+    /**
+     * Adds {@code server} as a source of the multi-source download of {@code name}, if one runs for
+     * {@code size} bytes with this SHA-256 and still fetches; false otherwise.
+     */
+    public boolean join(String name, long size, String sha256, InetSocketAddress server) {
+        Swarm s = swarms.get(name);
+        return s != null && s.size() == size && s.sha256().equals(sha256) && s.join(server);
+    }
+
     /** True while {@code name} is being downloaded. */
     public boolean isDownloading(String name) {
         return downloads.containsKey(name) || swarms.containsKey(name);
