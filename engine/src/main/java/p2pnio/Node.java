@@ -190,6 +190,9 @@ public final class Node implements AutoCloseable {
             background.shutdownNow();
             hashing.shutdownNow();
             verifying.shutdownNow();
+            // The hash thread may be writing the folder's digest cache: the node is stopped only
+            // once it is done, so that nothing writes into the folder after close() returns.
+            awaitQuietly(hashing);
             stopped.complete(null);
         }
     }

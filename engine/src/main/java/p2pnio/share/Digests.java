@@ -163,6 +163,9 @@ public final class Digests {
             cache = readCache();
         }
         for (SharedFolder.Entry e : todo) {
+            if (Thread.currentThread().isInterrupted()) {
+                break; // the node stops: the rest is hashed by its next run
+            }
             Known k = cache.get(e.path());
             boolean cached = k != null && k.size() == e.size() && k.modified() == e.modified();
             if (!cached) {
@@ -193,7 +196,13 @@ public final class Digests {
             }));
         }
         cache.keySet().retainAll(new HashSet<>(all));
+        // Written whole even when the node stops (its close waits for it): an interrupt would cut
+        // the write short and leave the temporary file behind in the folder.
+        boolean stopping = Thread.interrupted();
         writeCache();
+        if (stopping) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
