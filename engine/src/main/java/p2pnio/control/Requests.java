@@ -330,7 +330,12 @@ public final class Requests {
             return;
         }
         if (ranged(s) && p.gatherTimer == null && !everyAskedAnswered(p)) {
-            // Others asked may hold the same bytes: give them a moment to answer too.
+            // Others asked may hold the same bytes: give them a moment to answer too. No retry of
+            // the Get meanwhile: one answer is in hand (asking resumes if its try fails).
+            if (p.retryTimer != null) {
+                p.retryTimer.cancel();
+                p.retryTimer = null;
+            }
             p.gatherTimer = ctx.loop.timers().at(ctx.loop.now() + GATHER.toNanos(), "gather answers " + p.name, () -> {
                 p.gatherTimer = null;
                 if (requests.get(p.name) == p && p.phase == Phase.WAITING) {
