@@ -39,9 +39,7 @@ class ResumeIT {
 
     @Test
     void getKilledAtHalfAndAskedAgainResumesAndTheServersSendAgainAtMostOnePieceEach() throws Exception {
-        String sha = TestFiles.sha256(TestFiles.random(served("a").resolve("big.bin"), SIZE, 3));
-        copy("a", "b", "c");
-        Files.createDirectories(tmp.resolve("fetched"));
+        String sha = sharedByThree(3);
         List<Server> servers = serveAll("a", "b", "c");
         try {
             String[] get = getArgs(servers);
@@ -83,9 +81,7 @@ class ResumeIT {
 
     @Test
     void aServerKilledAtHalfLeavesItsPiecesToTheOthers() throws Exception {
-        String sha = TestFiles.sha256(TestFiles.random(served("a").resolve("big.bin"), SIZE, 4));
-        copy("a", "b", "c");
-        Files.createDirectories(tmp.resolve("fetched"));
+        String sha = sharedByThree(4);
         List<Server> servers = serveAll("a", "b", "c");
         try (Jar get = Jar.start(tmp, Map.of(), getArgs(servers))) {
             get.awaitLine(l -> received(l) >= SIZE / 2, RUN);
@@ -105,10 +101,14 @@ class ResumeIT {
         return Files.createDirectories(tmp.resolve(name));
     }
 
-    private void copy(String from, String... to) throws Exception {
-        for (String t : to) {
-            Files.copy(tmp.resolve(from).resolve("big.bin"), served(t).resolve("big.bin"));
+    /** The same random big.bin in folders a, b and c, and an empty folder fetched; its SHA-256. */
+    private String sharedByThree(int seed) throws Exception {
+        String sha = TestFiles.sha256(TestFiles.random(served("a").resolve("big.bin"), SIZE, seed));
+        for (String t : List.of("b", "c")) {
+            Files.copy(tmp.resolve("a").resolve("big.bin"), served(t).resolve("big.bin"));
         }
+        Files.createDirectories(tmp.resolve("fetched"));
+        return sha;
     }
 
     /** Serving processes, each held to the rate, once each has hashed big.bin (its answer then names the digest). */
