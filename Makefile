@@ -8,7 +8,7 @@ MAN      := cli/target/man/p2p.1
 FOLDER   ?= ./shared
 PREFIX   ?= $(HOME)/.local
 
-.PHONY: build test run clean serve install uninstall demo demo-stop demo-check bench bench-quick bench-turns bench-verify bench-report bench-fairness fuzz soak faults large ci-extra membership membership-10000 membership-report
+.PHONY: build test run clean serve install uninstall demo demo-stop demo-check bench bench-quick bench-turns bench-verify bench-report bench-fairness bench-multisource fuzz soak faults large ci-extra membership membership-10000 membership-report
 
 ## build: compile every module and package the runnable jar (cli/target/p2p.jar)
 build:
@@ -173,6 +173,13 @@ bench-fairness:
 	MVN="$(MVN)" bash bench/tools/fairness.sh $(or $(BEFORE),b25f8bd) $(or $(ROUNDS),5) bench/results/fairness
 	$(MAKE) --no-print-directory bench-report
 
+## bench-multisource: one 300 MiB file from 1 and from 3 nodes each limited to 20 MiB/s (and 3 with one stopped halfway), ROUNDS rounds
+bench-multisource:
+	$(MVN) -q -DskipTests package -pl bench -am
+	java -cp $(BENCH_JAR) p2pnio.bench.MultiSource --out bench/results/multisource.properties \
+	  --size $(or $(SIZE),300M) --rate $(or $(RATE),20M) --rounds $(or $(ROUNDS),1)
+	$(MAKE) --no-print-directory bench-report
+
 ## bench-report: BENCHMARKS.md and docs/bench/results.svg from the JSON results already there
 bench-report:
 	java -cp $(BENCH_JAR) p2pnio.bench.report.Report --out BENCHMARKS.md --svg docs/bench/results.svg \
@@ -181,5 +188,5 @@ bench-report:
 	  --run "full-size run (make bench)=bench/results/full.json" \
 	  --run "loop turns alone (make bench-turns)=bench/results/turns.json" \
 	  --run "verified downloads alone (make bench-verify)=bench/results/verify.json" \
-	  --fairness bench/results/fairness
+	  --fairness bench/results/fairness --multisource bench/results/multisource.properties
 

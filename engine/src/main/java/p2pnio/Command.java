@@ -9,6 +9,29 @@ public sealed interface Command {
     /** Ask the cluster for {@code name} and download it into the shared folder. */
     record Fetch(String name) implements Command { }
 
+    /**
+     * Download {@code name}, {@code size} bytes with this SHA-256 (64 lower-case hex digits), from
+     * all of {@code sources} at once in ranged pieces (issue #12): the transfer endpoints of our
+     * nodes that announced the {@code range} capability. The answers of issue #11 (an extended
+     * {@code File}: size, SHA-256, capabilities) are what fill it in; a reference-style peer must
+     * not be listed (it would send the whole file to each ranged request). Answered by the usual
+     * download events; a source that sent wrong bytes is named in a warning.
+     *
+     * @param pieceBytes bytes per piece, 0 for the default (4 MiB)
+     */
+    record FetchFrom(String name, long size, String sha256, java.util.List<java.net.InetSocketAddress> sources,
+                     long pieceBytes) implements Command {
+        /** @throws IllegalArgumentException if a field cannot describe a download */
+        public FetchFrom {
+            if (name == null || name.isEmpty() || size < 0 || sources == null || sources.isEmpty() || pieceBytes < 0
+                    || sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("FetchFrom needs a name, a size >= 0, a SHA-256 in lower-case hex,"
+                        + " at least one source and a piece size >= 0");
+            }
+            sources = java.util.List.copyOf(sources);
+        }
+    }
+
     /** Stop waiting for, or downloading, {@code name}; its partial file is deleted. */
     record Cancel(String name) implements Command { }
 

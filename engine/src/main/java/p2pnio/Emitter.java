@@ -54,6 +54,11 @@ final class Emitter implements Events {
     }
 
     @Override
+    public void downloadStarted(String name, String peer, long size, int sources) {
+        emit(new NodeEvent.DownloadStarted(name, peer, size, sources));
+    }
+
+    @Override
     public void downloadProgress(String name, long received, long size, long elapsedNanos) {
         emit(new NodeEvent.DownloadProgress(name, received, size, elapsedNanos));
     }

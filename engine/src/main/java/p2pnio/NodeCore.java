@@ -84,6 +84,21 @@ final class NodeCore {
                                  Attempt attempt) {
                 transfers.download(name, server, peer, answeredFrom, attempt);
             }
+
+            @Override
+            public void download(String name, long size, String sha256, List<InetSocketAddress> servers) {
+                transfers.download(name, size, sha256, servers);
+            }
+
+            @Override
+            public boolean join(String name, long size, String sha256, InetSocketAddress server) {
+                return transfers.join(name, size, sha256, server);
+            }
+
+            @Override
+            public boolean canFetchRanges() {
+                return secure == null;
+            }
         });
         ctx.folder.onProblems((paths, first) -> ctx.quiet(paths + " unreadable path(s) skipped while scanning "
                 + ctx.folder.root(), first));
@@ -122,13 +137,39 @@ final class NodeCore {
         return (System.currentTimeMillis() << 16) | new java.security.SecureRandom().nextInt(1 << 16);
     }
 
+    /** Deletes what is kept for resuming {@code name} (file thread), or says there is nothing to cancel. */
+    private void cancelKept(String name) {
+        Path root = ctx.folder.root();
+        ctx.files.submit("delete the kept partial files of '" + name + "'", () -> PartialFile.discardKept(root, name),
+                (deleted, failure) -> {
+                    if (failure != null) {
+                        emitter.emit(new NodeEvent.Warning("could not delete the kept partial file of '" + name + "': "
+                                + failure.getMessage()));
+                    } else if (deleted == 0) {
+                        emitter.emit(new NodeEvent.Warning("nothing to cancel: '" + name + "' is not being fetched"));
+                    } else {
+                        emitter.emit(new NodeEvent.Warning("cancelled: the partial download of '" + name
+                                + "' kept for resume is deleted"));
+                    }
+                });
+    }
+
     /** Carries out one command. */
     void handle(Command command) {
         if (command instanceof Command.Fetch f) {
             requests.fetch(f.name());
+        } else if (command instanceof Command.FetchFrom f) {
+            String why = p2pnio.wire.Names.whyNotRequestable(f.name());
+            if (why != null) {
+                ctx.counters.downloadsFailed++;
+                ctx.events.downloadFailed(f.name(), "cannot fetch '" + f.name() + "': " + why);
+            } else {
+                transfers.download(f.name(), f.size(), f.sha256(), f.sources(),
+                        f.pieceBytes() == 0 ? p2pnio.transfer.Transfers.PIECE_BYTES : f.pieceBytes());
+            }
         } else if (command instanceof Command.Cancel c) {
             if (!requests.cancel(c.name()) && !transfers.cancel(c.name())) {
-                emitter.emit(new NodeEvent.Warning("nothing to cancel: '" + c.name() + "' is not being fetched"));
+                cancelKept(c.name());
             }
         } else if (command instanceof Command.AddPeer a) {
             String why = PeerAddress.whyInvalid(a.address());
@@ -234,7 +275,7 @@ final class NodeCore {
                 cluster == null ? 0 : cluster.size(), ctx.folder.size(), c.datagramBytesOut,
                 discovery == null ? 0 : discovery.longestRoundNanos(), c.quietErrors,
                 l.turnTimes.percentile(0.5), l.turnTimes.percentile(0.99), l.turnTimes.percentile(0.999),
-                l.longestTurn);
+                l.longestTurn, c.rangesServed, c.rangesRefusedByReason());
     }
 
     /** Fails what is pending (partial files deleted) and closes every channel. Loop thread. */

@@ -43,8 +43,17 @@ public sealed interface NodeEvent {
      */
     record RequestRetrying(String name, String peer, String what, long retryInNanos) implements NodeEvent { }
 
-    /** The server's header arrived: {@code size} bytes will follow. */
-    record DownloadStarted(String name, String peer, long size) implements NodeEvent { }
+    /**
+     * The server's header arrived: {@code size} bytes will follow. A download from several
+     * peers at once (issue #12) starts once, with {@code sources} peers ({@code peer} then reads
+     * {@code "3 sources"}); a download from one peer has {@code sources} 1.
+     */
+    record DownloadStarted(String name, String peer, long size, int sources) implements NodeEvent {
+        /** A download from one peer. */
+        public DownloadStarted(String name, String peer, long size) {
+            this(name, peer, size, 1);
+        }
+    }
 
     /** Bytes received so far; emitted a few times a second at most per download. */
     record DownloadProgress(String name, long received, long size, long elapsedNanos) implements NodeEvent { }

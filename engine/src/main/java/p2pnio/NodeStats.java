@@ -43,6 +43,9 @@ import java.util.Map;
  * @param turnP999Nanos      the time 99.9 % of the turns' work did not exceed
  * @param longestTurn        what ran in the longest turn ({@code longestTurnNanos}): its handlers,
  *                           tasks and timers by name, in order
+ * @param rangesServed       ranged requests answered with {@code RANGE} (issue #12, docs/protocol.md "Ranges")
+ * @param rangesRefused      ranged requests answered with {@code REFUSED}, by reason token
+ *                           ({@code malformed}, {@code missing}, {@code outside})
  */
 public record NodeStats(long datagramsIn, long datagramsOut, Map<String, Long> dropped,
                         long bytesSent, long bytesReceived, int uploadsOpen, int downloadsOpen,
@@ -51,7 +54,8 @@ public record NodeStats(long datagramsIn, long datagramsOut, Map<String, Long> d
                         long handlerNanos, long longestTurnNanos, int commandsQueued, long commandsRun,
                         int timersPending, long timersFired, long transferToCalls, int peers,
                         int sharedFiles, long datagramBytesOut, long longestRoundNanos, long quietErrors,
-                        long turnP50Nanos, long turnP99Nanos, long turnP999Nanos, String longestTurn) {
+                        long turnP50Nanos, long turnP99Nanos, long turnP999Nanos, String longestTurn,
+                        long rangesServed, Map<String, Long> rangesRefused) {
 
     /** Datagrams dropped, all reasons together. */
     public long droppedTotal() {

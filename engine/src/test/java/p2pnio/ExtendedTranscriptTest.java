@@ -45,7 +45,7 @@ class ExtendedTranscriptTest {
                     .get(5, TimeUnit.SECONDS).stream().anyMatch(f -> SHA_A.equals(f.sha256())));
 
             send(us, to, "Get,a.txt,p2pnio/1\n");
-            assertThat(receiveUntil(us, "File,")).isEqualTo("File,1," + tcp + ",p2pnio/1,members+sha256+browse,33,"
+            assertThat(receiveUntil(us, "File,")).isEqualTo("File,1," + tcp + ",p2pnio/1,members+sha256+browse+range,33,"
                     + SHA_A + ",a.txt\n");
 
             send(stranger, to, "Get,a.txt\n"); // a reference-style peer: the reference's bytes

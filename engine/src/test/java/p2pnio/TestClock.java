@@ -80,4 +80,26 @@ public final class TestClock implements LongSupplier {
             }
         }
     }
+
+    /**
+     * The outcome (finished or failed) of {@code name} in {@code events}, moving this clock on by
+     * 50 ms every 20 ms of real time meanwhile: an answer from one of our nodes that announces
+     * {@code range} waits {@link p2pnio.control.Requests#GATHER} on the node's clock for other
+     * peers holding the same bytes before its download starts, and on a clock that stands still
+     * it would wait for ever.
+     */
+    public NodeEvent outcomeWhileMoving(Recorder events, String name, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (NodeEvent e : events.events()) {
+                if ((e instanceof NodeEvent.DownloadFinished f && f.name().equals(name))
+                        || (e instanceof NodeEvent.DownloadFailed x && x.name().equals(name))) {
+                    return e;
+                }
+            }
+            advance(Duration.ofMillis(50));
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no outcome for " + name + " within " + timeout + "; events: " + events.events());
+    }
 }

@@ -96,7 +96,8 @@ public final class Discovery {
         this.control = control;
         this.instance = Extension.instance(instance);
         this.random = new Random(instance);
-        List<String> caps = gossip() ? Extension.CAPABILITIES : List.of();
+        List<String> caps = gossip() ? Extension.CAPABILITIES
+                : Extension.CAPABILITIES.stream().filter(c -> !c.equals(Extension.MEMBERS)).toList();
         this.hello = new ControlMessage.Hello(Extension.VERSION, this.instance, caps);
     }
 

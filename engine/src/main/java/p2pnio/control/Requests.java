@@ -39,7 +39,15 @@ import p2pnio.wire.Names;
  * arrives meanwhile is tried first. A peer that <i>closed</i> without a byte may also simply not
  * have the file (its answer was meant for another of our requests), so its later answers are left
  * to other requests, while the direct retries of this request go on: a retry asks for the file by
- * name, so it cannot fetch the wrong one. Loop thread only.
+ * name, so it cannot fetch the wrong one.
+ *
+ * <p><b>Several sources</b> (issue #12): an extended answer with a SHA-256 whose peer announced
+ * {@code range} is not tried at once: the request waits {@link #GATHER} (or until every peer
+ * asked has answered) for the others, then hands all the answers with that same size and digest
+ * to one multi-source download ({@link Downloads#download(String, long, String, List)}), and ends.
+ * With one such answer, or with plain answers, it tries one peer as before (a plain answer is
+ * never delayed). Later answers with the same digest, from peers it asked, join that download as
+ * sources. Loop thread only.
  */
 public final class Requests {
 
@@ -47,6 +55,14 @@ public final class Requests {
     public interface Downloads {
         /** True while {@code name} is being downloaded. */
         boolean isDownloading(String name);
+
+        /**
+         * False when downloads from several sources cannot run: in secure mode, where every
+         * transfer is TLS and the ranged fetches are not (yet); a request then takes one source.
+         */
+        default boolean canFetchRanges() {
+            return true;
+        }
 
         /**
          * Starts downloading {@code name} from {@code server} (the transfer endpoint of
@@ -57,7 +73,32 @@ public final class Requests {
          */
         void download(String name, InetSocketAddress server, String peer, InetSocketAddress answeredFrom,
                       Attempt attempt);
+
+        /**
+         * Starts downloading {@code name} ({@code size} bytes, this SHA-256) from all of
+         * {@code servers} at once in ranged pieces (issue #12): peers whose answers announced
+         * {@code range} and this same size and digest.
+         */
+        void download(String name, long size, String sha256, List<InetSocketAddress> servers);
+
+        /**
+         * Adds {@code server} as one more source of the multi-source download of {@code name}, if
+         * one runs for that size and SHA-256 and can still take a source; false otherwise.
+         */
+        boolean join(String name, long size, String sha256, InetSocketAddress server);
     }
+
+    /**
+     * How long a request waits, after the first extended answer that could feed a download from
+     * several sources (it announced {@code range} and a SHA-256), for the other peers asked to
+     * answer too, before it starts: a fraction of a second, against a download of many seconds.
+     * It never delays a plain answer (that one is tried at once), and it ends early once every peer
+     * asked has answered.
+     */
+    public static final java.time.Duration GATHER = java.time.Duration.ofMillis(250);
+
+    /** Most requests whose multi-source download may still take late answers as sources. */
+    static final int MAX_JOINABLE = 64;
 
     /** Most a peer's backoff grows, as a multiple of {@code getRetryInitial}. */
     static final int MAX_BACKOFF_FACTOR = 4;
@@ -103,6 +144,8 @@ public final class Requests {
         boolean started;
         Timers.Timer deadlineTimer;
         Timers.Timer retryTimer;
+        /** The short wait for other answers after a first answer that can feed several sources. */
+        Timers.Timer gatherTimer;
         long retryDelay;
         int attempt;
         /** Orders the peers this request asks, differently for each request. */
@@ -121,6 +164,15 @@ public final class Requests {
     private final Datagrams control;
     private final Downloads transfers;
     private final Map<String, Pending> requests = new LinkedHashMap<>();
+    /**
+     * Requests that became multi-source downloads, by name: late extended answers with the same
+     * size and SHA-256 from peers they asked join the download as sources. Dropped lazily (when
+     * the download is over) and bounded by {@value #MAX_JOINABLE}.
+     */
+    private final Map<String, Swarming> joinable = new LinkedHashMap<>();
+
+    /** A request handed to a multi-source download: whom it asked, and what content. */
+    private record Swarming(Set<InetSocketAddress> asked, long size, String sha256) { }
 
     public Requests(Context ctx, Cluster cluster, Datagrams control, Downloads transfers) {
         this.ctx = ctx;
@@ -251,6 +303,9 @@ public final class Requests {
         }
         if (offer.extended()) {
             Pending p = requests.get(offer.about().name());
+            if (p == null && joins(from, offer)) {
+                return;
+            }
             if (p == null || !p.asked.contains(from)) {
                 control.drop(DropReason.FILE_UNASKED_NAME, from, offer.about().name());
                 return;
@@ -282,9 +337,70 @@ public final class Requests {
         if (offer.extended()) {
             s.about = offer.about();
         }
-        if (p.phase == Phase.WAITING) {
-            tryNext(p);
+        if (p.phase != Phase.WAITING) {
+            return;
         }
+        if (ranged(s) && p.gatherTimer == null && !everyAskedAnswered(p)) {
+            // Others asked may hold the same bytes: give them a moment to answer too. No retry of
+            // the Get meanwhile: one answer is in hand (asking resumes if its try fails).
+            if (p.retryTimer != null) {
+                p.retryTimer.cancel();
+                p.retryTimer = null;
+            }
+            p.gatherTimer = ctx.loop.timers().at(ctx.loop.now() + GATHER.toNanos(), "gather answers " + p.name, () -> {
+                p.gatherTimer = null;
+                if (requests.get(p.name) == p && p.phase == Phase.WAITING) {
+                    tryNext(p);
+                }
+            });
+            return;
+        }
+        if (p.gatherTimer != null) {
+            if (!everyAskedAnswered(p)) {
+                return; // the gathering's timer tries the best answer (an extended one ranks above a plain one)
+            }
+            p.gatherTimer.cancel();
+            p.gatherTimer = null;
+        }
+        tryNext(p);
+    }
+
+    /** True if {@code s} can be one source of a download from several: a SHA-256 and the {@code range} capability. */
+    private boolean ranged(Source s) {
+        return transfers.canFetchRanges() && s.about != null && s.about.hashed() && s.about.capabilities().contains(p2pnio.wire.Range.CAPABILITY);
+    }
+
+    private static boolean everyAskedAnswered(Pending p) {
+        return p.sources.keySet().containsAll(p.asked);
+    }
+
+    /**
+     * A late extended answer for a request that became a multi-source download: its peer joins it
+     * as a source if the request asked it and it offers the same size and SHA-256 with {@code range}.
+     */
+    private boolean joins(InetSocketAddress from, ControlMessage.FileOffer offer) {
+        ControlMessage.Offered about = offer.about();
+        Swarming w = joinable.get(about.name());
+        if (w == null) {
+            return false;
+        }
+        if (!transfers.isDownloading(about.name())) {
+            joinable.remove(about.name());
+            return false;
+        }
+        if (!w.asked().contains(from) || !about.hashed() || about.size() != w.size()
+                || !about.sha256().equals(w.sha256()) || !about.capabilities().contains(p2pnio.wire.Range.CAPABILITY)) {
+            return false;
+        }
+        if (!transfers.join(about.name(), w.size(), w.sha256(), new InetSocketAddress(from.getAddress(), offer.tcpPort()))) {
+            return false;
+        }
+        cluster.addPriority(from);
+        if (cluster.byEndpoint(from) != null) {
+            cluster.heardFrom(from);
+        }
+        ctx.events.requestAnswered(about.name(), HostPort.of(from), offer.tcpPort());
+        return true;
     }
 
     /**
@@ -325,10 +441,17 @@ public final class Requests {
             p.retryTimer.cancel(); // no need to ask while a peer is tried; asking resumes if it refuses
             p.retryTimer = null;
         }
-        if (!next.tried) {
-            ctx.events.requestAnswered(p.name, next.peer, next.transfer.getPort());
+        if (p.gatherTimer != null) {
+            p.gatherTimer.cancel();
+            p.gatherTimer = null;
         }
-        next.tried = true;
+        List<Source> group = ranged(next) ? sameContent(p, next, now) : List.of(next);
+        for (Source s : group) {
+            if (!s.tried) {
+                ctx.events.requestAnswered(p.name, s.peer, s.transfer.getPort());
+            }
+            s.tried = true;
+        }
         Source chosen = next;
         if (chosen.about == null) {
             transfers.download(p.name, chosen.transfer, chosen.peer, chosen.control, new Try(p, chosen));
@@ -351,8 +474,43 @@ public final class Requests {
                                 + "'s answer; no connection was opened)");
                         return;
                     }
-                    transfers.download(p.name, chosen.transfer, chosen.peer, chosen.control, new Try(p, chosen));
+                    if (group.size() > 1) {
+                        swarm(p, group);
+                    } else {
+                        transfers.download(p.name, chosen.transfer, chosen.peer, chosen.control, new Try(p, chosen));
+                    }
                 });
+    }
+
+    /**
+     * The answers ready now that announced {@code range} and the same size and SHA-256 as
+     * {@code best}, {@code best} first: the sources of one multi-source download.
+     */
+    private List<Source> sameContent(Pending p, Source best, long now) {
+        List<Source> group = new ArrayList<>();
+        group.add(best);
+        for (Source s : p.sources.values()) {
+            if (s != best && !s.bad && s.notBefore <= now && ranged(s) && s.about.size() == best.about.size()
+                    && s.about.sha256().equals(best.about.sha256())) {
+                group.add(s);
+            }
+        }
+        return group;
+    }
+
+    /**
+     * Hands {@code p} to a download from every one of {@code group} at once: the request ends
+     * here (the download owns the fetch, its failures and resume); late answers may still join it.
+     */
+    private void swarm(Pending p, List<Source> group) {
+        forget(p);
+        ControlMessage.Offered about = group.get(0).about;
+        if (joinable.size() >= MAX_JOINABLE) {
+            joinable.remove(joinable.keySet().iterator().next());
+        }
+        joinable.remove(p.name);
+        joinable.put(p.name, new Swarming(Set.copyOf(p.asked), about.size(), about.sha256()));
+        transfers.download(p.name, about.size(), about.sha256(), group.stream().map(s -> s.transfer).toList());
     }
 
     /** Lower is better: see {@link #tryNext}. */
@@ -512,6 +670,10 @@ public final class Requests {
         p.deadlineTimer.cancel();
         if (p.retryTimer != null) {
             p.retryTimer.cancel();
+        }
+        if (p.gatherTimer != null) {
+            p.gatherTimer.cancel();
+            p.gatherTimer = null;
         }
         for (Source s : p.sources.values()) {
             if (s.timer != null) {

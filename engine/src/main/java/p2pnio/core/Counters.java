@@ -7,6 +7,7 @@ import jdk.jfr.FlightRecorder;
 import p2pnio.jfr.DatagramDroppedEvent;
 import p2pnio.wire.DropReason;
 import p2pnio.wire.HostPort;
+import p2pnio.wire.Range;
 
 /** The node's counters. Loop thread only: plain fields, no atomics on the hot path. */
 public final class Counters {
@@ -25,7 +26,26 @@ public final class Counters {
     public long transferToCalls;
     /** Exceptions the engine went on after on purpose (a failed close, an unreadable sub-folder), each traced. */
     public long quietErrors;
+    /** Ranged requests answered with {@code RANGE} (issue #12). */
+    public long rangesServed;
     private final long[] dropped = new long[DropReason.values().length];
+    private final long[] rangesRefused = new long[Range.Refusal.values().length];
+
+    /** Counts one ranged request refused with {@code REFUSED,...,<why>}. */
+    public void rangeRefused(Range.Refusal why) {
+        rangesRefused[why.ordinal()]++;
+    }
+
+    /** Ranged requests refused, by reason token ({@code malformed}, {@code missing}, {@code outside}), non-zero only. */
+    public Map<String, Long> rangesRefusedByReason() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Range.Refusal r : Range.Refusal.values()) {
+            if (rangesRefused[r.ordinal()] > 0) {
+                out.put(r.token(), rangesRefused[r.ordinal()]);
+            }
+        }
+        return out;
+    }
 
     /** Counts one drop. */
     public void drop(DropReason reason) {

@@ -33,6 +33,9 @@ public interface Events {
     /** The server's header arrived: {@code size} bytes will follow. */
     void downloadStarted(String name, String peer, long size);
 
+    /** A download from {@code sources} peers at once has started ({@code peer} describes them). */
+    void downloadStarted(String name, String peer, long size, int sources);
+
     /** Bytes received so far (a few times a second at most). */
     void downloadProgress(String name, long received, long size, long elapsedNanos);
 

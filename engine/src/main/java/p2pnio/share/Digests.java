@@ -164,7 +164,7 @@ public final class Digests {
         }
         for (SharedFolder.Entry e : todo) {
             if (Thread.currentThread().isInterrupted()) {
-                return; // the node stopped: nothing more is hashed, and the folder is not written to
+                break; // the node stops: the rest is hashed by its next run
             }
             Known k = cache.get(e.path());
             boolean cached = k != null && k.size() == e.size() && k.modified() == e.modified();
@@ -196,8 +196,12 @@ public final class Digests {
             }));
         }
         cache.keySet().retainAll(new HashSet<>(all));
-        if (!Thread.currentThread().isInterrupted()) {
-            writeCache();
+        // Written whole even when the node stops (its close waits for it): an interrupt would cut
+        // the write short and leave the temporary file behind in the folder.
+        boolean stopping = Thread.interrupted();
+        writeCache();
+        if (stopping) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -53,9 +54,9 @@ import p2pnio.wire.Names;
  *   <li>{@link #discard}, on any failure: closes and deletes the part, then the record.</li>
  * </ol>
  * A crash leaves a record (and perhaps its part) behind; {@link #sweep} finds such leftovers when
- * a node starts: a record whose owner process is gone, or a part without a record. Issue 12
- * (resume) will keep what is worth resuming instead of deleting it, and issue 11 (verified
- * downloads) checks a digest in {@link #publish} before the link.
+ * a node starts: a record whose owner process is gone, or a part without a record. A resumable
+ * download (issue 12: its record names the file's SHA-256, the piece size and the pieces done) is
+ * kept instead ({@link #keep}, {@link #checkpoint}, {@link #resume}, {@link #discardKept}).
  *
  * <p>Threads: made on the loop; {@link #create}, {@link #publish}, {@link #discard} on the file
  * thread, one after the other; {@link #channel()} on the loop between create and publish. The
@@ -75,6 +76,12 @@ public final class PartialFile {
     private final String name;
     private final long size;
     private final String peer;
+    /** The digest a resumable download is checked against (lower-case hex), or null: not resumable. */
+    private final String sha256;
+    /** Bytes per piece of a resumable download. */
+    private final long pieceBytes;
+    /** Pieces whose bytes are forced to disk and named in the record, for a resumable download. */
+    private final BitSet done = new BitSet();
     private String id;
     private Path part;
     private Path record;
@@ -89,10 +96,21 @@ public final class PartialFile {
      * @param peer where the bytes come from, for the record
      */
     public PartialFile(Path root, String name, long size, String peer) {
+        this(root, name, size, peer, null, 0);
+    }
+
+    /**
+     * A resumable download (issue #12): its record also names the file's SHA-256, the piece size
+     * and the pieces done, so that it survives a failure, a stop or a crash ({@link #keep},
+     * {@link #checkpoint}) and a later download of the same file takes it up ({@link #resume}).
+     */
+    public PartialFile(Path root, String name, long size, String peer, String sha256, long pieceBytes) {
         this.root = root;
         this.name = name;
         this.size = size;
         this.peer = peer;
+        this.sha256 = sha256;
+        this.pieceBytes = pieceBytes;
     }
 
     /** The file names of the part and the record for {@code id}. */
@@ -183,7 +201,147 @@ public final class PartialFile {
                 + "size=" + size + "\n"
                 + "peer=" + peer + "\n"
                 + "pid=" + self.pid() + "\n"
-                + "started=" + self.info().startInstant().map(Instant::toEpochMilli).orElse(0L) + "\n";
+                + "started=" + self.info().startInstant().map(Instant::toEpochMilli).orElse(0L) + "\n"
+                + (sha256 == null ? "" : "sha256=" + sha256 + "\n" + "piece=" + pieceBytes + "\n"
+                        + "done=" + ranges(done) + "\n" + "end=1\n");
+    }
+
+    /**
+     * Records that {@code pieces} are done, in the right order for a crash at any moment: the
+     * part's bytes are forced to the disk first, then the record is rewritten. The record ends
+     * with {@code end=1}; one cut short by a crash lacks it and counts as nothing done, so a record
+     * never names a piece whose bytes are not on the disk. File thread.
+     */
+    public void checkpoint(BitSet pieces) throws IOException {
+        if (sha256 == null || channel == null || !channel.isOpen()) {
+            return;
+        }
+        channel.force(false);
+        done.clear();
+        done.or(pieces);
+        Files.write(record, recordText().getBytes(StandardCharsets.UTF_8), StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** The pieces done, as the record names them (those of a resumed download at first). */
+    public BitSet done() {
+        return (BitSet) done.clone();
+    }
+
+    /** True for a download that a failure keeps for resume (it has a digest). */
+    public boolean resumable() {
+        return sha256 != null;
+    }
+
+    /**
+     * Keeps the part and its record for a later resume, after {@code pieces} were done: forced,
+     * recorded ({@link #checkpoint}), closed. File thread.
+     */
+    public void keep(BitSet pieces) throws IOException {
+        try {
+            checkpoint(pieces);
+        } finally {
+            if (channel != null) {
+                channel.close();
+            }
+        }
+    }
+
+    /**
+     * Takes up a download of {@code name} kept by {@link #keep} or left by a crash: a record with
+     * the same name, size, SHA-256 and piece size whose owner process no longer runs (or is this
+     * one). The record is rewritten with this process as its owner, and the part opened for
+     * writing; {@link #done()} names the pieces that need no fetching. Null if there is none.
+     * File thread.
+     */
+    public static PartialFile resume(Path root, String name, long size, String peer, String sha256, long pieceBytes)
+            throws IOException {
+        for (String id : ids(root)) {
+            Path rec = root.resolve(recordName(id));
+            Path part = root.resolve(partName(id));
+            List<String> lines = readRecord(rec);
+            if (lines == null || !name.equals(text(lines, "name")) || field(lines, "size") != size
+                    || !sha256.equals(text(lines, "sha256")) || field(lines, "piece") != pieceBytes
+                    || (ownerRuns(rec) && field(lines, "pid") != ProcessHandle.current().pid())) {
+                continue;
+            }
+            BasicFileAttributes a;
+            try {
+                a = Files.readAttributes(part, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            if (!a.isRegularFile() || a.size() > size) {
+                continue;
+            }
+            PartialFile p = new PartialFile(root, name, size, peer, sha256, pieceBytes);
+            if ("1".equals(text(lines, "end"))) {
+                p.done.or(parseRanges(text(lines, "done"), (int) ((size + pieceBytes - 1) / pieceBytes)));
+            }
+            p.id = id;
+            p.record = rec;
+            p.part = part;
+            p.channel = FileChannel.open(part, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            p.fileKey = Files.readAttributes(part, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            Files.write(rec, p.recordText().getBytes(StandardCharsets.UTF_8), StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+            return p;
+        }
+        return null;
+    }
+
+    /**
+     * Deletes the downloads of {@code name} kept for resume whose owner no longer runs (or is this
+     * process): what {@code cancel} does when no download of that name runs. File thread.
+     *
+     * @return how many were deleted
+     */
+    public static int discardKept(Path root, String name) throws IOException {
+        int n = 0;
+        for (String id : ids(root)) {
+            Path rec = root.resolve(recordName(id));
+            List<String> lines = readRecord(rec);
+            if (lines != null && name.equals(text(lines, "name")) && text(lines, "sha256") != null
+                    && (!ownerRuns(rec) || field(lines, "pid") == ProcessHandle.current().pid())) {
+                Files.deleteIfExists(root.resolve(partName(id)));
+                Files.deleteIfExists(rec);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** {@code 0-3,5-5,9-12}: each run of set bits as {@code first-last}, ascending (a cut keeps a subset or breaks it). */
+    static String ranges(BitSet bits) {
+        StringBuilder b = new StringBuilder();
+        for (int i = bits.nextSetBit(0); i >= 0; ) {
+            int end = bits.nextClearBit(i);
+            b.append(b.length() == 0 ? "" : ",").append(i).append('-').append(end - 1);
+            i = bits.nextSetBit(end);
+        }
+        return b.toString();
+    }
+
+    /** The pieces {@link #ranges} wrote, all below {@code pieces}; nothing at all if any run is malformed. */
+    static BitSet parseRanges(String text, int pieces) {
+        BitSet out = new BitSet();
+        if (text == null || text.isEmpty()) {
+            return out;
+        }
+        for (String run : text.split(",")) {
+            int dash = run.indexOf('-');
+            try {
+                int first = Integer.parseInt(run.substring(0, Math.max(dash, 0)));
+                int last = Integer.parseInt(run.substring(dash + 1));
+                if (dash <= 0 || first < 0 || last < first || last >= pieces) {
+                    return new BitSet();
+                }
+                out.set(first, last + 1);
+            } catch (NumberFormatException e) {
+                return new BitSet();
+            }
+        }
+        return out;
     }
 
     /** Where the loop writes the body: valid from {@link #create} to {@link #publish}. */
@@ -316,14 +474,7 @@ public final class PartialFile {
      * @return how many downloads' leftovers were deleted
      */
     public static int sweep(Path root) throws IOException {
-        Set<String> ids = new TreeSet<>();
-        try (DirectoryStream<Path> all = Files.newDirectoryStream(root,
-                p -> Names.isOurPartialFile(p.getFileName().toString()))) {
-            for (Path p : all) {
-                ids.add(p.getFileName().toString().substring(Names.PARTIAL_PREFIX.length(),
-                        Names.PARTIAL_PREFIX.length() + Names.PARTIAL_ID_HEX));
-            }
-        }
+        Set<String> ids = ids(root);
         Instant old = Instant.now().minus(SWEEP_AFTER);
         int removed = 0;
         for (String id : ids) {
@@ -333,6 +484,9 @@ public final class PartialFile {
                 continue;
             }
             boolean hasRecord = Files.exists(rec, LinkOption.NOFOLLOW_LINKS);
+            if (hasRecord && Files.exists(part, LinkOption.NOFOLLOW_LINKS) && resumableRecord(rec)) {
+                continue; // kept for resume (issue 12): asking for the file again takes it up; cancel deletes it
+            }
             if (!hasRecord || !ownerRuns(rec)) {
                 Files.deleteIfExists(part);
                 Files.deleteIfExists(rec);
@@ -340,6 +494,44 @@ public final class PartialFile {
             }
         }
         return removed;
+    }
+
+    /** The ids of our partial files and records in {@code root}. */
+    private static Set<String> ids(Path root) throws IOException {
+        Set<String> ids = new TreeSet<>();
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(root,
+                p -> Names.isOurPartialFile(p.getFileName().toString()))) {
+            for (Path p : all) {
+                ids.add(p.getFileName().toString().substring(Names.PARTIAL_PREFIX.length(),
+                        Names.PARTIAL_PREFIX.length() + Names.PARTIAL_ID_HEX));
+            }
+        }
+        return ids;
+    }
+
+    /** A record's lines, or null if it is gone or no record of ours. */
+    private static List<String> readRecord(Path record) throws IOException {
+        try {
+            List<String> lines = Files.readAllLines(record, StandardCharsets.UTF_8);
+            return lines.isEmpty() || !lines.get(0).equals(FORMAT) ? null : lines;
+        } catch (NoSuchFileException | CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /** True for a record that names a digest: a download kept for resume. */
+    static boolean resumableRecord(Path record) throws IOException {
+        List<String> lines = readRecord(record);
+        return lines != null && text(lines, "sha256") != null && field(lines, "piece") > 0;
+    }
+
+    private static String text(List<String> lines, String key) {
+        for (String line : lines) {
+            if (line.startsWith(key + "=")) {
+                return line.substring(key.length() + 1);
+            }
+        }
+        return null;
     }
 
     private static boolean changedSince(Path p, Instant since) throws IOException {

@@ -59,6 +59,8 @@ public final class Transfers implements Handler {
     /** How long accepting pauses after accept() failed. */
     static final long ACCEPT_PAUSE_MILLIS = 100;
     private static final int RECENT = 20;
+    /** Default piece of a download from several sources: large enough that a request costs little, small enough to share a file out. */
+    public static final long PIECE_BYTES = 4L << 20;
     /** Size of the shared read buffer. */
     public static final int SCRATCH_BYTES = 256 * 1024;
 
@@ -67,6 +69,8 @@ public final class Transfers implements Handler {
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH_BYTES);
     private final Set<Upload> uploads = new LinkedHashSet<>();
     private final Map<String, Download> downloads = new LinkedHashMap<>();
+    /** Downloads from several sources at once, by name (issue #12). */
+    private final Map<String, Swarm> swarms = new LinkedHashMap<>();
     private final Deque<Snapshot> recent = new ArrayDeque<>();
     private final SendRound sendRound;
     private final TokenBucket uploadLimit;
@@ -221,7 +225,7 @@ public final class Transfers implements Handler {
      */
     public void download(String name, InetSocketAddress server, String peer, InetSocketAddress answeredFrom,
                          Attempt attempt) {
-        if (downloads.size() >= ctx.config.maxDownloads()) {
+        if (downloads.size() + swarms.size() >= ctx.config.maxDownloads()) {
             ctx.counters.downloadsFailed++;
             ctx.counters.connectionsRefused++; // the limit's refusals are told apart from other failures
             ctx.events.downloadFailed(name, "too many downloads at once (limit "
@@ -247,25 +251,84 @@ public final class Transfers implements Handler {
         }
     }
 
+    /**
+     * Downloads {@code name}, {@code size} bytes whose SHA-256 is {@code sha256} (lower-case hex),
+     * from every one of {@code servers} at once, in pieces of {@code pieceBytes}: the transfer
+     * endpoints of peers that announced the {@code range} capability (a reference-style peer must
+     * never be among them: it would answer a ranged request with the whole file). Failures come
+     * back as {@link p2pnio.core.Events#downloadFailed}.
+     */
+    public void download(String name, long size, String sha256, List<InetSocketAddress> servers, long pieceBytes) {
+        String why = isDownloading(name) ? "'" + name + "' is already being downloaded"
+                : downloads.size() + swarms.size() >= ctx.config.maxDownloads()
+                ? "too many downloads at once (limit " + ctx.config.maxDownloads() + ")"
+                : servers.isEmpty() ? "no source" : null;
+        if (why != null) {
+            ctx.counters.downloadsFailed++;
+            ctx.events.downloadFailed(name, why);
+            return;
+        }
+        Swarm s = new Swarm(ctx, this, name, size, sha256, servers, pieceBytes);
+        swarms.put(name, s);
+        ctx.counters.downloadsOpen++;
+        s.start();
+    }
+
+    /** {@link #download(String, long, String, List, long)} in pieces of the default size (4 MiB). */
+    public void download(String name, long size, String sha256, List<InetSocketAddress> servers) {
+        download(name, size, sha256, servers, PIECE_BYTES);
+    }
+
+    /**
+     * Adds {@code server} as a source of the multi-source download of {@code name}, if one runs for
+     * {@code size} bytes with this SHA-256 and still fetches; false otherwise.
+     */
+    public boolean join(String name, long size, String sha256, InetSocketAddress server) {
+        Swarm s = swarms.get(name);
+        return s != null && s.size() == size && s.sha256().equals(sha256) && s.join(server);
+    }
+
     /** True while {@code name} is being downloaded. */
     public boolean isDownloading(String name) {
-        return downloads.containsKey(name);
+        return downloads.containsKey(name) || swarms.containsKey(name);
     }
 
     /** Cancels the download of {@code name}; false if there is none. */
     public boolean cancel(String name) {
         Download d = downloads.get(name);
-        if (d == null) {
+        Swarm s = swarms.get(name);
+        if (d == null && s == null) {
             return false;
         }
-        d.fail("cancelled");
+        if (d != null) {
+            d.fail("cancelled");
+        }
+        if (s != null) {
+            s.fail("cancelled");
+        }
         return true;
+    }
+
+    /** The next connection id. */
+    int nextId() {
+        return nextId++;
+    }
+
+    /** A multi-source download has ended. */
+    void swarmEnded(Swarm s) {
+        if (swarms.remove(s.name(), s)) {
+            ctx.counters.downloadsOpen--;
+            remember(s.info());
+        }
     }
 
     /** Fails every transfer (at shutdown): partial files are deleted. */
     public void closeAll(String reason) {
         for (Download d : new ArrayList<>(downloads.values())) {
             d.fail(reason);
+        }
+        for (Swarm s : new ArrayList<>(swarms.values())) {
+            s.fail(reason);
         }
         for (Upload u : new ArrayList<>(uploads)) {
             u.fail(reason);
@@ -277,6 +340,7 @@ public final class Transfers implements Handler {
     public List<Snapshot> snapshot() {
         List<Snapshot> out = new ArrayList<>();
         downloads.values().forEach(d -> out.add(d.info()));
+        swarms.values().forEach(s -> out.add(s.info()));
         uploads.forEach(u -> out.add(u.info()));
         out.addAll(recent);
         return out;
@@ -299,6 +363,9 @@ public final class Transfers implements Handler {
 
     /** A connection of either direction has ended: forget it and remember how it ended. */
     void ended(Connection<?> c) {
+        if (c instanceof RangeFetch) {
+            return; // one piece of a swarm's download: the swarm is the download
+        }
         boolean removed = c instanceof Upload u ? uploads.remove(u) : downloads.remove(((Download) c).name(), c);
         if (!removed) {
             return;

@@ -12,6 +12,7 @@ import p2pnio.share.SharedFolder;
 import p2pnio.wire.ControlCodec;
 import p2pnio.wire.ControlMessage;
 import p2pnio.wire.Names;
+import p2pnio.wire.Range;
 import p2pnio.wire.RequestLineParser;
 import p2pnio.wire.TransferHeader;
 
@@ -23,6 +24,7 @@ import p2pnio.wire.TransferHeader;
  * READ_REQUEST --line--> RESOLVE --found--> OPENING --opened--> SEND_HEADER --74 bytes--> SEND_BODY --SIZE bytes--> DRAIN --EOF--> DONE
  *                                SEND_BODY --socket full--> WAIT_WRITABLE --writable--> SEND_BODY
  *                                SEND_BODY --rate limit--> THROTTLED --bytes again--> SEND_BODY
+ *      READ_REQUEST, RESOLVE, OPENING --bad range, no such file, range outside it--> REFUSE --line sent--> FAILED
  *      any state --error, deadline, idle timeout, peer reset--> FAILED
  * </pre>
  *
@@ -38,7 +40,11 @@ import p2pnio.wire.TransferHeader;
  *       interest in I/O meanwhile.</li>
  *   <li>OPENING: the file is opened on the node's file thread (opening walks the path and may
  *       stall on the disk); no interest in I/O meanwhile.</li>
- *   <li>SEND_HEADER: write the 74-byte header, across partial writes.</li>
+ *   <li>SEND_HEADER: write the 74-byte header (for a ranged request, {@code Get,<name>,p2pnio/1,<offset>,<length>},
+ *       the {@code RANGE,...} line of {@link Range} instead), across partial writes.</li>
+ *   <li>REFUSE: a ranged request that cannot be served (malformed range, no such file, range
+ *       outside the file): write the {@code REFUSED,...} line that says why, then close. The
+ *       refusal is counted by reason ({@code Counters.rangesRefused}).</li>
  *   <li>SEND_BODY: the socket can take bytes: the upload waits its turn in the {@link SendRound},
  *       which gives it a slice of the turn's byte budget (at most {@code sendChunkBytes}) for one
  *       {@code FileChannel.transferTo}, round-robin with the other uploads. No interest ops: the
@@ -69,6 +75,7 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
         RESOLVE(Waits.forNothing()),
         OPENING(Waits.forNothing()),
         SEND_HEADER(Waits.toWrite().withIdleCheck()),
+        REFUSE(Waits.toWrite().withIdleCheck()),
         SEND_BODY(Waits.forNothing()),
         WAIT_WRITABLE(Waits.toWrite().withIdleCheck()),
         THROTTLED(Waits.forNothing()),
@@ -94,9 +101,10 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
             .allow(State.HANDSHAKE_READ, State.HANDSHAKE_WRITE, State.HANDSHAKE_TASK, State.READ_REQUEST, State.FAILED)
             .allow(State.HANDSHAKE_WRITE, State.HANDSHAKE_READ, State.HANDSHAKE_TASK, State.READ_REQUEST, State.FAILED)
             .allow(State.HANDSHAKE_TASK, State.HANDSHAKE_READ, State.HANDSHAKE_WRITE, State.READ_REQUEST, State.FAILED)
-            .allow(State.READ_REQUEST, State.RESOLVE, State.FAILED)
-            .allow(State.RESOLVE, State.OPENING, State.FAILED)
-            .allow(State.OPENING, State.SEND_HEADER, State.FAILED)
+            .allow(State.READ_REQUEST, State.RESOLVE, State.REFUSE, State.FAILED)
+            .allow(State.RESOLVE, State.OPENING, State.REFUSE, State.FAILED)
+            .allow(State.OPENING, State.SEND_HEADER, State.REFUSE, State.FAILED)
+            .allow(State.REFUSE, State.FAILED)
             .allow(State.SEND_HEADER, State.SEND_BODY, State.FAILED)
             .allow(State.SEND_BODY, State.DRAIN, State.WAIT_WRITABLE, State.THROTTLED, State.FAILED)
             .allow(State.WAIT_WRITABLE, State.SEND_BODY, State.FAILED)
@@ -114,6 +122,13 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
     private FileChannel file;
     private String name = "?";
     private long size = -1;
+    /** The range asked for; null for a plain request (the whole file). */
+    private Range range;
+    /** Why the request is refused, while REFUSE writes the refusal line. */
+    private String refusal;
+    /** The first body byte and one past the last: 0 and SIZE unless ranged. */
+    private long first;
+    private long end = -1;
     private long position;
     /** Secure mode: file bytes read, not yet taken by TLS (read mode; they start at {@link #position}). */
     private ByteBuffer chunk;
@@ -154,6 +169,7 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
             case HANDSHAKE_READ, HANDSHAKE_WRITE -> stepHandshake();
             case READ_REQUEST -> readRequest();
             case SEND_HEADER -> writeHeader();
+            case REFUSE -> writeRefusal();
             case WAIT_WRITABLE -> {
                 if (tls == null || tls.flush()) {
                     writable();
@@ -197,6 +213,14 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
             return;
         }
         name = base;
+        Range.Ask ask = Range.ask(line);
+        if (ask instanceof Range.Malformed m) {
+            refuse(-1, Range.Refusal.MALFORMED, "malformed range: " + m.why());
+            return;
+        }
+        if (ask instanceof Range.Ranged r) {
+            range = r.range();
+        }
         moveTo(State.RESOLVE, name);
         ctx.folder.lookup(base, this::resolved);
     }
@@ -204,6 +228,10 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
     private void resolved(SharedFolder.Entry entry) {
         if (state != State.RESOLVE) {
             return; // failed or shut down while the index was being rebuilt
+        }
+        if (entry == null && range != null) {
+            refuse(-1, Range.Refusal.MISSING, "no file called '" + name + "' in the shared folder");
+            return;
         }
         if (entry == null) {
             fail("no file called '" + name + "' in the shared folder");
@@ -228,11 +256,23 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
             fail("'" + name + "' has " + size + " bytes, more than the 10-digit SIZE field can announce");
             return;
         }
-        header = ByteBuffer.allocate(TransferHeader.BYTES);
-        TransferHeader.encode(size, opened.entry().name(), header);
-        header.flip();
-        moveTo(State.SEND_HEADER, size + " bytes");
-        bodyStarts(size);
+        if (range == null) {
+            end = size;
+            header = ByteBuffer.allocate(TransferHeader.BYTES);
+            TransferHeader.encode(size, opened.entry().name(), header);
+            header.flip();
+        } else if (!range.fits(size)) {
+            refuse(size, Range.Refusal.OUTSIDE, "range " + range + " outside the " + size + " bytes of '" + name + "'");
+            return;
+        } else {
+            first = range.offset();
+            end = range.end();
+            position = first;
+            header = ByteBuffer.wrap(Range.accepted(range, size));
+            ctx.counters.rangesServed++;
+        }
+        moveTo(State.SEND_HEADER, range == null ? size + " bytes" : "bytes " + range + " of " + size);
+        bodyStarts(end - first);
         try {
             writeHeader(); // the socket is almost always writable now: save a trip through select
         } catch (IOException e) {
@@ -248,7 +288,7 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
             return;
         }
         account = transfers.uploadLimit().open(this);
-        if (size == 0) {
+        if (end == first) {
             moveTo(State.SEND_BODY, null);
             finish();
         } else {
@@ -258,7 +298,7 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
 
     /** The socket has room again (and TLS's ciphertext is all out): the last bytes were sent, or more can go. */
     private void writable() throws IOException {
-        if (position == size) {
+        if (position == end) {
             finish();
         } else {
             sendAgain();
@@ -288,7 +328,7 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
     }
 
     private long sendBody(long max) throws IOException {
-        long want = Math.min(max, size - position);
+        long want = Math.min(max, end - position);
         long granted = account.take(want);
         if (granted == 0) {
             moveTo(State.THROTTLED,
@@ -306,7 +346,7 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
             n = sendTls(granted);
         }
         account.unused(granted - n);
-        if (n == 0 && file.size() < size) {
+        if (n == 0 && file.size() < end) {
             fail("'" + name + "' shrank to " + file.size() + " bytes while being sent");
             return 0;
         }
@@ -315,9 +355,9 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
         if (n > 0) {
             progressed();
         }
-        if (position == size && (tls == null || !tls.pending())) {
+        if (position == end && (tls == null || !tls.pending())) {
             finish();
-        } else if (n < granted || position == size) {
+        } else if (n < granted || position == end) {
             moveTo(State.WAIT_WRITABLE, null); // the socket is full: the selector says when the client has read
         } else {
             transfers.readyToSend(this); // its socket still has room: to the back of the ring
@@ -337,7 +377,7 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
         long sent = 0;
         while (sent < max) {
             if (!chunk.hasRemaining()) {
-                chunk.clear().limit((int) Math.min(chunk.capacity(), size - position - sent));
+                chunk.clear().limit((int) Math.min(chunk.capacity(), end - position - sent));
                 int r = file.read(chunk, position + sent);
                 chunk.flip();
                 if (r <= 0) {
@@ -364,10 +404,32 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
         }
     }
 
+    /** Answers a ranged request it cannot serve with the {@code REFUSED} line, then closes. */
+    private void refuse(long total, Range.Refusal why, String reason) {
+        ctx.counters.rangeRefused(why);
+        refusal = reason;
+        header = ByteBuffer.wrap(Range.refused(total, why));
+        moveTo(State.REFUSE, reason);
+        try {
+            writeRefusal(); // almost always writable now
+        } catch (IOException e) {
+            fail(e.toString());
+        }
+    }
+
+    private void writeRefusal() throws IOException {
+        if (header.hasRemaining() && writeOut(header) > 0) {
+            progressed();
+        }
+        if (!header.hasRemaining() && (tls == null || tls.flush())) {
+            fail("refused: " + refusal); // the client has read nothing more than its line: the close is clean
+        }
+    }
+
     private void finish() throws IOException {
         closeResources();
         ctx.counters.uploadsDone++;
-        ctx.events.uploadFinished(name, peer, size, ctx.loop.now() - started);
+        ctx.events.uploadFinished(name, peer, end - first, ctx.loop.now() - started);
         moveTo(State.DRAIN, null);
         if (tls != null) {
             tls.close(); // close_notify before the FIN: the client knows the body was not cut short
@@ -442,7 +504,7 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
 
     @Override
     public Transfers.Snapshot info() {
-        return new Transfers.Snapshot("upload", name, peer, position, size, state.name(),
+        return new Transfers.Snapshot("upload", name, peer, position - first, end - first, state.name(),
                 ctx.loop.now() - started);
     }
 

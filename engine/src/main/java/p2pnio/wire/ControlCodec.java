@@ -400,18 +400,7 @@ public final class ControlCodec {
 
     /** A size field: 1 to 10 decimal digits, no sign (at most {@link TransferHeader#MAX_SIZE}); else -1. */
     private static long parseSize(String s) {
-        if (s.isEmpty() || s.length() > 10) {
-            return -1;
-        }
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
-        }
-        return n;
+        return Extension.decimal(s, 10);
     }
 
     private static int nthComma(String s, int n) {

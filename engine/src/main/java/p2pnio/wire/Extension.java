@@ -23,7 +23,10 @@ public final class Extension {
      * Capabilities this node announces in its {@code HELLO}, joined by {@code +} on the wire. Each
      * extension that a peer must know of before it is used adds its token here.
      */
-    public static final List<String> CAPABILITIES = List.of("members", "sha256", "browse");
+    public static final List<String> CAPABILITIES = List.of(Extension.MEMBERS, Extension.SHA256, Extension.BROWSE,
+            Range.CAPABILITY);
+    /** The capability of the membership gossip (issue #13), announced only in the {@code GOSSIP} membership mode. */
+    public static final String MEMBERS = "members";
     /** Capability of the extended {@code File} answer (name, size, SHA-256): issue 11. */
     public static final String SHA256 = "sha256";
     /** Capability of browsing ({@code LIST} and {@code FILES}): issue 11. */
@@ -78,6 +81,22 @@ public final class Extension {
     /** The wire form of an instance id. */
     public static String instance(long id) {
         return Long.toHexString(id);
+    }
+
+    /** {@code s} as a decimal number of 1 to {@code maxDigits} digits, no sign; -1 if it is none. */
+    static long decimal(String s, int maxDigits) {
+        if (s.isEmpty() || s.length() > maxDigits) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     private static boolean digits(String s) {

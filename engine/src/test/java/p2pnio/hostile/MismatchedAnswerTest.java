@@ -52,7 +52,7 @@ class MismatchedAnswerTest {
             node.post(new Command.Fetch("b.bin")); // the fast peer answers at once, naming b.bin
             node.post(new Command.Fetch("c.bin")); // the third too, naming c.bin
             for (String name : List.of("b.bin", "c.bin")) {
-                NodeEvent outcome = events.awaitOutcome(name, Duration.ofSeconds(20));
+                NodeEvent outcome = clock.outcomeWhileMoving(events, name, Duration.ofSeconds(20));
                 assertThat(outcome).isInstanceOf(NodeEvent.DownloadFinished.class);
                 assertThat(((NodeEvent.DownloadFinished) outcome).verified()).isTrue();
             }
@@ -61,7 +61,7 @@ class MismatchedAnswerTest {
                             : r.name().equals("c.bin") ? third.address() : slow.address()));
             assertThat(events.all(NodeEvent.RequestRetrying.class)).isEmpty();
             clock.advance(Duration.ofSeconds(2)); // the slow peer's delay is over: its File comes, for a.bin
-            NodeEvent a = events.awaitOutcome("a.bin", Duration.ofSeconds(20));
+            NodeEvent a = clock.outcomeWhileMoving(events, "a.bin", Duration.ofSeconds(20));
             assertThat(a).isInstanceOf(NodeEvent.DownloadFinished.class);
             assertThat(((NodeEvent.DownloadFinished) a).peer()).isEqualTo(slow.address());
             assertThat(((NodeEvent.DownloadFinished) a).sha256()).isEqualTo(TestFiles.sha256(slowFolder.resolve("a.bin")));

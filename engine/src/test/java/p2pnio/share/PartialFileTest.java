@@ -137,4 +137,60 @@ class PartialFileTest {
         assertThat(names(root)).containsExactly(".p2p-00000000000000a3.part", ".p2p-00000000000000a3.rec",
                 ".p2p-00000000000000a4.part", ".p2p-00000000000000a4.rec", "user.txt");
     }
+
+    @Test
+    void theSweepKeepsADownloadWithADigestForResumeButNotItsRecordAlone() throws Exception {
+        Instant old = Instant.now().minus(PartialFile.SWEEP_AFTER).minusSeconds(60);
+        long dead = deadPid();
+        String digest = "ab".repeat(32);
+        for (String id : new String[] {"00000000000000b1", "00000000000000b2"}) {
+            Path rec = root.resolve(PartialFile.recordName(id));
+            Files.writeString(rec, PartialFile.FORMAT + "\nname=x\nsize=3\npeer=p\npid=" + dead
+                    + "\nstarted=0\nsha256=" + digest + "\npiece=1\ndone=0-1\nend=1\n");
+            Files.setLastModifiedTime(rec, FileTime.from(old));
+        }
+        Path part = Files.writeString(root.resolve(PartialFile.partName("00000000000000b1")), "ab");
+        Files.setLastModifiedTime(part, FileTime.from(old)); // b1 has its bytes: kept; b2 lost them: deleted
+        leftover("00000000000000b3", dead, true, old); // no digest (a reference peer's download): deleted
+        assertThat(PartialFile.sweep(root)).isEqualTo(2);
+        assertThat(names(root)).containsExactly(".p2p-00000000000000b1.part", ".p2p-00000000000000b1.rec");
+
+        PartialFile resumed = PartialFile.resume(root, "x", 3, "p", digest, 1);
+        assertThat(resumed).isNotNull();
+        assertThat(resumed.done()).isEqualTo(java.util.BitSet.valueOf(new long[] {0b11}));
+        assertThat(Files.readString(root.resolve(PartialFile.recordName("00000000000000b1"))))
+                .contains("pid=" + ProcessHandle.current().pid()); // taken over by this process
+        resumed.discard();
+        assertThat(names(root)).isEmpty();
+    }
+
+    @Test
+    void aRecordCutShortByACrashNamesNoPieceDone() throws Exception {
+        String digest = "cd".repeat(32);
+        Path rec = root.resolve(PartialFile.recordName("00000000000000c1"));
+        Files.writeString(root.resolve(PartialFile.partName("00000000000000c1")), "abcdef");
+        Files.writeString(rec, PartialFile.FORMAT + "\nname=y\nsize=6\npeer=p\npid=" + deadPid()
+                + "\nstarted=0\nsha256=" + digest + "\npiece=1\ndone=0-5\n"); // no end=1: cut while written
+        PartialFile resumed = PartialFile.resume(root, "y", 6, "p", digest, 1);
+        assertThat(resumed.done().isEmpty()).isTrue();
+        resumed.discard();
+    }
+
+    @Test
+    void theDonePiecesAreWrittenSoThatACutKeepsASubsetOrNothing() {
+        java.util.BitSet bits = new java.util.BitSet();
+        bits.set(0, 4);
+        bits.set(5);
+        bits.set(9, 13);
+        String text = PartialFile.ranges(bits);
+        assertThat(text).isEqualTo("0-3,5-5,9-12");
+        assertThat(PartialFile.parseRanges(text, 13)).isEqualTo(bits);
+        for (int cut = 0; cut < text.length(); cut++) {
+            java.util.BitSet read = PartialFile.parseRanges(text.substring(0, cut), 13);
+            java.util.BitSet extra = (java.util.BitSet) read.clone();
+            extra.andNot(bits);
+            assertThat(extra.isEmpty()).as("cut at %d: %s", cut, read).isTrue();
+        }
+        assertThat(PartialFile.parseRanges("0-13", 13).isEmpty()).as("a piece past the end").isTrue();
+    }
 }

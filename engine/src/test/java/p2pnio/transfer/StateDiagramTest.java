@@ -105,15 +105,24 @@ class StateDiagramTest {
 
     @Test
     void eachStateTableNamesTheInterestOpsTheCodeSets() throws Exception {
-        assertThat(interestTables()).hasSize(2);
+        assertThat(interestTables()).hasSize(3);
         assertThat(interestTables().get(0)).isEqualTo(interests(Upload.State.class));
         assertThat(interestTables().get(1)).isEqualTo(interests(Download.State.class));
+        assertThat(interestTables().get(2)).isEqualTo(interests(RangeFetch.State.class));
     }
 
     @Test
     void theLivenessDiagramMatchesTheCode() throws Exception {
         assertThat(diagrams().get(2)).isEqualTo(edges(p2pnio.control.Liveness.TRANSITIONS,
                 p2pnio.control.Liveness.class, Set.of(p2pnio.control.Liveness.REMOVED)));
+    }
+
+    @Test
+    void theMultiSourceDiagramsMatchTheCode() throws Exception {
+        assertThat(diagrams().get(3)).isEqualTo(edges(Swarm.TRANSITIONS, Swarm.Phase.class,
+                Set.of(Swarm.Phase.DONE, Swarm.Phase.FAILED)));
+        assertThat(diagrams().get(4)).isEqualTo(edges(RangeFetch.TRANSITIONS, RangeFetch.State.class,
+                Set.of(RangeFetch.State.DONE, RangeFetch.State.FAILED)));
     }
 
     @Test

@@ -24,9 +24,10 @@ import p2pnio.bench.support.Gauges;
  * <pre>
  * Report --out BENCHMARKS.md --svg docs/bench/results.svg --notes docs/bench/analysis.md \
  *        --command "make bench-quick" --run "quick run=bench/results/quick.json" [--run ...] \
- *        [--fairness bench/results/fairness]
+ *        [--fairness bench/results/fairness] [--multisource bench/results/multisource.properties]
  * </pre>
  * The first {@code --run} is the headline: its numbers are charted and its targets judged first.
+ * {@code --multisource} adds the multi-source proof ({@link MultiSourceSection}) if its file exists.
  * {@code --fairness} adds the fair loop's before-and-after section ({@link Fairness}) if its
  * folder holds results.
  */
@@ -130,6 +131,7 @@ public final class Report {
         Path svg = null;
         Path notes = null;
         Path fairness = null;
+        Path multisource = null;
         String command = "";
         Map<String, Path> runs = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i += 2) {
@@ -139,6 +141,7 @@ public final class Report {
                 case "--svg" -> svg = Path.of(v);
                 case "--notes" -> notes = Path.of(v);
                 case "--fairness" -> fairness = Path.of(v);
+                case "--multisource" -> multisource = Path.of(v);
                 case "--command" -> command = v;
                 case "--run" -> runs.put(v.substring(0, v.indexOf('=')), Path.of(v.substring(v.indexOf('=') + 1)));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -156,7 +159,7 @@ public final class Report {
         }
         String notesText = notes != null && Files.exists(notes) ? Files.readString(notes) : "";
         String svgLink = svg == null ? null : relative(out, svg);
-        Files.writeString(out, markdown(results, runs, command, svgLink, Fairness.section(fairness), notesText));
+        Files.writeString(out, markdown(results, runs, command, svgLink, Fairness.section(fairness) + MultiSourceSection.section(multisource), notesText));
         if (svg != null) {
             Files.createDirectories(svg.toAbsolutePath().getParent());
             Map.Entry<String, List<Row>> first = results.entrySet().iterator().next();

@@ -19,7 +19,8 @@ import p2pnio.NodeEvent;
  * of piped input the shell waits until it is empty. Thread-safe.
  *
  * <p>A download may come from several peers at once: its sources are the peers of its
- * {@code DownloadStarted} events and its bytes the engine's total in its latest
+ * {@code DownloadStarted} events, or the {@code sources} one such event counts (one download from
+ * several peers, issue #12), and its bytes the engine's total in its latest
  * {@code DownloadProgress}, so a line shows their sum and says {@code from 3 peers}.
  *
  * <p>The rate is that of the last {@value #RATE_WINDOW_SECONDS} seconds (so the ETA follows a
@@ -44,6 +45,8 @@ public final class Downloads {
         long received;
         long elapsedNanos;
         final Set<String> sources = new LinkedHashSet<>();
+        /** Most sources one {@code DownloadStarted} counted. */
+        int sourceCount;
         final ArrayDeque<long[]> samples = new ArrayDeque<>(); // {clock nanos, received}
 
         Watch(long askedAt) {
@@ -77,6 +80,7 @@ public final class Downloads {
             Watch w = running.get(e.name());
             w.size = e.size();
             w.sources.add(e.peer());
+            w.sourceCount = Math.max(w.sourceCount, e.sources());
             w.samples.add(new long[] {nanoClock.getAsLong(), w.received});
         } else if (event instanceof NodeEvent.DownloadProgress e && running.containsKey(e.name())) {
             Watch w = running.get(e.name());
@@ -144,7 +148,8 @@ public final class Downloads {
         double pct = w.size == 0 ? 100 : 100.0 * w.received / w.size;
         String eta = rate > 0 ? "ETA " + Text.seconds((w.size - w.received) / rate)
                 : w.received > 0 ? "stalled" : "ETA ?";
-        String from = w.sources.size() == 1 ? "from " + w.sources.iterator().next() : "from " + w.sources.size() + " peers";
+        int peers = Math.max(w.sources.size(), w.sourceCount);
+        String from = peers == 1 ? "from " + w.sources.iterator().next() : "from " + peers + " peers";
         return String.format(Locale.ROOT, "  %s %s %3.0f%%  %s / %s  %s  %s  %s", name, bar(pct), pct,
                 Text.bytes(w.received), Text.bytes(w.size), Text.rate(rate), eta, from);
     }

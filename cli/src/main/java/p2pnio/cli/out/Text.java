@@ -231,6 +231,11 @@ public final class Text {
         out.add(String.format(Locale.ROOT, "turn times  p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms (it ran: %s)",
                 s.turnP50Nanos() / 1e6, s.turnP99Nanos() / 1e6, s.turnP999Nanos() / 1e6, s.longestTurnNanos() / 1e6,
                 s.longestTurn()));
+        if (s.rangesServed() > 0 || !s.rangesRefused().isEmpty()) {
+            long refused = s.rangesRefused().values().stream().mapToLong(Long::longValue).sum();
+            out.add(String.format(Locale.ROOT, "ranges      %d served, %d refused%s", s.rangesServed(), refused,
+                    dropped(s.rangesRefused())));
+        }
         if (s.quietErrors() > 0) {
             out.add(String.format(Locale.ROOT, "errors      %d gone on after on purpose (failed closes, unreadable "
                     + "sub-folders): the trace names each", s.quietErrors()));

@@ -75,6 +75,16 @@ class DownloadsTest {
     }
 
     @Test
+    void oneDownloadFromSeveralSourcesShowsTheSumAndHowManyPeers() {
+        downloads.started("big.bin");
+        downloads.on(new NodeEvent.DownloadStarted("big.bin", "3 sources", 12 * MIB, 3));
+        after(1_000);
+        downloads.on(new NodeEvent.DownloadProgress("big.bin", 9 * MIB, 12 * MIB, 1_000_000_000L));
+
+        assertThat(downloads.progressLines().get(0)).contains("75%  9.0 MiB / 12.0 MiB", "from 3 peers");
+    }
+
+    @Test
     void aFinishedOrFailedDownloadLeavesTheLinesAndFailuresAreCounted() throws Exception {
         downloads.started("a");
         downloads.started("b");
