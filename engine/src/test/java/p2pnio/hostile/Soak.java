@@ -87,6 +87,20 @@ public final class Soak {
         return saved.replaceFirst(" \\(\\d+\\)(\\.[^.]*)?$", "$1");
     }
 
+    /**
+     * True for the part or record of a download kept to be resumed: its record is whole
+     * ({@code end=1}) and names the file's SHA-256; anything else left is a leak.
+     */
+    private static boolean keptForResume(Path partOrRecord) throws IOException {
+        String n = partOrRecord.getFileName().toString();
+        Path record = partOrRecord.resolveSibling(n.substring(0, n.lastIndexOf('.')) + ".rec");
+        if (!Files.exists(record)) {
+            return false;
+        }
+        String text = Files.readString(record);
+        return text.contains("sha256=") && text.contains("end=1");
+    }
+
     private int run(Duration duration) throws Exception {
         TestFiles.deleteTree(root);
         for (int i = 0; i < NODES; i++) {
@@ -170,7 +184,13 @@ public final class Soak {
             try (Stream<Path> s = Files.list(folder)) {
                 for (Path p : s.toList()) {
                     String name = p.getFileName().toString();
-                    if (p2pnio.wire.Names.isOurPartialFile(name)) {
+                    if (name.equals(p2pnio.wire.Names.DIGEST_CACHE)) {
+                        continue; // the node's digest cache: its own file, never served
+                    }
+                    if (p2pnio.wire.Names.isOurPartialFile(name) && keptForResume(p)) {
+                        continue; // a multi-source download cut by a kill, kept by design until asked again
+                    }
+                    if (p2pnio.wire.Names.isOurPartialFile(name) || name.equals(p2pnio.wire.Names.DIGEST_CACHE_TMP)) {
                         partialsLeft++;
                     } else if (!digest.get(askedFor(name)).equals(TestFiles.sha256(p))) {
                         corrupt++;
