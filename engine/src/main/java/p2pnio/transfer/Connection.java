@@ -1,11 +1,14 @@
 package p2pnio.transfer;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import jdk.jfr.FlightRecorder;
 import p2pnio.core.Context;
 import p2pnio.core.Trace;
@@ -145,6 +148,52 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
     /** Registers the channel with the loop, interested in what the current state names. */
     protected final void register() throws java.nio.channels.ClosedChannelException {
         key = ctx.loop.register(channel, state.waits().interest(), this);
+    }
+
+    /** What runs once an outgoing connection is made. */
+    protected interface Connected {
+        void run() throws IOException;
+    }
+
+    /**
+     * Opens {@link #channel} and connects it to {@code server} without blocking, then registers it:
+     * {@code connected} runs at once if the kernel connected it, else once the selector reports it
+     * ({@link #finishConnect}); a connect still pending after the connect timeout fails. A refusal
+     * goes to {@code refused}.
+     */
+    protected final void connect(InetSocketAddress server, Connected connected, Consumer<ConnectException> refused)
+            throws IOException {
+        channel = SocketChannel.open();
+        channel.configureBlocking(false);
+        boolean done;
+        try {
+            done = channel.connect(server);
+        } catch (ConnectException e) {
+            refused.accept(e);
+            return;
+        }
+        register();
+        if (done) {
+            connected.run();
+        } else {
+            deadline = ctx.loop.schedule(ctx.config.connectTimeout().toNanos(), label() + " connect timeout",
+                    () -> fail("connect to " + peer + " timed out after "
+                            + ctx.config.connectTimeout().toSeconds() + " s"));
+        }
+    }
+
+    /** The selector reported the connect of {@link #connect} as ready: finishes it, as there. */
+    protected final void finishConnect(Connected connected, Consumer<ConnectException> refused) throws IOException {
+        boolean done;
+        try {
+            done = channel.finishConnect();
+        } catch (ConnectException e) {
+            refused.accept(e);
+            return;
+        }
+        if (done) {
+            connected.run();
+        }
     }
 
     /** True once the machine is in a state with no way out (done or failed). */

@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import javax.net.ssl.SSLEngine;
@@ -143,40 +142,13 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
     void start(SSLEngine engine) throws IOException {
         this.engine = engine;
         moveTo(State.CONNECTING, "to " + HostPort.of(server));
-        channel = SocketChannel.open();
-        channel.configureBlocking(false);
-        boolean connected;
-        try {
-            connected = channel.connect(server);
-        } catch (ConnectException e) {
-            refused(e);
-            return;
-        }
-        register();
-        if (connected) {
-            connected();
-        } else {
-            deadline = ctx.loop.schedule(ctx.config.connectTimeout().toNanos(), label() + " connect timeout",
-                    () -> fail("connect to " + peer + " timed out after "
-                            + ctx.config.connectTimeout().toSeconds() + " s"));
-        }
+        connect(server, this::connected, this::refused);
     }
 
     @Override
     public void onReady(SelectionKey key) throws IOException {
         switch (state) {
-            case CONNECTING -> {
-                boolean connected;
-                try {
-                    connected = channel.finishConnect();
-                } catch (ConnectException e) {
-                    refused(e);
-                    return;
-                }
-                if (connected) {
-                    connected();
-                }
-            }
+            case CONNECTING -> finishConnect(this::connected, this::refused);
             case HANDSHAKE_READ, HANDSHAKE_WRITE -> stepHandshake();
             case SEND_REQUEST -> {
                 if (tls == null || tls.flush()) {

@@ -5,7 +5,6 @@ import java.net.ConnectException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -99,40 +98,17 @@ final class RangeFetch extends Connection<RangeFetch.State> implements TokenBuck
 
     void start() throws IOException {
         moveTo(State.CONNECTING, "bytes " + range + " from " + HostPort.of(source.server));
-        channel = SocketChannel.open();
-        channel.configureBlocking(false);
-        boolean connected;
-        try {
-            connected = channel.connect(source.server);
-        } catch (ConnectException e) {
-            fail(peer + " refused the connection (" + e.getMessage() + ")");
-            return;
-        }
-        register();
-        if (connected) {
-            connected();
-        } else {
-            deadline = ctx.loop.schedule(ctx.config.connectTimeout().toNanos(), label() + " connect timeout",
-                    () -> fail("connect to " + peer + " timed out after "
-                            + ctx.config.connectTimeout().toSeconds() + " s"));
-        }
+        connect(source.server, this::connected, this::refused);
+    }
+
+    private void refused(ConnectException e) {
+        fail(peer + " refused the connection (" + e.getMessage() + ")");
     }
 
     @Override
     public void onReady(SelectionKey key) throws IOException {
         switch (state) {
-            case CONNECTING -> {
-                boolean connected;
-                try {
-                    connected = channel.finishConnect();
-                } catch (ConnectException e) {
-                    fail(peer + " refused the connection (" + e.getMessage() + ")");
-                    return;
-                }
-                if (connected) {
-                    connected();
-                }
-            }
+            case CONNECTING -> finishConnect(this::connected, this::refused);
             case SEND_REQUEST -> writeRequest();
             case READ_ANSWER, READ_BODY -> read();
             default -> { } // THROTTLED, DONE, FAILED wait for nothing the selector reports
