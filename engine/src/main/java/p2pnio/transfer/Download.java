@@ -347,16 +347,7 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
 
     /** Records the pieces in (a prefix of the file), forced first, on the file thread. */
     private void checkpoint() {
-        PartialFile p = partial;
-        java.util.BitSet pieces = piecesDone();
-        ctx.files.submit("record the pieces of '" + name + "'", () -> {
-            p.checkpoint(pieces);
-            return null;
-        }, (nothing, failed) -> {
-            if (failed != null) {
-                ctx.quiet("'" + name + "': cannot record its pieces (a resume would fetch them again)", failed);
-            }
-        });
+        Swarm.checkpoint(ctx, partial, name, piecesDone());
     }
 
     private java.util.BitSet piecesDone() {

@@ -351,10 +351,17 @@ final class Swarm {
 
     /** Records the pieces done in the partial file's record, after forcing their bytes (file thread). */
     private void checkpoint() {
-        PartialFile p = partial;
-        BitSet snapshot = doneBits();
+        checkpoint(ctx, partial, name, doneBits());
+    }
+
+    /**
+     * Records {@code pieces} as done in {@code p}'s record, after forcing their bytes, on the file
+     * thread: what a failure or a crash keeps for a resume (a download from several sources, or
+     * one {@link Download} from one).
+     */
+    static void checkpoint(Context ctx, PartialFile p, String name, BitSet pieces) {
         ctx.files.submit("record the pieces of '" + name + "'", () -> {
-            p.checkpoint(snapshot);
+            p.checkpoint(pieces);
             return null;
         }, (nothing, failed) -> {
             if (failed != null) {
