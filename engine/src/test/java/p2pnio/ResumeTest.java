@@ -233,6 +233,8 @@ class ResumeTest {
                     .satisfies(f -> assertThat(f.reason()).contains("pieces kept"));
             assertThat(recordField(folder, "sha256")).isEqualTo(sha);
             int kept = piecesIn(recordField(folder, "done"));
+            // the server sends until it sees the connection gone: count its bytes once its upload ended
+            cluster.events(server).await(NodeEvent.UploadFailed.class, u -> u.name().equals("solo.bin"), WAIT);
             long sentBefore = server.stats().get().bytesSent();
 
             Node second = cluster.start("client", b -> b.addPeer(server.address()));
