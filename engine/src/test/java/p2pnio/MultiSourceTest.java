@@ -165,6 +165,45 @@ class MultiSourceTest {
         }
     }
 
+    /**
+     * A source that answers {@code REFUSED,missing} (its index had not rescanned yet) gets one
+     * second chance after {@code Swarm.SECOND_CHANCE}, on a timer: the file arrives meanwhile, and
+     * the download finishes from it.
+     */
+    @Test
+    void aSourceThatRefusedAsMissingIsAskedOnceMoreAfterItsSecondChanceDelay() throws Exception {
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            Path file = TestFiles.random(Files.createDirectories(tmp.resolve("elsewhere")).resolve("later.bin"),
+                    1024 * 1024 + 3, 12);
+            String sha = TestFiles.sha256(file);
+            Node server = cluster.start("late", b -> b); // its folder does not hold later.bin yet
+            Node client = cluster.start("client", b -> b);
+            client.post(new Command.FetchFrom("later.bin", Files.size(file), sha, List.of(server.transferAddress()), PIECE));
+            cluster.events(client).await(NodeEvent.Warning.class, w -> w.message().contains("asking it again in"), WAIT);
+            Files.copy(file, TestCluster.folder(server).resolve("later.bin"));
+
+            NodeEvent outcome = cluster.events(client).awaitOutcome("later.bin", WAIT);
+            assertThat(outcome).isInstanceOf(NodeEvent.DownloadFinished.class);
+            assertThat(TestFiles.sha256(((NodeEvent.DownloadFinished) outcome).file())).isEqualTo(sha);
+        }
+    }
+
+    /** The second chance is one: a source still without the file is dropped, and the download fails. */
+    @Test
+    void aSourceStillMissingTheFileAfterItsSecondChanceIsDropped() throws Exception {
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            Node server = cluster.start("empty", b -> b);
+            Node client = cluster.start("client", b -> b);
+            client.post(new Command.FetchFrom("never.bin", 1000, "ab".repeat(32), List.of(server.transferAddress()), PIECE));
+
+            NodeEvent outcome = cluster.events(client).awaitOutcome("never.bin", WAIT);
+            assertThat(outcome).isInstanceOfSatisfying(NodeEvent.DownloadFailed.class,
+                    f -> assertThat(f.reason()).contains("no source left").contains("missing"));
+            assertThat(cluster.events(client).all(NodeEvent.Warning.class))
+                    .filteredOn(w -> w.message().contains("asking it again in")).hasSize(1);
+        }
+    }
+
     @Test
     void aLyingSourceIsFoundNamedAndDroppedAndTheFileStillVerifies() throws Exception {
         try (TestCluster cluster = new TestCluster(tmp)) {

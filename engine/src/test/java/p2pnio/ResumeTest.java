@@ -160,4 +160,95 @@ class ResumeTest {
             assertThat(TestCluster.partials(folder)).isEmpty();
         }
     }
+    // ---- one source, asked by name (Command.Fetch): the common case, a swarm of one ----
+
+    /** Pieces of a ranged download started by a request (Transfers.PIECE_BYTES). */
+    private static final long BIG_PIECE = p2pnio.transfer.Transfers.PIECE_BYTES;
+    /** Five pieces and a bit: at {@link #ONE_SOURCE_RATE} about three seconds. */
+    private static final int ONE_SOURCE_SIZE = 5 * (int) BIG_PIECE + 11;
+    private static final long ONE_SOURCE_RATE = 8L << 20;
+
+    /** The one node that holds {@code solo.bin}, started on its folder, once it has hashed it. */
+    private Node holder(TestCluster cluster, String sha, java.util.function.UnaryOperator<NodeConfig.Builder> tune)
+            throws Exception {
+        Node server = cluster.start("solo", tune);
+        p2pnio.testkit.Poll.until(WAIT, "the server hashed solo.bin", () -> server.files().get().stream()
+                .anyMatch(f -> sha.equals(f.sha256())));
+        return server;
+    }
+
+    private String soloFile() throws Exception {
+        return TestFiles.sha256(TestFiles.random(Files.createDirectories(tmp.resolve("solo")).resolve("solo.bin"),
+                ONE_SOURCE_SIZE, 31));
+    }
+
+    @Test
+    void aFetchFromItsOnlySourceStoppedAtHalfIsKeptAndResumedWhenThatSourceIsBack() throws Exception {
+        String sha = soloFile();
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            Node server = holder(cluster, sha, b -> b.maxUploadRate(ONE_SOURCE_RATE));
+            Node client = cluster.start("client", b -> b.addPeer(server.address()));
+            Path folder = TestCluster.folder(client);
+            client.post(new Command.Fetch("solo.bin"));
+            cluster.events(client).await(NodeEvent.DownloadProgress.class, p -> p.received() >= ONE_SOURCE_SIZE / 2, WAIT);
+            long sentBefore = server.stats().get().bytesSent();
+            server.close(); // the peer is gone
+
+            NodeEvent failed = cluster.events(client).awaitOutcome("solo.bin", WAIT);
+            assertThat(failed).isInstanceOfSatisfying(NodeEvent.DownloadFailed.class,
+                    f -> assertThat(f.reason()).contains("pieces kept"));
+            p2pnio.testkit.Poll.until(Duration.ofSeconds(10), "the partial file kept",
+                    () -> TestCluster.partials(folder).size() == 2 && "1".equals(recordField(folder, "end")));
+            assertThat(recordField(folder, "sha256")).isEqualTo(sha);
+            int kept = piecesIn(recordField(folder, "done"));
+            assertThat(kept).isGreaterThanOrEqualTo(2);
+
+            Node again = holder(cluster, sha, b -> b); // the same folder, new ports
+            client.post(new Command.AddPeer(again.address()));
+            p2pnio.testkit.Poll.until(WAIT, "the client knows the new server as one of ours", () -> client.peers().get()
+                    .stream().anyMatch(p -> p.protocol().startsWith("p2pnio/") && p.address().equals(again.address())));
+            client.post(new Command.Fetch("solo.bin"));
+            NodeEvent outcome = cluster.events(client).await(NodeEvent.DownloadFinished.class,
+                    f -> f.name().equals("solo.bin"), WAIT);
+            assertThat(TestFiles.sha256(((NodeEvent.DownloadFinished) outcome).file())).isEqualTo(sha);
+            assertThat(again.stats().get().bytesSent()).as("sent after the restart: only the missing pieces")
+                    .isEqualTo(ONE_SOURCE_SIZE - kept * BIG_PIECE);
+            assertThat(sentBefore + again.stats().get().bytesSent() - ONE_SOURCE_SIZE).as("bytes sent twice")
+                    .isLessThanOrEqualTo(BIG_PIECE);
+            assertThat(TestCluster.partials(folder)).isEmpty();
+        }
+    }
+
+    @Test
+    void aFetchFromOneSourceWhoseNodeIsStoppedAtHalfResumesAfterARestart() throws Exception {
+        String sha = soloFile();
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            Node server = holder(cluster, sha, b -> b.maxUploadRate(ONE_SOURCE_RATE));
+            Node first = cluster.start("client", b -> b.addPeer(server.address()));
+            Path folder = TestCluster.folder(first);
+            first.post(new Command.Fetch("solo.bin"));
+            cluster.events(first).await(NodeEvent.DownloadProgress.class, p -> p.received() >= ONE_SOURCE_SIZE / 2, WAIT);
+            first.close(); // as SIGTERM does
+            assertThat(cluster.events(first).all(NodeEvent.DownloadFailed.class)).singleElement()
+                    .satisfies(f -> assertThat(f.reason()).contains("pieces kept"));
+            assertThat(recordField(folder, "sha256")).isEqualTo(sha);
+            int kept = piecesIn(recordField(folder, "done"));
+            // the server sends until it sees the connection gone: count its bytes once its upload ended
+            cluster.events(server).await(NodeEvent.UploadFailed.class, u -> u.name().equals("solo.bin"), WAIT);
+            long sentBefore = server.stats().get().bytesSent();
+
+            Node second = cluster.start("client", b -> b.addPeer(server.address()));
+            second.post(new Command.Fetch("solo.bin"));
+            NodeEvent outcome = cluster.events(second).awaitOutcome("solo.bin", WAIT);
+            assertThat(outcome).isInstanceOf(NodeEvent.DownloadFinished.class);
+            assertThat(TestFiles.sha256(((NodeEvent.DownloadFinished) outcome).file())).isEqualTo(sha);
+            assertThat(cluster.events(second).all(NodeEvent.DownloadProgress.class)).first()
+                    .satisfies(p -> assertThat(p.received()).isEqualTo(kept * BIG_PIECE));
+            assertThat(server.stats().get().bytesSent() - sentBefore).as("sent after the restart: only the missing pieces")
+                    .isEqualTo(ONE_SOURCE_SIZE - kept * BIG_PIECE);
+            assertThat(server.stats().get().bytesSent() - ONE_SOURCE_SIZE).as("bytes sent twice")
+                    .isLessThanOrEqualTo(BIG_PIECE);
+            assertThat(TestCluster.partials(folder)).isEmpty();
+        }
+    }
 }

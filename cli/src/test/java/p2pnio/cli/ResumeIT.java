@@ -29,6 +29,8 @@ class ResumeIT {
     private static final int SIZE = 64 << 20;
     private static final long PIECE = 4L << 20;
     private static final int RATE_MIB = 4;
+    /** The rate of a file's only server: a one-source download of it takes eight seconds. */
+    private static final int ONE_RATE_MIB = 8;
     private static final Duration RUN = Duration.ofSeconds(60);
     private static final Pattern PROGRESS = Pattern.compile("\"event\":\"DownloadProgress\".*\"received\":(\\d+)");
     private static final Pattern READY = Pattern.compile("\"event\":\"Ready\".*\"control\":\"([^\"]+)\",\"transfer\":\"([^\"]+)\"");
@@ -55,10 +57,7 @@ class ResumeIT {
 
             assertThat(again.exit()).as(again.output()).isZero();
             assertThat(again.output()).contains("\"sources\":3");
-            Matcher resumed = Pattern.compile("\"event\":\"DownloadProgress\"[^\\n]*\"received\":(\\d+),\"size\":"
-                    + SIZE + ",\"elapsedNanos\":0").matcher(again.output());
-            assertThat(resumed.find()).as("the second run starts from the kept pieces: " + again.output()).isTrue();
-            long kept = Long.parseLong(resumed.group(1));
+            long kept = resumedFrom(again.output());
             assertThat(kept).as("kept bytes").isGreaterThanOrEqualTo(SIZE / 4);
             assertThat(TestFiles.sha256(tmp.resolve("fetched/big.bin"))).isEqualTo(sha);
             long sentAll = sent(servers);
@@ -97,6 +96,93 @@ class ResumeIT {
         }
     }
 
+    /**
+     * The common case, one node has the file: {@code get} SIGKILLed at half takes up what it kept
+     * when started again (one piece at most is sent twice: the one in flight at the kill).
+     */
+    @Test
+    void getOfAFileOneServerHoldsKilledAtHalfResumes() throws Exception {
+        String sha = sharedByOne(5);
+        List<Server> servers = serveAll(ONE_RATE_MIB, "a");
+        try {
+            String[] get = getArgs(servers);
+            try (Jar first = Jar.start(tmp, Map.of(), get)) {
+                first.awaitLine(l -> received(l) >= SIZE / 2, RUN);
+                first.process().destroyForcibly(); // SIGKILL
+                first.process().waitFor();
+            }
+            long sentBefore = sent(servers);
+
+            Jar.Result again = Jar.run(tmp, Map.of(), RUN, get);
+
+            assertThat(again.exit()).as(again.output()).isZero();
+            long kept = resumedFrom(again.output());
+            assertThat(kept).as("kept bytes").isGreaterThanOrEqualTo(SIZE / 4);
+            assertThat(TestFiles.sha256(tmp.resolve("fetched/big.bin"))).isEqualTo(sha);
+            long sentAll = sent(servers);
+            System.out.printf("one source, get SIGKILLed: kept %d of %d bytes; sent %d before the kill, %d after%n",
+                    kept, SIZE, sentBefore, sentAll - sentBefore);
+            assertThat(sentAll - sentBefore).as("sent after the restart: only what was not kept").isEqualTo(SIZE - kept);
+            assertThat(sentAll - SIZE).as("bytes sent twice").isBetween(0L, PIECE);
+            assertThat(tmp.resolve("fetched")).isDirectoryNotContaining("glob:**/.p2p-*.part");
+        } finally {
+            servers.forEach(Server::close);
+        }
+    }
+
+    /**
+     * The only server SIGKILLed at half: {@code get} fails and keeps what it has; the server
+     * started again (same folder, new ports) and asked again sends only the missing pieces.
+     */
+    @Test
+    void theOnlyServerKilledAtHalfAndStartedAgainServesOnlyWhatIsMissing() throws Exception {
+        String sha = sharedByOne(6);
+        List<Server> first = serveAll(ONE_RATE_MIB, "a");
+        long sentBefore;
+        try (Jar get = Jar.start(tmp, Map.of(), getArgs(first))) {
+            get.awaitLine(l -> received(l) >= SIZE / 2, RUN);
+            first.get(0).jar().process().destroyForcibly(); // SIGKILL the only source
+            String end = get.awaitLine(l -> l.contains("\"event\":\"DownloadFailed\"")
+                    || l.contains("\"event\":\"DownloadFinished\""), RUN);
+            assertThat(end).as(get.output()).contains("DownloadFailed", "pieces kept");
+            assertThat(get.process().waitFor()).isNotZero();
+            sentBefore = received(get.output().lines().filter(l -> received(l) >= 0).reduce((a, b) -> b).orElseThrow());
+        } finally {
+            first.forEach(Server::close);
+        }
+        List<Server> again = serveAll(0, "a");
+        try {
+            Jar.Result resumed = Jar.run(tmp, Map.of(), RUN, getArgs(again));
+            assertThat(resumed.exit()).as(resumed.output()).isZero();
+            long kept = resumedFrom(resumed.output());
+            assertThat(kept).as("kept bytes").isGreaterThanOrEqualTo(SIZE / 4);
+            assertThat(TestFiles.sha256(tmp.resolve("fetched/big.bin"))).isEqualTo(sha);
+            long sentAgain = sent(again);
+            System.out.printf("one source, server SIGKILLed: kept %d of %d bytes (%d received before the kill);"
+                    + " the server started again sent %d%n", kept, SIZE, sentBefore, sentAgain);
+            assertThat(sentAgain).as("sent by the server started again: only what was not kept").isEqualTo(SIZE - kept);
+            // what the client had seen arrive (its progress is a quarter second late at most) and did not keep
+            assertThat(sentBefore - kept).as("received before the kill and not kept").isLessThanOrEqualTo(PIECE);
+        } finally {
+            again.forEach(Server::close);
+        }
+    }
+
+    /** The bytes a resumed {@code get} started from: its first progress line, at elapsed 0. */
+    private static long resumedFrom(String output) {
+        Matcher resumed = Pattern.compile("\"event\":\"DownloadProgress\"[^\\n]*\"received\":(\\d+),\"size\":"
+                + SIZE + ",\"elapsedNanos\":0").matcher(output);
+        assertThat(resumed.find()).as("the second run starts from the kept pieces: " + output).isTrue();
+        return Long.parseLong(resumed.group(1));
+    }
+
+    /** big.bin in folder a only, and an empty folder fetched; its SHA-256. */
+    private String sharedByOne(int seed) throws Exception {
+        String sha = TestFiles.sha256(TestFiles.random(served("a").resolve("big.bin"), SIZE, seed));
+        Files.createDirectories(tmp.resolve("fetched"));
+        return sha;
+    }
+
     private Path served(String name) throws Exception {
         return Files.createDirectories(tmp.resolve(name));
     }
@@ -113,10 +199,19 @@ class ResumeIT {
 
     /** Serving processes, each held to the rate, once each has hashed big.bin (its answer then names the digest). */
     private List<Server> serveAll(String... folders) throws Exception {
+        return serveAll(RATE_MIB, folders);
+    }
+
+    /** As {@link #serveAll(String...)}, each held to {@code rateMib} MiB/s (0: no limit). */
+    private List<Server> serveAll(int rateMib, String... folders) throws Exception {
         List<Server> servers = new ArrayList<>();
         for (String f : folders) {
-            Jar jar = Jar.start(tmp, Map.of(), "serve", "--port", "0", "--delay", "0", "--folder", f, "--json",
-                    "--stats-every", "1", "--max-upload-rate", RATE_MIB + "M");
+            List<String> args = new ArrayList<>(List.of("serve", "--port", "0", "--delay", "0", "--folder", f, "--json",
+                    "--stats-every", "1"));
+            if (rateMib > 0) {
+                args.addAll(List.of("--max-upload-rate", rateMib + "M"));
+            }
+            Jar jar = Jar.start(tmp, Map.of(), args.toArray(String[]::new));
             Matcher ready = READY.matcher(jar.awaitLine(l -> READY.matcher(l).find(), RUN));
             assertThat(ready.find()).isTrue();
             servers.add(new Server(jar, ready.group(1), ready.group(2)));

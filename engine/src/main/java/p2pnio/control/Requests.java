@@ -46,7 +46,9 @@ import p2pnio.wire.Names;
  * asked has answered) for the others, then hands all the answers with that same size and digest
  * to one multi-source download ({@link Downloads#download(String, long, String, List)}), and ends.
  * With one such answer, or with plain answers, it tries one peer as before (a plain answer is
- * never delayed). Later answers with the same digest, from peers it asked, join that download as
+ * never delayed): one connection for the whole file, which, with a SHA-256, keeps its whole pieces
+ * if it breaks. A request whose answer finds such a kept download (same name, size and SHA-256)
+ * resumes it by ranges from the peers that announced {@code range}, even from one. Later answers with the same digest, from peers it asked, join that download as
  * sources. Loop thread only.
  */
 public final class Requests {
@@ -459,11 +461,13 @@ public final class Requests {
         }
         // The size is known before connecting: refuse what cannot fit, without opening a connection.
         long size = chosen.about.size();
+        String sha256 = chosen.about.hashed() ? chosen.about.sha256() : null;
         ctx.files.submit("check the free space for '" + p.name + "'",
                 () -> {
                     p2pnio.share.PartialFile.checkSpace(ctx.folder.root(), p.name, size);
-                    return Boolean.TRUE;
-                }, (fits, failure) -> {
+                    return sha256 != null && p2pnio.share.PartialFile.isKept(ctx.folder.root(), p.name, size, sha256,
+                            p2pnio.transfer.Transfers.PIECE_BYTES);
+                }, (kept, failure) -> {
                     if (requests.get(p.name) != p || p.trying != chosen) {
                         return; // cancelled or stopped meanwhile
                     }
@@ -474,8 +478,8 @@ public final class Requests {
                                 + "'s answer; no connection was opened)");
                         return;
                     }
-                    if (group.size() > 1) {
-                        swarm(p, group);
+                    if (group.size() > 1 || (kept && ranged(chosen))) {
+                        swarm(p, group); // a kept download of one source resumes by ranges too
                     } else {
                         transfers.download(p.name, chosen.transfer, chosen.peer, chosen.control, new Try(p, chosen));
                     }

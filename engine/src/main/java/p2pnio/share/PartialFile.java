@@ -259,19 +259,8 @@ public final class PartialFile {
         for (String id : ids(root)) {
             Path rec = root.resolve(recordName(id));
             Path part = root.resolve(partName(id));
-            List<String> lines = readRecord(rec);
-            if (lines == null || !name.equals(text(lines, "name")) || field(lines, "size") != size
-                    || !sha256.equals(text(lines, "sha256")) || field(lines, "piece") != pieceBytes
-                    || (ownerRuns(rec) && field(lines, "pid") != ProcessHandle.current().pid())) {
-                continue;
-            }
-            BasicFileAttributes a;
-            try {
-                a = Files.readAttributes(part, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            } catch (NoSuchFileException e) {
-                continue;
-            }
-            if (!a.isRegularFile() || a.size() > size) {
+            List<String> lines = keptFor(rec, part, name, size, sha256, pieceBytes);
+            if (lines == null) {
                 continue;
             }
             PartialFile p = new PartialFile(root, name, size, peer, sha256, pieceBytes);
@@ -288,6 +277,42 @@ public final class PartialFile {
             return p;
         }
         return null;
+    }
+
+    /**
+     * True if a download of {@code name} ({@code size} bytes, this SHA-256, these pieces) is kept
+     * for resume and {@link #resume} would take it up: a request then asks for the missing pieces
+     * by ranges rather than for the whole file. File thread.
+     */
+    public static boolean isKept(Path root, String name, long size, String sha256, long pieceBytes) throws IOException {
+        for (String id : ids(root)) {
+            if (keptFor(root.resolve(recordName(id)), root.resolve(partName(id)), name, size, sha256, pieceBytes) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The lines of {@code rec} if it keeps a download of {@code name} with this size, SHA-256 and
+     * piece size, owned by no running process but this one, with a regular part no longer than
+     * {@code size}; else null.
+     */
+    private static List<String> keptFor(Path rec, Path part, String name, long size, String sha256, long pieceBytes)
+            throws IOException {
+        List<String> lines = readRecord(rec);
+        if (lines == null || !name.equals(text(lines, "name")) || field(lines, "size") != size
+                || !sha256.equals(text(lines, "sha256")) || field(lines, "piece") != pieceBytes
+                || (ownerRuns(rec) && field(lines, "pid") != ProcessHandle.current().pid())) {
+            return null;
+        }
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(part, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        return a.isRegularFile() && a.size() <= size ? lines : null;
     }
 
     /**

@@ -50,8 +50,11 @@ import p2pnio.wire.TransferHeader;
  *   <li>FINISHING: at exactly SIZE bytes the partial file is checked and given its final name on
  *       the file thread, never replacing a file already there (a numbered copy instead). The bytes
  *       are all here: a cancel or a shutdown no longer stops it.</li>
- *   <li>FAILED: the partial file is deleted (on the file thread). No partial file survives a
- *       failure.</li>
+ *   <li>FAILED: the partial file is deleted (on the file thread), but for a plain-TCP download
+ *       whose answer announced a SHA-256 (issue #12): its record names the digest and, forced first, the
+ *       whole pieces ({@link Transfers#PIECE_BYTES}) in so far, and a failure other than a cancel
+ *       or wrong bytes keeps it once a piece is in; asking again resumes it by ranges (a
+ *       {@link Swarm}, even of one source). A plain peer's download never survives a failure.</li>
  * </ul>
  * Every transition goes through {@link #moveTo}, which also sets the interest ops the state names.
  * Loop thread only.
@@ -121,6 +124,13 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
     /** In FINISHING, the check is running (the file is not being put in place yet). */
     private boolean verifying;
     private long lastProgressEvent;
+    /**
+     * Whole pieces ({@link Transfers#PIECE_BYTES}) of a download with a known SHA-256 that are in
+     * the part and handed to the file thread to be recorded: what a failure keeps for a resume.
+     */
+    private int piecesIn;
+    /** The bytes were not what the answer announced: such a part is never kept. */
+    private boolean wrongBytes;
     /** Secure mode: the client engine, pinned to the server's fingerprint, until the connection is made. */
     private SSLEngine engine;
 
@@ -271,7 +281,11 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
             ctx.events.warning("'" + peer + "' sent '" + name + "' under the name '" + h.name()
                     + "'; saving it as '" + name + "'");
         }
-        partial = new PartialFile(ctx.folder.root(), name, size, peer);
+        // With a SHA-256 the download is resumable: its record names the digest and the pieces in,
+        // a failure keeps it, and asking again fetches the rest by ranges (a plain one is deleted).
+        // Not over TLS: the ranged fetches that would resume it do not speak TLS yet.
+        partial = asked.sha256() == null || tls != null ? new PartialFile(ctx.folder.root(), name, size, peer)
+                : new PartialFile(ctx.folder.root(), name, size, peer, asked.sha256(), Transfers.PIECE_BYTES);
         moveTo(State.OPENING, size + " bytes");
         ctx.files.submit("create a partial file for '" + name + "'", () -> {
             partial.create();
@@ -319,12 +333,27 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
         if (verifier != null) {
             verifier.written(received);
         }
+        if (partial.resumable() && received / Transfers.PIECE_BYTES > piecesIn && received < size) {
+            piecesIn = (int) (received / Transfers.PIECE_BYTES);
+            checkpoint();
+        }
         if (received == size) {
             finish();
         } else if (lastProgress - lastProgressEvent >= PROGRESS_EVERY_NANOS) {
             lastProgressEvent = lastProgress;
             ctx.events.downloadProgress(name, received, size, lastProgress - started);
         }
+    }
+
+    /** Records the pieces in (a prefix of the file), forced first, on the file thread. */
+    private void checkpoint() {
+        Swarm.checkpoint(ctx, partial, name, piecesDone());
+    }
+
+    private java.util.BitSet piecesDone() {
+        java.util.BitSet b = new java.util.BitSet();
+        b.set(0, piecesIn);
+        return b;
     }
 
     /** Every byte is here: the connection is done with, the file goes in place off the loop. */
@@ -363,6 +392,7 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
      * decides whether another peer is tried (then no failure is reported for this try).
      */
     private void mismatch(String what, String actual) {
+        wrongBytes = true;
         String detail = "'" + name + "' from " + peer + " is not what " + peer + " announced: " + what;
         String failure = asked.mismatch(detail);
         ctx.events.digestMismatch(name, peer, asked.sha256(), actual, what, failure == null);
@@ -525,12 +555,27 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
         PartialFile p = partial;
         partial = null;
         if (p != null) {
-            ctx.files.submit("delete " + p, () -> {
-                p.discard();
+            // Kept for a resume: a download with a SHA-256 that has a whole piece in, unless it was
+            // cancelled or its bytes were wrong. Anything else is deleted, as a plain one always is.
+            boolean keep = failure != null && p.resumable() && piecesIn > 0 && !wrongBytes
+                    && !"cancelled".equals(failure);
+            java.util.BitSet pieces = piecesDone();
+            if (keep) {
+                long all = (size + Transfers.PIECE_BYTES - 1) / Transfers.PIECE_BYTES;
+                failure += " (" + piecesIn + " of " + all + " pieces kept: asking for '" + name
+                        + "' again resumes, cancel deletes them)";
+            }
+            ctx.files.submit((keep ? "keep " : "delete ") + p, () -> {
+                if (keep) {
+                    p.keep(pieces);
+                } else {
+                    p.discard();
+                }
                 return null;
             }, (nothing, failed) -> {
                 if (failed != null) {
-                    ctx.events.warning("could not delete the partial file of '" + name + "': " + failed.getMessage());
+                    ctx.events.warning("could not " + (keep ? "keep" : "delete") + " the partial file of '" + name
+                            + "': " + failed.getMessage());
                 }
                 reportFailure();
             });

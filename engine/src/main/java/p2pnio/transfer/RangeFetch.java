@@ -80,6 +80,8 @@ final class RangeFetch extends Connection<RangeFetch.State> implements TokenBuck
     private long received;
     /** True once the swarm itself ended this fetch: it is not told of the failure. */
     private boolean cancelled;
+    /** What the source's {@code REFUSED} answer said, or null. */
+    private Range.Refusal refusal;
 
     RangeFetch(Context ctx, Transfers transfers, Swarm swarm, Swarm.Source source, int piece, Range range,
                FileChannel out, int id) {
@@ -182,6 +184,7 @@ final class RangeFetch extends Connection<RangeFetch.State> implements TokenBuck
             return false;
         }
         if (!a.accepted()) {
+            refusal = a.refusal();
             fail("refused bytes " + range + ": " + (a.refusal() == null ? "unknown reason" : a.refusal().token()));
             return false;
         }
@@ -222,6 +225,11 @@ final class RangeFetch extends Connection<RangeFetch.State> implements TokenBuck
         if (state == State.THROTTLED) {
             moveTo(State.READ_BODY, null);
         }
+    }
+
+    /** Why the source refused the range ({@code REFUSED,<reason>}), or null if it did not. */
+    Range.Refusal refusal() {
+        return refusal;
     }
 
     /** Bytes of the piece received so far. */

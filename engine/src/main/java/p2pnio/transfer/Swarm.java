@@ -38,7 +38,9 @@ import p2pnio.wire.Range;
  *   <li>FETCHING: each source has at most one fetch at a time; when it ends, the source takes the
  *       next piece nobody has (so a fast source takes more). A fetch that fails (refused, reset,
  *       stalled past the idle timeout, a wrong answer) drops its source, and its piece goes back
- *       to the others. End game: when no piece is left untaken, a free source asks for a piece
+ *       to the others; a first {@code REFUSED,missing} (the source announced the file, but its
+ *       index had not rescanned yet) only sets the source aside for {@link #SECOND_CHANCE}, a
+ *       timer, after which it takes pieces again (a second refusal drops it). End game: when no piece is left untaken, a free source asks for a piece
  *       another source is still fetching; the first to finish wins, the other is cancelled.</li>
  *   <li>VERIFYING: the part's SHA-256 is computed on the file thread and compared with the
  *       digest the sources announced.</li>
@@ -66,6 +68,13 @@ final class Swarm {
 
     private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
 
+    /**
+     * How long a source that answered {@code REFUSED,missing} is left alone before it is asked
+     * once more: it announced the file, so its index most likely had not rescanned yet (a
+     * node rescans at most once a second). One second chance per source; a second refusal drops it.
+     */
+    static final java.time.Duration SECOND_CHANCE = java.time.Duration.ofSeconds(2);
+
     /** One peer's transfer endpoint offering the file. */
     static final class Source {
         final InetSocketAddress server;
@@ -78,6 +87,10 @@ final class Swarm {
         String dropped;
         /** True once it served as the reference of a recheck. */
         boolean tried;
+        /** True once it had its second chance after a {@code REFUSED,missing}. */
+        boolean secondChance;
+        /** The timer of that second chance while it runs, or null. */
+        p2pnio.loop.Timers.Timer waiting;
 
         Source(InetSocketAddress server) {
             this.server = server;
@@ -338,10 +351,17 @@ final class Swarm {
 
     /** Records the pieces done in the partial file's record, after forcing their bytes (file thread). */
     private void checkpoint() {
-        PartialFile p = partial;
-        BitSet snapshot = doneBits();
+        checkpoint(ctx, partial, name, doneBits());
+    }
+
+    /**
+     * Records {@code pieces} as done in {@code p}'s record, after forcing their bytes, on the file
+     * thread: what a failure or a crash keeps for a resume (a download from several sources, or
+     * one {@link Download} from one).
+     */
+    static void checkpoint(Context ctx, PartialFile p, String name, BitSet pieces) {
         ctx.files.submit("record the pieces of '" + name + "'", () -> {
-            p.checkpoint(snapshot);
+            p.checkpoint(pieces);
             return null;
         }, (nothing, failed) -> {
             if (failed != null) {
@@ -360,12 +380,19 @@ final class Swarm {
         return b;
     }
 
-    /** {@code f} failed: its source is dropped, and its piece goes to the others. */
+    /**
+     * {@code f} failed: its source is dropped, and its piece goes to the others; but a first
+     * {@code REFUSED,missing} only sets it aside for {@link #SECOND_CHANCE}.
+     */
     void fetchFailed(RangeFetch f, String reason) {
         Source s = f.source;
         s.fetch = null;
         fetching[f.piece]--;
-        drop(s, reason);
+        if (f.refusal() == Range.Refusal.MISSING && !s.secondChance && phase == Phase.FETCHING) {
+            secondChance(s, reason);
+        } else {
+            drop(s, reason);
+        }
         if (phase == Phase.RECHECKING) {
             if (s == reference) {
                 recheckNext("the source re-sending the pieces failed: " + reason);
@@ -378,9 +405,28 @@ final class Swarm {
         for (Source other : sources) {
             assign(other);
         }
-        if (sources.stream().noneMatch(o -> o.fetch != null)) {
-            fail("no source left (" + missing() + " of " + size + " bytes missing); last: " + s.peer + ": " + reason);
+        failIfNoSourceLeft(s, reason);
+    }
+
+    private void failIfNoSourceLeft(Source last, String reason) {
+        if (sources.stream().noneMatch(o -> o.fetch != null || o.waiting != null)) {
+            fail("no source left (" + missing() + " of " + size + " bytes missing); last: " + last.peer + ": " + reason);
         }
+    }
+
+    /** Asks {@code s} again after {@link #SECOND_CHANCE} (a timer on the loop: nothing waits meanwhile). */
+    private void secondChance(Source s, String reason) {
+        s.secondChance = true;
+        ctx.events.warning("'" + name + "': " + s.peer + " " + reason + " (its index may not have rescanned yet);"
+                + " asking it again in " + SECOND_CHANCE.toSeconds() + " s");
+        s.waiting = ctx.loop.timers().at(ctx.loop.now() + SECOND_CHANCE.toNanos(), "second chance " + s.peer + " for "
+                + name, () -> {
+                    s.waiting = null;
+                    if (phase == Phase.FETCHING) {
+                        assign(s);
+                        failIfNoSourceLeft(s, reason);
+                    }
+                });
     }
 
     private void drop(Source s, String reason) {
@@ -539,6 +585,10 @@ final class Swarm {
         moveTo(Phase.FAILED, reason);
         lastFailure = reason;
         for (Source s : sources) {
+            if (s.waiting != null) {
+                s.waiting.cancel();
+                s.waiting = null;
+            }
             if (s.fetch != null) {
                 RangeFetch f = s.fetch;
                 s.fetch = null;
@@ -597,8 +647,9 @@ final class Swarm {
         }
     }
 
+    /** Who it comes from: the one source's endpoint, as a download from one peer names it, or how many. */
     private String sourcesLabel() {
-        return sources.size() + " sources";
+        return sources.size() == 1 ? sources.get(0).peer : sources.size() + " sources";
     }
 
     /**
