@@ -7,6 +7,7 @@ import java.nio.channels.SocketChannel;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
+import p2pnio.core.Trace;
 
 /**
  * TLS over one non-blocking {@link SocketChannel}, driven by the loop: the layer the transfer state
@@ -33,8 +34,11 @@ import javax.net.ssl.SSLException;
  * intrinsics (AES-NI, CLMUL) on arrays but a slow Java GHASH on direct buffers
  * ({@code TlsRecordsBenchmark}: 1.6 times the throughput); the socket's copy of a heap buffer
  * into the JDK's cached direct buffer is a {@code memcpy}, far cheaper.
- * {@link #close()} sends {@code close_notify} as far as the socket takes it. Loop
- * thread only, like the channel.
+ * {@link #close()} sends {@code close_notify} as far as the socket takes it.
+ *
+ * <p>With the trace on ({@link #traceTo}) every step is a line: the handshake status the engine
+ * asks for, each {@code wrap}/{@code unwrap} with its result, bytes in and out and the status
+ * after, each socket read and write. Loop thread only, like the channel.
  */
 public final class TlsWire {
 
@@ -63,6 +67,9 @@ public final class TlsWire {
     /** Plaintext unwrapped, not yet handed to the caller (read mode between calls). */
     private ByteBuffer appIn;
     private boolean peerClosed;
+    /** The node's trace and the connection's label, once {@link #traceTo} was called. */
+    private Trace trace;
+    private String label;
 
     /** TLS through {@code engine} (client or server mode already set) over {@code channel}. */
     public TlsWire(SSLEngine engine, SocketChannel channel) throws SSLException {
@@ -73,6 +80,20 @@ public final class TlsWire {
         this.netOut = ByteBuffer.allocate(packet).flip();
         this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()).flip();
         engine.beginHandshake();
+    }
+
+    /** Traces this connection's TLS steps, under {@code label} (e.g. {@code upload#3}), while {@code trace} is on. */
+    public void traceTo(Trace trace, String label) {
+        this.trace = trace;
+        this.label = label;
+    }
+
+    private boolean tracing() {
+        return trace != null && trace.on();
+    }
+
+    private void note(String what) {
+        trace.line(label + " tls " + what);
     }
 
     /**
@@ -89,6 +110,9 @@ public final class TlsWire {
                     return Step.NEEDS_WRITE;
                 }
                 SSLEngineResult.HandshakeStatus hs = engine.getHandshakeStatus();
+                if (tracing()) {
+                    note(hs.toString());
+                }
                 switch (hs) {
                     case NEED_TASK -> {
                         return Step.NEEDS_TASK;
@@ -226,15 +250,28 @@ public final class TlsWire {
     /** Writes ciphertext already wrapped; true when none is left. */
     public boolean flush() throws IOException {
         while (netOut.hasRemaining()) {
-            if (channel.write(netOut) == 0) {
+            int n = channel.write(netOut);
+            if (tracing()) {
+                note("wrote " + n + " bytes to the socket" + (netOut.hasRemaining() ? ", " + netOut.remaining() + " wait" : ""));
+            }
+            if (n == 0) {
                 return false;
             }
         }
         return true;
     }
 
+    /** A result as the trace shows it: {@code OK, 16384 bytes in, 16406 out, then NOT_HANDSHAKING}. */
+    private static String result(SSLEngineResult r) {
+        return r.getStatus() + ", " + r.bytesConsumed() + " bytes in, " + r.bytesProduced() + " out, then "
+                + r.getHandshakeStatus();
+    }
+
     /** Sends {@code close_notify} (as far as the socket takes it now); the caller closes the channel. */
     public void close() throws IOException {
+        if (tracing()) {
+            note("close_notify");
+        }
         engine.closeOutbound();
         while (!engine.isOutboundDone()) {
             if (!flush()) {
@@ -262,6 +299,9 @@ public final class TlsWire {
                 r = engine.wrap(src, netOut);
             } finally {
                 netOut.flip();
+            }
+            if (tracing()) {
+                note("wrap -> " + result(r));
             }
             if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
                 return r.bytesConsumed();
@@ -303,6 +343,10 @@ public final class TlsWire {
             } finally {
                 appIn.flip();
             }
+            if (tracing()) {
+                note("unwrap -> " + result(r) + (r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW
+                        ? " (" + netIn.remaining() + " bytes here, not a whole record)" : ""));
+            }
             switch (r.getStatus()) {
                 case OK -> {
                     progress |= r.bytesConsumed() > 0 || r.bytesProduced() > 0;
@@ -338,6 +382,9 @@ public final class TlsWire {
             n = channel.read(netIn);
         } finally {
             netIn.flip();
+        }
+        if (tracing()) {
+            note("read " + n + " bytes from the socket");
         }
         if (n < 0) {
             peerClosed = true;

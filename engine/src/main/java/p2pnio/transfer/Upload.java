@@ -146,6 +146,9 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
         this.channel = channel;
         this.tls = tls;
         handshakeStates(State.HANDSHAKE_READ, State.HANDSHAKE_WRITE, State.HANDSHAKE_TASK);
+        if (tls != null) {
+            tls.traceTo(ctx.trace, label());
+        }
         this.parser = new RequestLineParser(ctx.config.maxRequestLineBytes());
     }
 
