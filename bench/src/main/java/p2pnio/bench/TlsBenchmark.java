@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import p2pnio.bench.client.StreamClient;
 import p2pnio.bench.servers.FileServer;
-import p2pnio.bench.servers.NettyTlsServer;
+import p2pnio.bench.servers.NettyServer;
 import p2pnio.bench.servers.NodeServer;
 import p2pnio.bench.support.BenchFiles;
 import p2pnio.bench.support.Gauges;
@@ -42,7 +42,7 @@ import p2pnio.secure.Tls;
  *   <li>{@code node_tls}: our node in secure mode ({@code SSLEngine} on the loop, the file read in
  *       64 KiB chunks into a direct buffer, wrapped, written). The client presents the certificate
  *       of a second node of the cluster, so the server accepts it as a member's;</li>
- *   <li>{@code netty_tls}: Netty's {@code SslHandler} with the JDK provider ({@link NettyTlsServer}),
+ *   <li>{@code netty_tls}: Netty's {@code SslHandler} with the JDK provider ({@link NettyServer#NettyServer(Path, SSLContext)}),
  *       with the very {@code SSLContext} our node makes ({@link Tls#context}: same engine, suite,
  *       P-256 self-signed key, client certificate required), one event-loop thread like ours;</li>
  *   <li>{@code node_plain}: our node in plain mode ({@code transferTo}): what TLS costs.</li>
@@ -106,7 +106,7 @@ public class TlsBenchmark {
             case "netty_tls" -> {
                 NodeIdentity serverId = NodeIdentity.generate();
                 NodeIdentity clientId = NodeIdentity.generate();
-                server = new NettyTlsServer(served, Tls.context(serverId, clientId.fingerprint()::equals));
+                server = new NettyServer(served, Tls.context(serverId, clientId.fingerprint()::equals));
                 clientTls = Tls.context(clientId, serverId.fingerprint()::equals);
             }
             case "node_plain" -> server = new NodeServer(served, 1);

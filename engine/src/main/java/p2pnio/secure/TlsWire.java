@@ -30,10 +30,12 @@ import p2pnio.core.Trace;
  * {@value #BATCH} records, so that one {@code write} sends, and one {@code read} takes, several
  * records: a record carries at most 16 KiB, and a system call and a trip through the selector per
  * record cost more than the record's encryption. The packet buffers are on the heap, not direct:
- * the engine encrypts and decrypts in them, in place, and the JDK 17 AES-GCM runs its
- * intrinsics (AES-NI, CLMUL) on arrays but a slow Java GHASH on direct buffers
- * ({@code TlsRecordsBenchmark}: 1.6 times the throughput); the socket's copy of a heap buffer
- * into the JDK's cached direct buffer is a {@code memcpy}, far cheaper.
+ * the engine encrypts and decrypts in them, in place, and JDK 17's GHASH has its intrinsic (CLMUL)
+ * for arrays only: on direct buffers it runs a Java loop ({@code GHASH.processBlocksDirect}, the top
+ * of the loop's JFR profile when these buffers were direct; {@code TlsRecordsBenchmark}: wrapping
+ * ran about 2.8 times as fast on heap buffers). The socket's copy of a heap buffer into the JDK's
+ * cached direct buffer is a {@code memcpy}, far cheaper. Netty's {@code SslHandler} keeps the JDK
+ * engine on heap buffers for the same reason.
  * {@link #close()} sends {@code close_notify} as far as the socket takes it.
  *
  * <p>With the trace on ({@link #traceTo}) every step is a line: the handshake status the engine

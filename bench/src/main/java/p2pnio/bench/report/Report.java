@@ -121,8 +121,10 @@ public final class Report {
                             + " they negotiate: TLS_AES_256_GCM_SHA384), handshake done in memory; no socket. `wrapUnwrap`:"
                             + " one full record wrapped by one and unwrapped by the other; `wrapOnly`: the sending side's"
                             + " share. MiB/s of plaintext on one core: the most any transfer over TLS reaches here."
-                            + " `buffers`: plaintext and ciphertext all `heap` or all `direct` (JDK 17's AES-GCM runs its"
-                            + " intrinsics on arrays only: why `TlsWire`'s packet buffers are on the heap).",
+                            + " `buffers`: plaintext and ciphertext all `heap` or all `direct` (JDK 17's GHASH has its"
+                            + " intrinsic for arrays only; direct buffers take a Java loop: why `TlsWire`'s packet buffers"
+                            + " are on the heap). On a loaded machine the JIT needs seconds to reach the intrinsics: read the"
+                            + " rows with the load average of table 9.",
                     "MiB", "MiB/s", true, "buffers", "heap", List.of()),
             new View("LoopTurnsBenchmark", "7. Loop turns under load",
                     "One node downloads a `bigMiB` MiB file and `small` files of `smallKiB` KiB from another, all asked for"
