@@ -8,7 +8,7 @@ MAN      := cli/target/man/p2p.1
 FOLDER   ?= ./shared
 PREFIX   ?= $(HOME)/.local
 
-.PHONY: build test run clean serve install uninstall demo demo-stop demo-check bench bench-quick bench-turns bench-verify bench-report bench-fairness bench-multisource fuzz soak faults large ci-extra membership membership-10000 membership-report
+.PHONY: build test run clean serve install uninstall demo demo-stop demo-check bench bench-quick bench-turns bench-verify bench-tls bench-report bench-fairness bench-multisource fuzz soak faults large ci-extra membership membership-10000 membership-report
 
 ## build: compile every module and package the runnable jar (cli/target/p2p.jar)
 build:
@@ -167,6 +167,12 @@ bench-verify:
 	$(BENCH_RUN) verify bench/results/verify.json VerifyBenchmark
 	$(MAKE) --no-print-directory bench-report
 
+## bench-tls: benchmark 9 alone (the SSLEngine ceiling, then 1 GiB over TLS from our node and from Netty's SslHandler, and plain from our node, 3 interleaved rounds), then BENCHMARKS.md
+bench-tls:
+	$(MVN) -q -DskipTests package -pl bench -am
+	$(BENCH_RUN) tls bench/results/tls.json 'Tls'
+	$(MAKE) --no-print-directory bench-report
+
 ## bench-fairness: many downloads at 1,000 clients, our node before the send round (BEFORE) and after, and blocking, in ROUNDS interleaved rounds
 bench-fairness:
 	$(MVN) -q -DskipTests package -pl bench -am
@@ -188,5 +194,6 @@ bench-report:
 	  --run "full-size run (make bench)=bench/results/full.json" \
 	  --run "loop turns alone (make bench-turns)=bench/results/turns.json" \
 	  --run "verified downloads alone (make bench-verify)=bench/results/verify.json" \
+	  --run "TLS alone (make bench-tls)=bench/results/tls.json" \
 	  --fairness bench/results/fairness --multisource bench/results/multisource.properties
 

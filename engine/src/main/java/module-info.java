@@ -4,8 +4,9 @@
  * <p>Only {@code p2pnio} is its API: {@code Node}, {@code NodeConfig}, {@code Command},
  * {@code NodeEvent}, {@code NodeListener}, {@code NodeStats}, {@code PeerAddress},
  * {@code FileName}, {@code Visible}. Everything else is the engine's own, and a module that
- * requires this one cannot compile against it. The benchmarks ({@code p2pnio.bench}) measure three internals on
- * purpose (the parsers and codec, the mailbox, the size of the shared read buffer): they alone
+ * requires this one cannot compile against it. The benchmarks ({@code p2pnio.bench}) measure four internals on
+ * purpose (the parsers and codec, the mailbox, the size of the shared read buffer, and the TLS
+ * contexts and identities of secure mode, so that the TLS baselines use the very same): they alone
  * are let in, by name.
  */
 @SuppressWarnings("module") // the benchmarks module is compiled after this one, so javac cannot see it here
@@ -18,4 +19,5 @@ module p2pnio.engine {
     exports p2pnio.wire to p2pnio.bench;
     exports p2pnio.loop to p2pnio.bench;
     exports p2pnio.transfer to p2pnio.bench;
+    exports p2pnio.secure to p2pnio.bench;
 }

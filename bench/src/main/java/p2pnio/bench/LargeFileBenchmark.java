@@ -162,7 +162,8 @@ public class LargeFileBenchmark {
         return got;
     }
 
-    private static NodeConfig.Builder secure(NodeConfig.Builder b, Path keys, String name) {
+    /** {@code b} in secure mode: the cluster secret in {@code keys}, the identity {@code keys/<name>.pem} (made on first start). */
+    static NodeConfig.Builder secure(NodeConfig.Builder b, Path keys, String name) {
         return b.secret(keys.resolve("cluster.secret")).identity(keys.resolve(name + ".pem"));
     }
 

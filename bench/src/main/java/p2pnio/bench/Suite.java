@@ -28,7 +28,7 @@ import p2pnio.bench.support.BenchFiles;
 import p2pnio.bench.support.Gauges;
 
 /**
- * Runs the whole suite with one of three profiles and writes every result into one JMH JSON file:
+ * Runs the whole suite, or a part of it, with one of its profiles and writes every result into one JMH JSON file:
  * <ul>
  *   <li>{@code full} ({@code make bench}): the sizes and iterations of the annotations (1 GiB file,
  *       1 MiB files, 10,000 held connections), but the large file in 5 interleaved rounds of shorter
@@ -37,7 +37,11 @@ import p2pnio.bench.support.Gauges;
  *       contender in the many-downloads one, the slowest to run) with fewer, shorter iterations and
  *       a 256 MiB large file in 3 rounds (the many-downloads and scale ones keep their 1 MiB files,
  *       the loop-turns one its 1 GiB file and 100 small ones),
- *       under 5 minutes on a 2-core machine;</li>
+ *       under 5 minutes on a 2-core machine (the TLS benchmarks are left to {@code tls});</li>
+ *   <li>{@code verify} ({@code make bench-verify}): the verified downloads alone, 5 interleaved rounds;</li>
+ *   <li>{@code tls} ({@code make bench-tls}): the TLS ceiling ({@code TlsRecordsBenchmark}) and
+ *       1 GiB over TLS from our node, from Netty, and plain from our node ({@code TlsBenchmark}), 3
+ *       interleaved rounds;</li>
  *   <li>{@code smoke} (the bench module's test): every benchmark method once, in process, on tiny
  *       inputs, so a broken benchmark fails {@code make test}.</li>
  * </ul>
@@ -80,9 +84,14 @@ public final class Suite {
                     new Step("ParsersBenchmark", Map.of(), -1, -1, -1, -1),
                     new Step("ReceiveStrategyBenchmark", Map.of(), -1, -1, -1, -1),
                     new Step("LoopTurnsBenchmark", Map.of(), -1, -1, -1, -1),
-                    new Step("VerifyBenchmark", Map.of(), 1, 3000, 3, 3000, 5));
+                    new Step("VerifyBenchmark", Map.of(), 1, 3000, 3, 3000, 5),
+                    new Step("TlsRecordsBenchmark", Map.of(), 6, 2000, 3, 2000),
+                    new Step("TlsBenchmark", Map.of(), 1, 3000, 3, 3000, 5));
             case "verify" -> List.of(
                     new Step("VerifyBenchmark", Map.of(), 1, 3000, 3, 3000, 5));
+            case "tls" -> List.of(
+                    new Step("TlsRecordsBenchmark", Map.of(), 6, 2000, 3, 2000),
+                    new Step("TlsBenchmark", Map.of(), 1, 2000, 3, 2000, 3));
             case "quick" -> List.of(
                     new Step("LargeFileBenchmark", Map.of("fileMiB", "256"), 1, 500, 2, 500, 3),
                     new Step("LargeFileBenchmark", Map.of("fileMiB", "256", "sink", "discard",
@@ -108,8 +117,10 @@ public final class Suite {
                     new Step("ParsersBenchmark", Map.of(), 0, 0, 1, 0),
                     new Step("ReceiveStrategyBenchmark", Map.of("fileMiB", "1"), 0, 0, 1, 0),
                     new Step("LoopTurnsBenchmark", Map.of("bigMiB", "1", "small", "4", "smallKiB", "16"), 0, 0, 1, 0),
-                    new Step("VerifyBenchmark", Map.of("fileMiB", "1"), 0, 0, 1, 0));
-            default -> throw new IllegalArgumentException("profile must be full, quick, verify or smoke, not " + profile);
+                    new Step("VerifyBenchmark", Map.of("fileMiB", "1"), 0, 0, 1, 0),
+                    new Step("TlsRecordsBenchmark", Map.of(), 0, 0, 1, 0),
+                    new Step("TlsBenchmark", Map.of("fileMiB", "1"), 0, 0, 1, 0));
+            default -> throw new IllegalArgumentException("profile must be full, quick, verify, tls or smoke, not " + profile);
         };
     }
 
@@ -176,10 +187,10 @@ public final class Suite {
         }
     }
 
-    /** {@code Suite <full|quick|smoke> <result.json> [benchmark-regex]}. */
+    /** {@code Suite <full|quick|verify|tls|smoke> <result.json> [benchmark-regex]}. */
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: Suite <full|quick|verify|smoke> <result.json> [benchmark-regex]");
+            System.err.println("usage: Suite <full|quick|verify|tls|smoke> <result.json> [benchmark-regex]");
             System.exit(2);
         }
         long t0 = System.nanoTime();

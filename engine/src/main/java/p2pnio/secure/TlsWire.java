@@ -7,6 +7,7 @@ import java.nio.channels.SocketChannel;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
+import p2pnio.core.Trace;
 
 /**
  * TLS over one non-blocking {@link SocketChannel}, driven by the loop: the layer the transfer state
@@ -25,8 +26,21 @@ import javax.net.ssl.SSLException;
  *
  * <p>Buffers: a packet buffer each way and one application buffer, sized by the session, grown
  * when the engine says {@code BUFFER_OVERFLOW}; {@code BUFFER_UNDERFLOW} means a record is not
- * all here yet. {@link #close()} sends {@code close_notify} as far as the socket takes it. Loop
- * thread only, like the channel.
+ * all here yet. Once data flows, the packet buffer of the direction in use grows to
+ * {@value #BATCH} records, so that one {@code write} sends, and one {@code read} takes, several
+ * records: a record carries at most 16 KiB, and a system call and a trip through the selector per
+ * record cost more than the record's encryption. The packet buffers are on the heap, not direct:
+ * the engine encrypts and decrypts in them, in place, and JDK 17's GHASH has its intrinsic (CLMUL)
+ * for arrays only: on direct buffers it runs a Java loop ({@code GHASH.processBlocksDirect}, the top
+ * of the loop's JFR profile when these buffers were direct; {@code TlsRecordsBenchmark}: wrapping
+ * ran about 2.8 times as fast on heap buffers). The socket's copy of a heap buffer into the JDK's
+ * cached direct buffer is a {@code memcpy}, far cheaper. Netty's {@code SslHandler} keeps the JDK
+ * engine on heap buffers for the same reason.
+ * {@link #close()} sends {@code close_notify} as far as the socket takes it.
+ *
+ * <p>With the trace on ({@link #traceTo}) every step is a line: the handshake status the engine
+ * asks for, each {@code wrap}/{@code unwrap} with its result, bytes in and out and the status
+ * after, each socket read and write. Loop thread only, like the channel.
  */
 public final class TlsWire {
 
@@ -43,6 +57,8 @@ public final class TlsWire {
     }
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** Records per write and per read once data flows (see the class comment). */
+    static final int BATCH = 4;
 
     private final SSLEngine engine;
     private final SocketChannel channel;
@@ -53,16 +69,33 @@ public final class TlsWire {
     /** Plaintext unwrapped, not yet handed to the caller (read mode between calls). */
     private ByteBuffer appIn;
     private boolean peerClosed;
+    /** The node's trace and the connection's label, once {@link #traceTo} was called. */
+    private Trace trace;
+    private String label;
 
     /** TLS through {@code engine} (client or server mode already set) over {@code channel}. */
     public TlsWire(SSLEngine engine, SocketChannel channel) throws SSLException {
         this.engine = engine;
         this.channel = channel;
         int packet = engine.getSession().getPacketBufferSize();
-        this.netIn = ByteBuffer.allocateDirect(packet).flip();
-        this.netOut = ByteBuffer.allocateDirect(packet).flip();
+        this.netIn = ByteBuffer.allocate(packet).flip();
+        this.netOut = ByteBuffer.allocate(packet).flip();
         this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()).flip();
         engine.beginHandshake();
+    }
+
+    /** Traces this connection's TLS steps, under {@code label} (e.g. {@code upload#3}), while {@code trace} is on. */
+    public void traceTo(Trace trace, String label) {
+        this.trace = trace;
+        this.label = label;
+    }
+
+    private boolean tracing() {
+        return trace != null && trace.on();
+    }
+
+    private void note(String what) {
+        trace.line(label + " tls " + what);
     }
 
     /**
@@ -79,6 +112,9 @@ public final class TlsWire {
                     return Step.NEEDS_WRITE;
                 }
                 SSLEngineResult.HandshakeStatus hs = engine.getHandshakeStatus();
+                if (tracing()) {
+                    note(hs.toString());
+                }
                 switch (hs) {
                     case NEED_TASK -> {
                         return Step.NEEDS_TASK;
@@ -127,20 +163,29 @@ public final class TlsWire {
      * or the connection's end): then answer with {@link #close()}, as a peer that closed waits for it.
      */
     public int read(ByteBuffer dst) throws IOException {
-        // A record that gives no plaintext (a TLS 1.3 NewSessionTicket after the handshake) must not
-        // end the read while a data record waits behind it: the selector would not report that one.
-        while (!appIn.hasRemaining() && !peerClosed && unwrap()) {
-            afterHandshake();
+        if (netIn.capacity() < BATCH * packetSize()) {
+            netIn = enlarge(netIn, BATCH * packetSize() - netIn.capacity()); // data flows: several records per read
         }
-        if (appIn.hasRemaining()) {
-            int n = Math.min(dst.remaining(), appIn.remaining());
-            ByteBuffer slice = appIn.duplicate();
-            slice.limit(appIn.position() + n);
-            dst.put(slice);
-            appIn.position(appIn.position() + n);
-            return n;
+        int given = 0;
+        // Record after record until dst is full or the socket has no more: one call moves as much as
+        // a plain read would. A record that gives no plaintext (a TLS 1.3 NewSessionTicket after the
+        // handshake) must not end the read while a data record waits behind it: the selector would
+        // not report that one.
+        while (dst.hasRemaining()) {
+            if (appIn.hasRemaining()) {
+                int n = Math.min(dst.remaining(), appIn.remaining());
+                int all = appIn.limit();
+                appIn.limit(appIn.position() + n);
+                dst.put(appIn);
+                appIn.limit(all);
+                given += n;
+            } else if (peerClosed || !unwrap()) {
+                break;
+            } else {
+                afterHandshake();
+            }
         }
-        return peerClosed ? -1 : 0;
+        return given > 0 ? given : peerClosed ? -1 : 0;
     }
 
     /**
@@ -175,17 +220,28 @@ public final class TlsWire {
     }
 
     /**
-     * Encrypts bytes of {@code src} (at most one record's worth) and writes them; returns how many
-     * plaintext bytes were taken, 0 while earlier ciphertext still waits for room in the socket.
+     * Encrypts bytes of {@code src} (up to {@value #BATCH} records' worth) and writes them in one
+     * go; returns how many plaintext bytes were taken, 0 while earlier ciphertext still waits for
+     * room in the socket.
      */
     public int write(ByteBuffer src) throws IOException {
         if (!flush()) {
             return 0;
         }
+        int packet = packetSize();
+        if (netOut.capacity() < BATCH * packet) {
+            netOut = enlarge(netOut, BATCH * packet - netOut.capacity()); // data flows: several records per write
+        }
         int before = src.remaining();
-        wrap(src);
+        while (src.hasRemaining() && netOut.capacity() - netOut.remaining() >= packet && wrap(src) > 0) {
+            // one more record, while a whole one still fits behind the others
+        }
         flush();
         return before - src.remaining();
+    }
+
+    private int packetSize() {
+        return engine.getSession().getPacketBufferSize();
     }
 
     /** True while ciphertext waits for room in the socket: wait until the channel is writable, then {@link #flush}. */
@@ -196,15 +252,28 @@ public final class TlsWire {
     /** Writes ciphertext already wrapped; true when none is left. */
     public boolean flush() throws IOException {
         while (netOut.hasRemaining()) {
-            if (channel.write(netOut) == 0) {
+            int n = channel.write(netOut);
+            if (tracing()) {
+                note("wrote " + n + " bytes to the socket" + (netOut.hasRemaining() ? ", " + netOut.remaining() + " wait" : ""));
+            }
+            if (n == 0) {
                 return false;
             }
         }
         return true;
     }
 
+    /** A result as the trace shows it: {@code OK, 16384 bytes in, 16406 out, then NOT_HANDSHAKING}. */
+    private static String result(SSLEngineResult r) {
+        return r.getStatus() + ", " + r.bytesConsumed() + " bytes in, " + r.bytesProduced() + " out, then "
+                + r.getHandshakeStatus();
+    }
+
     /** Sends {@code close_notify} (as far as the socket takes it now); the caller closes the channel. */
     public void close() throws IOException {
+        if (tracing()) {
+            note("close_notify");
+        }
         engine.closeOutbound();
         while (!engine.isOutboundDone()) {
             if (!flush()) {
@@ -220,20 +289,38 @@ public final class TlsWire {
         return engine;
     }
 
-    /** Wraps {@code src} (possibly nothing: handshake or alert bytes) into {@link #netOut}, kept in read mode. */
-    private void wrap(ByteBuffer src) throws SSLException {
+    /**
+     * Wraps {@code src} (possibly nothing: handshake or alert bytes) into {@link #netOut}, kept in
+     * read mode, behind what it holds; the plaintext bytes taken.
+     */
+    private int wrap(ByteBuffer src) throws SSLException {
         while (true) {
-            netOut.compact();
+            toFill(netOut);
             SSLEngineResult r;
             try {
                 r = engine.wrap(src, netOut);
             } finally {
                 netOut.flip();
             }
-            if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                return;
+            if (tracing()) {
+                note("wrap -> " + result(r));
             }
-            netOut = enlarge(netOut, engine.getSession().getPacketBufferSize());
+            if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                return r.bytesConsumed();
+            }
+            netOut = enlarge(netOut, packetSize());
+        }
+    }
+
+    /**
+     * {@code b} (read mode) in write mode, its bytes kept at the front: {@code compact()}, without
+     * its copy when they are already there (a heap buffer's compact copies even then).
+     */
+    private static void toFill(ByteBuffer b) {
+        if (b.position() == 0) {
+            b.position(b.limit()).limit(b.capacity());
+        } else {
+            b.compact();
         }
     }
 
@@ -251,12 +338,16 @@ public final class TlsWire {
                 }
                 needMore = false;
             }
-            appIn.compact();
+            toFill(appIn);
             SSLEngineResult r;
             try {
                 r = engine.unwrap(netIn, appIn);
             } finally {
                 appIn.flip();
+            }
+            if (tracing()) {
+                note("unwrap -> " + result(r) + (r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW
+                        ? " (" + netIn.remaining() + " bytes here, not a whole record)" : ""));
             }
             switch (r.getStatus()) {
                 case OK -> {
@@ -287,12 +378,15 @@ public final class TlsWire {
 
     /** Reads ciphertext from the socket into {@link #netIn}: the bytes read, 0 if none, -1 at its end. */
     private int fill() throws IOException {
-        netIn.compact();
+        toFill(netIn);
         int n;
         try {
             n = channel.read(netIn);
         } finally {
             netIn.flip();
+        }
+        if (tracing()) {
+            note("read " + n + " bytes from the socket");
         }
         if (n < 0) {
             peerClosed = true;

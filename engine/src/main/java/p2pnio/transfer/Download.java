@@ -176,6 +176,7 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
         }
         if (engine != null) {
             tls = new TlsWire(engine, channel);
+            tls.traceTo(ctx.trace, label());
             engine = null;
             deadline = ctx.loop.schedule(ctx.config.connectTimeout().toNanos(), label() + " TLS handshake timeout",
                     () -> fail("TLS handshake with " + peer + " not done after "

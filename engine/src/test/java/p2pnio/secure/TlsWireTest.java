@@ -126,6 +126,57 @@ class TlsWireTest {
         throw new AssertionError("the peer did not close");
     }
 
+    /**
+     * A record holds at most 16 KiB: one write takes several records' worth of plaintext (one system
+     * call for them all), and one read gives back every record already in the socket, not one per
+     * call (a call per record was a write, a read and a trip through select per 16 KiB).
+     */
+    @Test
+    void oneWriteSendsSeveralRecordsAndOneReadGivesBackEveryRecordAlreadyHere() throws Exception {
+        byte[] up = new byte[64 * 1024];
+        byte[] down = new byte[64 * 1024];
+        new Random(11).nextBytes(up);
+        new Random(12).nextBytes(down);
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        ServerSocket[] bound = new ServerSocket[1];
+        CompletableFuture<Void> server = jdkServer(bound, SERVER, Set.of(CLIENT.fingerprint()), (s, in, out) -> {
+            assertThat(in.readNBytes(up.length)).isEqualTo(up);
+            out.write(down);
+            out.flush();
+            sent.complete(null);
+            s.close();
+        });
+        TlsWire w = connect(bound[0].getLocalPort(), SERVER.fingerprint());
+        handshake(w);
+
+        ByteBuffer src = ByteBuffer.wrap(up);
+        int first = w.write(src);
+        assertThat(first).as("plaintext taken by one write").isGreaterThan(3 * 16 * 1024 - 1024);
+        while (src.hasRemaining() || !w.flush()) {
+            if (w.write(src) == 0) {
+                waitFor(SelectionKey.OP_WRITE);
+            }
+        }
+
+        sent.get(DEADLINE_MS, TimeUnit.MILLISECONDS); // on loopback the 64 KiB are in our socket now
+        ByteBuffer dst = ByteBuffer.allocate(256 * 1024);
+        int n = 0;
+        for (long end = System.currentTimeMillis() + DEADLINE_MS; n == 0 && System.currentTimeMillis() < end; ) {
+            n = w.read(dst); // 0 only while the session tickets were all that had come
+            if (n == 0) {
+                waitFor(SelectionKey.OP_READ);
+            }
+        }
+        assertThat(n).as("plaintext given by one read").isEqualTo(down.length);
+        dst.flip();
+        byte[] got = new byte[dst.remaining()];
+        dst.get(got);
+        assertThat(got).isEqualTo(down);
+        assertThat(readAll(w)).isEmpty(); // then close_notify
+        w.close();
+        server.get(5, TimeUnit.SECONDS);
+    }
+
     @Test
     void aMemberReadsAMebibyteFromTheAnnouncedServerAndWritesBack() throws Exception {
         byte[] data = new byte[1 << 20];

@@ -104,6 +104,28 @@ public final class Report {
                             + " `unverified` (`verify` OFF). The rounds interleave the three; the target is verified"
                             + " ≥ 0.9 × unverified in the same run.",
                     "MiB", "MiB/s", true, "contender", "unverified", List.of()),
+            new View("TlsBenchmark", "9. One large file over TLS (issue 15)",
+                    "One file from the page cache over loopback, one download at a time, read by one client for every"
+                            + " server (JDK `SSLSocket`, TLS 1.3, its certificate offered, the server's pinned; a plain"
+                            + " socket for `node_plain`) and written to a file. `node_tls`: our node in secure mode;"
+                            + " `netty_tls`: Netty `SslHandler`, JDK provider, with the very `SSLContext` our node makes"
+                            + " (same suite and key type, client certificate required), one event-loop thread;"
+                            + " `node_plain`: our node, `transferTo`. The handshake is in every download (one per file)."
+                            + " Server CPU: the process's CPU time but the client thread's, per GiB. The load average"
+                            + " is the machine's (2 cores shared with other work) while the rounds ran.",
+                    "MiB", "MiB/s", true, "contender", "node_tls", List.<String[]>of(
+                    new String[] {"serverCpuMsPerGiB", "server CPU ms/GiB", "%.0f"},
+                    new String[] {"loadAverage", "load average (1 min)", "%.1f"})),
+            new View("TlsRecordsBenchmark", "9a. The TLS ceiling: SSLEngine alone (issue 15)",
+                    "Two `SSLEngine`s made as our nodes make them (TLS 1.3, P-256 self-signed certificates, the suite"
+                            + " they negotiate: TLS_AES_256_GCM_SHA384), handshake done in memory; no socket. `wrapUnwrap`:"
+                            + " one full record wrapped by one and unwrapped by the other; `wrapOnly`: the sending side's"
+                            + " share. MiB/s of plaintext on one core: the most any transfer over TLS reaches here."
+                            + " `buffers`: plaintext and ciphertext all `heap` or all `direct` (JDK 17's GHASH has its"
+                            + " intrinsic for arrays only; direct buffers take a Java loop: why `TlsWire`'s packet buffers"
+                            + " are on the heap). On a loaded machine the JIT needs seconds to reach the intrinsics: read the"
+                            + " rows with the load average of table 9.",
+                    "MiB", "MiB/s", true, "buffers", "heap", List.of()),
             new View("LoopTurnsBenchmark", "7. Loop turns under load",
                     "One node downloads a `bigMiB` MiB file and `small` files of `smallKiB` KiB from another, all asked for"
                             + " at once (UDP `Get`/`File`, then one download each: partial files made and put in place on"

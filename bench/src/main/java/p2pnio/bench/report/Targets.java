@@ -9,7 +9,8 @@ import p2pnio.bench.report.Results.Row;
 /**
  * The issue's targets, judged from one run: one large file against Netty, the limit pair and the
  * reference-style loop; 1,000 concurrent downloads against the blocking server (rate, heap,
- * resident memory) and the growth of p99 time to first byte from 100 to 1,000 clients.
+ * resident memory) and the growth of p99 time to first byte from 100 to 1,000 clients; one large
+ * file over TLS against Netty's {@code SslHandler}, with its cost against plain stated.
  */
 final class Targets {
 
@@ -33,6 +34,17 @@ final class Targets {
             for (Row verified : find(rows, "VerifyBenchmark", "contender", way)) {
                 compare(lines, rows, verified, "MiB", "unverified", 0.9, "verified download (" + way + ", "
                         + verified.param("fileMiB") + " MiB, node to node) ≥ 0.9 × unverified");
+            }
+        }
+        for (Row tls : find(rows, "TlsBenchmark", "contender", "node_tls")) {
+            String what = "one large file over TLS (" + tls.param("fileMiB") + " MiB)";
+            compare(lines, rows, tls, "MiB", "netty_tls", 1.0, what + " ≥ Netty SslHandler (JDK provider)");
+            Row plain = other(rows, tls, "node_plain");
+            if (plain != null && plain.metric("MiB") != null && plain.metric("MiB").central() > 0) {
+                double ratio = tls.metric("MiB").central() / plain.metric("MiB").central();
+                lines.add("| " + what + ": the cost against plain, stated | " + String.format(Locale.ROOT,
+                        "TLS %s vs plain %s MiB/s: **%.2f×** of plain | stated |\n", Report.num(tls.metric("MiB").central()),
+                        Report.num(plain.metric("MiB").central()), ratio));
             }
         }
         for (Row node : find(rows, "ManyDownloadsBenchmark", "contender", "node")) {

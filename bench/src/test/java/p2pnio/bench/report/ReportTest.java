@@ -176,4 +176,32 @@ class ReportTest {
                         + " ran: `download#3 'big'`")
                 .doesNotContain("task 'x' done");
     }
+
+    @Test
+    void theTlsTableIsRelativeToOurNodeAndJudgedAgainstNettyWithTheCostAgainstPlainStated(@TempDir Path dir)
+            throws Exception {
+        String cpu = ",\"serverCpuMsPerGiB\":{\"score\":900.0,\"scoreError\":\"NaN\",\"scoreUnit\":\"ms/GiB\"},"
+                + "\"loadAverage\":{\"score\":3.25,\"scoreError\":\"NaN\",\"scoreUnit\":\"#\"}";
+        String json = "[" + String.join(",", List.of(
+                row("TlsBenchmark.download", params("contender", "node_tls", "fileMiB", "1024"), 300, cpu),
+                row("TlsBenchmark.download", params("contender", "netty_tls", "fileMiB", "1024"), 250, cpu),
+                row("TlsBenchmark.download", params("contender", "node_plain", "fileMiB", "1024"), 600, cpu),
+                row("TlsRecordsBenchmark.wrapUnwrap", params("buffers", "heap"), 800, ""),
+                row("TlsRecordsBenchmark.wrapUnwrap", params("buffers", "direct"), 400, ""))) + "]";
+        Path results = Files.writeString(dir.resolve("r.json"), json);
+        Path out = dir.resolve("BENCHMARKS.md");
+
+        Report.main(new String[] {"--out", out.toString(), "--command", "make bench-tls", "--run", "TLS run=" + results});
+
+        assertThat(Files.readString(out))
+                .contains("### 9. One large file over TLS (issue 15)")
+                .contains("| **node_tls** | 1024 | 300.0 | 10.00 | MiB/s | 1.00× | 900 | 3.3 |")
+                .contains("| netty_tls | 1024 | 250.0 | 10.00 | MiB/s | 0.83× | 900 | 3.3 |")
+                .contains("| one large file over TLS (1024 MiB) ≥ Netty SslHandler (JDK provider) |"
+                        + " node 300.0 vs netty_tls 250.0 MiB/s: **1.20×** | met |")
+                .contains("| one large file over TLS (1024 MiB): the cost against plain, stated |"
+                        + " TLS 300.0 vs plain 600.0 MiB/s: **0.50×** of plain | stated |")
+                .contains("### 9a. The TLS ceiling: SSLEngine alone (issue 15)")
+                .contains("| direct | 400.0 | 10.00 | MiB/s | 0.50× |");
+    }
 }
