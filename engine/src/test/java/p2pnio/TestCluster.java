@@ -46,6 +46,17 @@ public final class TestCluster implements AutoCloseable {
         return node.config().folder();
     }
 
+    /**
+     * Puts {@code content} into {@code node}'s folder as {@code name} at once: written beside the
+     * folder, then moved in atomically, so the node's index never sees it half-written (a file
+     * written in place while the node runs may be indexed, and answered, at a size it does not have).
+     */
+    public static Path share(Node node, String name, byte[] content) throws IOException {
+        Path folder = folder(node);
+        Path staged = Files.write(folder.resolveSibling("." + folder.getFileName() + "-" + name + ".staged"), content);
+        return Files.move(staged, folder.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     /** Names of partial downloads (and their records) left in a folder, sorted. */
     public static List<String> partials(Path folder) throws IOException {
         try (var s = Files.list(folder)) {
