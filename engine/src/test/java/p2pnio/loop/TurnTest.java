@@ -215,4 +215,39 @@ class TurnTest {
         other.join();
         assertThat(seen).singleElement().asString().startsWith("refused: the loop runs on");
     }
+
+    @Test
+    void aTurnRunsAtMostTasksPerTurnTasksAndTheNextTurnDoesNotWaitWhileAnyAreLeft() throws IOException {
+        loop.runOnce(false); // claims the thread
+        loop.tasksPerTurn(3);
+        List<Integer> ran = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            int n = i;
+            loop.execute(() -> ran.add(n));
+        }
+        List<Integer> perTurn = new ArrayList<>();
+        perTurn.add(loop.runOnce(true).tasks());
+        long sleepsBefore = loop.stats().sleeps;
+        for (int i = 0; i < 2; i++) {
+            perTurn.add(loop.runOnce(true).tasks()); // may block: it must not, while tasks are left
+        }
+        assertThat(perTurn).containsExactly(3, 3, 1);
+        assertThat(ran).containsExactly(0, 1, 2, 3, 4, 5, 6);
+        assertThat(loop.stats().sleeps).as("no turn waited in select while tasks were left").isEqualTo(sleepsBefore);
+    }
+
+    @Test
+    void everyWorkAfterTheHandlersRunsEachTurnInTheOrderAdded() throws IOException {
+        loop.runOnce(false); // claims the thread
+        for (String name : List.of("download starts", "send round")) {
+            loop.afterHandlers(new EventLoop.Work() {
+                @Override
+                public void run() {
+                    seen.add(name);
+                }
+            });
+        }
+        loop.runOnce(false);
+        assertThat(seen).containsExactly("download starts", "send round");
+    }
 }
