@@ -226,10 +226,11 @@ class TurnTest {
             loop.execute(() -> ran.add(n));
         }
         List<Integer> perTurn = new ArrayList<>();
-        perTurn.add(loop.runOnce(true).tasks());
+        long oneSecond = 1_000_000_000L;
+        perTurn.add(loop.runOnce(oneSecond).tasks());
         long sleepsBefore = loop.stats().sleeps;
         for (int i = 0; i < 2; i++) {
-            perTurn.add(loop.runOnce(true).tasks()); // may block: it must not, while tasks are left
+            perTurn.add(loop.runOnce(oneSecond).tasks()); // may wait in select: it must not, while tasks are left
         }
         assertThat(perTurn).containsExactly(3, 3, 1);
         assertThat(ran).containsExactly(0, 1, 2, 3, 4, 5, 6);
