@@ -1,6 +1,8 @@
 package p2pnio.loop;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -73,6 +75,11 @@ public final class EventLoop {
     /** Real time the current turn began to wait in select, and began its work. */
     private long selectStarted;
     private long workStarted;
+    /** CPU time of the loop thread when the current turn's work began; -1 if not measured. */
+    private long cpuStarted = -1;
+    /** Measures the loop thread's CPU time, where the JVM can (one clock read at each end of a turn). */
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final boolean CPU_TIME = THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
     private boolean working;
     /** What select calls for each ready key. */
     private final Consumer<SelectionKey> dispatch = this::dispatch;
@@ -374,7 +381,7 @@ public final class EventLoop {
         }
         runTasks();
         runTimers();
-        turn.end(System.nanoTime() - workStarted);
+        turn.end(System.nanoTime() - workStarted, cpuStarted < 0 ? -1 : THREADS.getCurrentThreadCpuTime() - cpuStarted);
         stats.turnEnded(turn);
         observer.turnEnded(turn);
         return turn;
@@ -397,6 +404,7 @@ public final class EventLoop {
         }
         working = true;
         workStarted = System.nanoTime();
+        cpuStarted = CPU_TIME ? THREADS.getCurrentThreadCpuTime() : -1;
         now = clock == null ? workStarted : clock.getAsLong();
         turn.begin(++stats.turns, now, workStarted - selectStarted);
         stats.selectNanos += workStarted - selectStarted;

@@ -251,4 +251,21 @@ class TurnTest {
         loop.runOnce(false);
         assertThat(seen).containsExactly("download starts", "send round");
     }
+
+    @Test
+    void aTurnSaysHowMuchOfItsWorkTheLoopThreadWasOnTheCpu() throws IOException {
+        loop.runOnce(false); // claims the thread
+        loop.execute(() -> {
+            try {
+                Thread.sleep(200); // off the CPU: as a thread waiting for a core, or stopped by the collector
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Turn turn = loop.runOnce(false);
+        assertThat(turn.workNanos()).isGreaterThanOrEqualTo(200_000_000L);
+        assertThat(turn.cpuNanos()).as("sleeping takes no CPU").isBetween(0L, 100_000_000L);
+        assertThat(LoopStats.onCpu(turn)).matches(" \\[on the CPU \\d+\\.\\d of 2\\d\\d\\.\\d ms; off it \\d+\\.\\d ms: .*\\]");
+        assertThat(loop.stats().longestTurn).contains(" [on the CPU ");
+    }
 }
