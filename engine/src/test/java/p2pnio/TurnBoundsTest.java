@@ -131,11 +131,7 @@ class TurnBoundsTest {
         Recorder bEvents = new Recorder();
         try (Node na = Node.start(quiet(a).build(), NodeListener.ignoring());
              Node nb = Node.start(quiet(b).addPeer(na.address()).downloadStartsPerTurn(2).build(), bEvents)) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (na.peers().get(5, TimeUnit.SECONDS).stream().noneMatch(p -> p.address().equals(nb.address()))) {
-                assertThat(System.nanoTime()).as("a learns b from its first DISCOVER").isLessThan(deadline);
-                Thread.sleep(5);
-            }
+            StepModeTest.awaitKnows(na, nb);
             na.pause().get(10, TimeUnit.SECONDS);
             nb.pause().get(10, TimeUnit.SECONDS);
             for (String n : names) {
