@@ -89,7 +89,7 @@ class SecureBadDatagramsTest {
         // Sealing adds its bytes: a datagram the seal takes past the limit cannot be read whole, so cannot be opened.
         Map<DropReason, Long> expected = tooLarge ? Map.of(DropReason.TOO_LARGE, 1L) : plainDrops;
         NodeStats after = Poll.datagramsIn(node, before.datagramsIn() + datagrams.size());
-        assertThat(drops(before, after)).as(what).isEqualTo(expected);
+        assertThat(BadDatagramsTest.drops(before, after)).as(what).isEqualTo(expected);
         aMemberStillDownloads();
     }
 
@@ -102,22 +102,11 @@ class SecureBadDatagramsTest {
             attacker.send(new DatagramPacket(d, d.length, node.controlAddress()));
         }
         NodeStats after = Poll.datagramsIn(node, before.datagramsIn() + datagrams.size());
-        Map<DropReason, Long> drops = drops(before, after);
+        Map<DropReason, Long> drops = BadDatagramsTest.drops(before, after);
         assertThat(drops.values().stream().mapToLong(Long::longValue).sum()).as("one drop per datagram: %s", drops)
                 .isEqualTo(datagrams.size());
         assertThat(drops.keySet()).as(what).allSatisfy(r -> assertThat(r.name()).startsWith("AUTH_"));
         aMemberStillDownloads();
-    }
-
-    private static Map<DropReason, Long> drops(NodeStats before, NodeStats after) {
-        Map<DropReason, Long> delta = new java.util.EnumMap<>(DropReason.class);
-        for (DropReason reason : DropReason.values()) {
-            long n = after.dropped().getOrDefault(reason.name(), 0L) - before.dropped().getOrDefault(reason.name(), 0L);
-            if (n != 0) {
-                delta.put(reason, n);
-            }
-        }
-        return delta;
     }
 
     private void aMemberStillDownloads() throws Exception {
