@@ -72,6 +72,7 @@ public final class Node implements AutoCloseable {
         this.config = config;
         this.listener = listener;
         this.loop = new EventLoop(config.mailboxCapacity(), clock);
+        loop.tasksPerTurn(config.tasksPerTurn());
         String tag = config.host() + ":" + config.port();
         this.events = Executors.newSingleThreadExecutor(r -> eventThread = daemon(r, "p2p-events " + tag));
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-background " + tag));

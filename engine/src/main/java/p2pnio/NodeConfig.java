@@ -68,6 +68,10 @@ public final class NodeConfig {
     private final int maxScheduledAnswers;
     private final int sendChunkBytes;
     private final int sendBytesPerTurn;
+    private final int tasksPerTurn;
+    private final int downloadStartsPerTurn;
+    private final int acceptsPerTurn;
+    private final int datagramsPerTurn;
     private final long maxUploadRate;
     private final long maxDownloadRate;
     private final int udpReceiveBufferBytes;
@@ -104,6 +108,10 @@ public final class NodeConfig {
         maxScheduledAnswers = b.maxScheduledAnswers;
         sendChunkBytes = b.sendChunkBytes;
         sendBytesPerTurn = b.sendBytesPerTurn;
+        tasksPerTurn = b.tasksPerTurn;
+        downloadStartsPerTurn = b.downloadStartsPerTurn;
+        acceptsPerTurn = b.acceptsPerTurn;
+        datagramsPerTurn = b.datagramsPerTurn;
         maxUploadRate = b.maxUploadRate;
         maxDownloadRate = b.maxDownloadRate;
         udpReceiveBufferBytes = b.udpReceiveBufferBytes;
@@ -127,7 +135,8 @@ public final class NodeConfig {
                 requestLineTimeout, idleTimeout, connectTimeout, maxUploads, maxDownloads, getAnswersPerPeerPerSecond,
                 maxScheduledAnswers, sendChunkBytes, sendBytesPerTurn, maxUploadRate, maxDownloadRate,
                 udpReceiveBufferBytes, getRetryInitial, membership == Membership.GOSSIP, fanout, suspectAfter,
-                removeAfter, getFanout, verify.name());
+                removeAfter, getFanout, verify.name(), tasksPerTurn, downloadStartsPerTurn, acceptsPerTurn,
+                datagramsPerTurn);
     }
 
     /** A builder with every default of PROTOCOL.md and SECURITY.md. */
@@ -157,6 +166,10 @@ public final class NodeConfig {
         b.maxScheduledAnswers = maxScheduledAnswers;
         b.sendChunkBytes = sendChunkBytes;
         b.sendBytesPerTurn = sendBytesPerTurn;
+        b.tasksPerTurn = tasksPerTurn;
+        b.downloadStartsPerTurn = downloadStartsPerTurn;
+        b.acceptsPerTurn = acceptsPerTurn;
+        b.datagramsPerTurn = datagramsPerTurn;
         b.maxUploadRate = maxUploadRate;
         b.maxDownloadRate = maxDownloadRate;
         b.udpReceiveBufferBytes = udpReceiveBufferBytes;
@@ -217,6 +230,21 @@ public final class NodeConfig {
      * answered within one turn.
      */
     public int sendBytesPerTurn() { return sendBytesPerTurn; }
+    /**
+     * Most tasks (commands posted by the console or an embedder, results posted back by the file
+     * thread) one turn of the loop runs (default 16); the rest wait, in order, for the next turn,
+     * which then does not wait in {@code select}.
+     */
+    public int tasksPerTurn() { return tasksPerTurn; }
+    /**
+     * Most downloads one turn of the loop starts (socket opened, connect begun; default 4): the
+     * answers that arrive together in one turn start their downloads over the next turns, in order.
+     */
+    public int downloadStartsPerTurn() { return downloadStartsPerTurn; }
+    /** Most TCP connections one turn of the loop accepts (default 16); the rest wait in the kernel's backlog. */
+    public int acceptsPerTurn() { return acceptsPerTurn; }
+    /** Most datagrams one turn of the loop reads (default 64); the rest wait in the socket's receive buffer. */
+    public int datagramsPerTurn() { return datagramsPerTurn; }
     /** Most bytes per second all uploads together send; 0 for unlimited (the default). Changeable live. */
     public long maxUploadRate() { return maxUploadRate; }
     /** Most bytes per second all downloads together receive; 0 for unlimited (the default). Changeable live. */
@@ -281,6 +309,10 @@ public final class NodeConfig {
         private int maxScheduledAnswers = 4096;
         private int sendChunkBytes = 1 << 20;
         private int sendBytesPerTurn = 4 << 20;
+        private int tasksPerTurn = 16;
+        private int downloadStartsPerTurn = 4;
+        private int acceptsPerTurn = 16;
+        private int datagramsPerTurn = 64;
         private long maxUploadRate;
         private long maxDownloadRate;
         private int udpReceiveBufferBytes = 4 << 20;
@@ -320,6 +352,10 @@ public final class NodeConfig {
         public Builder maxScheduledAnswers(int v) { maxScheduledAnswers = v; return this; }
         public Builder sendChunkBytes(int v) { sendChunkBytes = v; return this; }
         public Builder sendBytesPerTurn(int v) { sendBytesPerTurn = v; return this; }
+        public Builder tasksPerTurn(int v) { tasksPerTurn = v; return this; }
+        public Builder downloadStartsPerTurn(int v) { downloadStartsPerTurn = v; return this; }
+        public Builder acceptsPerTurn(int v) { acceptsPerTurn = v; return this; }
+        public Builder datagramsPerTurn(int v) { datagramsPerTurn = v; return this; }
         public Builder maxUploadRate(long v) { maxUploadRate = v; return this; }
         public Builder maxDownloadRate(long v) { maxDownloadRate = v; return this; }
         public Builder udpReceiveBufferBytes(int v) { udpReceiveBufferBytes = v; return this; }
@@ -394,6 +430,10 @@ public final class NodeConfig {
             atLeast(sendChunkBytes, 1024, "sendChunkBytes");
             require(sendBytesPerTurn >= sendChunkBytes, "sendBytesPerTurn",
                     "must be at least sendChunkBytes (" + sendChunkBytes + "), got " + sendBytesPerTurn);
+            atLeast(tasksPerTurn, 1, "tasksPerTurn");
+            atLeast(downloadStartsPerTurn, 1, "downloadStartsPerTurn");
+            atLeast(acceptsPerTurn, 1, "acceptsPerTurn");
+            atLeast(datagramsPerTurn, 1, "datagramsPerTurn");
             rate(maxUploadRate, "maxUploadRate");
             rate(maxDownloadRate, "maxDownloadRate");
             atLeast(udpReceiveBufferBytes, 0, "udpReceiveBufferBytes");

@@ -43,6 +43,15 @@ class StepModeTest {
         throw new AssertionError("not reached in 40 turns of " + who + ":\n" + String.join("\n", transcript));
     }
 
+    /** Waits (at most 10 s) until {@code a} lists {@code b} among its peers: it learnt of b from b's first DISCOVER. */
+    static void awaitKnows(Node a, Node b) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (a.peers().get(5, TimeUnit.SECONDS).stream().noneMatch(p -> p.address().equals(b.address()))) {
+            assertThat(System.nanoTime()).as("a learns b from its first DISCOVER").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
     private static Predicate<LoopStep> moved(String move) {
         return s -> s.moves().stream().anyMatch(m -> m.startsWith(move));
     }
@@ -63,11 +72,7 @@ class StepModeTest {
                      .period(Duration.ofHours(1)).build(), NodeListener.ignoring());
              Node nb = Node.start(NodeConfig.builder().port(0).folder(b).addPeer(na.address())
                      .period(Duration.ofHours(1)).build(), bEvents)) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (na.peers().get(5, TimeUnit.SECONDS).stream().noneMatch(p -> p.address().equals(nb.address()))) {
-                assertThat(System.nanoTime()).as("a learns b from its first DISCOVER").isLessThan(deadline);
-                Thread.sleep(5);
-            }
+            StepModeTest.awaitKnows(na, nb);
             na.pause().get(10, TimeUnit.SECONDS);
             nb.pause().get(10, TimeUnit.SECONDS);
             assertThat(na.isPaused()).isTrue();

@@ -40,6 +40,7 @@ class TurnTimesTest {
             assertThat(s.turnP999Nanos()).isLessThanOrEqualTo(s.longestTurnNanos());
             assertThat(s.longestTurnNanos()).isGreaterThanOrEqualTo(300_000_000L);
             assertThat(s.longestTurn()).contains("query that takes 300 ms");
+            assertThat(s.longestTurn()).as("and how much of it was on the CPU").containsPattern("\\[on the CPU \\d+\\.\\d of \\d+\\.\\d ms; off it ");
             assertThat(s.turnP50Nanos()).as("the median turn is not the slow one").isLessThan(300_000_000L);
 
             NodeStats before = nb.statsRestartingTurns().get(10, TimeUnit.SECONDS);

@@ -1,6 +1,8 @@
 package p2pnio.bench;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +95,9 @@ public class LoopTurnsBenchmark {
     private boolean lastIteration;
     private long serverTurnsBefore;
     private long fetcherTurnsBefore;
+    /** Collections and their time (ms) of this JVM, both nodes', when the turn windows were restarted. */
+    private long gcCountBefore;
+    private long gcMillisBefore;
 
     /** The files, kept for the run. */
     @Setup(Level.Trial)
@@ -136,6 +141,12 @@ public class LoopTurnsBenchmark {
         if (lastIteration) {
             report("server", server.node(), serverTurnsBefore);
             report("fetcher", fetcher, fetcherTurnsBefore);
+            long collections = gc(GarbageCollectorMXBean::getCollectionCount) - gcCountBefore;
+            long gcMillis = gc(GarbageCollectorMXBean::getCollectionTime) - gcMillisBefore;
+            Gauges.worst("gcCollections", collections);
+            Gauges.worst("gcMs", gcMillis);
+            System.out.printf(java.util.Locale.ROOT, "%nGarbage collection in the measured waves (both nodes' JVM, %s): %d collections,"
+                            + " %d ms in all%n", collectors(), collections, gcMillis);
         }
         return bytes;
     }
@@ -149,12 +160,28 @@ public class LoopTurnsBenchmark {
         if (params.getType() == IterationType.MEASUREMENT && measured == 1) {
             serverTurnsBefore = server.node().statsRestartingTurns().get(30, TimeUnit.SECONDS).loopTurns();
             fetcherTurnsBefore = fetcher.statsRestartingTurns().get(30, TimeUnit.SECONDS).loopTurns();
+            gcCountBefore = gc(GarbageCollectorMXBean::getCollectionCount);
+            gcMillisBefore = gc(GarbageCollectorMXBean::getCollectionTime);
         }
         lastIteration = params.getType() == IterationType.MEASUREMENT && measured == params.getCount();
     }
 
+    /** The sum of {@code what} over this JVM's collectors. */
+    private static long gc(java.util.function.ToLongFunction<GarbageCollectorMXBean> what) {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(what).filter(v -> v > 0).sum();
+    }
+
+    private static String collectors() {
+        return String.join(" + ", ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(GarbageCollectorMXBean::getName).toList());
+    }
+
     private static void report(String who, Node node, long turnsBefore) throws Exception {
         NodeStats s = node.stats().get(30, TimeUnit.SECONDS);
+        // Said plainly, for whoever reads the run's output: what the longest turn ran, and how much of it was on a CPU.
+        System.out.printf(java.util.Locale.ROOT, "%nLoop turns of the %s node in the measured waves: p50 %.3f ms, p99 %.3f ms,"
+                        + " p99.9 %.3f ms, longest %.3f ms; the longest turn ran: %s%n", who, s.turnP50Nanos() / 1e6,
+                s.turnP99Nanos() / 1e6, s.turnP999Nanos() / 1e6, s.longestTurnNanos() / 1e6, s.longestTurn());
         Gauges.worst(who + "TurnP50Ms", s.turnP50Nanos() / 1e6);
         Gauges.worst(who + "TurnP99Ms", s.turnP99Nanos() / 1e6);
         Gauges.worst(who + "TurnP999Ms", s.turnP999Nanos() / 1e6);

@@ -21,12 +21,11 @@ import p2pnio.wire.HostPort;
  *
  * <p>Receives into a buffer one byte larger than the largest datagram accepted, because
  * {@code DatagramChannel.receive} silently cuts what does not fit: a datagram that fills the
- * buffer was too large ({@link Inbound} says what becomes of it). Reads at most {@value #BATCH} datagrams per readiness so
- * a flood on UDP cannot starve the transfers. Loop thread only.
+ * buffer was too large ({@link Inbound} says what becomes of it). Reads at most
+ * {@code datagramsPerTurn} datagrams per readiness, one readiness per turn, so a flood on UDP cannot
+ * starve the transfers: the rest wait in the socket's receive buffer for the next turn. Loop thread only.
  */
 public final class ControlChannel implements Handler, Datagrams {
-
-    private static final int BATCH = 64;
 
     /** Who handles each kind of message. */
     public interface Receiver {
@@ -111,7 +110,8 @@ public final class ControlChannel implements Handler, Datagrams {
 
     @Override
     public void onReady(SelectionKey key) throws IOException {
-        for (int i = 0; i < BATCH; i++) {
+        int most = ctx.config.datagramsPerTurn();
+        for (int i = 0; i < most; i++) {
             in.clear();
             SocketAddress from = channel.receive(in);
             if (from == null) {

@@ -18,7 +18,8 @@ public record Settings(List<String> cluster, Duration period, Duration waiting, 
                        int maxScheduledAnswers, int sendChunkBytes, int sendBytesPerTurn,
                        long maxUploadRate, long maxDownloadRate, int udpReceiveBufferBytes,
                        Duration getRetryInitial, boolean gossip, int fanout, int suspectAfter, int removeAfter,
-                       int getFanout, String verify) {
+                       int getFanout, String verify, int tasksPerTurn, int downloadStartsPerTurn,
+                       int acceptsPerTurn, int datagramsPerTurn) {
 
     /** True if downloads are checked against an answer's SHA-256 at all. */
     public boolean verifies() {

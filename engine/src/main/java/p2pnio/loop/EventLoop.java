@@ -1,11 +1,15 @@
 package p2pnio.loop;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +26,8 @@ import java.util.function.LongSupplier;
  *       every ready key as {@code select} reports it ({@code Selector.select(Consumer)}: no
  *       selected-key set to fill, iterate and empty), then the work set with
  *       {@link #afterHandlers} (the transfers' fair send round);</li>
- *   <li>run the tasks other threads posted;</li>
+ *   <li>run the tasks other threads posted, at most {@link #tasksPerTurn(int) tasksPerTurn} (the
+ *       rest wait for the next turn, which does not wait in {@code select});</li>
  *   <li>run the timers that are due.</li>
  * </ol>
  * The clock is read once per turn, when its work begins (at the first ready key, or when
@@ -50,6 +55,9 @@ public final class EventLoop {
     /** Failing turns in a row after which the loop closes a key its handler keeps. */
     public static final int FAILURES_IN_A_ROW = 16;
 
+    /** Tasks one turn runs unless told otherwise ({@link #tasksPerTurn(int)}). */
+    public static final int DEFAULT_TASKS_PER_TURN = 64;
+
     private final Selector selector;
     private final Timers timers = new Timers();
     private final Mailbox mailbox;
@@ -67,13 +75,23 @@ public final class EventLoop {
     /** Real time the current turn began to wait in select, and began its work. */
     private long selectStarted;
     private long workStarted;
+    /** CPU time of the loop thread when the current turn's work began; -1 if not measured. */
+    private long cpuStarted = -1;
+    /** Measures the loop thread's CPU time, where the JVM can (one clock read at each end of a turn). */
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final boolean CPU_TIME = THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
     private boolean working;
     /** What select calls for each ready key. */
     private final Consumer<SelectionKey> dispatch = this::dispatch;
     private FailureSink failureSink = (what, e) -> { };
     private static final Observer NOBODY = new Observer() { };
     private Observer observer = NOBODY;
-    private Work afterHandlers = new Work() { };
+    /** What each turn does after its ready keys' handlers, in the order added; rarely more than two. */
+    private final List<Work> afterHandlers = new ArrayList<>();
+    /** Most posted tasks one turn runs; the rest wait for the next turn. */
+    private int tasksPerTurn = DEFAULT_TASKS_PER_TURN;
+    /** True when the last turn left tasks in the mailbox: the next one does not wait in select. */
+    private boolean tasksLeft;
 
     /**
      * Work a turn does right after its ready keys' handlers, in an order and amount of its own
@@ -131,13 +149,26 @@ public final class EventLoop {
     }
 
     /**
-     * Sets work that runs once every turn, right after the ready keys' handlers: what the handlers
-     * only queued (the uploads that may send) is served there. While it has more, no turn waits in
-     * {@code select}: the work is not a socket the selector could report. Loop thread only.
+     * Adds work that runs once every turn, right after the ready keys' handlers (each work in the
+     * order added): what the handlers only queued (the uploads that may send, the downloads to
+     * start) is served there. While one has more, no turn waits in {@code select}: the work is not
+     * a socket the selector could report. Loop thread only.
      */
     public void afterHandlers(Work work) {
         checkInLoop();
-        this.afterHandlers = work;
+        afterHandlers.add(work);
+    }
+
+    /**
+     * Sets the most posted tasks one turn runs ({@link #DEFAULT_TASKS_PER_TURN} unless set): the
+     * rest wait, in order, for the next turn, which then does not wait in {@code select}. A burst
+     * of commands is spread over short turns instead of making one long one. Before the loop runs.
+     */
+    public void tasksPerTurn(int tasks) {
+        if (tasks < 1) {
+            throw new IllegalArgumentException("tasksPerTurn must be at least 1, got " + tasks);
+        }
+        this.tasksPerTurn = tasks;
     }
 
     /** Registers {@code channel} (already non-blocking) with {@code handler} as its attachment. */
@@ -329,7 +360,7 @@ public final class EventLoop {
         if (maxWaitNanos > 0 && (wait < 0 || wait > maxWaitNanos)) {
             wait = maxWaitNanos;
         }
-        if (afterHandlers.hasMore()) {
+        if (tasksLeft || moreWork()) {
             wait = 0; // work is waiting that no selector can report
         }
         int ready = select(wait);
@@ -337,20 +368,33 @@ public final class EventLoop {
         turn.selected(ready);
         stats.keysReady += ready;
         observer.selected(turn);
-        try {
-            if (afterHandlers.hasMore()) {
-                turn.didWork(afterHandlers); // named like a handler: a long send round shows as the longest turn's
+        for (int i = 0; i < afterHandlers.size(); i++) {
+            Work work = afterHandlers.get(i);
+            try {
+                if (work.hasMore()) {
+                    turn.didWork(work); // named like a handler: a long send round shows as the longest turn's
+                }
+                work.run();
+            } catch (Exception e) {
+                failureSink.failed("work after the handlers (" + work + ")", e);
             }
-            afterHandlers.run();
-        } catch (Exception e) {
-            failureSink.failed("work after the handlers", e);
         }
         runTasks();
         runTimers();
-        turn.end(System.nanoTime() - workStarted);
+        turn.end(System.nanoTime() - workStarted, cpuStarted < 0 ? -1 : THREADS.getCurrentThreadCpuTime() - cpuStarted);
         stats.turnEnded(turn);
         observer.turnEnded(turn);
         return turn;
+    }
+
+    /** True if some work after the handlers has more for the next turn. */
+    private boolean moreWork() {
+        for (int i = 0; i < afterHandlers.size(); i++) {
+            if (afterHandlers.get(i).hasMore()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The turn's work begins: the one reading of the clock for everything the turn runs. */
@@ -360,6 +404,7 @@ public final class EventLoop {
         }
         working = true;
         workStarted = System.nanoTime();
+        cpuStarted = CPU_TIME ? THREADS.getCurrentThreadCpuTime() : -1;
         now = clock == null ? workStarted : clock.getAsLong();
         turn.begin(++stats.turns, now, workStarted - selectStarted);
         stats.selectNanos += workStarted - selectStarted;
@@ -444,9 +489,9 @@ public final class EventLoop {
     }
 
     private void runTasks() {
-        // Drain what is there now, not what keeps arriving, so a flood of posts cannot starve I/O.
-        int budget = Math.max(64, mailbox.depth());
-        for (int i = 0; i < budget; i++) {
+        // At most tasksPerTurn, so that neither a flood of posts nor a burst of commands makes a long turn.
+        tasksLeft = false;
+        for (int i = 0; i < tasksPerTurn; i++) {
             Runnable task = mailbox.poll();
             if (task == null) {
                 return;
@@ -460,6 +505,7 @@ public final class EventLoop {
                 failureSink.failed(task instanceof Task t ? "task '" + t.name() + "'" : "task", e);
             }
         }
+        tasksLeft = mailbox.depth() > 0;
     }
 
     private void runTimers() {

@@ -23,6 +23,7 @@ public final class Turn {
     private int timers;
     private long selectNanos;
     private long workNanos;
+    private long cpuNanos = -1;
     private final Object[] ran = new Object[REMEMBERED];
     private int ranCount;
 
@@ -65,8 +66,9 @@ public final class Turn {
         remember(timer);
     }
 
-    void end(long workNanos) {
+    void end(long workNanos, long cpuNanos) {
         this.workNanos = workNanos;
+        this.cpuNanos = cpuNanos;
     }
 
     private void remember(Object what) {
@@ -74,6 +76,15 @@ public final class Turn {
             ran[ranCount] = what;
         }
         ranCount++;
+    }
+
+    /**
+     * CPU time the loop thread used in the turn's work, nanoseconds; -1 where the JVM cannot
+     * measure it. Much less than {@link #workNanos}: the thread was off the CPU for the rest of
+     * the turn (waiting for a CPU, stopped by the garbage collector, or blocked).
+     */
+    public long cpuNanos() {
+        return cpuNanos;
     }
 
     /** The turn's number, from 1. */

@@ -42,6 +42,12 @@ public final class Verifier {
 
     private static final int CHUNK = 1 << 20;
     private static final long TURN_BYTES = 8L << 20;
+    /**
+     * The read buffer, one per verify thread for its life, shared by every download it checks: a
+     * verifier is made on the loop for each download, and a buffer of its own (1 MiB, for a file of
+     * any size) was garbage the loop made per download, a hundred MiB for a hundred small ones.
+     */
+    private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(CHUNK));
 
     private final Path part;
     private final EventLoop loop;
@@ -56,7 +62,6 @@ public final class Verifier {
     private final Runnable catchUp = this::catchUp;
     // verify thread only
     private final MessageDigest sha = Digests.sha256();
-    private final ByteBuffer buf = ByteBuffer.allocate(CHUNK);
     private FileChannel in;
     private long hashed;
     private boolean done;
@@ -140,6 +145,7 @@ public final class Verifier {
             in = FileChannel.open(part, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         }
         long stop = target - hashed <= budget ? target : hashed + budget; // (hashed + budget may overflow)
+        ByteBuffer buf = BUFFER.get();
         while (hashed < stop && !cancelled) {
             buf.clear();
             buf.limit((int) Math.min(CHUNK, stop - hashed));

@@ -55,7 +55,6 @@ public final class Transfers implements Handler {
     public record Snapshot(String direction, String name, String peer, long bytes, long size, String state,
                            long elapsedNanos) { }
 
-    private static final int ACCEPT_BATCH = 64;
     /** How long accepting pauses after accept() failed. */
     static final long ACCEPT_PAUSE_MILLIS = 100;
     private static final int RECENT = 20;
@@ -73,6 +72,8 @@ public final class Transfers implements Handler {
     private final Map<String, Swarm> swarms = new LinkedHashMap<>();
     private final Deque<Snapshot> recent = new ArrayDeque<>();
     private final SendRound sendRound;
+    /** Downloads asked for and not started yet: at most {@code downloadStartsPerTurn} start per turn. */
+    private final Starts starts;
     private final TokenBucket uploadLimit;
     private final TokenBucket downloadLimit;
     /** Secure mode (TLS on every connection), or null for the reference protocol's plain TCP. */
@@ -96,6 +97,7 @@ public final class Transfers implements Handler {
         this.secure = secure;
         this.tasks = secure == null ? null : new OffLoop(ctx.loop, background);
         this.sendRound = new SendRound(ctx.config.sendBytesPerTurn(), ctx.config.sendChunkBytes());
+        this.starts = new Starts(ctx.config.downloadStartsPerTurn(), this::begin);
         this.uploadLimit = new TokenBucket("upload", ctx.loop.timers(), ctx.loop::now, ctx.config.maxUploadRate());
         this.downloadLimit = new TokenBucket("download", ctx.loop.timers(), ctx.loop::now,
                 ctx.config.maxDownloadRate());
@@ -123,6 +125,7 @@ public final class Transfers implements Handler {
     /** Starts accepting, and sending bodies once per turn after the ready keys were handled. */
     public void start() throws IOException {
         acceptKey = ctx.loop.register(server, SelectionKey.OP_ACCEPT, this);
+        ctx.loop.afterHandlers(starts);
         ctx.loop.afterHandlers(sendRound);
     }
 
@@ -148,7 +151,8 @@ public final class Transfers implements Handler {
 
     @Override
     public void onReady(SelectionKey key) throws IOException {
-        for (int i = 0; i < ACCEPT_BATCH; i++) {
+        int most = ctx.config.acceptsPerTurn(); // the rest wait in the backlog: the key stays ready
+        for (int i = 0; i < most; i++) {
             SocketChannel channel = server.accept();
             if (channel == null) {
                 return;
@@ -225,7 +229,7 @@ public final class Transfers implements Handler {
      */
     public void download(String name, InetSocketAddress server, String peer, InetSocketAddress answeredFrom,
                          Attempt attempt) {
-        if (downloads.size() + swarms.size() >= ctx.config.maxDownloads()) {
+        if (downloads.size() + swarms.size() + starts.waiting() >= ctx.config.maxDownloads()) {
             ctx.counters.downloadsFailed++;
             ctx.counters.connectionsRefused++; // the limit's refusals are told apart from other failures
             ctx.events.downloadFailed(name, "too many downloads at once (limit "
@@ -235,8 +239,16 @@ public final class Transfers implements Handler {
             }
             return;
         }
-        Fingerprint pin = secure == null || answeredFrom == null ? null : secure.members().at(answeredFrom);
-        Download d = new Download(ctx, this, name, server, peer, nextId++, attempt);
+        starts.add(new Starts.Pending(name, server, peer, answeredFrom, attempt)); // started after this turn's handlers
+    }
+
+    /** Starts a download that waited its turn in {@link #starts}. */
+    private void begin(Starts.Pending p) {
+        String name = p.name();
+        String peer = p.peer();
+        InetSocketAddress server = p.server();
+        Fingerprint pin = secure == null || p.answeredFrom() == null ? null : secure.members().at(p.answeredFrom());
+        Download d = new Download(ctx, this, name, server, peer, nextId++, p.attempt());
         downloads.put(name, d);
         ctx.counters.downloadsOpen++;
         try {
@@ -260,7 +272,7 @@ public final class Transfers implements Handler {
      */
     public void download(String name, long size, String sha256, List<InetSocketAddress> servers, long pieceBytes) {
         String why = isDownloading(name) ? "'" + name + "' is already being downloaded"
-                : downloads.size() + swarms.size() >= ctx.config.maxDownloads()
+                : downloads.size() + swarms.size() + starts.waiting() >= ctx.config.maxDownloads()
                 ? "too many downloads at once (limit " + ctx.config.maxDownloads() + ")"
                 : servers.isEmpty() ? "no source" : null;
         if (why != null) {
@@ -290,15 +302,19 @@ public final class Transfers implements Handler {
 
     /** True while {@code name} is being downloaded. */
     public boolean isDownloading(String name) {
-        return downloads.containsKey(name) || swarms.containsKey(name);
+        return downloads.containsKey(name) || swarms.containsKey(name) || starts.contains(name);
     }
 
     /** Cancels the download of {@code name}; false if there is none. */
     public boolean cancel(String name) {
         Download d = downloads.get(name);
         Swarm s = swarms.get(name);
+        Starts.Pending waiting = starts.remove(name);
+        if (waiting != null) {
+            notStarted(waiting, "cancelled");
+        }
         if (d == null && s == null) {
-            return false;
+            return waiting != null;
         }
         if (d != null) {
             d.fail("cancelled");
@@ -322,8 +338,20 @@ public final class Transfers implements Handler {
         }
     }
 
+    /** A download that waited to start and never will: reported failed, its try ended. */
+    private void notStarted(Starts.Pending p, String reason) {
+        ctx.counters.downloadsFailed++;
+        ctx.events.downloadFailed(p.name(), reason);
+        if (p.attempt() != null) {
+            p.attempt().ended();
+        }
+    }
+
     /** Fails every transfer (at shutdown): partial files are deleted. */
     public void closeAll(String reason) {
+        for (Starts.Pending p : starts.removeAll()) {
+            notStarted(p, reason);
+        }
         for (Download d : new ArrayList<>(downloads.values())) {
             d.fail(reason);
         }

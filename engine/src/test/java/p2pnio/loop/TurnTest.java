@@ -215,4 +215,57 @@ class TurnTest {
         other.join();
         assertThat(seen).singleElement().asString().startsWith("refused: the loop runs on");
     }
+
+    @Test
+    void aTurnRunsAtMostTasksPerTurnTasksAndTheNextTurnDoesNotWaitWhileAnyAreLeft() throws IOException {
+        loop.runOnce(false); // claims the thread
+        loop.tasksPerTurn(3);
+        List<Integer> ran = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            int n = i;
+            loop.execute(() -> ran.add(n));
+        }
+        List<Integer> perTurn = new ArrayList<>();
+        long oneSecond = 1_000_000_000L;
+        perTurn.add(loop.runOnce(oneSecond).tasks());
+        long sleepsBefore = loop.stats().sleeps;
+        for (int i = 0; i < 2; i++) {
+            perTurn.add(loop.runOnce(oneSecond).tasks()); // may wait in select: it must not, while tasks are left
+        }
+        assertThat(perTurn).containsExactly(3, 3, 1);
+        assertThat(ran).containsExactly(0, 1, 2, 3, 4, 5, 6);
+        assertThat(loop.stats().sleeps).as("no turn waited in select while tasks were left").isEqualTo(sleepsBefore);
+    }
+
+    @Test
+    void everyWorkAfterTheHandlersRunsEachTurnInTheOrderAdded() throws IOException {
+        loop.runOnce(false); // claims the thread
+        for (String name : List.of("download starts", "send round")) {
+            loop.afterHandlers(new EventLoop.Work() {
+                @Override
+                public void run() {
+                    seen.add(name);
+                }
+            });
+        }
+        loop.runOnce(false);
+        assertThat(seen).containsExactly("download starts", "send round");
+    }
+
+    @Test
+    void aTurnSaysHowMuchOfItsWorkTheLoopThreadWasOnTheCpu() throws IOException {
+        loop.runOnce(false); // claims the thread
+        loop.execute(() -> {
+            try {
+                Thread.sleep(200); // off the CPU: as a thread waiting for a core, or stopped by the collector
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Turn turn = loop.runOnce(false);
+        assertThat(turn.workNanos()).isGreaterThanOrEqualTo(200_000_000L);
+        assertThat(turn.cpuNanos()).as("sleeping takes no CPU").isBetween(0L, 100_000_000L);
+        assertThat(LoopStats.onCpu(turn)).matches(" \\[on the CPU \\d+\\.\\d of 2\\d\\d\\.\\d ms; off it \\d+\\.\\d ms: .*\\]");
+        assertThat(loop.stats().longestTurn).contains(" [on the CPU ");
+    }
 }

@@ -80,4 +80,25 @@ class VerifierTest {
         assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo(expected);
         assertThat(Files.size(part)).isEqualTo(content.length);
     }
+
+    @org.junit.jupiter.api.Test
+    void makingAVerifierOnTheLoopAllocatesNoReadBuffer() throws Exception {
+        // A verifier is made on the loop for each download: its 1 MiB read buffer belongs to the verify thread.
+        EventLoop idle = new EventLoop(16, System::nanoTime); // never runs: a verifier only keeps it
+        Path part = Files.write(tmp.resolve("y.part"), new byte[] {1, 2, 3});
+        new Verifier(part, idle, verify, true, e -> { }); // warm: classes loaded
+        long before = allocatedByThisThread();
+        for (int i = 0; i < 100; i++) {
+            new Verifier(part, idle, verify, true, e -> { });
+        }
+        long perVerifier = (allocatedByThisThread() - before) / 100;
+        assertThat(perVerifier).as("bytes allocated per verifier made").isLessThan(4096);
+    }
+
+    /** Bytes this thread allocated so far (HotSpot's count, through JMX: the engine's module does not read jdk.management). */
+    private static long allocatedByThisThread() throws Exception {
+        return (Long) java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                new javax.management.ObjectName("java.lang:type=Threading"), "getThreadAllocatedBytes",
+                new Object[] {Thread.currentThread().getId()}, new String[] {"long"});
+    }
 }
