@@ -51,19 +51,22 @@ public final class Cluster {
 
     /**
      * One peer of the cluster list. A node of a large cluster holds one per member, so a record is
-     * kept small (about 80 bytes besides its address string and endpoint): the instance id is a
-     * number, what a {@code HELLO} said is one object shared by the peers that said the same, and
-     * the retry schedule exists only while the peer is down.
+     * kept small (64 bytes besides its address string and endpoint, with compressed references):
+     * the instance id is a number, what a {@code HELLO} said is one object shared by the peers that
+     * said the same, liveness and the four flags are bytes, the hash of the address is computed when
+     * asked, and the retry schedule of a peer that is down is kept apart ({@link #backoff}).
      */
     public static final class Peer {
+        private static final Liveness[] LIVENESS = Liveness.values();
+        private static final byte HEARD = 1;
+        private static final byte EXTENDED = 2;
+        private static final byte HELLO_SENT = 4;
+        private static final byte CONTACTED = 8;
+
         private final String address;
         private final String via;
         private InetSocketAddress endpoint;
         private Speaks speaks = Speaks.NOTHING;
-        private Liveness liveness = Liveness.ALIVE;
-        /** While DOWN: when to try it again, and the gap after that; null otherwise. */
-        Backoff backoff;
-        private final long hash;
         /** The instance id of its current run; 0 while unknown. */
         private long instance;
         /**
@@ -73,25 +76,40 @@ public final class Cluster {
         long silentSince;
         private long stateSince;
         private int incarnation;
-        /** Periods in a row in which it answered none of our probes. */
-        int misses;
-        private boolean heard;
-        private boolean extended;
-        private boolean helloSent;
-        /** True once we have sent it something (its silence is counted from then). */
-        boolean contacted;
         /** Its place in {@link Cluster#gossiping()}, or -1 when not there. */
         private int gossipAt = -1;
+        /** Its liveness, as the {@link Liveness} ordinal (a byte, not a reference: 3 bytes less a record). */
+        private byte liveness;
+        /** {@link #HEARD}, {@link #EXTENDED}, {@link #HELLO_SENT}, {@link #CONTACTED}: four booleans in one byte. */
+        private byte flags;
+        /** Periods in a row in which it answered none of our probes (at most {@code suspectAfter}, then it is suspected). */
+        short misses;
 
         Peer(String address, String via) {
             this.address = address;
             this.via = via;
-            this.hash = p2pnio.wire.MemberDigest.hash(address);
+        }
+
+        private boolean flag(byte f) {
+            return (flags & f) != 0;
+        }
+
+        private void flag(byte f, boolean on) {
+            flags = (byte) (on ? flags | f : flags & ~f);
+        }
+
+        /** True once we have sent it something (its silence is counted from then). */
+        boolean contacted() {
+            return flag(CONTACTED);
+        }
+
+        void contacted(boolean on) {
+            flag(CONTACTED, on);
         }
 
         /** Its liveness. */
         public Liveness liveness() {
-            return liveness;
+            return LIVENESS[liveness];
         }
 
         /** Loop-clock time of its last change of liveness. */
@@ -113,9 +131,12 @@ public final class Cluster {
             return CONFIGURED.equals(via);
         }
 
-        /** The hash of its address ({@link p2pnio.wire.MemberDigest#hash}). */
+        /**
+         * The hash of its address ({@link p2pnio.wire.MemberDigest#hash}), computed when asked (a few
+         * nanoseconds for an address: cheaper than 8 bytes in every record of a large cluster).
+         */
         public long hash() {
-            return hash;
+            return p2pnio.wire.MemberDigest.hash(address);
         }
 
         /** The address as the protocol writes it, {@code host:port}. */
@@ -140,7 +161,7 @@ public final class Cluster {
 
         /** True once any datagram came from this peer. */
         public boolean heard() {
-            return heard;
+            return flag(HEARD);
         }
 
         /**
@@ -148,7 +169,7 @@ public final class Cluster {
          * or sent an extended message): only then may it be sent extended messages.
          */
         public boolean extended() {
-            return extended;
+            return flag(EXTENDED);
         }
 
         /** Its extension version ({@code p2pnio/1}), or "" while unknown or reference-style. */
@@ -178,17 +199,17 @@ public final class Cluster {
 
         /** True while it takes part in the gossip: one of ours whose {@code HELLO} (if any) said "members". */
         public boolean gossips() {
-            return extended && speaks.members();
+            return extended() && speaks.members();
         }
 
         /** True once our {@code HELLO} went to its current instance. */
         public boolean helloSent() {
-            return helloSent;
+            return flag(HELLO_SENT);
         }
 
         /** Notes that our {@code HELLO} went to its current instance. */
         public void helloSent(boolean sent) {
-            helloSent = sent;
+            flag(HELLO_SENT, sent);
         }
     }
 
@@ -240,6 +261,8 @@ public final class Cluster {
     private final Set<Peer> others = new LinkedHashSet<>();
     private final Set<Peer> suspects = new LinkedHashSet<>();
     private final Map<Speaks, Speaks> speaks = new HashMap<>();
+    /** The retry schedules of the configured peers that are down (a few at most: not a field of every record). */
+    private final Map<Peer, Backoff> backoffs = new HashMap<>();
     private final Set<InetSocketAddress> priority = new HashSet<>();
     /** Names that resolved to ourselves or to no peer, and why: refused at once from then on. */
     private final Map<String, DropReason> notPeers = new LinkedHashMap<>(16, 0.75f, false) {
@@ -278,15 +301,15 @@ public final class Cluster {
      * tombstone until {@code forgetUntil}; its priority stays (it is about an endpoint).
      */
     public void moveTo(Peer peer, Liveness next, long forgetUntil) {
-        if (peer.liveness == next) {
+        if (peer.liveness() == next) {
             return;
         }
-        Liveness.TRANSITIONS.check(peer.liveness, next);
-        peer.liveness = next;
+        Liveness.TRANSITIONS.check(peer.liveness(), next);
+        peer.liveness = (byte) next.ordinal();
         peer.stateSince = ctx.loop.now();
         peer.misses = 0;
         if (next != Liveness.DOWN) {
-            peer.backoff = null;
+            backoffs.remove(peer);
         }
         if (next == Liveness.REMOVED) {
             forget(peer);
@@ -302,10 +325,20 @@ public final class Cluster {
         ctx.events.peerLiveness(peer.address, next.word());
     }
 
+    /** The retry schedule of {@code peer} while it is down, or null. */
+    Backoff backoff(Peer peer) {
+        return backoffs.get(peer);
+    }
+
+    /** Starts the retry schedule of {@code peer}, which is down. */
+    void backoff(Peer peer, Backoff schedule) {
+        backoffs.put(peer, schedule);
+    }
+
     /** Puts {@code peer} in the one of {@link #gossiping}, {@link #others} it belongs to, and {@link #suspects} if it does. */
     private void index(Peer peer) {
         boolean gossip = peer.gossips();
-        boolean candidate = gossip && peer.liveness != Liveness.DOWN;
+        boolean candidate = gossip && peer.liveness() != Liveness.DOWN;
         if (candidate && peer.gossipAt < 0) {
             peer.gossipAt = gossiping.size();
             gossiping.add(peer);
@@ -317,7 +350,7 @@ public final class Cluster {
         } else {
             others.add(peer);
         }
-        if (gossip && peer.liveness == Liveness.SUSPECT) {
+        if (gossip && peer.liveness() == Liveness.SUSPECT) {
             suspects.add(peer);
         } else {
             suspects.remove(peer);
@@ -501,11 +534,11 @@ public final class Cluster {
         }
         if (peer != null) {
             long now = ctx.loop.now();
-            peer.heard = true;
+            peer.flag(Peer.HEARD, true);
             peer.silentSince = now;
-            peer.contacted = true;
+            peer.contacted(true);
             peer.misses = 0;
-            if (peer.liveness != Liveness.ALIVE) {
+            if (peer.liveness() != Liveness.ALIVE) {
                 moveTo(peer, Liveness.ALIVE, 0);
             }
         }
@@ -558,6 +591,7 @@ public final class Cluster {
 
     /** Takes {@code peer} out of the list and its indexes. */
     private void forget(Peer peer) {
+        backoffs.remove(peer);
         byAddress.remove(peer);
         slices.remove(peer);
         unindex(peer);
@@ -600,9 +634,9 @@ public final class Cluster {
      * the peer restarted: our {@code HELLO} is owed to the new run.
      */
     public Recognition recognise(Peer peer, String version, String instance, List<String> capabilities) {
-        Recognition r = peer.extended ? Recognition.KNOWN : Recognition.NEW;
+        Recognition r = peer.extended() ? Recognition.KNOWN : Recognition.NEW;
         judgedByProbesFromNow(peer);
-        peer.extended = true;
+        peer.flag(Peer.EXTENDED, true);
         if (version != null) {
             peer.speaks = speaks(version, capabilities);
         }
@@ -610,7 +644,7 @@ public final class Cluster {
         if (id != 0 && id != peer.instance) {
             if (peer.instance != 0) {
                 r = Recognition.RESTARTED;
-                peer.helloSent = false;
+                peer.helloSent(false);
                 peer.incarnation = 0;
                 peer.misses = 0;
             }
@@ -639,7 +673,7 @@ public final class Cluster {
      */
     void recogniseRun(Peer peer, long instance, int incarnation) {
         judgedByProbesFromNow(peer);
-        peer.extended = true;
+        peer.flag(Peer.EXTENDED, true);
         peer.instance = instance;
         peer.incarnation = incarnation;
         peer.misses = 0; // the misses were of the earlier run
@@ -652,7 +686,7 @@ public final class Cluster {
      * is dropped.
      */
     private void judgedByProbesFromNow(Peer peer) {
-        if (!peer.extended && peer.liveness == Liveness.SUSPECT) {
+        if (!peer.extended() && peer.liveness() == Liveness.SUSPECT) {
             moveTo(peer, Liveness.ALIVE, 0);
         }
     }

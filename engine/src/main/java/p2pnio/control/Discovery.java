@@ -195,7 +195,7 @@ public final class Discovery {
         List<Cluster.Peer> retry = new ArrayList<>();
         for (Cluster.Peer p : cluster.others()) {
             if (p.liveness() == Liveness.DOWN) {
-                if (now - p.backoff.next >= 0) {
+                if (now - cluster.backoff(p).next >= 0) {
                     retry.add(p);
                 }
             } else {
@@ -229,8 +229,9 @@ public final class Discovery {
             sent++;
         }
         for (Cluster.Peer p : scheduled ? retry : List.<Cluster.Peer>of()) {
-            p.backoff.gap = Math.min(p.backoff.gap * 2, MAX_RETRY_PERIODS * period);
-            p.backoff.next = now + p.backoff.gap;
+            Cluster.Backoff backoff = cluster.backoff(p);
+            backoff.gap = Math.min(backoff.gap * 2, MAX_RETRY_PERIODS * period);
+            backoff.next = now + backoff.gap;
             if (pingable(p)) {
                 ping(p);
             } else {
@@ -257,7 +258,9 @@ public final class Discovery {
             p.misses = 0;
             return;
         }
-        p.misses++;
+        if (p.misses < Short.MAX_VALUE) {
+            p.misses++;
+        }
         if (p.misses >= ctx.config.suspectAfter()) {
             cluster.moveTo(p, Liveness.SUSPECT, 0);
             news.add(new Member(Member.SUSPECT, instanceOf(p), p.incarnation(), p.address()));
@@ -288,7 +291,7 @@ public final class Discovery {
             if (p.liveness() == Liveness.DOWN) {
                 continue;
             }
-            if (p.contacted) {
+            if (p.contacted()) {
                 long silent = now - p.silentSince;
                 if (p.liveness() == Liveness.ALIVE && silent >= suspect) {
                     cluster.moveTo(p, Liveness.SUSPECT, 0);
@@ -306,7 +309,7 @@ public final class Discovery {
     private void dead(Cluster.Peer p, long now, long period) {
         if (p.configured()) {
             cluster.moveTo(p, Liveness.DOWN, 0);
-            p.backoff = new Cluster.Backoff(now + period, period);
+            cluster.backoff(p, new Cluster.Backoff(now + period, period));
         } else {
             long forget = 2L * (ctx.config.suspectAfter() + ctx.config.removeAfter()) * period;
             cluster.moveTo(p, Liveness.REMOVED, now + forget);
@@ -421,8 +424,8 @@ public final class Discovery {
 
     /** Its silence counts from our first datagram to it (not from when we learned of it). */
     private void contacted(Cluster.Peer p) {
-        if (!p.contacted) {
-            p.contacted = true;
+        if (!p.contacted()) {
+            p.contacted(true);
             p.silentSince = ctx.loop.now();
         }
     }
@@ -462,8 +465,9 @@ public final class Discovery {
         }
         for (List<Cluster.Peer> group : cluster.inSlice(slices, slice)) {
             for (Cluster.Peer p : group) {
-                if (d.covers(p.hash())) {
-                    d.add(p.hash());
+                long hash = p.hash();
+                if (d.covers(hash)) {
+                    d.add(hash);
                 }
             }
         }
@@ -525,8 +529,11 @@ public final class Discovery {
                 for (Cluster.Peer p : group) {
                     boolean inPass = pass == 0 ? index >= start : index < start;
                     index++;
-                    if (!inPass || p == asker || p.liveness() == Liveness.DOWN || !digest.covers(p.hash())
-                            || digest.mightContain(p.hash())) {
+                    if (!inPass || p == asker || p.liveness() == Liveness.DOWN) {
+                        continue;
+                    }
+                    long hash = p.hash();
+                    if (!digest.covers(hash) || digest.mightContain(hash)) {
                         continue;
                     }
                     Member m = new Member(p.liveness() == Liveness.SUSPECT ? Member.SUSPECT : Member.ALIVE,

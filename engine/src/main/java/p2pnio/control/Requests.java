@@ -224,7 +224,7 @@ public final class Requests {
             }
             (peer.endpoint() != null && cluster.isPriority(peer.endpoint()) ? priority : others).add(peer);
         }
-        others.sort((a, b) -> Long.compare(mix(a.hash() ^ p.salt), mix(b.hash() ^ p.salt)));
+        others = byMixedHash(others, p.salt);
         List<Cluster.Peer> targets = new ArrayList<>(priority.subList(0, Math.min(fanout, priority.size())));
         targets.addAll(others.subList(0, (int) Math.min(others.size(), wide)));
         byte[] plain = p2pnio.wire.ControlCodec.encode(new ControlMessage.Get(p.name));
@@ -260,6 +260,26 @@ public final class Requests {
         } else {
             control.send(to, plain, "Get," + name);
         }
+    }
+
+    /** A peer and its sort key. */
+    private record Keyed(long key, Cluster.Peer peer) { }
+
+    /**
+     * {@code peers} in the order of {@code mix(hash ^ salt)}, each address hashed once rather than
+     * at every comparison (a record keeps no hash: it is computed when asked).
+     */
+    private static List<Cluster.Peer> byMixedHash(List<Cluster.Peer> peers, long salt) {
+        List<Keyed> keyed = new ArrayList<>(peers.size());
+        for (Cluster.Peer peer : peers) {
+            keyed.add(new Keyed(mix(peer.hash() ^ salt), peer));
+        }
+        keyed.sort((a, b) -> Long.compare(a.key(), b.key()));
+        List<Cluster.Peer> out = new ArrayList<>(keyed.size());
+        for (Keyed k : keyed) {
+            out.add(k.peer());
+        }
+        return out;
     }
 
     private static long mix(long z) {

@@ -111,6 +111,7 @@ public final class Simulation {
     private final java.util.Set<String> falselySuspected = new java.util.HashSet<>();
     private boolean counting;
     private Watch watch;
+    private final long born = System.nanoTime();
 
     public Simulation(NodeConfig.Membership mode, int n, long seed) throws IOException {
         this.mode = mode;
@@ -326,8 +327,28 @@ public final class Simulation {
 
     private void progress(String what) {
         if (Boolean.getBoolean("sim.progress")) {
-            System.err.printf(Locale.ROOT, "[%s %d] t=%.0f rounds: %s%n", mode, n, now / (double) ROUND, what);
+            System.err.printf(Locale.ROOT, "[%s %d] t=%.0f rounds (%s): %s%n", mode, n, now / (double) ROUND, usage(), what);
         }
+    }
+
+    /** User plus system CPU of this process, GC threads included (Linux: /proc/self/stat, in ticks of 10 ms), or -1. */
+    private static double processCpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Wall clock since the start, CPU time of the process (GC included), heap used, and the load average: for the progress lines. */
+    private String usage() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        double cpu = processCpuSeconds();
+        Runtime rt = Runtime.getRuntime();
+        return String.format(Locale.ROOT, "wall %.0f s, cpu %.0f s, heap %.1f GB, load %.1f", (System.nanoTime() - born) / 1e9,
+                cpu, (rt.totalMemory() - rt.freeMemory()) / 1e9, os.getSystemLoadAverage());
     }
 
     /**
