@@ -72,6 +72,7 @@ public final class NodeConfig {
     private final int downloadStartsPerTurn;
     private final int acceptsPerTurn;
     private final int datagramsPerTurn;
+    private final Duration gather;
     private final long maxUploadRate;
     private final long maxDownloadRate;
     private final int udpReceiveBufferBytes;
@@ -112,6 +113,7 @@ public final class NodeConfig {
         downloadStartsPerTurn = b.downloadStartsPerTurn;
         acceptsPerTurn = b.acceptsPerTurn;
         datagramsPerTurn = b.datagramsPerTurn;
+        gather = b.gather;
         maxUploadRate = b.maxUploadRate;
         maxDownloadRate = b.maxDownloadRate;
         udpReceiveBufferBytes = b.udpReceiveBufferBytes;
@@ -136,7 +138,7 @@ public final class NodeConfig {
                 maxScheduledAnswers, sendChunkBytes, sendBytesPerTurn, maxUploadRate, maxDownloadRate,
                 udpReceiveBufferBytes, getRetryInitial, membership == Membership.GOSSIP, fanout, suspectAfter,
                 removeAfter, getFanout, verify.name(), tasksPerTurn, downloadStartsPerTurn, acceptsPerTurn,
-                datagramsPerTurn);
+                datagramsPerTurn, gather);
     }
 
     /** A builder with every default of PROTOCOL.md and SECURITY.md. */
@@ -170,6 +172,7 @@ public final class NodeConfig {
         b.downloadStartsPerTurn = downloadStartsPerTurn;
         b.acceptsPerTurn = acceptsPerTurn;
         b.datagramsPerTurn = datagramsPerTurn;
+        b.gather = gather;
         b.maxUploadRate = maxUploadRate;
         b.maxDownloadRate = maxDownloadRate;
         b.udpReceiveBufferBytes = udpReceiveBufferBytes;
@@ -245,6 +248,11 @@ public final class NodeConfig {
     public int acceptsPerTurn() { return acceptsPerTurn; }
     /** Most datagrams one turn of the loop reads (default 64); the rest wait in the socket's receive buffer. */
     public int datagramsPerTurn() { return datagramsPerTurn; }
+    /**
+     * How long a request that has an answer able to serve ranges waits for other peers' answers
+     * (the same bytes from several sources) before it starts, unless every peer asked answered first.
+     */
+    public Duration gather() { return gather; }
     /** Most bytes per second all uploads together send; 0 for unlimited (the default). Changeable live. */
     public long maxUploadRate() { return maxUploadRate; }
     /** Most bytes per second all downloads together receive; 0 for unlimited (the default). Changeable live. */
@@ -313,6 +321,7 @@ public final class NodeConfig {
         private int downloadStartsPerTurn = 4;
         private int acceptsPerTurn = 16;
         private int datagramsPerTurn = 64;
+        private Duration gather = Duration.ofMillis(250);
         private long maxUploadRate;
         private long maxDownloadRate;
         private int udpReceiveBufferBytes = 4 << 20;
@@ -356,6 +365,8 @@ public final class NodeConfig {
         public Builder downloadStartsPerTurn(int v) { downloadStartsPerTurn = v; return this; }
         public Builder acceptsPerTurn(int v) { acceptsPerTurn = v; return this; }
         public Builder datagramsPerTurn(int v) { datagramsPerTurn = v; return this; }
+        public Builder gather(Duration v) { gather = v; return this; }
+        public Duration gather() { return gather; }
         public Builder maxUploadRate(long v) { maxUploadRate = v; return this; }
         public Builder maxDownloadRate(long v) { maxDownloadRate = v; return this; }
         public Builder udpReceiveBufferBytes(int v) { udpReceiveBufferBytes = v; return this; }
@@ -434,6 +445,8 @@ public final class NodeConfig {
             atLeast(downloadStartsPerTurn, 1, "downloadStartsPerTurn");
             atLeast(acceptsPerTurn, 1, "acceptsPerTurn");
             atLeast(datagramsPerTurn, 1, "datagramsPerTurn");
+            require(gather != null && !gather.isNegative() && gather.compareTo(waiting) < 0, "gather",
+                    "must be at least 0 and shorter than waiting");
             rate(maxUploadRate, "maxUploadRate");
             rate(maxDownloadRate, "maxDownloadRate");
             atLeast(udpReceiveBufferBytes, 0, "udpReceiveBufferBytes");

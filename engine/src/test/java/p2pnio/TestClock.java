@@ -84,7 +84,7 @@ public final class TestClock implements LongSupplier {
     /**
      * The outcome (finished or failed) of {@code name} in {@code events}, moving this clock on by
      * 50 ms every 20 ms of real time meanwhile: an answer from one of our nodes that announces
-     * {@code range} waits {@link p2pnio.control.Requests#GATHER} on the node's clock for other
+     * {@code range} waits {@link p2pnio.NodeConfig#gather()} on the node's clock for other
      * peers holding the same bytes before its download starts, and on a clock that stands still
      * it would wait for ever.
      */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import p2pnio.testkit.Poll;
@@ -82,7 +83,10 @@ class ResumeIT {
     void aServerKilledAtHalfLeavesItsPiecesToTheOthers() throws Exception {
         String sha = sharedByThree(4);
         List<Server> servers = serveAll("a", "b", "c");
-        try (Jar get = Jar.start(tmp, Map.of(), getArgs(servers))) {
+        // Up to 5 s for the three answers (it starts as soon as all three are in): on a loaded
+        // machine the default quarter of a second may see one answer only, and one source.
+        String[] args = Stream.concat(Stream.of(getArgs(servers)), Stream.of("--gather", "5")).toArray(String[]::new);
+        try (Jar get = Jar.start(tmp, Map.of(), args)) {
             get.awaitLine(l -> received(l) >= SIZE / 2, RUN);
             servers.get(2).jar().process().destroyForcibly(); // SIGKILL a source halfway
             String saved = get.awaitLine(l -> l.contains("\"event\":\"DownloadFinished\"")
@@ -98,7 +102,10 @@ class ResumeIT {
 
     /**
      * The common case, one node has the file: {@code get} SIGKILLed at half takes up what it kept
-     * when started again (one piece at most is sent twice: the one in flight at the kill).
+     * when started again. One connection carries the whole file, so what is sent twice is the
+     * piece that was arriving at the kill (less than one piece: the record lags what arrived by
+     * less than that, asserted) plus what the two kernels' TCP buffers held then, which the
+     * server had written and {@code get} never read (measured and printed, not ours to bound).
      */
     @Test
     void getOfAFileOneServerHoldsKilledAtHalfResumes() throws Exception {
@@ -106,8 +113,9 @@ class ResumeIT {
         List<Server> servers = serveAll(ONE_RATE_MIB, "a");
         try {
             String[] get = getArgs(servers);
+            long receivedAtKill;
             try (Jar first = Jar.start(tmp, Map.of(), get)) {
-                first.awaitLine(l -> received(l) >= SIZE / 2, RUN);
+                receivedAtKill = received(first.awaitLine(l -> received(l) >= SIZE / 2, RUN));
                 first.process().destroyForcibly(); // SIGKILL
                 first.process().waitFor();
             }
@@ -120,10 +128,13 @@ class ResumeIT {
             assertThat(kept).as("kept bytes").isGreaterThanOrEqualTo(SIZE / 4);
             assertThat(TestFiles.sha256(tmp.resolve("fetched/big.bin"))).isEqualTo(sha);
             long sentAll = sent(servers);
-            System.out.printf("one source, get SIGKILLed: kept %d of %d bytes; sent %d before the kill, %d after%n",
-                    kept, SIZE, sentBefore, sentAll - sentBefore);
+            System.out.printf("one source, get SIGKILLed: kept %d of %d bytes (%d had arrived); sent %d before the kill"
+                    + " (%d of it never read: TCP buffers), %d after; sent twice %d%n", kept, SIZE, receivedAtKill,
+                    sentBefore, sentBefore - receivedAtKill, sentAll - sentBefore, sentAll - SIZE);
             assertThat(sentAll - sentBefore).as("sent after the restart: only what was not kept").isEqualTo(SIZE - kept);
-            assertThat(sentAll - SIZE).as("bytes sent twice").isBetween(0L, PIECE);
+            assertThat(kept).as("kept: every whole piece that had arrived").isGreaterThan(receivedAtKill - PIECE);
+            assertThat(sentAll - SIZE).as("bytes sent twice: the piece arriving at the kill and the TCP buffers")
+                    .isBetween(0L, PIECE + sentBefore - receivedAtKill);
             assertThat(tmp.resolve("fetched")).isDirectoryNotContaining("glob:**/.p2p-*.part");
         } finally {
             servers.forEach(Server::close);

@@ -42,7 +42,7 @@ import p2pnio.wire.Names;
  * name, so it cannot fetch the wrong one.
  *
  * <p><b>Several sources</b> (issue #12): an extended answer with a SHA-256 whose peer announced
- * {@code range} is not tried at once: the request waits {@link #GATHER} (or until every peer
+ * {@code range} is not tried at once: the request waits the setting {@code gather} (or until every peer
  * asked has answered) for the others, then hands all the answers with that same size and digest
  * to one multi-source download ({@link Downloads#download(String, long, String, List)}), and ends.
  * With one such answer, or with plain answers, it tries one peer as before (a plain answer is
@@ -89,15 +89,6 @@ public final class Requests {
          */
         boolean join(String name, long size, String sha256, InetSocketAddress server);
     }
-
-    /**
-     * How long a request waits, after the first extended answer that could feed a download from
-     * several sources (it announced {@code range} and a SHA-256), for the other peers asked to
-     * answer too, before it starts: a fraction of a second, against a download of many seconds.
-     * It never delays a plain answer (that one is tried at once), and it ends early once every peer
-     * asked has answered.
-     */
-    public static final java.time.Duration GATHER = java.time.Duration.ofMillis(250);
 
     /** Most requests whose multi-source download may still take late answers as sources. */
     static final int MAX_JOINABLE = 64;
@@ -369,7 +360,7 @@ public final class Requests {
                 p.retryTimer.cancel();
                 p.retryTimer = null;
             }
-            p.gatherTimer = ctx.loop.timers().at(ctx.loop.now() + GATHER.toNanos(), "gather answers " + p.name, () -> {
+            p.gatherTimer = ctx.loop.timers().at(ctx.loop.now() + ctx.config.gather().toNanos(), "gather answers " + p.name, () -> {
                 p.gatherTimer = null;
                 if (requests.get(p.name) == p && p.phase == Phase.WAITING) {
                     tryNext(p);

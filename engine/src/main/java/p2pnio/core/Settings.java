@@ -19,7 +19,7 @@ public record Settings(List<String> cluster, Duration period, Duration waiting, 
                        long maxUploadRate, long maxDownloadRate, int udpReceiveBufferBytes,
                        Duration getRetryInitial, boolean gossip, int fanout, int suspectAfter, int removeAfter,
                        int getFanout, String verify, int tasksPerTurn, int downloadStartsPerTurn,
-                       int acceptsPerTurn, int datagramsPerTurn) {
+                       int acceptsPerTurn, int datagramsPerTurn, Duration gather) {
 
     /** True if downloads are checked against an answer's SHA-256 at all. */
     public boolean verifies() {

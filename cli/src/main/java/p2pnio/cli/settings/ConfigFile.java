@@ -15,7 +15,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 /**
  * The settings of a {@code config.yml}: flat keys {@code host}, {@code port}, {@code folder},
  * {@code cluster} (a list or a comma-separated string), {@code period}, {@code waiting},
- * {@code delay}, {@code fanout}, {@code suspectAfter}, {@code removeAfter}, {@code maxUploadRate} and
+ * {@code delay}, {@code gather}, {@code fanout}, {@code suspectAfter}, {@code removeAfter}, {@code maxUploadRate} and
  * {@code maxDownloadRate}. Values are kept as strings so that {@link Settings} checks them the same way
  * whatever their source.
  *
@@ -26,7 +26,7 @@ public record ConfigFile(Path path, Map<String, String> values) {
 
     /** The keys a config.yml may hold, in the order the docs list them. */
     public static final List<String> KEYS = List.of("host", "port", "folder", "cluster", "period", "waiting", "delay",
-            "fanout", "suspectAfter", "removeAfter", "maxUploadRate", "maxDownloadRate", "secret", "identity");
+            "gather", "fanout", "suspectAfter", "removeAfter", "maxUploadRate", "maxDownloadRate", "secret", "identity");
 
     /**
      * The config.yml to use: {@code explicit} if given (it must exist), else {@code config.yml}

@@ -46,6 +46,10 @@ public final class Defaults extends ListResourceBundle {
     }
 
     /** Peers gossiped with per discovery round. */
+    public static Duration gather() {
+        return NodeConfig.builder().gather();
+    }
+
     public static int fanout() {
         return NodeConfig.builder().fanout();
     }
@@ -83,6 +87,7 @@ public final class Defaults extends ListResourceBundle {
                 {"default.period", seconds(period())},
                 {"default.waiting", seconds(waiting())},
                 {"default.delay", seconds(delay())},
+                {"default.gather", seconds(gather())},
                 {"default.fanout", String.valueOf(fanout())},
                 {"default.suspectAfter", String.valueOf(suspectAfter())},
                 {"default.removeAfter", String.valueOf(removeAfter())},

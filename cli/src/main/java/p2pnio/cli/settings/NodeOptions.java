@@ -41,6 +41,10 @@ public final class NodeOptions {
             description = "Seconds before answering a peer that is not a priority responder (env P2P_DELAY, default ${bundle:default.delay}).")
     String delay;
 
+    @Option(names = "--gather", paramLabel = "S",
+            description = "Seconds a request with an answer from one of our nodes waits for more answers with the same file, to download from all of them (env P2P_GATHER, default ${bundle:default.gather}).")
+    String gather;
+
     @Option(names = "--fanout", paramLabel = "N",
             description = "Peers gossiped with per discovery round (env P2P_FANOUT, default ${bundle:default.fanout}).")
     String fanout;
@@ -96,6 +100,7 @@ public final class NodeOptions {
         o.period = period != null ? period : outer.period;
         o.waiting = waiting != null ? waiting : outer.waiting;
         o.delay = delay != null ? delay : outer.delay;
+        o.gather = gather != null ? gather : outer.gather;
         o.fanout = fanout != null ? fanout : outer.fanout;
         o.suspectAfter = suspectAfter != null ? suspectAfter : outer.suspectAfter;
         o.removeAfter = removeAfter != null ? removeAfter : outer.removeAfter;

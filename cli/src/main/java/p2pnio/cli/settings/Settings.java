@@ -99,7 +99,8 @@ public final class Settings {
                 suspect == null ? null : suspect.intIn(1, 1000), remove == null ? null : remove.intIn(1, 1000),
                 rate(s.pick(options.maxUploadRate, "--max-upload-rate", "P2P_MAX_UPLOAD_RATE", "maxUploadRate")),
                 rate(s.pick(options.maxDownloadRate, "--max-download-rate", "P2P_MAX_DOWNLOAD_RATE",
-                        "maxDownloadRate")));
+                        "maxDownloadRate")),
+                seconds(s.pick(options.gather, "--gather", "P2P_GATHER", "gather"), true));
 
         return new Settings(host == null ? null : host.text.strip(), portNumber,
                 folder == null ? null : workDir.resolve(folder.text.strip()).normalize(), cluster,
@@ -210,10 +211,10 @@ public final class Settings {
     /**
      * The membership and rate settings as the sources gave them, each null when none did: peers
      * gossiped with per round, the periods of suspicion and removal, and the upload and download
-     * rate limits in bytes per second.
+     * rate limits in bytes per second, and how long a request gathers answers from several sources.
      */
     private record Gossip(Integer fanout, Integer suspectAfter, Integer removeAfter, Long maxUploadRate,
-                          Long maxDownloadRate) { }
+                          Long maxDownloadRate, Duration gather) { }
 
     /** Secure mode's two files. */
     private record Secure(Path secret, Path identity) { }
@@ -328,6 +329,9 @@ public final class Settings {
         }
         if (gossip.maxDownloadRate() != null) {
             b.maxDownloadRate(gossip.maxDownloadRate());
+        }
+        if (gossip.gather() != null) {
+            b.gather(gossip.gather());
         }
         if (secure != null) {
             b.secret(secure.secret()).identity(secure.identity());

@@ -106,6 +106,19 @@ class SettingsTest {
     }
 
     @Test
+    void theGatheringOfSourcesIsASettingInSecondsThatMayBeZero() throws Exception {
+        assertThat(resolve(Map.of()).toConfig(dir, List.of()).gather()).isEqualTo(NodeConfig.builder().gather());
+        assertThat(new Defaults().getString("default.gather")).isEqualTo("0.25");
+        Files.writeString(dir.resolve("config.yml"), "gather: 2\n");
+        assertThat(resolve(Map.of()).toConfig(dir, List.of()).gather()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(resolve(Map.of("P2P_GATHER", "0.5")).toConfig(dir, List.of()).gather()).isEqualTo(Duration.ofMillis(500));
+        assertThat(resolve(Map.of("P2P_GATHER", "0.5"), "--gather", "0").toConfig(dir, List.of()).gather()).isZero();
+        assertThatThrownBy(() -> resolve(Map.of(), "--gather", "-1")).hasMessageStartingWith("--gather: '-1'");
+        assertThatThrownBy(() -> resolve(Map.of(), "--gather", "100").toConfig(dir, List.of()))
+                .hasMessageContaining("gather");
+    }
+
+    @Test
     void theGossipSettingsComeFromOptionsTheEnvironmentOrTheFile() throws Exception {
         NodeConfig.Builder engine = NodeConfig.builder();
         Settings none = resolve(Map.of());
