@@ -18,12 +18,17 @@ import p2pnio.loop.Task;
  * node's {@code p2p-verify}), never on the loop.
  *
  * <p>The bytes are read back from the partial file (the page cache holds them: the loop has just
- * written them), so the loop hands over no buffers and does no hashing. Two ways, measured side
- * by side in {@code VerifyBenchmark} (BENCHMARKS.md):
+ * written them), so the loop hands over no buffers and does no hashing. The thread reads them in
+ * chunks of {@value #CHUNK} bytes into a direct buffer of its own (a heap buffer would cost one
+ * more copy: the JDK reads into a direct buffer and copies), so each byte is copied once from the
+ * page cache before SHA-256 reads it. Two ways, measured side by side in {@code VerifyBenchmark}
+ * (BENCHMARKS.md):
  * <ul>
  *   <li><b>while receiving</b> (the default): the loop tells {@link #written} how far the file is
- *       written; the thread hashes up to there, in turns of at most {@value #TURN_BYTES} bytes so
- *       several downloads share it, and at the last byte only the tail is left;</li>
+ *       written and wakes the thread once at least {@value #CHUNK} more bytes are there (not once
+ *       per socket read: a wake-up costs both threads a system call and a context switch); the
+ *       thread hashes up to there, in turns of at most {@value #TURN_BYTES} bytes so several
+ *       downloads share it, and at the last byte only the tail is left;</li>
  *   <li><b>after the last byte</b>: the thread reads and hashes the whole file at {@link #finish}.</li>
  * </ul>
  * Hashing the prefix of the file in order keeps one {@link MessageDigest}; a download written in
@@ -43,11 +48,11 @@ public final class Verifier {
     private static final int CHUNK = 1 << 20;
     private static final long TURN_BYTES = 8L << 20;
     /**
-     * The read buffer, one per verify thread for its life, shared by every download it checks: a
-     * verifier is made on the loop for each download, and a buffer of its own (1 MiB, for a file of
-     * any size) was garbage the loop made per download, a hundred MiB for a hundred small ones.
+     * The read buffer, one per verify thread for its life, shared by every download it checks (a
+     * buffer per download was 1 MiB of garbage the loop made for a file of any size), and direct, so
+     * a read copies once.
      */
-    private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(CHUNK));
+    private static final ThreadLocal<ByteBuffer> CHUNKS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
 
     private final Path part;
     private final EventLoop loop;
@@ -56,6 +61,8 @@ public final class Verifier {
     private final java.util.function.Consumer<IOException> quiet;
     /** Bytes [0, written) are in the file; the loop raises it. */
     private volatile long written;
+    /** Loop thread: {@link #written} when the thread was last woken to catch up. */
+    private long wokenAt;
     /** A catch-up job is queued or running. */
     private final AtomicBoolean queued = new AtomicBoolean();
     private volatile boolean cancelled;
@@ -80,10 +87,15 @@ public final class Verifier {
         this.whileReceiving = whileReceiving;
     }
 
-    /** The first {@code bytes} bytes are in the file. Loop thread; allocates nothing but when the thread was idle. */
+    /**
+     * The first {@code bytes} bytes are in the file. Loop thread; wakes the verify thread when at
+     * least {@value #CHUNK} bytes came since it was last woken (a busy thread reads {@link #written}
+     * again when its turn ends, and {@link #finish} covers the tail); allocates nothing but then.
+     */
     public void written(long bytes) {
         written = bytes;
-        if (whileReceiving && !queued.getAndSet(true)) {
+        if (whileReceiving && bytes - wokenAt >= CHUNK && !queued.getAndSet(true)) {
+            wokenAt = bytes;
             thread.execute(catchUp);
         }
     }
@@ -128,10 +140,10 @@ public final class Verifier {
             return;
         }
         try {
-            long target = written;
-            hashUpTo(target, TURN_BYTES);
-            if (hashed < written && !queued.getAndSet(true)) {
-                thread.execute(catchUp); // more arrived, or this turn's share is used: others go first
+            long w = written;
+            hashUpTo(w - w % CHUNK, TURN_BYTES); // whole chunks: reads of CHUNK bytes; finish hashes the tail
+            if (written - hashed >= CHUNK && !queued.getAndSet(true)) {
+                thread.execute(catchUp); // a chunk more arrived, or this turn's share is used: others go first
             }
         } catch (IOException e) {
             // the file went away: the download failed (cancel stops this), or finish reports it
@@ -145,7 +157,7 @@ public final class Verifier {
             in = FileChannel.open(part, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         }
         long stop = target - hashed <= budget ? target : hashed + budget; // (hashed + budget may overflow)
-        ByteBuffer buf = BUFFER.get();
+        ByteBuffer buf = CHUNKS.get();
         while (hashed < stop && !cancelled) {
             buf.clear();
             buf.limit((int) Math.min(CHUNK, stop - hashed));

@@ -12,9 +12,12 @@ import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,7 +26,8 @@ import p2pnio.loop.EventLoop;
 /**
  * The verify thread's hash of a partial file, written in pieces as a download writes it: the
  * SHA-256 of the whole content in both ways (as it arrives, after the last byte), for any size,
- * including one the thread has not caught up with at the last byte.
+ * including one the thread has not caught up with at the last byte; and the hand-off from the
+ * loop once per MiB written, not once per write.
  */
 class VerifierTest {
 
@@ -46,6 +50,27 @@ class VerifierTest {
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void theDigestIsThatOfEveryByteWrittenInEitherWay(boolean whileReceiving) throws Exception {
+        byte[] content = content(20_000_000 + 123); // more than two of the thread's 8 MiB turns
+        assertThat(verify(content, verify, whileReceiving)).isEqualTo(sha256(content));
+    }
+
+    @Test
+    void whileReceivingTheLoopWakesTheThreadOncePerMebibyteNotOncePerWrite() throws Exception {
+        byte[] content = content(20_000_000 + 123); // 306 writes of 64 KiB, 19 whole MiB
+        AtomicInteger jobs = new AtomicInteger();
+        // Runs each job at once on the writing thread: an idle verify thread at every write, the
+        // case where waking it per write would cost one hand-off per socket read.
+        Executor idleThread = job -> {
+            jobs.incrementAndGet();
+            job.run();
+        };
+        assertThat(verify(content, idleThread, true)).isEqualTo(sha256(content));
+        // at most one wake-up per MiB written, one more run per MiB it found waiting, and the finish
+        assertThat(jobs.get()).isBetween(2, 2 * (content.length >> 20) + 1);
+    }
+
+    /** Writes {@code content} to a partial file in 64 KiB pieces, telling a verifier; its digest. */
+    private String verify(byte[] content, Executor thread, boolean whileReceiving) throws Exception {
         loop = new EventLoop(1024, System::nanoTime);
         loopThread = new Thread(() -> {
             try {
@@ -56,10 +81,7 @@ class VerifierTest {
         }, "test loop");
         loopThread.start();
         Path part = tmp.resolve("x.part");
-        byte[] content = new byte[20_000_000 + 123]; // more than two of the thread's 8 MiB turns
-        new Random(7).nextBytes(content);
-        String expected = HexFormat.of().formatHex(Digests.sha256().digest(content));
-        Verifier v = new Verifier(part, loop, verify, whileReceiving, e -> { });
+        Verifier v = new Verifier(part, loop, thread, whileReceiving, e -> { });
         CompletableFuture<String> result = new CompletableFuture<>();
         try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             int written = 0;
@@ -77,8 +99,19 @@ class VerifierTest {
                 result.complete(actual);
             }
         });
-        assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo(expected);
+        String actual = result.get(30, TimeUnit.SECONDS);
         assertThat(Files.size(part)).isEqualTo(content.length);
+        return actual;
+    }
+
+    private static byte[] content(int size) {
+        byte[] content = new byte[size];
+        new Random(7).nextBytes(content);
+        return content;
+    }
+
+    private static String sha256(byte[] content) {
+        return HexFormat.of().formatHex(Digests.sha256().digest(content));
     }
 
     @org.junit.jupiter.api.Test
