@@ -57,7 +57,9 @@ class HeadlessIT {
             assertThat(TestFiles.sha256(pathOne)).isEqualTo(first);
             assertThat(TestFiles.sha256(pathTwo)).isEqualTo(second);
             try (var files = Files.list(fetched)) {
-                assertThat(files.map(p -> p.getFileName().toString()).toList())
+                // (and perhaps the digest cache of a get that hashed its folder before it exited: not a download)
+                assertThat(files.map(p -> p.getFileName().toString())
+                        .filter(n -> !n.equals(".p2p-digests")).toList())
                         .containsExactlyInAnyOrder("x.bin", "x (1).bin");
             }
         }
