@@ -248,6 +248,25 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
         handshakeTask = task;
     }
 
+    /**
+     * Secure mode, once the outgoing connection is made: wraps {@link #channel} in TLS through
+     * {@code engine} (a client engine pinned to the server's certificate) and starts the
+     * handshake, bounded by the connect timeout started again now; {@link #handshakeDone} runs
+     * when it ends. Any pending {@link #deadline} must be cancelled first.
+     */
+    protected final void startTls(javax.net.ssl.SSLEngine engine) throws IOException {
+        tls = new TlsWire(engine, channel);
+        deadline = ctx.loop.schedule(ctx.config.connectTimeout().toNanos(), label + " TLS handshake timeout",
+                () -> fail("TLS handshake with " + peer + " not done after "
+                        + ctx.config.connectTimeout().toSeconds() + " s"));
+        stepHandshake();
+    }
+
+    /** True while the machine is in one of its handshake states. */
+    protected final boolean isHandshaking() {
+        return state != null && (state == handshakeRead || state == handshakeWrite || state == handshakeTask);
+    }
+
     /** The TLS handshake is done: application data may flow. */
     protected abstract void handshakeDone() throws IOException;
 

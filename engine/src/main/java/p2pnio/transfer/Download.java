@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import javax.net.ssl.SSLEngine;
 import p2pnio.core.Attempt;
 import p2pnio.core.Context;
-import p2pnio.secure.TlsWire;
 import p2pnio.share.PartialFile;
 import p2pnio.share.Verifier;
 import p2pnio.wire.HeaderParser;
@@ -175,12 +174,9 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
             deadline.cancel();
         }
         if (engine != null) {
-            tls = new TlsWire(engine, channel);
+            SSLEngine e = engine;
             engine = null;
-            deadline = ctx.loop.schedule(ctx.config.connectTimeout().toNanos(), label() + " TLS handshake timeout",
-                    () -> fail("TLS handshake with " + peer + " not done after "
-                            + ctx.config.connectTimeout().toSeconds() + " s"));
-            stepHandshake();
+            startTls(e);
             return;
         }
         sendRequest();
@@ -594,10 +590,6 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
             ctx.counters.downloadsFailed++;
             ctx.events.downloadFailed(name, reason);
         }
-    }
-
-    private boolean isHandshaking() {
-        return state == State.HANDSHAKE_READ || state == State.HANDSHAKE_WRITE || state == State.HANDSHAKE_TASK;
     }
 
     State state() {

@@ -488,9 +488,13 @@ class SecureClusterTest {
         }
     }
 
-    /** b asks a and the attacker; the attacker answers first, as a (its fingerprint), naming the relay. */
+    /**
+     * b asks a and the attacker; the attacker answers first, as a (its fingerprint), naming the
+     * relay. a answers a non-priority peer only after 3 s: its own answer (extended, a better one
+     * than the attacker's plain {@code File}) would otherwise win whenever it came first.
+     */
     NodeEvent downloadThroughRelay(String name, byte[] content, long flipAt, byte[][] seen) throws Exception {
-        Node a = member("a");
+        Node a = nodes.start("a", c -> c.secret(secret).identity(tmp.resolve("keys/a.pem")).delay(Duration.ofSeconds(3)));
         Files.write(TestCluster.folder(a).resolve(name), content);
         Node b = member("b", a.address(), "127.0.0.1:" + attacker.getLocalPort());
         Poll.until(Duration.ofSeconds(10), () -> uncheckedPeers(a), p -> p.contains(b.address()));
