@@ -73,10 +73,16 @@ class SecureRangesTest {
                 .cluster(peers)));
     }
 
-    /** A member that holds {@code many.bin}, once it has hashed it. */
+    /** A member that holds {@code many.bin} ({@link #SIZE} bytes), once it has hashed it. */
     Node holder(String name, java.util.function.UnaryOperator<p2pnio.NodeConfig.Builder> tune) throws Exception {
+        return holder(name, SIZE, tune);
+    }
+
+    /** A member that holds {@code many.bin} of {@code size} bytes (the same bytes on every member), once hashed. */
+    Node holder(String name, int size, java.util.function.UnaryOperator<p2pnio.NodeConfig.Builder> tune)
+            throws Exception {
         Path file = TestFiles.random(Files.createDirectories(tmp.resolve("folders").resolve(name)).resolve("many.bin"),
-                SIZE, 21);
+                size, 21);
         sha = TestFiles.sha256(file);
         Node n = member(name, List.of(), tune);
         p2pnio.testkit.Poll.until(WAIT, name + " hashed many.bin",
@@ -182,6 +188,67 @@ class SecureRangesTest {
             assertThat(nodes.events(client).all(NodeEvent.DigestMismatch.class)).as("TLS caught it, not the digest")
                     .isEmpty();
         }
+    }
+
+    // ---- resume: a secure download stopped halfway keeps its whole pieces ----
+
+    /** Five pieces and a bit: at the servers' rate limits, a few seconds over TLS. */
+    private static final int BIG = 5 * (int) PIECE + 11;
+
+    private static long sent(List<Node> servers) {
+        long n = 0;
+        for (Node s : servers) {
+            n += Poll.stats(s).bytesSent();
+        }
+        return n;
+    }
+
+    /**
+     * {@code servers} serve {@code many.bin} ({@link #BIG} bytes) to a client that is stopped once
+     * half of it is in, then started again on the same folder and identity and asked again: the
+     * kept pieces are not fetched again, and the file verifies.
+     */
+    private void stoppedHalfwayThenResumed(List<Node> servers) throws Exception {
+        Node first = client(servers, false);
+        Path folder = TestCluster.folder(first);
+        first.post(new Command.Fetch("many.bin"));
+        nodes.events(first).await(NodeEvent.DownloadProgress.class, p -> p.received() >= BIG / 2, WAIT);
+        first.close(); // as SIGTERM does: the loop stops, the download fails
+        assertThat(nodes.events(first).all(NodeEvent.DownloadFailed.class)).singleElement()
+                .satisfies(f -> assertThat(f.reason()).contains("pieces kept"));
+        assertThat(TestCluster.partials(folder)).hasSize(2);
+        int kept = piecesIn(folder);
+        assertThat(kept).isPositive();
+        // a server sends until it sees the connection gone: count its bytes once its uploads ended
+        for (Node s : servers) {
+            Poll.until(WAIT, () -> Poll.stats(s), st -> st.uploadsOpen() == 0);
+        }
+        long sentBefore = sent(servers);
+
+        Node second = client(servers, false); // the same folder and identity, new ports
+        second.post(new Command.Fetch("many.bin"));
+        finished(second);
+        assertThat(nodes.events(second).all(NodeEvent.DownloadProgress.class)).first()
+                .satisfies(p -> assertThat(p.received()).as("the first progress shows the kept pieces")
+                        .isEqualTo(kept * PIECE));
+        long missing = BIG - kept * PIECE;
+        // the end game's second asks: at most one piece per source, and none with one source
+        long endGame = servers.size() == 1 ? 0 : servers.size() * PIECE;
+        assertThat(sent(servers) - sentBefore).as("sent after the restart: the missing pieces")
+                .isBetween(missing, missing + endGame);
+        // over both runs: besides, the piece each source had in flight at the stop
+        assertThat(sent(servers) - BIG).as("bytes sent twice").isLessThanOrEqualTo(servers.size() * PIECE + endGame);
+    }
+
+    @Test
+    void aSecureDownloadFromOneMemberStoppedHalfwayResumesAfterARestart() throws Exception {
+        stoppedHalfwayThenResumed(List.of(holder("solo", BIG, b -> b.maxUploadRate(8L << 20))));
+    }
+
+    @Test
+    void aSecureDownloadFromTwoMembersStoppedHalfwayResumesAfterARestart() throws Exception {
+        stoppedHalfwayThenResumed(List.of(holder("m1", BIG, b -> b.maxUploadRate(4L << 20)),
+                holder("m2", BIG, b -> b.maxUploadRate(4L << 20))));
     }
 
     private static int piecesIn(Path folder) throws IOException {
