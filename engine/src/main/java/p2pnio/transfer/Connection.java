@@ -249,12 +249,20 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
     }
 
     /**
-     * Secure mode, once the outgoing connection is made: wraps {@link #channel} in TLS through
-     * {@code engine} (a client engine pinned to the server's certificate) and starts the
-     * handshake, bounded by the connect timeout started again now; {@link #handshakeDone} runs
-     * when it ends. Any pending {@link #deadline} must be cancelled first.
+     * The outgoing connection is made (the connect timeout is cancelled): in plain mode
+     * ({@code engine} null) {@code request} runs at once; in secure mode {@link #channel} is
+     * wrapped in TLS through {@code engine} (a client engine pinned to the server's certificate)
+     * and the handshake starts, bounded by the connect timeout started again now, and
+     * {@link #handshakeDone} runs when it ends.
      */
-    protected final void startTls(javax.net.ssl.SSLEngine engine) throws IOException {
+    protected final void connected(javax.net.ssl.SSLEngine engine, Connected request) throws IOException {
+        if (deadline != null) {
+            deadline.cancel();
+        }
+        if (engine == null) {
+            request.run();
+            return;
+        }
         tls = new TlsWire(engine, channel);
         deadline = ctx.loop.schedule(ctx.config.connectTimeout().toNanos(), label + " TLS handshake timeout",
                 () -> fail("TLS handshake with " + peer + " not done after "

@@ -170,16 +170,9 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
     }
 
     private void connected() throws IOException {
-        if (deadline != null) {
-            deadline.cancel();
-        }
-        if (engine != null) {
-            SSLEngine e = engine;
-            engine = null;
-            startTls(e);
-            return;
-        }
-        sendRequest();
+        SSLEngine e = engine;
+        engine = null;
+        connected(e, this::sendRequest);
     }
 
     /** The server presented the pinned certificate (the pinned trust manager checked it). */

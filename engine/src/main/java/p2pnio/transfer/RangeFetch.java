@@ -140,16 +140,9 @@ final class RangeFetch extends Connection<RangeFetch.State> implements TokenBuck
     }
 
     private void connected() throws IOException {
-        if (deadline != null) {
-            deadline.cancel();
-        }
-        if (engine != null) {
-            SSLEngine e = engine;
-            engine = null;
-            startTls(e);
-            return;
-        }
-        sendRequest();
+        SSLEngine e = engine;
+        engine = null;
+        connected(e, this::sendRequest);
     }
 
     /** The source presented the certificate it announced (the pinned trust manager checked it). */

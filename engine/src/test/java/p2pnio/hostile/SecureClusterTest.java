@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -19,7 +18,6 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLException;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +26,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import p2pnio.Command;
 import p2pnio.Node;
 import p2pnio.NodeConfig;
@@ -52,42 +47,7 @@ import p2pnio.wire.DropReason;
  * member downloads, whoever is not one (plain TCP, an unknown certificate, a server that is not
  * the one the answer announced, a handshake that stalls, garbage) gets nothing, and the loop goes on.
  */
-class SecureClusterTest {
-
-    @TempDir
-    Path tmp;
-    TestCluster nodes;
-    Path secret;
-    DatagramSocket attacker;
-
-    @BeforeEach
-    void aClusterSecret() throws IOException {
-        nodes = new TestCluster(tmp.resolve("folders"));
-        secret = tmp.resolve("keys/cluster.secret");
-        ClusterSecret.create(secret, false);
-        attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    }
-
-    @AfterEach
-    void stop() {
-        attacker.close();
-        nodes.close();
-    }
-
-    Node member(String name, String... peers) throws IOException {
-        return nodes.start(name, b -> b.secret(secret).identity(tmp.resolve("keys/" + name + ".pem"))
-                .cluster(List.of(peers)));
-    }
-
-    void send(byte[] datagram, Node to) throws IOException {
-        attacker.send(new DatagramPacket(datagram, datagram.length, to.controlAddress()));
-    }
-
-    static byte[] bytes(ByteBuffer b) {
-        byte[] out = new byte[b.remaining()];
-        b.duplicate().get(out);
-        return out;
-    }
+class SecureClusterTest extends SecureMembers {
 
     static List<String> peers(Node node) throws Exception {
         return node.peers().get(10, TimeUnit.SECONDS).stream().map(NodeEvent.PeerInfo::address).toList();

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import p2pnio.Command;
 import p2pnio.Node;
 import p2pnio.NodeEvent;
@@ -39,33 +33,15 @@ import p2pnio.wire.Range;
  * presents another certificate, or whose bytes are altered on the way, is dropped alone while the
  * others finish the file; and a download stopped halfway keeps its whole pieces and resumes.
  */
-class SecureRangesTest {
+class SecureRangesTest extends SecureMembers {
 
     private static final long PIECE = Transfers.PIECE_BYTES;
     /** Four pieces (the last of 11 bytes): each of three sources has one to fetch from the start. */
     private static final int SIZE = 3 * (int) PIECE + 11;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @TempDir
-    Path tmp;
-    TestCluster nodes;
-    Path secret;
-    DatagramSocket attacker;
+    /** The SHA-256 of {@code many.bin}, as the holders have it. */
     String sha;
-
-    @BeforeEach
-    void aClusterSecret() throws IOException {
-        nodes = new TestCluster(tmp.resolve("folders"));
-        secret = tmp.resolve("keys/cluster.secret");
-        ClusterSecret.create(secret, false);
-        attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    }
-
-    @AfterEach
-    void stop() {
-        attacker.close();
-        nodes.close();
-    }
 
     Node member(String name, List<String> peers, java.util.function.UnaryOperator<p2pnio.NodeConfig.Builder> tune)
             throws IOException {
@@ -118,8 +94,7 @@ class SecureRangesTest {
         } while (!new String(buf, 0, got.getLength(), StandardCharsets.ISO_8859_1).contains("Get,many.bin"));
         byte[] offer = ControlCodec.encode(new ControlMessage.FileOffer(ControlMessage.FileOffer.TCP, tcpPort,
                 new ControlMessage.Offered("p2pnio/1", List.of("sha256", Range.CAPABILITY), SIZE, sha, "many.bin")));
-        byte[] sealed = SecureClusterTest.bytes(seal.seal(client.controlAddress(), offer));
-        attacker.send(new DatagramPacket(sealed, sealed.length, client.controlAddress()));
+        send(bytes(seal.seal(client.controlAddress(), offer)), client);
     }
 
     NodeEvent.DownloadFinished finished(Node client) throws Exception {
