@@ -15,7 +15,9 @@ public sealed interface Command {
      * nodes that announced the {@code range} capability. The answers of issue #11 (an extended
      * {@code File}: size, SHA-256, capabilities) are what fill it in; a reference-style peer must
      * not be listed (it would send the whole file to each ranged request). Answered by the usual
-     * download events; a source that sent wrong bytes is named in a warning.
+     * download events; a source that sent wrong bytes is named in a warning. In secure mode no
+     * source given here has a certificate to pin (no answer named it): use {@link Fetch}, whose
+     * sealed answers announce each source's certificate.
      *
      * @param pieceBytes bytes per piece, 0 for the default (4 MiB)
      */

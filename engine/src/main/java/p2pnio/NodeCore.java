@@ -86,18 +86,14 @@ final class NodeCore {
             }
 
             @Override
-            public void download(String name, long size, String sha256, List<InetSocketAddress> servers) {
+            public void download(String name, long size, String sha256, List<Transfers.Source> servers) {
                 transfers.download(name, size, sha256, servers);
             }
 
             @Override
-            public boolean join(String name, long size, String sha256, InetSocketAddress server) {
-                return transfers.join(name, size, sha256, server);
-            }
-
-            @Override
-            public boolean canFetchRanges() {
-                return secure == null;
+            public boolean join(String name, long size, String sha256, InetSocketAddress server,
+                                InetSocketAddress answeredFrom) {
+                return transfers.join(name, size, sha256, server, answeredFrom);
             }
         });
         ctx.folder.onProblems((paths, first) -> ctx.quiet(paths + " unreadable path(s) skipped while scanning "
@@ -164,7 +160,9 @@ final class NodeCore {
                 ctx.counters.downloadsFailed++;
                 ctx.events.downloadFailed(f.name(), "cannot fetch '" + f.name() + "': " + why);
             } else {
-                transfers.download(f.name(), f.size(), f.sha256(), f.sources(),
+                // no answer named these: nothing to pin them to in secure mode
+                transfers.download(f.name(), f.size(), f.sha256(),
+                        f.sources().stream().map(server -> new Transfers.Source(server, null)).toList(),
                         f.pieceBytes() == 0 ? p2pnio.transfer.Transfers.PIECE_BYTES : f.pieceBytes());
             }
         } else if (command instanceof Command.Cancel c) {

@@ -10,6 +10,7 @@ import java.util.Set;
 import p2pnio.core.Attempt;
 import p2pnio.core.Context;
 import p2pnio.loop.Timers;
+import p2pnio.transfer.Transfers;
 import p2pnio.wire.ControlMessage;
 import p2pnio.wire.DropReason;
 import p2pnio.wire.Extension;
@@ -59,14 +60,6 @@ public final class Requests {
         boolean isDownloading(String name);
 
         /**
-         * False when downloads from several sources cannot run: in secure mode, where every
-         * transfer is TLS and the ranged fetches are not (yet); a request then takes one source.
-         */
-        default boolean canFetchRanges() {
-            return true;
-        }
-
-        /**
          * Starts downloading {@code name} from {@code server} (the transfer endpoint of
          * {@code peer}) as one try of a request: the download tells {@code attempt} how it ended,
          * up to its header. {@code answeredFrom} is the control endpoint whose {@code File} answer
@@ -79,15 +72,18 @@ public final class Requests {
         /**
          * Starts downloading {@code name} ({@code size} bytes, this SHA-256) from all of
          * {@code servers} at once in ranged pieces (issue #12): peers whose answers announced
-         * {@code range} and this same size and digest.
+         * {@code range} and this same size and digest, each transfer endpoint with the control
+         * endpoint whose answer named it (in secure mode, whose sealed datagrams carry the
+         * certificate that source's connections pin), best first.
          */
-        void download(String name, long size, String sha256, List<InetSocketAddress> servers);
+        void download(String name, long size, String sha256, List<Transfers.Source> servers);
 
         /**
          * Adds {@code server} as one more source of the multi-source download of {@code name}, if
          * one runs for that size and SHA-256 and can still take a source; false otherwise.
+         * {@code answeredFrom} is the control endpoint whose answer named it.
          */
-        boolean join(String name, long size, String sha256, InetSocketAddress server);
+        boolean join(String name, long size, String sha256, InetSocketAddress server, InetSocketAddress answeredFrom);
     }
 
     /** Most requests whose multi-source download may still take late answers as sources. */
@@ -380,7 +376,7 @@ public final class Requests {
 
     /** True if {@code s} can be one source of a download from several: a SHA-256 and the {@code range} capability. */
     private boolean ranged(Source s) {
-        return transfers.canFetchRanges() && s.about != null && s.about.hashed() && s.about.capabilities().contains(p2pnio.wire.Range.CAPABILITY);
+        return s.about != null && s.about.hashed() && s.about.capabilities().contains(p2pnio.wire.Range.CAPABILITY);
     }
 
     private static boolean everyAskedAnswered(Pending p) {
@@ -405,7 +401,8 @@ public final class Requests {
                 || !about.sha256().equals(w.sha256()) || !about.capabilities().contains(p2pnio.wire.Range.CAPABILITY)) {
             return false;
         }
-        if (!transfers.join(about.name(), w.size(), w.sha256(), new InetSocketAddress(from.getAddress(), offer.tcpPort()))) {
+        if (!transfers.join(about.name(), w.size(), w.sha256(), new InetSocketAddress(from.getAddress(), offer.tcpPort()),
+                from)) {
             return false;
         }
         cluster.addPriority(from);
@@ -525,7 +522,8 @@ public final class Requests {
         }
         joinable.remove(p.name);
         joinable.put(p.name, new Swarming(Set.copyOf(p.asked), about.size(), about.sha256()));
-        transfers.download(p.name, about.size(), about.sha256(), group.stream().map(s -> s.transfer).toList());
+        transfers.download(p.name, about.size(), about.sha256(),
+                group.stream().map(s -> new Transfers.Source(s.transfer, s.control)).toList());
     }
 
     /** Lower is better: see {@link #tryNext}. */

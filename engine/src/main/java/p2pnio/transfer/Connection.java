@@ -248,6 +248,34 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
         handshakeTask = task;
     }
 
+    /**
+     * The outgoing connection is made (the connect timeout is cancelled): in plain mode
+     * ({@code engine} null) {@code request} runs at once; in secure mode {@link #channel} is
+     * wrapped in TLS through {@code engine} (a client engine pinned to the server's certificate)
+     * and the handshake starts, bounded by the connect timeout started again now, and
+     * {@link #handshakeDone} runs when it ends.
+     */
+    protected final void connected(javax.net.ssl.SSLEngine engine, Connected request) throws IOException {
+        if (deadline != null) {
+            deadline.cancel();
+        }
+        if (engine == null) {
+            request.run();
+            return;
+        }
+        tls = new TlsWire(engine, channel);
+        tls.traceTo(ctx.trace, label);
+        deadline = ctx.loop.schedule(ctx.config.connectTimeout().toNanos(), label + " TLS handshake timeout",
+                () -> fail("TLS handshake with " + peer + " not done after "
+                        + ctx.config.connectTimeout().toSeconds() + " s"));
+        stepHandshake();
+    }
+
+    /** True while the machine is in one of its handshake states. */
+    protected final boolean isHandshaking() {
+        return state != null && (state == handshakeRead || state == handshakeWrite || state == handshakeTask);
+    }
+
     /** The TLS handshake is done: application data may flow. */
     protected abstract void handshakeDone() throws IOException;
 

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import javax.net.ssl.SSLEngine;
 import p2pnio.core.Attempt;
 import p2pnio.core.Context;
-import p2pnio.secure.TlsWire;
 import p2pnio.share.PartialFile;
 import p2pnio.share.Verifier;
 import p2pnio.wire.HeaderParser;
@@ -50,8 +49,8 @@ import p2pnio.wire.TransferHeader;
  *   <li>FINISHING: at exactly SIZE bytes the partial file is checked and given its final name on
  *       the file thread, never replacing a file already there (a numbered copy instead). The bytes
  *       are all here: a cancel or a shutdown no longer stops it.</li>
- *   <li>FAILED: the partial file is deleted (on the file thread), but for a plain-TCP download
- *       whose answer announced a SHA-256 (issue #12): its record names the digest and, forced first, the
+ *   <li>FAILED: the partial file is deleted (on the file thread), but for a download (plain TCP
+ *       or TLS) whose answer announced a SHA-256 (issue #12): its record names the digest and, forced first, the
  *       whole pieces ({@link Transfers#PIECE_BYTES}) in so far, and a failure other than a cancel
  *       or wrong bytes keeps it once a piece is in; asking again resumes it by ranges (a
  *       {@link Swarm}, even of one source). A plain peer's download never survives a failure.</li>
@@ -171,20 +170,9 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
     }
 
     private void connected() throws IOException {
-        if (deadline != null) {
-            deadline.cancel();
-        }
-        if (engine != null) {
-            tls = new TlsWire(engine, channel);
-            tls.traceTo(ctx.trace, label());
-            engine = null;
-            deadline = ctx.loop.schedule(ctx.config.connectTimeout().toNanos(), label() + " TLS handshake timeout",
-                    () -> fail("TLS handshake with " + peer + " not done after "
-                            + ctx.config.connectTimeout().toSeconds() + " s"));
-            stepHandshake();
-            return;
-        }
-        sendRequest();
+        SSLEngine e = engine;
+        engine = null;
+        connected(e, this::sendRequest);
     }
 
     /** The server presented the pinned certificate (the pinned trust manager checked it). */
@@ -283,9 +271,9 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
                     + "'; saving it as '" + name + "'");
         }
         // With a SHA-256 the download is resumable: its record names the digest and the pieces in,
-        // a failure keeps it, and asking again fetches the rest by ranges (a plain one is deleted).
-        // Not over TLS: the ranged fetches that would resume it do not speak TLS yet.
-        partial = asked.sha256() == null || tls != null ? new PartialFile(ctx.folder.root(), name, size, peer)
+        // a failure keeps it, and asking again fetches the rest by ranges (a plain one is deleted),
+        // over TLS in secure mode as in plain mode.
+        partial = asked.sha256() == null ? new PartialFile(ctx.folder.root(), name, size, peer)
                 : new PartialFile(ctx.folder.root(), name, size, peer, asked.sha256(), Transfers.PIECE_BYTES);
         moveTo(State.OPENING, size + " bytes");
         ctx.files.submit("create a partial file for '" + name + "'", () -> {
@@ -595,10 +583,6 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
             ctx.counters.downloadsFailed++;
             ctx.events.downloadFailed(name, reason);
         }
-    }
-
-    private boolean isHandshaking() {
-        return state == State.HANDSHAKE_READ || state == State.HANDSHAKE_WRITE || state == State.HANDSHAKE_TASK;
     }
 
     State state() {

@@ -8,6 +8,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import javax.net.ssl.SSLEngine;
 import p2pnio.core.Context;
 import p2pnio.wire.HostPort;
 import p2pnio.wire.Range;
@@ -18,18 +19,26 @@ import p2pnio.wire.RequestLineParser;
  * written at its offset into the swarm's partial file, as a state machine.
  *
  * <pre>
- * CONNECTING --connected--> SEND_REQUEST --line sent--> READ_ANSWER --RANGE line--> READ_BODY --length bytes--> DONE
+ * CONNECTING --connected--> (secure mode: HANDSHAKE_READ &lt;--&gt; HANDSHAKE_WRITE, HANDSHAKE_TASK --done-->) SEND_REQUEST
+ *      SEND_REQUEST --line sent--> READ_ANSWER --RANGE line--> READ_BODY --length bytes--> DONE
  *      READ_BODY --rate limit--> THROTTLED --bytes again--> READ_BODY
  *      any state --REFUSED, bad answer, error, connect or idle timeout, early EOF, cancel--> FAILED
  * </pre>
  *
  * <ul>
  *   <li>CONNECTING: non-blocking connect, bounded by the connect timeout.</li>
+ *   <li>HANDSHAKE_READ, HANDSHAKE_WRITE, HANDSHAKE_TASK (secure mode only): the TLS 1.3 handshake,
+ *       as a {@link Download}'s, waiting to read, to write, or for a delegated task on the
+ *       background thread. The source must present the certificate its own sealed datagrams
+ *       announced (each fetch pins its own source's); the connect timeout, started again when the
+ *       connection is made, bounds the handshake. A refused certificate drops that source only.</li>
  *   <li>SEND_REQUEST: {@code Get,<name>,p2pnio/1,<offset>,<length>\n} (only ever sent to a source
  *       that announced {@code range}: a reference server would send the whole file).</li>
  *   <li>READ_ANSWER: the answer line, at most {@link Range#MAX_ANSWER_BYTES}; it must be
  *       {@code RANGE} for exactly the range asked and the file's known size. {@code REFUSED} or
  *       anything else fails the fetch (the swarm gives the piece to another source).</li>
+ *       In secure mode the line and the body come through TLS; bytes TLS already decrypted are
+ *       read at once, without waiting for the selector (which cannot see them).</li>
  *   <li>READ_BODY: into the partial file with {@code FileChannel.write(buf, position)}, never a
  *       byte outside the range; the bytes are hashed (SHA-256) on the way, so that the swarm can
  *       tell which source sent what if the whole file does not verify.</li>
@@ -42,6 +51,9 @@ final class RangeFetch extends Connection<RangeFetch.State> implements TokenBuck
     /** The fetch's states, each with what it waits for. */
     enum State implements Connection.Phase {
         CONNECTING(Waits.toConnect()),
+        HANDSHAKE_READ(Waits.toRead()),
+        HANDSHAKE_WRITE(Waits.toWrite()),
+        HANDSHAKE_TASK(Waits.forNothing()),
         SEND_REQUEST(Waits.toWrite()),
         READ_ANSWER(Waits.toRead().withIdleCheck()),
         READ_BODY(Waits.toRead().withIdleCheck()),
@@ -63,7 +75,11 @@ final class RangeFetch extends Connection<RangeFetch.State> implements TokenBuck
 
     /** Every legal move; {@link #moveTo} enforces it and docs/state-machines.md draws it. */
     static final Transitions<State> TRANSITIONS = Transitions.startingAt(State.CONNECTING)
-            .allow(State.CONNECTING, State.SEND_REQUEST, State.FAILED)
+            .allow(State.CONNECTING, State.SEND_REQUEST, State.HANDSHAKE_READ, State.HANDSHAKE_WRITE,
+                    State.HANDSHAKE_TASK, State.FAILED)
+            .allow(State.HANDSHAKE_READ, State.HANDSHAKE_WRITE, State.HANDSHAKE_TASK, State.SEND_REQUEST, State.FAILED)
+            .allow(State.HANDSHAKE_WRITE, State.HANDSHAKE_READ, State.HANDSHAKE_TASK, State.SEND_REQUEST, State.FAILED)
+            .allow(State.HANDSHAKE_TASK, State.HANDSHAKE_READ, State.HANDSHAKE_WRITE, State.SEND_REQUEST, State.FAILED)
             .allow(State.SEND_REQUEST, State.READ_ANSWER, State.FAILED)
             .allow(State.READ_ANSWER, State.READ_BODY, State.FAILED)
             .allow(State.READ_BODY, State.DONE, State.THROTTLED, State.FAILED)
@@ -82,6 +98,8 @@ final class RangeFetch extends Connection<RangeFetch.State> implements TokenBuck
     private boolean cancelled;
     /** What the source's {@code REFUSED} answer said, or null. */
     private Range.Refusal refusal;
+    /** Secure mode: the client engine, pinned to the source's certificate, until the connection is made. */
+    private SSLEngine engine;
 
     RangeFetch(Context ctx, Transfers transfers, Swarm swarm, Swarm.Source source, int piece, Range range,
                FileChannel out, int id) {
@@ -96,9 +114,12 @@ final class RangeFetch extends Connection<RangeFetch.State> implements TokenBuck
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
+        handshakeStates(State.HANDSHAKE_READ, State.HANDSHAKE_WRITE, State.HANDSHAKE_TASK);
     }
 
-    void start() throws IOException {
+    /** Connects; {@code engine} (null for plain TCP) is the TLS client engine pinned to the source. */
+    void start(SSLEngine engine) throws IOException {
+        this.engine = engine;
         moveTo(State.CONNECTING, "bytes " + range + " from " + HostPort.of(source.server));
         connect(source.server, this::connected, this::refused);
     }
@@ -111,59 +132,82 @@ final class RangeFetch extends Connection<RangeFetch.State> implements TokenBuck
     public void onReady(SelectionKey key) throws IOException {
         switch (state) {
             case CONNECTING -> finishConnect(this::connected, this::refused);
+            case HANDSHAKE_READ, HANDSHAKE_WRITE -> stepHandshake();
             case SEND_REQUEST -> writeRequest();
             case READ_ANSWER, READ_BODY -> read();
-            default -> { } // THROTTLED, DONE, FAILED wait for nothing the selector reports
+            default -> { } // HANDSHAKE_TASK, THROTTLED, DONE, FAILED wait for nothing the selector reports
         }
     }
 
     private void connected() throws IOException {
-        if (deadline != null) {
-            deadline.cancel();
-        }
+        SSLEngine e = engine;
+        engine = null;
+        connected(e, this::sendRequest);
+    }
+
+    /** The source presented the certificate it announced (the pinned trust manager checked it). */
+    @Override
+    protected void handshakeDone() throws IOException {
+        deadline.cancel();
+        sendRequest();
+    }
+
+    private void sendRequest() throws IOException {
         request = ByteBuffer.wrap(Range.request(swarm.name(), range).getBytes(StandardCharsets.UTF_8));
         moveTo(State.SEND_REQUEST, null);
         writeRequest();
     }
 
     private void writeRequest() throws IOException {
-        channel.write(request);
-        if (!request.hasRemaining()) {
-            moveTo(State.READ_ANSWER, null);
+        if (request.hasRemaining()) {
+            writeOut(request);
         }
+        if (request.hasRemaining() || (tls != null && !tls.flush())) {
+            return;
+        }
+        moveTo(State.READ_ANSWER, null);
     }
 
     private void read() throws IOException {
+        while (readOnce() > 0 && tls != null && (state == State.READ_ANSWER || state == State.READ_BODY)
+                && tls.hasInput()) {
+            // secure mode: TLS holds bytes the selector cannot see
+        }
+    }
+
+    /** One read: the bytes read (0 if none, or throttled; -1 at the end or on a failure). */
+    private int readOnce() throws IOException {
         ByteBuffer buf = transfers.scratch();
         long granted = 0;
         if (state == State.READ_BODY) {
             granted = account.take(Math.min(range.length() - received, buf.capacity()));
             if (granted == 0) {
                 moveTo(State.THROTTLED, null);
-                return;
+                return 0;
             }
             buf.limit((int) granted);
         }
-        int n = channel.read(buf);
+        int n = readIn(buf);
         if (granted > 0) {
             account.unused(granted - Math.max(n, 0));
         }
         if (n < 0) {
             fail(state == State.READ_BODY ? "connection closed after " + received + " of " + range.length() + " bytes"
                     : "connection closed before an answer (" + answer.bytesHeld() + " bytes of it)");
-            return;
+            return -1;
         }
         if (n == 0) {
-            return;
+            return 0;
         }
         progressed();
         buf.flip();
         if (state == State.READ_ANSWER && !readAnswer(buf)) {
-            return;
+            return ended() ? -1 : n;
         }
         if (buf.hasRemaining()) {
             writeBody(buf);
         }
+        return ended() ? -1 : n;
     }
 
     /** Feeds the answer line; true once the body may start (what is left in {@code buf} is body). */
@@ -224,6 +268,13 @@ final class RangeFetch extends Connection<RangeFetch.State> implements TokenBuck
     public void resume() {
         if (state == State.THROTTLED) {
             moveTo(State.READ_BODY, null);
+            if (tls != null && tls.hasInput()) { // secure mode: what TLS holds, the selector will never report
+                try {
+                    read();
+                } catch (IOException | RuntimeException e) {
+                    onFailure(e);
+                }
+            }
         }
     }
 
@@ -262,7 +313,9 @@ final class RangeFetch extends Connection<RangeFetch.State> implements TokenBuck
 
     @Override
     public void onFailure(Exception cause) {
-        fail("connection to " + peer + " failed: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+        String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        fail((isHandshaking() && cause instanceof javax.net.ssl.SSLException ? "TLS handshake with " : "connection to ")
+                + peer + " failed: " + why);
     }
 
     /** The partial file belongs to the swarm: nothing of its own to close. */
@@ -284,11 +337,5 @@ final class RangeFetch extends Connection<RangeFetch.State> implements TokenBuck
     @Override
     public String toString() {
         return label() + " " + swarm.name() + " " + range + " from " + peer + " " + state;
-    }
-
-    /** Never called: a ranged fetch runs plain TCP only (secure mode downloads from one source, over TLS). */
-    @Override
-    protected void handshakeDone() {
-        throw new IllegalStateException("a ranged fetch has no TLS handshake");
     }
 }

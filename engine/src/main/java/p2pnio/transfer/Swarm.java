@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import p2pnio.core.Context;
+import p2pnio.secure.Fingerprint;
 import p2pnio.share.PartialFile;
 import p2pnio.wire.HostPort;
 import p2pnio.wire.Range;
@@ -75,9 +76,14 @@ final class Swarm {
      */
     static final java.time.Duration SECOND_CHANCE = java.time.Duration.ofSeconds(2);
 
+    /** A source's transfer endpoint and, in secure mode, the certificate it must present (null in plain mode). */
+    record Pinned(InetSocketAddress server, Fingerprint pin) { }
+
     /** One peer's transfer endpoint offering the file. */
     static final class Source {
         final InetSocketAddress server;
+        /** Secure mode: the certificate its sealed datagrams announced, which its TLS server must present; null in plain mode. */
+        final Fingerprint pin;
         final String peer;
         /** Its one running fetch, or null. */
         RangeFetch fetch;
@@ -92,8 +98,9 @@ final class Swarm {
         /** The timer of that second chance while it runs, or null. */
         p2pnio.loop.Timers.Timer waiting;
 
-        Source(InetSocketAddress server) {
+        Source(InetSocketAddress server, Fingerprint pin) {
             this.server = server;
+            this.pin = pin;
             this.peer = HostPort.of(server);
         }
     }
@@ -129,7 +136,7 @@ final class Swarm {
     /** True when no source's bytes verify: such a partial file is never kept. */
     private boolean wrongBytes;
 
-    Swarm(Context ctx, Transfers transfers, String name, long size, String sha256, List<InetSocketAddress> servers,
+    Swarm(Context ctx, Transfers transfers, String name, long size, String sha256, List<Pinned> servers,
           long pieceBytes) {
         this.ctx = ctx;
         this.transfers = transfers;
@@ -137,9 +144,7 @@ final class Swarm {
         this.size = size;
         this.sha256 = sha256;
         this.pieceBytes = pieceBytes;
-        for (InetSocketAddress s : servers) {
-            sources.add(new Source(s));
-        }
+        servers.forEach(s -> sources.add(new Source(s.server(), s.pin())));
         this.pieces = (int) Math.max(1, (size + pieceBytes - 1) / pieceBytes);
         this.done = new boolean[pieces];
         this.fetching = new int[pieces];
@@ -164,14 +169,15 @@ final class Swarm {
 
     /**
      * One more source (a late answer with the same size and SHA-256): it takes pieces at once.
-     * False once the pieces are all in (or the download is over), or if it is a source already.
+     * False once the pieces are all in (or the download is over), or if it is a source already
+     * (the same endpoint pinned to the same certificate).
      */
-    boolean join(InetSocketAddress server) {
-        if ((phase != Phase.OPENING && phase != Phase.FETCHING)
-                || sources.stream().anyMatch(s -> s.server.equals(server))) {
+    boolean join(Pinned joining) {
+        if ((phase != Phase.OPENING && phase != Phase.FETCHING) || sources.stream().anyMatch(s ->
+                s.server.equals(joining.server()) && java.util.Objects.equals(s.pin, joining.pin()))) {
             return false;
         }
-        Source s = new Source(server);
+        Source s = new Source(joining.server(), joining.pin());
         sources.add(s);
         if (ctx.trace.on()) {
             ctx.trace.line("swarm " + name + " " + s.peer + " joins as source " + sources.size());
@@ -295,7 +301,7 @@ final class Swarm {
         s.fetch = f;
         fetching[piece]++;
         try {
-            f.start();
+            f.start(transfers.client(s.pin, s.server));
         } catch (IOException | RuntimeException e) {
             f.fail("cannot connect to " + s.peer + ": " + e);
         }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import javax.net.ssl.SSLEngine;
 import p2pnio.core.Attempt;
 import p2pnio.core.Context;
 import p2pnio.loop.Handler;
@@ -37,7 +38,7 @@ import p2pnio.wire.HostPort;
  *
  * <p>In secure mode ({@link SecureMode} given) every connection runs TLS 1.3: an upload accepts
  * only a member's client certificate, a download only the certificate its server announced in its
- * sealed answer. Loop thread only.
+ * sealed answer (each source of a download from several, its own). Loop thread only.
  */
 public final class Transfers implements Handler {
 
@@ -54,6 +55,13 @@ public final class Transfers implements Handler {
      */
     public record Snapshot(String direction, String name, String peer, long bytes, long size, String state,
                            long elapsedNanos) { }
+
+    /**
+     * One source of a download from several: its transfer endpoint, and the control endpoint
+     * whose answer named it (null if none did); in secure mode the sealed datagrams from that
+     * control endpoint announced the certificate the source's connections pin.
+     */
+    public record Source(InetSocketAddress server, InetSocketAddress answeredFrom) { }
 
     /** How long accepting pauses after accept() failed. */
     static final long ACCEPT_PAUSE_MILLIS = 100;
@@ -247,17 +255,16 @@ public final class Transfers implements Handler {
         String name = p.name();
         String peer = p.peer();
         InetSocketAddress server = p.server();
-        Fingerprint pin = secure == null || p.answeredFrom() == null ? null : secure.members().at(p.answeredFrom());
+        Fingerprint pin = pin(p.answeredFrom());
         Download d = new Download(ctx, this, name, server, peer, nextId++, p.attempt());
         downloads.put(name, d);
         ctx.counters.downloadsOpen++;
         try {
             if (secure != null && pin == null) {
-                d.fail("secure mode: no sealed datagram from " + peer + " named its certificate, so there is"
-                        + " nothing to pin its TLS server to");
+                d.fail(noPin(peer));
                 return;
             }
-            d.start(secure == null ? null : secure.tls().client(pin, server));
+            d.start(client(pin, server));
         } catch (IOException | RuntimeException e) {
             d.fail("cannot connect to " + peer + ": " + e);
         }
@@ -267,37 +274,68 @@ public final class Transfers implements Handler {
      * Downloads {@code name}, {@code size} bytes whose SHA-256 is {@code sha256} (lower-case hex),
      * from every one of {@code servers} at once, in pieces of {@code pieceBytes}: the transfer
      * endpoints of peers that announced the {@code range} capability (a reference-style peer must
-     * never be among them: it would answer a ranged request with the whole file). Failures come
-     * back as {@link p2pnio.core.Events#downloadFailed}.
+     * never be among them: it would answer a ranged request with the whole file), each with the
+     * control endpoint whose answer named it. In secure mode each source's connections pin the
+     * certificate that the sealed datagrams from that control endpoint announced; a source none
+     * announced is left out (with a warning). Failures come back as
+     * {@link p2pnio.core.Events#downloadFailed}.
      */
-    public void download(String name, long size, String sha256, List<InetSocketAddress> servers, long pieceBytes) {
+    public void download(String name, long size, String sha256, List<Source> servers, long pieceBytes) {
+        List<Swarm.Pinned> pinned = new ArrayList<>();
+        for (Source s : servers) {
+            Fingerprint pin = pin(s.answeredFrom());
+            if (secure == null || pin != null) {
+                pinned.add(new Swarm.Pinned(s.server(), pin));
+            } else {
+                ctx.events.warning("'" + name + "': " + noPin(HostPort.of(s.server())) + "; not a source");
+            }
+        }
         String why = isDownloading(name) ? "'" + name + "' is already being downloaded"
                 : downloads.size() + swarms.size() + starts.waiting() >= ctx.config.maxDownloads()
                 ? "too many downloads at once (limit " + ctx.config.maxDownloads() + ")"
-                : servers.isEmpty() ? "no source" : null;
+                : pinned.isEmpty() ? "no source" : null;
         if (why != null) {
             ctx.counters.downloadsFailed++;
             ctx.events.downloadFailed(name, why);
             return;
         }
-        Swarm s = new Swarm(ctx, this, name, size, sha256, servers, pieceBytes);
+        Swarm s = new Swarm(ctx, this, name, size, sha256, pinned, pieceBytes);
         swarms.put(name, s);
         ctx.counters.downloadsOpen++;
         s.start();
     }
 
     /** {@link #download(String, long, String, List, long)} in pieces of the default size (4 MiB). */
-    public void download(String name, long size, String sha256, List<InetSocketAddress> servers) {
+    public void download(String name, long size, String sha256, List<Source> servers) {
         download(name, size, sha256, servers, PIECE_BYTES);
     }
 
     /**
-     * Adds {@code server} as a source of the multi-source download of {@code name}, if one runs for
-     * {@code size} bytes with this SHA-256 and still fetches; false otherwise.
+     * Adds {@code server} (named by the answer from {@code answeredFrom}) as a source of the
+     * multi-source download of {@code name}, if one runs for {@code size} bytes with this SHA-256
+     * and still fetches; false otherwise, and in secure mode when no sealed datagram from
+     * {@code answeredFrom} announced a certificate.
      */
-    public boolean join(String name, long size, String sha256, InetSocketAddress server) {
+    public boolean join(String name, long size, String sha256, InetSocketAddress server, InetSocketAddress answeredFrom) {
         Swarm s = swarms.get(name);
-        return s != null && s.size() == size && s.sha256().equals(sha256) && s.join(server);
+        Fingerprint pin = pin(answeredFrom);
+        return s != null && (secure == null || pin != null) && s.size() == size && s.sha256().equals(sha256)
+                && s.join(new Swarm.Pinned(server, pin));
+    }
+
+    /** Secure mode: the certificate the sealed datagrams from {@code answeredFrom} announced, or null; null in plain mode. */
+    private Fingerprint pin(InetSocketAddress answeredFrom) {
+        return secure == null || answeredFrom == null ? null : secure.members().at(answeredFrom);
+    }
+
+    private static String noPin(String peer) {
+        return "secure mode: no sealed datagram from " + peer + " named its certificate, so there is"
+                + " nothing to pin its TLS server to";
+    }
+
+    /** Secure mode: a TLS client engine for {@code server} that accepts only {@code pin}; null in plain mode. */
+    SSLEngine client(Fingerprint pin, InetSocketAddress server) {
+        return secure == null ? null : secure.tls().client(pin, server);
     }
 
     /** True while {@code name} is being downloaded. */

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +25,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import p2pnio.Command;
 import p2pnio.Node;
 import p2pnio.NodeConfig;
@@ -51,42 +46,7 @@ import p2pnio.wire.DropReason;
  * member downloads, whoever is not one (plain TCP, an unknown certificate, a server that is not
  * the one the answer announced, a handshake that stalls, garbage) gets nothing, and the loop goes on.
  */
-class SecureClusterTest {
-
-    @TempDir
-    Path tmp;
-    TestCluster nodes;
-    Path secret;
-    DatagramSocket attacker;
-
-    @BeforeEach
-    void aClusterSecret() throws IOException {
-        nodes = new TestCluster(tmp.resolve("folders"));
-        secret = tmp.resolve("keys/cluster.secret");
-        ClusterSecret.create(secret, false);
-        attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    }
-
-    @AfterEach
-    void stop() {
-        attacker.close();
-        nodes.close();
-    }
-
-    Node member(String name, String... peers) throws IOException {
-        return nodes.start(name, b -> b.secret(secret).identity(tmp.resolve("keys/" + name + ".pem"))
-                .cluster(List.of(peers)));
-    }
-
-    void send(byte[] datagram, Node to) throws IOException {
-        attacker.send(new DatagramPacket(datagram, datagram.length, to.controlAddress()));
-    }
-
-    static byte[] bytes(ByteBuffer b) {
-        byte[] out = new byte[b.remaining()];
-        b.duplicate().get(out);
-        return out;
-    }
+class SecureClusterTest extends SecureMembers {
 
     static List<String> peers(Node node) throws Exception {
         return node.peers().get(10, TimeUnit.SECONDS).stream().map(NodeEvent.PeerInfo::address).toList();
@@ -488,9 +448,13 @@ class SecureClusterTest {
         }
     }
 
-    /** b asks a and the attacker; the attacker answers first, as a (its fingerprint), naming the relay. */
+    /**
+     * b asks a and the attacker; the attacker answers first, as a (its fingerprint), naming the
+     * relay. a answers a non-priority peer only after 3 s: its own answer (extended, a better one
+     * than the attacker's plain {@code File}) would otherwise win whenever it came first.
+     */
     NodeEvent downloadThroughRelay(String name, byte[] content, long flipAt, byte[][] seen) throws Exception {
-        Node a = member("a");
+        Node a = nodes.start("a", c -> c.secret(secret).identity(tmp.resolve("keys/a.pem")).delay(Duration.ofSeconds(3)));
         TestCluster.share(a, name, content);
         Node b = member("b", a.address(), "127.0.0.1:" + attacker.getLocalPort());
         Poll.until(Duration.ofSeconds(10), () -> uncheckedPeers(a), p -> p.contains(b.address()));
