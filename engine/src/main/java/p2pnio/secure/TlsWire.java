@@ -69,6 +69,8 @@ public final class TlsWire {
     /** Plaintext unwrapped, not yet handed to the caller (read mode between calls). */
     private ByteBuffer appIn;
     private boolean peerClosed;
+    /** True once the socket gave a byte: a peer that closes before is refusing, not breaking a handshake. */
+    private boolean heardFrom;
     /** The node's trace and the connection's label, once {@link #traceTo} was called. */
     private Trace trace;
     private String label;
@@ -194,6 +196,14 @@ public final class TlsWire {
      */
     public boolean hasInput() {
         return appIn.hasRemaining() || netIn.hasRemaining();
+    }
+
+    /**
+     * True while the peer has sent not one byte: a server whose upload slots are all taken closes
+     * a connection at once, before TLS starts, as it would a plain one.
+     */
+    public boolean heardNothing() {
+        return !heardFrom;
     }
 
     /**
@@ -387,6 +397,9 @@ public final class TlsWire {
         }
         if (tracing()) {
             note("read " + n + " bytes from the socket");
+        }
+        if (n > 0) {
+            heardFrom = true;
         }
         if (n < 0) {
             peerClosed = true;

@@ -520,6 +520,13 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
     @Override
     public void onFailure(Exception cause) {
         String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        if (tls != null && (state == State.CONNECTING || isHandshaking()) && tls.heardNothing()) {
+            // The first handshake step runs still CONNECTING. Not one TLS byte came back: the server closed or
+            // reset at once, as one whose slots are all taken does; tried again as a plain refusal is.
+            noHeader(Attempt.NoHeader.BROKEN, peer + " closed the connection before its first TLS byte (" + why
+                    + "; its upload slots may all be taken)");
+            return;
+        }
         if (isHandshaking() && cause instanceof javax.net.ssl.SSLException) {
             fail("TLS handshake with " + peer + " failed: " + why);
             return;

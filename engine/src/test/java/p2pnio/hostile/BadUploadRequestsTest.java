@@ -9,13 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import p2pnio.Node;
 import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
@@ -47,7 +48,19 @@ class BadUploadRequestsTest {
     void aNodeSharingAFolderWithLinksPointingOutside(@TempDir Path tmp) throws IOException {
         folder = Files.createDirectories(tmp.resolve("shared"));
         outside = Files.createDirectories(tmp.resolve("outside"));
-        hello = Files.readAllBytes(Folders.randomFile(folder, "hello.bin", 30_000));
+        hello = aFolderWithLinksPointingOutside(folder, outside);
+        node = clock.start(NodeConfig.builder().port(0).folder(folder).period(Duration.ofHours(1))
+                .requestLineTimeout(Duration.ofSeconds(2)).build(), events);
+    }
+
+    /**
+     * Fills {@code folder} with what the hostile requests aim at: {@code hello.bin} (30,000 random
+     * bytes, returned), links to a secret in {@code outside} and into the folder, a folder link,
+     * and partial downloads (ours and the reference node's). {@link SecureBadUploadRequestsTest}
+     * shares the same folder.
+     */
+    static byte[] aFolderWithLinksPointingOutside(Path folder, Path outside) throws IOException {
+        byte[] hello = Files.readAllBytes(Folders.randomFile(folder, "hello.bin", 30_000));
         Files.writeString(outside.resolve("secret.txt"), "SECRET outside the folder\n");
         Files.createSymbolicLink(folder.resolve("link-out.txt"), outside.resolve("secret.txt"));
         Files.createSymbolicLink(folder.resolve("secret.txt"), outside.resolve("secret.txt"));
@@ -56,8 +69,7 @@ class BadUploadRequestsTest {
         Files.writeString(folder.resolve("downloading_half.bin"), "a partial download\n");
         Files.writeString(folder.resolve(".p2p-0123456789abcdef.part"), "our partial download\n");
         Files.writeString(folder.resolve(".p2p-0123456789abcdef.rec"), "its record\n");
-        node = clock.start(NodeConfig.builder().port(0).folder(folder).period(Duration.ofHours(1))
-                .requestLineTimeout(Duration.ofSeconds(2)).build(), events);
+        return hello;
     }
 
     @AfterAll
@@ -65,29 +77,38 @@ class BadUploadRequestsTest {
         node.close();
     }
 
+    /**
+     * Requests that name nothing servable (outside the folder, links, partial downloads, missing
+     * files, not a {@code Get}): each is closed without a byte. Shared with
+     * {@link SecureBadUploadRequestsTest}.
+     */
+    static Stream<String> refusedRequests() {
+        return Stream.of(
+            "Get,../outside/secret.txt\n",
+            "Get,/etc/passwd\n",
+            "Get,..\\outside\\secret.txt\n",
+            "Get,..\n",
+            "Get,.\n",
+            "Get,outside/\n",
+            "Get,\n",
+            "Get,link-out.txt\n",
+            "Get,secret.txt\n",
+            "Get,outdir/secret.txt\n",
+            "Get,link-in.bin\n",
+            "Get,downloading_half.bin\n",
+            "Get,.p2p-0123456789abcdef.part\n",
+            "Get,.p2p-0123456789abcdef.rec\n",
+            "Get,half.bin\n",
+            "GET,hello.bin\n",
+            "PUT,hello.bin\n",
+            "DISCOVER,127.0.0.1:1\n",
+            "File,1,80\n",
+            "\n",
+            "\u0000\u0001\u0002binary\n");
+    }
+
     @ParameterizedTest(name = "refused: {0}")
-    @ValueSource(strings = {
-        "Get,../outside/secret.txt\n",
-        "Get,/etc/passwd\n",
-        "Get,..\\outside\\secret.txt\n",
-        "Get,..\n",
-        "Get,.\n",
-        "Get,outside/\n",
-        "Get,\n",
-        "Get,link-out.txt\n",
-        "Get,secret.txt\n",
-        "Get,outdir/secret.txt\n",
-        "Get,link-in.bin\n",
-        "Get,downloading_half.bin\n",
-        "Get,.p2p-0123456789abcdef.part\n",
-        "Get,.p2p-0123456789abcdef.rec\n",
-        "Get,half.bin\n",
-        "GET,hello.bin\n",
-        "PUT,hello.bin\n",
-        "DISCOVER,127.0.0.1:1\n",
-        "File,1,80\n",
-        "\n",
-        "\u0000\u0001\u0002binary\n"})
+    @MethodSource("refusedRequests")
     void aRequestThatNamesNothingServableIsClosedWithoutAByteAndCounted(String request) throws Exception {
         long failedBefore = Poll.stats(node).uploadsFailed();
         try (RawClient c = ask(request)) {

@@ -11,10 +11,15 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import p2pnio.secure.ClusterSecret;
+import p2pnio.secure.NodeIdentity;
+import p2pnio.secure.Seal;
+import p2pnio.secure.Tls;
 
 /**
  * A malicious server for downloads: a UDP socket that answers every {@code Get,<name>} with
@@ -41,10 +46,30 @@ final class FakePeer implements AutoCloseable {
     /** Names answered with an extended {@code File}: the size and SHA-256 announced. */
     private final ConcurrentHashMap<String, String> extended = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Secure mode: the member's seal its answers carry (its fingerprint in them), else null. */
+    private final Seal seal;
 
     FakePeer() throws IOException {
-        udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        tcp = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this(null);
+    }
+
+    /**
+     * A malicious member of a secure cluster when {@code secret} is not null: it holds the
+     * cluster's secret, seals its answers with its own identity's fingerprint and serves over TLS
+     * with that identity's certificate (the one a downloader pins), so every script runs inside
+     * TLS. It reads the sealed {@code Get}s without checking their seals (sealed is not encrypted).
+     */
+    FakePeer(ClusterSecret secret) throws IOException {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        udp = new DatagramSocket(new InetSocketAddress(lo, 0));
+        if (secret == null) {
+            seal = null;
+            tcp = new ServerSocket(0, 50, lo);
+        } else {
+            NodeIdentity identity = NodeIdentity.generate();
+            seal = new Seal(secret, identity.fingerprint(), to -> false, System::currentTimeMillis, Duration.ofSeconds(30));
+            tcp = Tls.context(identity, f -> true).getServerSocketFactory().createServerSocket(0, 50, lo);
+        }
         announcedPort = tcp.getLocalPort();
         threads.add(start("fake-peer udp", this::answerGets));
         threads.add(start("fake-peer tcp", this::acceptConnections));
@@ -89,7 +114,9 @@ final class FakePeer implements AutoCloseable {
             try {
                 DatagramPacket p = new DatagramPacket(buf, buf.length);
                 udp.receive(p);
-                String text = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8).strip();
+                String text = seal == null ? new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8).strip()
+                        : p.getLength() < Seal.OVERHEAD ? ""
+                        : new String(p.getData(), Seal.HEADER, p.getLength() - Seal.OVERHEAD, StandardCharsets.UTF_8).strip();
                 if (text.startsWith("Get,")) {
                     gets.add(text);
                 }
@@ -99,6 +126,9 @@ final class FakePeer implements AutoCloseable {
                     String answer = about == null ? "File,1," + announcedPort + "\n"
                             : "File,1," + announcedPort + ",p2pnio/1,sha256," + about + "," + (answerName != null ? answerName : name) + "\n";
                     byte[] file = answer.getBytes(StandardCharsets.UTF_8);
+                    if (seal != null) {
+                        file = SecureClusterTest.bytes(seal.seal((InetSocketAddress) p.getSocketAddress(), file));
+                    }
                     udp.send(new DatagramPacket(file, file.length, p.getSocketAddress()));
                 }
             } catch (IOException e) {

@@ -54,13 +54,23 @@ class MaliciousServerTest {
     private void start(Path nodeFolder) throws IOException {
         honestFolder = Files.createDirectories(tmp.resolve("honest"));
         Folders.randomFile(honestFolder, "good.bin", 100_000);
-        evil = new FakePeer();
-        honest = Node.start(NodeConfig.builder().port(0).folder(honestFolder).delay(Duration.ZERO).build(),
+        evil = evilPeer();
+        honest = Node.start(mode("honest", NodeConfig.builder().port(0).folder(honestFolder).delay(Duration.ZERO)).build(),
                 event -> { });
-        node = clock.start(NodeConfig.builder().port(0).folder(nodeFolder).delay(Duration.ZERO)
+        node = clock.start(mode("node", NodeConfig.builder().port(0).folder(nodeFolder).delay(Duration.ZERO)
                 .idleTimeout(Duration.ofSeconds(2)).connectTimeout(Duration.ofSeconds(2))
                 .waiting(Duration.ofSeconds(10))
-                .addPeer(evil.address()).addPeer(honest.address()).build(), events);
+                .addPeer(evil.address()).addPeer(honest.address())).build(), events);
+    }
+
+    /** The malicious server: plain here; a member serving over TLS in {@link SecureMaliciousServerTest}. */
+    FakePeer evilPeer() throws IOException {
+        return new FakePeer();
+    }
+
+    /** The mode of the node called {@code who} ("node", "honest"): plain here, secure in {@link SecureMaliciousServerTest}. */
+    NodeConfig.Builder mode(String who, NodeConfig.Builder config) throws IOException {
+        return config;
     }
 
     @AfterEach

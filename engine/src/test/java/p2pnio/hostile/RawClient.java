@@ -8,7 +8,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
-/** A plain blocking TCP client that speaks (or abuses) the transfer protocol. */
+/** A blocking TCP (or TLS) client that speaks (or abuses) the transfer protocol. */
 final class RawClient implements AutoCloseable {
 
     final Socket socket;
@@ -25,6 +25,13 @@ final class RawClient implements AutoCloseable {
             socket.setReceiveBufferSize(receiveBuffer);
         }
         socket.connect(server, 5000);
+        socket.setSoTimeout(15_000);
+        in = socket.getInputStream();
+    }
+
+    /** Over {@code connected}, a socket already connected (a TLS one, say: then the bytes are TLS's plaintext). */
+    RawClient(Socket connected) throws IOException {
+        socket = connected;
         socket.setSoTimeout(15_000);
         in = socket.getInputStream();
     }
