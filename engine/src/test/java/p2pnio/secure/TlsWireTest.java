@@ -167,7 +167,15 @@ class TlsWireTest {
                 waitFor(SelectionKey.OP_READ);
             }
         }
-        assertThat(n).as("plaintext given by one read").isEqualTo(down.length);
+        // Several records at once, not one per call. Not always all four and a bit: what one read
+        // takes depends on the input buffer's room (session tickets may share it), and make test
+        // once saw 65,468 bytes, four full records of 16,367, before the last 68 (load 8).
+        assertThat(n).as("plaintext given by one read").isGreaterThan(3 * 16_367 - 1);
+        while (dst.position() < down.length) {
+            if (w.read(dst) == 0) {
+                waitFor(SelectionKey.OP_READ);
+            }
+        }
         dst.flip();
         byte[] got = new byte[dst.remaining()];
         dst.get(got);
