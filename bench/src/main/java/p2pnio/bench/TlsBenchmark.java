@@ -40,7 +40,7 @@ import p2pnio.secure.Tls;
  * certificate offered and the server's pinned; a plain socket for {@code node_plain}):
  * <ul>
  *   <li>{@code node_tls}: our node in secure mode ({@code SSLEngine} on the loop, the file read in
- *       64 KiB chunks into a direct buffer, wrapped, written). The client presents the certificate
+ *       256 KiB chunks into a direct buffer, wrapped, written). The client presents the certificate
  *       of a second node of the cluster, so the server accepts it as a member's;</li>
  *   <li>{@code netty_tls}: Netty's {@code SslHandler} with the JDK provider ({@link NettyServer#NettyServer(Path, SSLContext)}),
  *       with the very {@code SSLContext} our node makes ({@link Tls#context}: same engine, suite,

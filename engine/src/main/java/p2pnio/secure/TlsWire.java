@@ -58,7 +58,7 @@ public final class TlsWire {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** Records per write and per read once data flows (see the class comment). */
-    static final int BATCH = 4;
+    static final int BATCH = 8;
 
     private final SSLEngine engine;
     private final SocketChannel channel;

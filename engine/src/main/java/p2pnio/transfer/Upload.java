@@ -116,7 +116,7 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
      * Secure mode: the direct buffer the file is read into, several TLS records long (a TLS write
      * takes up to {@code TlsWire.BATCH} records of it at once).
      */
-    private static final int TLS_CHUNK_BYTES = 64 * 1024;
+    private static final int TLS_CHUNK_BYTES = 256 * 1024;
     /** TLS's largest plaintext per record: the chunk is topped up from the file when less is left, so records stay full. */
     private static final int TLS_RECORD_BYTES = 16 * 1024;
 
@@ -378,8 +378,8 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
      * and written through TLS, several records at a time, until the socket is full; the plaintext
      * bytes TLS took. Bytes read but not taken stay in {@link #chunk} for the next slice. The chunk
      * is topped up before less than a record is left in it: a record is cut where the plaintext
-     * handed to the engine ends, and a 64 KiB chunk through 16,367-byte records (JDK 17's TLS 1.3)
-     * would otherwise leave a 68-byte record behind every four, each costing a record's overhead.
+     * handed to the engine ends, and a chunk through 16,367-byte records (JDK 17's TLS 1.3)
+     * would otherwise leave a short record behind every chunk, each costing a record's overhead.
      */
     private long sendTls(long max) throws IOException {
         if (chunk == null) {

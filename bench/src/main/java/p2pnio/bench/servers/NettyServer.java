@@ -59,8 +59,8 @@ public final class NettyServer implements FileServer {
     /** Which Netty transport. */
     public enum Transport { NIO, EPOLL }
 
-    /** Bytes of the file per chunk over TLS: our node's TLS upload reads 64 KiB at a time too. */
-    static final int TLS_CHUNK = 64 * 1024;
+    /** Bytes of the file per chunk over TLS: our node's TLS upload reads 256 KiB at a time too. */
+    static final int TLS_CHUNK = 256 * 1024;
 
     private final EventLoopGroup group;
     private final Channel channel;
