@@ -241,6 +241,14 @@ abstract class Connection<S extends Enum<S> & Connection.Phase> implements Handl
         return tls == null ? channel.write(src) : tls.write(src);
     }
 
+    /**
+     * True once every byte of {@code out} is on the socket: in secure mode, the ciphertext TLS
+     * still holds of it too (flushed now, as far as the socket takes it).
+     */
+    protected final boolean allOut(ByteBuffer out) throws IOException {
+        return !out.hasRemaining() && (tls == null || tls.flush());
+    }
+
     /** The machine's handshake states: waiting to read, to write, for a delegated task. */
     protected final void handshakeStates(S read, S write, S task) {
         handshakeRead = read;

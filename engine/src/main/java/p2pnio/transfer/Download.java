@@ -192,10 +192,9 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
         if (request.hasRemaining()) {
             writeOut(request);
         }
-        if (request.hasRemaining() || (tls != null && !tls.flush())) {
-            return;
+        if (allOut(request)) {
+            moveTo(State.READ_HEADER, null);
         }
-        moveTo(State.READ_HEADER, null);
     }
 
     private void read() throws IOException {

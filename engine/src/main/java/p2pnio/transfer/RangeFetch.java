@@ -162,10 +162,9 @@ final class RangeFetch extends Connection<RangeFetch.State> implements TokenBuck
         if (request.hasRemaining()) {
             writeOut(request);
         }
-        if (request.hasRemaining() || (tls != null && !tls.flush())) {
-            return;
+        if (allOut(request)) {
+            moveTo(State.READ_ANSWER, null);
         }
-        moveTo(State.READ_ANSWER, null);
     }
 
     private void read() throws IOException {

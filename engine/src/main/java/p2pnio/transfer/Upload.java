@@ -292,7 +292,7 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
         if (header.hasRemaining() && writeOut(header) > 0) {
             progressed();
         }
-        if (header.hasRemaining() || (tls != null && !tls.flush())) {
+        if (!allOut(header)) {
             return;
         }
         account = transfers.uploadLimit().open(this);
@@ -435,7 +435,7 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
         if (header.hasRemaining() && writeOut(header) > 0) {
             progressed();
         }
-        if (!header.hasRemaining() && (tls == null || tls.flush())) {
+        if (allOut(header)) {
             fail("refused: " + refusal); // the client has read nothing more than its line: the close is clean
         }
     }
