@@ -142,6 +142,26 @@ class ResumeTest {
     }
 
     @Test
+    void aSwarmThatFailsBeforeItsFirstPieceKeepsNothingAndPromisesNoResume() throws Exception {
+        byte[] data = shared("server");
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort(); // nothing listens there once it is closed: every connect is refused
+        }
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            Node client = cluster.start("client", b -> b);
+            Path folder = TestCluster.folder(client);
+            java.net.InetSocketAddress nobody = new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), closed);
+            client.post(new Command.FetchFrom("film.bin", SIZE, sha256(data), List.of(nobody), PIECE));
+            NodeEvent failed = cluster.events(client).awaitOutcome("film.bin", WAIT);
+            assertThat(failed).isInstanceOfSatisfying(NodeEvent.DownloadFailed.class,
+                    f -> assertThat(f.reason()).doesNotContain("pieces kept").doesNotContain("resumes"));
+            // the failure is reported once the file thread has deleted what was made
+            assertThat(TestCluster.partials(folder)).isEmpty();
+        }
+    }
+
+    @Test
     void cancelDeletesTheKeptPartialFileAndItsRecord() throws Exception {
         byte[] data = shared("server");
         try (TestCluster cluster = new TestCluster(tmp)) {

@@ -613,16 +613,17 @@ final class Swarm {
     }
 
     /**
-     * Keeps the partial file for a resume (it has a digest, and the failure is no cancel and no
-     * wrong bytes), else deletes it; then reports the failure (at shutdown at once: the node
+     * Keeps the partial file for a resume (it has a digest, at least one piece is done, and the
+     * failure is no cancel and no wrong bytes), else deletes it; then reports the failure (at shutdown at once: the node
      * reports itself stopped only once the file thread is done).
      */
     private void settle(String reason, boolean report) {
         PartialFile p = partial;
         partial = null;
-        boolean keep = p.resumable() && !wrongBytes && !reason.equals("cancelled");
         BitSet snapshot = doneBits();
         int have = snapshot.cardinality();
+        // no piece done, nothing to resume: a kept record would only promise what asking again does anyway
+        boolean keep = p.resumable() && have > 0 && !wrongBytes && !reason.equals("cancelled");
         failure = !report ? null : keep ? reason + " (" + have + " of " + pieces + " pieces kept: asking for '"
                 + name + "' again resumes, cancel deletes them)" : reason;
         if (ctx.loop.isStopping()) {
