@@ -85,6 +85,7 @@ public final class NodeConfig {
     private final int getFanout;
     private final Verify verify;
     private final boolean jmx;
+    private final boolean measureTurnCpu;
     private final Path secret;
     private final Path identity;
     private final Duration clockSkew;
@@ -126,6 +127,7 @@ public final class NodeConfig {
         getFanout = b.getFanout;
         verify = b.verify;
         jmx = b.jmx;
+        measureTurnCpu = b.measureTurnCpu;
         secret = b.secret;
         identity = b.identity;
         clockSkew = b.clockSkew;
@@ -185,6 +187,7 @@ public final class NodeConfig {
         b.getFanout = getFanout;
         b.verify = verify;
         b.jmx = jmx;
+        b.measureTurnCpu = measureTurnCpu;
         b.secret = secret;
         b.identity = identity;
         b.clockSkew = clockSkew;
@@ -277,6 +280,13 @@ public final class NodeConfig {
     public Verify verify() { return verify; }
     /** Whether the node shows its counters as a JMX MXBean ({@link NodeMXBean}; default true). */
     public boolean jmx() { return jmx; }
+    /**
+     * Whether the loop measures each turn's CPU time and the bytes its thread allocates (default
+     * false): {@link NodeStats#turnCpuP999Nanos()} and the others, and the share of the longest
+     * turn spent on the CPU. It costs four reads of the thread's counters per turn, so only a
+     * benchmark or a diagnosis turns it on.
+     */
+    public boolean measureTurnCpu() { return measureTurnCpu; }
     /** Secure mode: the file of the cluster's secret ({@code p2p keygen}); null for the plain protocol. */
     public Path secret() { return secret; }
     /** Secure mode: the file of this node's key and certificate, made on first start if missing. */
@@ -334,6 +344,7 @@ public final class NodeConfig {
         private int getFanout = 16;
         private Verify verify = Verify.WHILE_RECEIVING;
         private boolean jmx = true;
+        private boolean measureTurnCpu;
         private Path secret;
         private Path identity;
         private Duration clockSkew = Duration.ofSeconds(30);
@@ -380,6 +391,7 @@ public final class NodeConfig {
         public Builder verify(Verify v) { verify = java.util.Objects.requireNonNull(v, "verify"); return this; }
 
         public Builder jmx(boolean v) { jmx = v; return this; }
+        public Builder measureTurnCpu(boolean v) { measureTurnCpu = v; return this; }
         /** Secure mode on: the cluster's secret file (null: off). */
         public Builder secret(Path v) { secret = v; return this; }
         /** Secure mode: where this node's key and certificate are kept (made there on first start). */
