@@ -243,8 +243,10 @@ public final class NodeConfig {
      */
     public int tasksPerTurn() { return tasksPerTurn; }
     /**
-     * Most downloads one turn of the loop starts (socket opened, connect begun; default 4): the
-     * answers that arrive together in one turn start their downloads over the next turns, in order.
+     * Most downloads one turn of the loop starts (socket opened, connect begun; default 4), from
+     * one source or from several ({@link Command.FetchFrom}, a multi-source answer) alike: the
+     * answers and commands that arrive together in one turn start their downloads over the next
+     * turns, in order.
      */
     public int downloadStartsPerTurn() { return downloadStartsPerTurn; }
     /** Most TCP connections one turn of the loop accepts (default 16); the rest wait in the kernel's backlog. */
