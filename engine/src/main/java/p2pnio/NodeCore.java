@@ -274,7 +274,8 @@ final class NodeCore {
                 discovery == null ? 0 : discovery.longestRoundNanos(), c.quietErrors,
                 l.turnTimes.percentile(0.5), l.turnTimes.percentile(0.99), l.turnTimes.percentile(0.999),
                 l.longestTurn, c.rangesServed, c.rangesRefusedByReason(), cpu(l.turnCpuTimes, 0.5),
-                cpu(l.turnCpuTimes, 0.99), cpu(l.turnCpuTimes, 0.999), l.allocationTurns == 0 ? -1 : l.allocatedBytes);
+                cpu(l.turnCpuTimes, 0.99), cpu(l.turnCpuTimes, 0.999), l.allocationTurns == 0 ? -1 : l.allocatedBytes,
+                l.turnCpuTimes.count() == 0 ? -1 : l.longestCpuTurnNanos, l.longestCpuTurn);
     }
 
     /** A percentile of the turns' CPU times; -1 when none was measured. */

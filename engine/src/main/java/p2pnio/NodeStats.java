@@ -52,6 +52,8 @@ import java.util.Map;
  * @param turnCpuP999Nanos   the CPU time 99.9 % of the turns' work did not exceed; -1 unless measured
  * @param turnAllocatedBytes bytes the loop thread allocated in the turn window's work (handlers,
  *                           tasks, timers); -1 unless measured
+ * @param longestCpuTurnNanos the most CPU time one turn's work used in the turn window; -1 unless measured
+ * @param longestCpuTurn     what ran in that turn, named like {@code longestTurn}
  */
 public record NodeStats(long datagramsIn, long datagramsOut, Map<String, Long> dropped,
                         long bytesSent, long bytesReceived, int uploadsOpen, int downloadsOpen,
@@ -62,7 +64,8 @@ public record NodeStats(long datagramsIn, long datagramsOut, Map<String, Long> d
                         int sharedFiles, long datagramBytesOut, long longestRoundNanos, long quietErrors,
                         long turnP50Nanos, long turnP99Nanos, long turnP999Nanos, String longestTurn,
                         long rangesServed, Map<String, Long> rangesRefused, long turnCpuP50Nanos,
-                        long turnCpuP99Nanos, long turnCpuP999Nanos, long turnAllocatedBytes) {
+                        long turnCpuP99Nanos, long turnCpuP999Nanos, long turnAllocatedBytes,
+                        long longestCpuTurnNanos, String longestCpuTurn) {
 
     /** Datagrams dropped, all reasons together. */
     public long droppedTotal() {

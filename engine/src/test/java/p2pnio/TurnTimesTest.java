@@ -49,10 +49,14 @@ class TurnTimesTest {
             assertThat(s.turnCpuP999Nanos()).as("never more than the slowest turn's wall-clock time (+ a bucket's 12.5 %%)")
                     .isLessThanOrEqualTo(s.longestTurnNanos() * 9 / 8);
             assertThat(s.turnAllocatedBytes()).as("the query's lambda and the stats it built").isPositive();
+            assertThat(s.longestCpuTurnNanos()).as("the most CPU one turn used").isGreaterThanOrEqualTo(s.turnCpuP999Nanos() * 8 / 9)
+                    .isLessThanOrEqualTo(s.longestTurnNanos());
+            assertThat(s.longestCpuTurn()).as("named with its CPU share").contains("[on the CPU ");
             NodeStats notAsked = na.stats().get(10, TimeUnit.SECONDS);
             assertThat(notAsked.turnCpuP50Nanos()).as("not asked for: not measured").isEqualTo(-1);
             assertThat(notAsked.turnCpuP999Nanos()).isEqualTo(-1);
             assertThat(notAsked.turnAllocatedBytes()).isEqualTo(-1);
+            assertThat(notAsked.longestCpuTurnNanos()).isEqualTo(-1);
             assertThat(notAsked.longestTurn()).doesNotContain("on the CPU");
 
             NodeStats before = nb.statsRestartingTurns().get(10, TimeUnit.SECONDS);

@@ -223,12 +223,15 @@ public class LoopTurnsBenchmark {
         if (s.turnCpuP999Nanos() >= 0) {
             // The same turns, counting only the loop thread's time on a CPU: the loop's own work, without the machine's waits.
             System.out.printf(java.util.Locale.ROOT, "On-CPU time of the %s node's turns: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms;"
-                            + " the loop thread allocated %.0f bytes per turn (%d turns)%n", who, s.turnCpuP50Nanos() / 1e6,
-                    s.turnCpuP99Nanos() / 1e6, s.turnCpuP999Nanos() / 1e6, (double) s.turnAllocatedBytes() / turns, turns);
+                            + " the loop thread allocated %.0f bytes per turn (%d turns); the most CPU in one turn, %.3f ms,"
+                            + " ran: %s%n", who, s.turnCpuP50Nanos() / 1e6, s.turnCpuP99Nanos() / 1e6, s.turnCpuP999Nanos() / 1e6,
+                    (double) s.turnAllocatedBytes() / turns, turns, s.longestCpuTurnNanos() / 1e6, s.longestCpuTurn());
             Gauges.worst(who + "CpuP50Ms", s.turnCpuP50Nanos() / 1e6);
             Gauges.worst(who + "CpuP99Ms", s.turnCpuP99Nanos() / 1e6);
             Gauges.worst(who + "CpuP999Ms", s.turnCpuP999Nanos() / 1e6);
             Gauges.worst(who + "AllocBytesPerTurn", (double) s.turnAllocatedBytes() / turns);
+            Gauges.worst(who + "LongestCpuTurnMs", s.longestCpuTurnNanos() / 1e6);
+            Gauges.named(who + " longest turn on the CPU", s.longestCpuTurn(), s.longestCpuTurnNanos() / 1e6);
         }
         Gauges.named(who + " longest turn", s.longestTurn(), s.longestTurnNanos() / 1e6);
     }

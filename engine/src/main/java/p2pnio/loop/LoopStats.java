@@ -39,6 +39,10 @@ public final class LoopStats {
      * the loop's own work from the time its thread waited for a CPU.
      */
     public final TurnHistogram turnCpuTimes = new TurnHistogram();
+    /** The most CPU time one measured turn of the window used, nanoseconds (0 when none was measured). */
+    public long longestCpuTurnNanos;
+    /** What ran in that turn, named like {@link #longestTurn}, with its wall-clock time. */
+    public String longestCpuTurn = "nothing measured";
     /** Turns of the turn window whose allocation was measured ({@link EventLoop#measureCpu}). */
     public long allocationTurns;
     /** Bytes the loop thread allocated in those turns' work, summed. */
@@ -68,6 +72,8 @@ public final class LoopStats {
         turnTimes.clear();
         turnCpuTimes.clear();
         allocationTurns = 0;
+        longestCpuTurnNanos = 0;
+        longestCpuTurn = "nothing measured";
         allocatedBytes = 0;
         longestTurnNanos = 0;
         longestTurn = "nothing yet";
@@ -80,6 +86,10 @@ public final class LoopStats {
         turnTimes.record(took);
         if (turn.cpuNanos() >= 0) {
             turnCpuTimes.record(turn.cpuNanos());
+            if (turn.cpuNanos() > longestCpuTurnNanos) {
+                longestCpuTurnNanos = turn.cpuNanos();
+                longestCpuTurn = turn.whatRan() + onCpu(turn); // rarely: when the record is broken
+            }
         }
         if (turn.allocatedBytes() >= 0) {
             allocationTurns++;
