@@ -228,11 +228,11 @@ public final class NodeConfig {
     public int getAnswersPerPeerPerSecond() { return getAnswersPerPeerPerSecond; }
     /** Most delayed {@code File} answers scheduled at once (default 4096). */
     public int maxScheduledAnswers() { return maxScheduledAnswers; }
-    /** Most body bytes one upload sends in one turn of the loop, in one {@code transferTo} (default 1 MiB). */
+    /** Most body bytes one upload sends in one turn of the loop, in one {@code transferTo} (default 256 KiB). */
     public int sendChunkBytes() { return sendChunkBytes; }
     /**
      * Most body bytes all uploads together send in one turn of the loop, shared round-robin among
-     * them (default 4 MiB): a turn stays short however many uploads run, so new requests are
+     * them (default 512 KiB): a turn stays short however many uploads run, so new requests are
      * answered within one turn.
      */
     public int sendBytesPerTurn() { return sendBytesPerTurn; }
@@ -327,8 +327,8 @@ public final class NodeConfig {
         private int maxDownloads = 256;
         private int getAnswersPerPeerPerSecond = 500;
         private int maxScheduledAnswers = 4096;
-        private int sendChunkBytes = 1 << 20;
-        private int sendBytesPerTurn = 4 << 20;
+        private int sendChunkBytes = 256 * 1024;
+        private int sendBytesPerTurn = 512 * 1024;
         private int tasksPerTurn = 16;
         private int downloadStartsPerTurn = 4;
         private int acceptsPerTurn = 16;
