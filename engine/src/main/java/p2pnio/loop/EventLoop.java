@@ -399,8 +399,11 @@ public final class EventLoop {
         }
         runTasks();
         runTimers();
-        turn.end(System.nanoTime() - workStarted, cpuStarted < 0 ? -1 : THREADS.getCurrentThreadCpuTime() - cpuStarted,
-                allocatedStarted < 0 ? -1 : ALLOCATION.getCurrentThreadAllocatedBytes() - allocatedStarted);
+        // The thread's counters are read inside the wall-clock span (after its start, before its end), so a
+        // turn's CPU time never exceeds its work time.
+        long cpu = cpuStarted < 0 ? -1 : THREADS.getCurrentThreadCpuTime() - cpuStarted;
+        long allocated = allocatedStarted < 0 ? -1 : ALLOCATION.getCurrentThreadAllocatedBytes() - allocatedStarted;
+        turn.end(System.nanoTime() - workStarted, cpu, allocated);
         stats.turnEnded(turn);
         observer.turnEnded(turn);
         return turn;
