@@ -13,6 +13,7 @@
 module p2pnio.engine {
     requires jdk.jfr;           // the node's own Flight Recorder events (p2pnio.jfr)
     requires java.management;   // the node's counters as an MXBean
+    requires jdk.management;    // the loop thread's allocated bytes, when its turns are measured (measureTurnCpu)
 
     exports p2pnio;
 

@@ -73,6 +73,7 @@ public final class Node implements AutoCloseable {
         this.listener = listener;
         this.loop = new EventLoop(config.mailboxCapacity(), clock);
         loop.tasksPerTurn(config.tasksPerTurn());
+        loop.measureCpu(config.measureTurnCpu());
         String tag = config.host() + ":" + config.port();
         this.events = Executors.newSingleThreadExecutor(r -> eventThread = daemon(r, "p2p-events " + tag));
         this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-background " + tag));

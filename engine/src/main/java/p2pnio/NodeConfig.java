@@ -85,6 +85,7 @@ public final class NodeConfig {
     private final int getFanout;
     private final Verify verify;
     private final boolean jmx;
+    private final boolean measureTurnCpu;
     private final Path secret;
     private final Path identity;
     private final Duration clockSkew;
@@ -126,6 +127,7 @@ public final class NodeConfig {
         getFanout = b.getFanout;
         verify = b.verify;
         jmx = b.jmx;
+        measureTurnCpu = b.measureTurnCpu;
         secret = b.secret;
         identity = b.identity;
         clockSkew = b.clockSkew;
@@ -185,6 +187,7 @@ public final class NodeConfig {
         b.getFanout = getFanout;
         b.verify = verify;
         b.jmx = jmx;
+        b.measureTurnCpu = measureTurnCpu;
         b.secret = secret;
         b.identity = identity;
         b.clockSkew = clockSkew;
@@ -225,11 +228,11 @@ public final class NodeConfig {
     public int getAnswersPerPeerPerSecond() { return getAnswersPerPeerPerSecond; }
     /** Most delayed {@code File} answers scheduled at once (default 4096). */
     public int maxScheduledAnswers() { return maxScheduledAnswers; }
-    /** Most body bytes one upload sends in one turn of the loop, in one {@code transferTo} (default 1 MiB). */
+    /** Most body bytes one upload sends in one turn of the loop, in one {@code transferTo} (default 256 KiB). */
     public int sendChunkBytes() { return sendChunkBytes; }
     /**
      * Most body bytes all uploads together send in one turn of the loop, shared round-robin among
-     * them (default 4 MiB): a turn stays short however many uploads run, so new requests are
+     * them (default 512 KiB): a turn stays short however many uploads run, so new requests are
      * answered within one turn.
      */
     public int sendBytesPerTurn() { return sendBytesPerTurn; }
@@ -240,8 +243,10 @@ public final class NodeConfig {
      */
     public int tasksPerTurn() { return tasksPerTurn; }
     /**
-     * Most downloads one turn of the loop starts (socket opened, connect begun; default 4): the
-     * answers that arrive together in one turn start their downloads over the next turns, in order.
+     * Most downloads one turn of the loop starts (socket opened, connect begun; default 4), from
+     * one source or from several ({@link Command.FetchFrom}, a multi-source answer) alike: the
+     * answers and commands that arrive together in one turn start their downloads over the next
+     * turns, in order.
      */
     public int downloadStartsPerTurn() { return downloadStartsPerTurn; }
     /** Most TCP connections one turn of the loop accepts (default 16); the rest wait in the kernel's backlog. */
@@ -277,6 +282,13 @@ public final class NodeConfig {
     public Verify verify() { return verify; }
     /** Whether the node shows its counters as a JMX MXBean ({@link NodeMXBean}; default true). */
     public boolean jmx() { return jmx; }
+    /**
+     * Whether the loop measures each turn's CPU time and the bytes its thread allocates (default
+     * false): {@link NodeStats#turnCpuP999Nanos()} and the others, and the share of the longest
+     * turn spent on the CPU. It costs four reads of the thread's counters per turn, so only a
+     * benchmark or a diagnosis turns it on.
+     */
+    public boolean measureTurnCpu() { return measureTurnCpu; }
     /** Secure mode: the file of the cluster's secret ({@code p2p keygen}); null for the plain protocol. */
     public Path secret() { return secret; }
     /** Secure mode: the file of this node's key and certificate, made on first start if missing. */
@@ -315,8 +327,8 @@ public final class NodeConfig {
         private int maxDownloads = 256;
         private int getAnswersPerPeerPerSecond = 500;
         private int maxScheduledAnswers = 4096;
-        private int sendChunkBytes = 1 << 20;
-        private int sendBytesPerTurn = 4 << 20;
+        private int sendChunkBytes = 256 * 1024;
+        private int sendBytesPerTurn = 512 * 1024;
         private int tasksPerTurn = 16;
         private int downloadStartsPerTurn = 4;
         private int acceptsPerTurn = 16;
@@ -334,6 +346,7 @@ public final class NodeConfig {
         private int getFanout = 16;
         private Verify verify = Verify.WHILE_RECEIVING;
         private boolean jmx = true;
+        private boolean measureTurnCpu;
         private Path secret;
         private Path identity;
         private Duration clockSkew = Duration.ofSeconds(30);
@@ -380,6 +393,7 @@ public final class NodeConfig {
         public Builder verify(Verify v) { verify = java.util.Objects.requireNonNull(v, "verify"); return this; }
 
         public Builder jmx(boolean v) { jmx = v; return this; }
+        public Builder measureTurnCpu(boolean v) { measureTurnCpu = v; return this; }
         /** Secure mode on: the cluster's secret file (null: off). */
         public Builder secret(Path v) { secret = v; return this; }
         /** Secure mode: where this node's key and certificate are kept (made there on first start). */

@@ -254,7 +254,6 @@ final class NodeCore {
         return out;
     }
 
-    /** A snapshot of every counter. */
     /** The counters, then a new turn window (the turn histogram and the longest turn start empty). */
     NodeStats statsRestartingTurns() {
         NodeStats now = stats();
@@ -262,6 +261,7 @@ final class NodeCore {
         return now;
     }
 
+    /** A snapshot of every counter. */
     NodeStats stats() {
         Counters c = ctx.counters;
         EventLoop loop = ctx.loop;
@@ -273,7 +273,14 @@ final class NodeCore {
                 cluster == null ? 0 : cluster.size(), ctx.folder.size(), c.datagramBytesOut,
                 discovery == null ? 0 : discovery.longestRoundNanos(), c.quietErrors,
                 l.turnTimes.percentile(0.5), l.turnTimes.percentile(0.99), l.turnTimes.percentile(0.999),
-                l.longestTurn, c.rangesServed, c.rangesRefusedByReason());
+                l.longestTurn, c.rangesServed, c.rangesRefusedByReason(), cpu(l.turnCpuTimes, 0.5),
+                cpu(l.turnCpuTimes, 0.99), cpu(l.turnCpuTimes, 0.999), l.allocationTurns == 0 ? -1 : l.allocatedBytes,
+                l.turnCpuTimes.count() == 0 ? -1 : l.longestCpuTurnNanos, l.longestCpuTurn);
+    }
+
+    /** A percentile of the turns' CPU times; -1 when none was measured. */
+    private static long cpu(p2pnio.loop.TurnHistogram h, double fraction) {
+        return h.count() == 0 ? -1 : h.percentile(fraction);
     }
 
     /** Fails what is pending (partial files deleted) and closes every channel. Loop thread. */

@@ -46,6 +46,14 @@ import java.util.Map;
  * @param rangesServed       ranged requests answered with {@code RANGE} (issue #12, docs/protocol.md "Ranges")
  * @param rangesRefused      ranged requests answered with {@code REFUSED}, by reason token
  *                           ({@code malformed}, {@code missing}, {@code outside})
+ * @param turnCpuP50Nanos    the median CPU time the loop thread used in a turn's work, in the turn
+ *                           window; -1 unless {@link NodeConfig#measureTurnCpu()} (where the JVM can)
+ * @param turnCpuP99Nanos    the CPU time 99 % of the turns' work did not exceed; -1 unless measured
+ * @param turnCpuP999Nanos   the CPU time 99.9 % of the turns' work did not exceed; -1 unless measured
+ * @param turnAllocatedBytes bytes the loop thread allocated in the turn window's work (handlers,
+ *                           tasks, timers); -1 unless measured
+ * @param longestCpuTurnNanos the most CPU time one turn's work used in the turn window; -1 unless measured
+ * @param longestCpuTurn     what ran in that turn, named like {@code longestTurn}
  */
 public record NodeStats(long datagramsIn, long datagramsOut, Map<String, Long> dropped,
                         long bytesSent, long bytesReceived, int uploadsOpen, int downloadsOpen,
@@ -55,7 +63,9 @@ public record NodeStats(long datagramsIn, long datagramsOut, Map<String, Long> d
                         int timersPending, long timersFired, long transferToCalls, int peers,
                         int sharedFiles, long datagramBytesOut, long longestRoundNanos, long quietErrors,
                         long turnP50Nanos, long turnP99Nanos, long turnP999Nanos, String longestTurn,
-                        long rangesServed, Map<String, Long> rangesRefused) {
+                        long rangesServed, Map<String, Long> rangesRefused, long turnCpuP50Nanos,
+                        long turnCpuP99Nanos, long turnCpuP999Nanos, long turnAllocatedBytes,
+                        long longestCpuTurnNanos, String longestCpuTurn) {
 
     /** Datagrams dropped, all reasons together. */
     public long droppedTotal() {

@@ -9,8 +9,10 @@ import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -156,6 +158,57 @@ class TurnBoundsTest {
             for (String n : names) {
                 assertThat(Files.readString(b.resolve(n))).isEqualTo("the file " + n + "\n");
             }
+        }
+    }
+
+    @Test
+    void aTurnStartsAtMostDownloadStartsPerTurnDownloadsFromSeveralSourcesAndTheRestInOrder() throws Exception {
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        Path b = Files.createDirectories(tmp.resolve("b"));
+        List<Command.FetchFrom> fetches = new ArrayList<>();
+        List<byte[]> contents = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            contents.add(("the file m" + i + ".txt\n").getBytes(StandardCharsets.US_ASCII));
+            Files.write(a.resolve("m" + i + ".txt"), contents.get(i));
+        }
+        Recorder bEvents = new Recorder();
+        try (Node na = Node.start(quiet(a).build(), NodeListener.ignoring());
+             Node nb = Node.start(quiet(b).downloadStartsPerTurn(3).build(), bEvents)) {
+            for (int i = 0; i < 10; i++) {
+                String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(contents.get(i)));
+                fetches.add(new Command.FetchFrom("m" + i + ".txt", contents.get(i).length, sha256,
+                        List.of(na.transferAddress()), 0));
+            }
+            awaitShared(na, 10);
+            nb.pause().get(10, TimeUnit.SECONDS);
+            for (Command.FetchFrom f : fetches) {
+                nb.post(f);
+            }
+            // Turn 1 runs the ten commands (after that turn's starts): each queues its swarm; then three start a turn.
+            List<String> started = new ArrayList<>();
+            List<Long> perTurn = new ArrayList<>();
+            for (int i = 0; i < 40 && started.size() < 10; i++) {
+                List<String> now = step(nb, "b").entries().stream().map(LoopStep.Entry::text)
+                        .filter(t -> t.matches("swarm m\\d\\.txt NEW -> OPENING.*")).toList();
+                perTurn.add((long) now.size());
+                now.forEach(t -> started.add(t.split(" ")[1]));
+            }
+            assertThat(perTurn).as("swarms started per turn:\n%s", String.join("\n", transcript)).containsExactly(0L, 3L, 3L, 3L, 1L);
+            assertThat(started).as("in the order asked").isEqualTo(fetches.stream().map(Command.FetchFrom::name).toList());
+            nb.resume();
+            for (Command.FetchFrom f : fetches) {
+                assertThat(bEvents.awaitOutcome(f.name(), Duration.ofSeconds(20))).isInstanceOf(NodeEvent.DownloadFinished.class);
+                assertThat(Files.readString(b.resolve(f.name()))).isEqualTo("the file " + f.name() + "\n");
+            }
+        }
+    }
+
+    /** Waits until {@code node} indexed {@code files} files. */
+    private static void awaitShared(Node node, int files) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (node.stats().get(10, TimeUnit.SECONDS).sharedFiles() < files) {
+            assertThat(System.nanoTime()).as("%d files indexed in 20 s", files).isLessThan(deadline);
+            Thread.sleep(10);
         }
     }
 }

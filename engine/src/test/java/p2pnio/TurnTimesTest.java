@@ -19,7 +19,8 @@ class TurnTimesTest {
         Files.write(a.resolve("x.bin"), new byte[500_000]);
         Recorder events = new Recorder();
         try (Node na = Node.start(NodeConfig.builder().port(0).folder(a).delay(Duration.ZERO).build(), e -> { });
-             Node nb = Node.start(NodeConfig.builder().port(0).folder(b).addPeer(na.address()).build(), events)) {
+             Node nb = Node.start(NodeConfig.builder().port(0).folder(b).addPeer(na.address()).measureTurnCpu(true).build(),
+                     events)) {
             nb.post(new Command.Fetch("x.bin"));
             assertThat(events.awaitOutcome("x.bin", Duration.ofSeconds(20))).isInstanceOf(NodeEvent.DownloadFinished.class);
             // A turn that is slow on purpose: a question that keeps the loop busy for 300 ms.
@@ -42,6 +43,21 @@ class TurnTimesTest {
             assertThat(s.longestTurn()).contains("query that takes 300 ms");
             assertThat(s.longestTurn()).as("and how much of it was on the CPU").containsPattern("\\[on the CPU \\d+\\.\\d of \\d+\\.\\d ms; off it ");
             assertThat(s.turnP50Nanos()).as("the median turn is not the slow one").isLessThan(300_000_000L);
+            // Asked for (measureTurnCpu): the CPU time of each turn's work, in its own histogram, and what the loop allocated.
+            assertThat(s.turnCpuP50Nanos()).isNotNegative().isLessThanOrEqualTo(s.turnCpuP99Nanos());
+            assertThat(s.turnCpuP99Nanos()).isLessThanOrEqualTo(s.turnCpuP999Nanos());
+            assertThat(s.turnCpuP999Nanos()).as("never more than the slowest turn's wall-clock time (+ a bucket's 12.5 %%)")
+                    .isLessThanOrEqualTo(s.longestTurnNanos() * 9 / 8);
+            assertThat(s.turnAllocatedBytes()).as("the query's lambda and the stats it built").isPositive();
+            assertThat(s.longestCpuTurnNanos()).as("the most CPU one turn used").isGreaterThanOrEqualTo(s.turnCpuP999Nanos() * 8 / 9)
+                    .isLessThanOrEqualTo(s.longestTurnNanos());
+            assertThat(s.longestCpuTurn()).as("named with its CPU share").contains("[on the CPU ");
+            NodeStats notAsked = na.stats().get(10, TimeUnit.SECONDS);
+            assertThat(notAsked.turnCpuP50Nanos()).as("not asked for: not measured").isEqualTo(-1);
+            assertThat(notAsked.turnCpuP999Nanos()).isEqualTo(-1);
+            assertThat(notAsked.turnAllocatedBytes()).isEqualTo(-1);
+            assertThat(notAsked.longestCpuTurnNanos()).isEqualTo(-1);
+            assertThat(notAsked.longestTurn()).doesNotContain("on the CPU");
 
             NodeStats before = nb.statsRestartingTurns().get(10, TimeUnit.SECONDS);
             NodeStats after = nb.stats().get(10, TimeUnit.SECONDS);

@@ -27,6 +27,7 @@ import p2pnio.Command;
 import p2pnio.Node;
 import p2pnio.NodeConfig;
 import p2pnio.NodeEvent;
+import p2pnio.NodeListener;
 import p2pnio.bench.client.WireClient;
 import p2pnio.bench.servers.Contender;
 import p2pnio.bench.servers.FileServer;
@@ -78,6 +79,14 @@ public class LargeFileBenchmark {
     @Param({"file"})
     public String sink;
 
+    /**
+     * {@code node_to_node} only: the serving node's {@code sendChunkBytes} and
+     * {@code sendBytesPerTurn} (one upload: the same), KiB; 0 for the node's defaults. For tuning
+     * the send round against the loop-turns benchmark in one run.
+     */
+    @Param({"0"})
+    public int sendChunkKiB;
+
     private static final String NAME = "large.bin";
 
     private Path served;
@@ -120,7 +129,7 @@ public class LargeFileBenchmark {
                     p2pnio.SecureCluster.keygen(keys.resolve("cluster.secret"), true);
                 }
                 NodeServer a = tls ? new NodeServer(secure(NodeServer.config(served), keys, "a").build(), 1, e -> { })
-                        : new NodeServer(served, 1);
+                        : new NodeServer(sendRound(NodeServer.config(served)).build(), 1, NodeListener.ignoring());
                 server = a;
                 NodeConfig.Builder b = NodeServer.config(sinkFolder).addPeer(a.node().address());
                 fetcher = new NodeServer((tls ? secure(b, keys, "b") : b).build(), 0,
@@ -135,6 +144,12 @@ public class LargeFileBenchmark {
                 address = server.address();
             }
         }
+    }
+
+    /** {@code b} with the send round of {@link #sendChunkKiB}, if set. */
+    private NodeConfig.Builder sendRound(NodeConfig.Builder b) {
+        int bytes = (int) (sendChunkKiB * BenchFiles.KIB);
+        return sendChunkKiB == 0 ? b : b.sendChunkBytes(bytes).sendBytesPerTurn(bytes);
     }
 
     /** Server CPU is reported per iteration. */

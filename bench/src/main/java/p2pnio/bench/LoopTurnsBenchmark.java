@@ -76,12 +76,20 @@ public class LoopTurnsBenchmark {
     public int smallKiB;
 
     /** Most body bytes one upload of the serving node sends per turn ({@code sendChunkBytes}), KiB. */
-    @Param({"1024"})
+    @Param({"256"})
     public int sendChunkKiB;
 
     /** Most body bytes all uploads of the serving node send together per turn ({@code sendBytesPerTurn}), KiB. */
-    @Param({"4096"})
+    @Param({"512"})
     public int sendBudgetKiB;
+
+    /**
+     * Whether both nodes measure each turn's CPU time and allocation ({@code measureTurnCpu}): the
+     * CPU-time percentiles beside the wall-clock ones. What the measuring costs a turn is printed
+     * at the start of the trial (the four counter reads, timed here).
+     */
+    @Param({"true"})
+    public boolean measureCpu;
 
     private static final String BIG = "big.bin";
 
@@ -116,8 +124,10 @@ public class LoopTurnsBenchmark {
     public void nodes() {
         fetched = BenchFiles.folder("turns-fetched");
         server = new NodeServer(NodeServer.config(served).sendChunkBytes((int) (sendChunkKiB * BenchFiles.KIB))
-                .sendBytesPerTurn((int) (sendBudgetKiB * BenchFiles.KIB)).build(), names.size(), NodeListener.ignoring());
-        fetcher = new NodeServer(NodeServer.config(fetched).addPeer(server.node().address()).build(), 0, event -> {
+                .sendBytesPerTurn((int) (sendBudgetKiB * BenchFiles.KIB)).measureTurnCpu(measureCpu).build(), names.size(),
+                NodeListener.ignoring());
+        fetcher = new NodeServer(NodeServer.config(fetched).addPeer(server.node().address()).measureTurnCpu(measureCpu)
+                .build(), 0, event -> {
             if (event instanceof NodeEvent.DownloadFinished || event instanceof NodeEvent.DownloadFailed) {
                 outcomes.add(event);
             }
@@ -149,6 +159,27 @@ public class LoopTurnsBenchmark {
                             + " %d ms in all%n", collectors(), collections, gcMillis);
         }
         return bytes;
+    }
+
+    /**
+     * What measuring costs one turn: the loop reads its thread's CPU time and allocated bytes at
+     * the start and at the end of each turn's work; timed here, on this thread, 200,000 times.
+     */
+    @Setup(Level.Trial)
+    public void measuringCost() {
+        if (!measureCpu) {
+            return;
+        }
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sink = 0;
+        int n = 200_000;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            sink += threads.getCurrentThreadCpuTime() + threads.getCurrentThreadAllocatedBytes();
+        }
+        double perTurn = 2.0 * (System.nanoTime() - t0) / n;
+        System.out.printf(java.util.Locale.ROOT, "%nMeasuring a turn's CPU time and allocation costs %.0f ns a turn (checksum %d)%n",
+                perTurn, sink & 1);
     }
 
     /** Counts the measured iterations, to restart the turn windows before the first and read them after the last. */
@@ -186,7 +217,21 @@ public class LoopTurnsBenchmark {
         Gauges.worst(who + "TurnP99Ms", s.turnP99Nanos() / 1e6);
         Gauges.worst(who + "TurnP999Ms", s.turnP999Nanos() / 1e6);
         Gauges.worst(who + "LongestTurnMs", s.longestTurnNanos() / 1e6);
-        Gauges.worst(who + "Turns", s.loopTurns() - turnsBefore);
+        long turns = s.loopTurns() - turnsBefore;
+        Gauges.worst(who + "Turns", turns);
+        if (s.turnCpuP999Nanos() >= 0) {
+            // The same turns, counting only the loop thread's time on a CPU: the loop's own work, without the machine's waits.
+            System.out.printf(java.util.Locale.ROOT, "On-CPU time of the %s node's turns: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms;"
+                            + " the loop thread allocated %.0f bytes per turn (%d turns); the most CPU in one turn, %.3f ms,"
+                            + " ran: %s%n", who, s.turnCpuP50Nanos() / 1e6, s.turnCpuP99Nanos() / 1e6, s.turnCpuP999Nanos() / 1e6,
+                    (double) s.turnAllocatedBytes() / turns, turns, s.longestCpuTurnNanos() / 1e6, s.longestCpuTurn());
+            Gauges.worst(who + "CpuP50Ms", s.turnCpuP50Nanos() / 1e6);
+            Gauges.worst(who + "CpuP99Ms", s.turnCpuP99Nanos() / 1e6);
+            Gauges.worst(who + "CpuP999Ms", s.turnCpuP999Nanos() / 1e6);
+            Gauges.worst(who + "AllocBytesPerTurn", (double) s.turnAllocatedBytes() / turns);
+            Gauges.worst(who + "LongestCpuTurnMs", s.longestCpuTurnNanos() / 1e6);
+            Gauges.named(who + " longest turn on the CPU", s.longestCpuTurn(), s.longestCpuTurnNanos() / 1e6);
+        }
         Gauges.named(who + " longest turn", s.longestTurn(), s.longestTurnNanos() / 1e6);
     }
 

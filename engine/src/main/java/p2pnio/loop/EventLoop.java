@@ -77,9 +77,16 @@ public final class EventLoop {
     private long workStarted;
     /** CPU time of the loop thread when the current turn's work began; -1 if not measured. */
     private long cpuStarted = -1;
-    /** Measures the loop thread's CPU time, where the JVM can (one clock read at each end of a turn). */
+    /** Bytes the loop thread had allocated when the current turn's work began; -1 if not measured. */
+    private long allocatedStarted = -1;
+    /** Measures the loop thread's CPU time and allocation, where the JVM can (one read of each at each end of a turn). */
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final boolean CPU_TIME = THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
+    private static final com.sun.management.ThreadMXBean ALLOCATION =
+            THREADS instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported()
+                    && t.isThreadAllocatedMemoryEnabled() ? t : null;
+    /** True when each turn's CPU time and allocation are measured ({@link #measureCpu}); off by default. */
+    private boolean measureCpu;
     private boolean working;
     /** What select calls for each ready key. */
     private final Consumer<SelectionKey> dispatch = this::dispatch;
@@ -169,6 +176,17 @@ public final class EventLoop {
             throw new IllegalArgumentException("tasksPerTurn must be at least 1, got " + tasks);
         }
         this.tasksPerTurn = tasks;
+    }
+
+    /**
+     * Measures, or stops measuring, the loop thread's CPU time and the bytes it allocated in each
+     * turn's work ({@link Turn#cpuNanos}, {@link Turn#allocatedBytes}, their histogram and sum in
+     * {@link LoopStats}): four reads of the thread's counters per turn, off unless asked for (a
+     * benchmark asks). Where the JVM cannot measure, the turn says -1. Loop thread, or before the loop runs.
+     */
+    public void measureCpu(boolean on) {
+        checkInLoop();
+        this.measureCpu = on;
     }
 
     /** Registers {@code channel} (already non-blocking) with {@code handler} as its attachment. */
@@ -381,7 +399,11 @@ public final class EventLoop {
         }
         runTasks();
         runTimers();
-        turn.end(System.nanoTime() - workStarted, cpuStarted < 0 ? -1 : THREADS.getCurrentThreadCpuTime() - cpuStarted);
+        // The thread's counters are read inside the wall-clock span (after its start, before its end), so a
+        // turn's CPU time never exceeds its work time.
+        long cpu = cpuStarted < 0 ? -1 : THREADS.getCurrentThreadCpuTime() - cpuStarted;
+        long allocated = allocatedStarted < 0 ? -1 : ALLOCATION.getCurrentThreadAllocatedBytes() - allocatedStarted;
+        turn.end(System.nanoTime() - workStarted, cpu, allocated);
         stats.turnEnded(turn);
         observer.turnEnded(turn);
         return turn;
@@ -404,7 +426,8 @@ public final class EventLoop {
         }
         working = true;
         workStarted = System.nanoTime();
-        cpuStarted = CPU_TIME ? THREADS.getCurrentThreadCpuTime() : -1;
+        cpuStarted = measureCpu && CPU_TIME ? THREADS.getCurrentThreadCpuTime() : -1;
+        allocatedStarted = measureCpu && ALLOCATION != null ? ALLOCATION.getCurrentThreadAllocatedBytes() : -1;
         now = clock == null ? workStarted : clock.getAsLong();
         turn.begin(++stats.turns, now, workStarted - selectStarted);
         stats.selectNanos += workStarted - selectStarted;

@@ -33,6 +33,20 @@ public final class LoopStats {
      * runs from the loop's start, or from the last {@link #restartTurnWindow()}.
      */
     public final TurnHistogram turnTimes = new TurnHistogram();
+    /**
+     * The loop thread's CPU time in each turn's work, in the same turn window: only the turns
+     * measured ({@link EventLoop#measureCpu}); empty otherwise. Beside {@link #turnTimes} it tells
+     * the loop's own work from the time its thread waited for a CPU.
+     */
+    public final TurnHistogram turnCpuTimes = new TurnHistogram();
+    /** The most CPU time one measured turn of the window used, nanoseconds (0 when none was measured). */
+    public long longestCpuTurnNanos;
+    /** What ran in that turn, named like {@link #longestTurn}, with its wall-clock time. */
+    public String longestCpuTurn = "nothing measured";
+    /** Turns of the turn window whose allocation was measured ({@link EventLoop#measureCpu}). */
+    public long allocationTurns;
+    /** Bytes the loop thread allocated in those turns' work, summed. */
+    public long allocatedBytes;
     /** Tasks run from the mailbox. */
     public long tasksRun;
     /** Tasks the loop never ran because it stopped first (each {@link Task} was told why). */
@@ -56,6 +70,11 @@ public final class LoopStats {
      */
     public void restartTurnWindow() {
         turnTimes.clear();
+        turnCpuTimes.clear();
+        allocationTurns = 0;
+        longestCpuTurnNanos = 0;
+        longestCpuTurn = "nothing measured";
+        allocatedBytes = 0;
         longestTurnNanos = 0;
         longestTurn = "nothing yet";
     }
@@ -65,6 +84,17 @@ public final class LoopStats {
         long took = turn.workNanos();
         handlerNanos += took;
         turnTimes.record(took);
+        if (turn.cpuNanos() >= 0) {
+            turnCpuTimes.record(turn.cpuNanos());
+            if (turn.cpuNanos() > longestCpuTurnNanos) {
+                longestCpuTurnNanos = turn.cpuNanos();
+                longestCpuTurn = turn.whatRan() + onCpu(turn); // rarely: when the record is broken
+            }
+        }
+        if (turn.allocatedBytes() >= 0) {
+            allocationTurns++;
+            allocatedBytes += turn.allocatedBytes();
+        }
         if (took > longestTurnNanos) {
             longestTurnNanos = took;
             longestTurn = turn.whatRan() + onCpu(turn); // a string only when the record is broken: rarely

@@ -24,6 +24,7 @@ public final class Turn {
     private long selectNanos;
     private long workNanos;
     private long cpuNanos = -1;
+    private long allocatedBytes = -1;
     private final Object[] ran = new Object[REMEMBERED];
     private int ranCount;
 
@@ -66,9 +67,10 @@ public final class Turn {
         remember(timer);
     }
 
-    void end(long workNanos, long cpuNanos) {
+    void end(long workNanos, long cpuNanos, long allocatedBytes) {
         this.workNanos = workNanos;
         this.cpuNanos = cpuNanos;
+        this.allocatedBytes = allocatedBytes;
     }
 
     private void remember(Object what) {
@@ -79,8 +81,16 @@ public final class Turn {
     }
 
     /**
-     * CPU time the loop thread used in the turn's work, nanoseconds; -1 where the JVM cannot
-     * measure it. Much less than {@link #workNanos}: the thread was off the CPU for the rest of
+     * Bytes the loop thread allocated in the turn's work; -1 unless measured
+     * ({@link EventLoop#measureCpu}) where the JVM can.
+     */
+    public long allocatedBytes() {
+        return allocatedBytes;
+    }
+
+    /**
+     * CPU time the loop thread used in the turn's work, nanoseconds; -1 unless measured
+     * ({@link EventLoop#measureCpu}) where the JVM can. Much less than {@link #workNanos}: the thread was off the CPU for the rest of
      * the turn (waiting for a CPU, stopped by the garbage collector, or blocked).
      */
     public long cpuNanos() {

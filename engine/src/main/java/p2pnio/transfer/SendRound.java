@@ -17,7 +17,7 @@ import java.util.ArrayDeque;
  * {@code select} ({@link #hasMore}). A turn therefore never sends more than one budget, however
  * many uploads run, and new requests are read, and their headers written, within one short turn
  * of arriving. Uploads waiting in the ring have no interest ops, so the selector does not report
- * a thousand writable sockets each turn to serve four. Slices stay large (1 MiB by default)
+ * a thousand writable sockets each turn to serve four. Slices stay large (256 KiB by default)
  * because clients read best in large pieces: the budget bounds how many uploads send per turn,
  * not how much each sends. Loop thread only.
  */

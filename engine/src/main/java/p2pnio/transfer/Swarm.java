@@ -168,12 +168,13 @@ final class Swarm {
     }
 
     /**
-     * One more source (a late answer with the same size and SHA-256): it takes pieces at once.
+     * One more source (a late answer with the same size and SHA-256): it takes pieces at once
+     * (or, while the swarm waits to start, when it starts).
      * False once the pieces are all in (or the download is over), or if it is a source already
      * (the same endpoint pinned to the same certificate).
      */
     boolean join(Pinned joining) {
-        if ((phase != Phase.OPENING && phase != Phase.FETCHING) || sources.stream().anyMatch(s ->
+        if ((phase != null && phase != Phase.OPENING && phase != Phase.FETCHING) || sources.stream().anyMatch(s ->
                 s.server.equals(joining.server()) && java.util.Objects.equals(s.pin, joining.pin()))) {
             return false;
         }

@@ -251,7 +251,15 @@ public final class Transfers implements Handler {
     }
 
     /** Starts a download that waited its turn in {@link #starts}. */
-    private void begin(Starts.Pending p) {
+    private void begin(Starts.Waiting waiting) {
+        if (waiting instanceof Starts.Many m) {
+            Swarm s = m.swarm();
+            swarms.put(s.name(), s);
+            ctx.counters.downloadsOpen++;
+            s.start();
+            return;
+        }
+        Starts.Pending p = (Starts.Pending) waiting;
         String name = p.name();
         String peer = p.peer();
         InetSocketAddress server = p.server();
@@ -299,10 +307,8 @@ public final class Transfers implements Handler {
             ctx.events.downloadFailed(name, why);
             return;
         }
-        Swarm s = new Swarm(ctx, this, name, size, sha256, pinned, pieceBytes);
-        swarms.put(name, s);
-        ctx.counters.downloadsOpen++;
-        s.start();
+        // started after this turn's handlers, at most downloadStartsPerTurn a turn with the other downloads
+        starts.add(new Starts.Many(new Swarm(ctx, this, name, size, sha256, pinned, pieceBytes)));
     }
 
     /** {@link #download(String, long, String, List, long)} in pieces of the default size (4 MiB). */
@@ -318,6 +324,9 @@ public final class Transfers implements Handler {
      */
     public boolean join(String name, long size, String sha256, InetSocketAddress server, InetSocketAddress answeredFrom) {
         Swarm s = swarms.get(name);
+        if (s == null && starts.find(name) instanceof Starts.Many waiting) {
+            s = waiting.swarm(); // not started yet: it starts with this source too
+        }
         Fingerprint pin = pin(answeredFrom);
         return s != null && (secure == null || pin != null) && s.size() == size && s.sha256().equals(sha256)
                 && s.join(new Swarm.Pinned(server, pin));
@@ -347,7 +356,7 @@ public final class Transfers implements Handler {
     public boolean cancel(String name) {
         Download d = downloads.get(name);
         Swarm s = swarms.get(name);
-        Starts.Pending waiting = starts.remove(name);
+        Starts.Waiting waiting = starts.remove(name);
         if (waiting != null) {
             notStarted(waiting, "cancelled");
         }
@@ -377,17 +386,17 @@ public final class Transfers implements Handler {
     }
 
     /** A download that waited to start and never will: reported failed, its try ended. */
-    private void notStarted(Starts.Pending p, String reason) {
+    private void notStarted(Starts.Waiting waiting, String reason) {
         ctx.counters.downloadsFailed++;
-        ctx.events.downloadFailed(p.name(), reason);
-        if (p.attempt() != null) {
+        ctx.events.downloadFailed(waiting.name(), reason);
+        if (waiting instanceof Starts.Pending p && p.attempt() != null) {
             p.attempt().ended();
         }
     }
 
     /** Fails every transfer (at shutdown): partial files are deleted. */
     public void closeAll(String reason) {
-        for (Starts.Pending p : starts.removeAll()) {
+        for (Starts.Waiting p : starts.removeAll()) {
             notStarted(p, reason);
         }
         for (Download d : new ArrayList<>(downloads.values())) {

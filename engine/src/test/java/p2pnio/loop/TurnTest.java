@@ -253,8 +253,10 @@ class TurnTest {
     }
 
     @Test
-    void aTurnSaysHowMuchOfItsWorkTheLoopThreadWasOnTheCpu() throws IOException {
-        loop.runOnce(false); // claims the thread
+    void aTurnSaysHowMuchOfItsWorkTheLoopThreadWasOnTheCpuWhenAskedTo() throws IOException {
+        assertThat(loop.runOnce(false).cpuNanos()).as("not measured unless asked for").isEqualTo(-1); // claims the thread
+        assertThat(LoopStats.onCpu(loop.runOnce(false))).isEmpty();
+        loop.measureCpu(true);
         loop.execute(() -> {
             try {
                 Thread.sleep(200); // off the CPU: as a thread waiting for a core, or stopped by the collector

@@ -133,7 +133,11 @@ public final class Report {
                             + " outside `select`, every turn recorded) over the measured waves alone: its turn window is"
                             + " restarted just before the first measured wave (`Node.statsRestartingTurns`) and read once"
                             + " after the last, so the nodes' start and the warm-up wave are not in it. p50, p99, p99.9 and"
-                            + " the longest turn, ms; what ran in the longest turn is named below the table.",
+                            + " the longest turn, ms; what ran in the longest turn is named below the table. These are"
+                            + " wall-clock times, the goal's figure. Beside them (`measureCpu`), the p99.9 of the loop"
+                            + " thread's CPU time per turn: the loop's own work, without the time its thread waited for"
+                            + " one of the 2 vCPUs both nodes, the JIT, the GC and other engineers share; and the"
+                            + " collections of the JVM during the measured waves.",
                     "", "s/wave", false, null, null, List.of(
                     new String[] {"serverTurnP50Ms", "server p50", "%.3f"},
                     new String[] {"serverTurnP99Ms", "server p99", "%.3f"},
@@ -142,7 +146,10 @@ public final class Report {
                     new String[] {"fetcherTurnP50Ms", "fetcher p50", "%.3f"},
                     new String[] {"fetcherTurnP99Ms", "fetcher p99", "%.3f"},
                     new String[] {"fetcherTurnP999Ms", "fetcher p99.9", "%.2f"},
-                    new String[] {"fetcherLongestTurnMs", "fetcher longest", "%.1f"})));
+                    new String[] {"fetcherLongestTurnMs", "fetcher longest", "%.1f"},
+                    new String[] {"serverCpuP999Ms", "server on-CPU p99.9", "%.2f"},
+                    new String[] {"fetcherCpuP999Ms", "fetcher on-CPU p99.9", "%.2f"},
+                    new String[] {"gcCollections", "GCs", "%.0f"})));
 
     private Report() {
     }
