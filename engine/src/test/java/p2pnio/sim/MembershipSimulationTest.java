@@ -80,6 +80,21 @@ class MembershipSimulationTest {
     }
 
     @Test
+    void theDigestsOfANodeTakeItsSlicesInTurnEachAtAnotherLength() throws Exception {
+        // 3,000 members need 8 slices: with a random slice per PING, one a node lacks waits a
+        // geometric time for a digest of its slice (the long tail at 10,000 nodes); in turn, every
+        // slice is compared once in 8 PINGs
+        List<int[]> digests = new Simulation(NodeConfig.Membership.GOSSIP, 3002, 1).digestsSent(3000, 30);
+        List<int[]> split = digests.stream().filter(d -> d[0] == 8).toList();
+        assertThat(split).as("PINGs sent with a digest in 8 slices").hasSizeGreaterThanOrEqualTo(16);
+        for (int i = 0; i + 8 <= split.size(); i++) {
+            assertThat(split.subList(i, i + 8).stream().map(d -> d[1]).distinct().count())
+                    .as("slices in the 8 digests from the %d-th", i).isEqualTo(8);
+        }
+        assertThat(split.stream().map(d -> d[2]).distinct().count()).as("lengths of the filters").isGreaterThan(1);
+    }
+
+    @Test
     void aRunIsTheSameEveryTime() throws Exception {
         Simulation.Result a = new Simulation(NodeConfig.Membership.GOSSIP, 32, 11).run(false);
         Simulation.Result b = new Simulation(NodeConfig.Membership.GOSSIP, 32, 11).run(false);

@@ -608,6 +608,34 @@ public final class Simulation {
     }
 
     /**
+     * The digests one node sends: node 0, whose list holds {@code members} addresses besides node 1
+     * (the one node of ours it can {@code PING}), runs {@code rounds} rounds. Returns, for each
+     * {@code PING} it sent, in order: the slices of its digest's split, the slice, and the filter's
+     * length in base64 characters.
+     */
+    public List<int[]> digestsSent(int members, int rounds) {
+        SimNode a = newNode(0);
+        SimNode b = newNode(1);
+        nodes.add(a);
+        nodes.add(b);
+        List<int[]> seen = new ArrayList<>();
+        network.tap = (from, datagram) -> {
+            String text = new String(datagram, java.nio.charset.StandardCharsets.UTF_8);
+            if (from == a && text.startsWith("PING,")) {
+                String[] digest = text.split(",", 5)[3].split("-", 3);
+                seen.add(new int[] {Integer.parseInt(digest[0]), Integer.parseInt(digest[1]), digest[2].length()});
+            }
+        };
+        a.start();
+        b.start();
+        for (int i = 2; i < members + 2; i++) {
+            a.cluster.add(network.address(i).address(), "test");
+        }
+        runUntil(now + rounds * ROUND);
+        return seen;
+    }
+
+    /**
      * All-to-all's cost per node per round once converged, from the code rather than a run: every
      * round each node sends each of its N - 1 peers its list (the N - 1 others) with itself first,
      * as {@link ControlCodec#encodeDiscover(String, List, int)} packs it, and nothing else; no
