@@ -75,6 +75,8 @@ public final class Discovery {
     private final List<String> probeOrder = new ArrayList<>();
     private int probeIndex;
     private int discoverCursor;
+    /** The slice the next digest describes: they take turns, so every slice is compared within slices / fanout rounds. */
+    private int sliceCursor;
     private int plainCursor;
     private int seq;
     private int incarnation;
@@ -96,6 +98,7 @@ public final class Discovery {
         this.control = control;
         this.instance = Extension.instance(instance);
         this.random = new Random(instance);
+        this.sliceCursor = (int) instance; // nodes start their turns at different slices
         List<String> caps = gossip() ? Extension.CAPABILITIES
                 : Extension.CAPABILITIES.stream().filter(c -> !c.equals(Extension.MEMBERS)).toList();
         this.hello = new ControlMessage.Hello(Extension.VERSION, this.instance, caps);
@@ -441,7 +444,7 @@ public final class Discovery {
         List<Member> members = new ArrayList<>();
         Member self = self(to);
         members.add(self);
-        MemberDigest digest = digest();
+        MemberDigest digest = digest(s);
         String d = digest.encode();
         int budget = control.room() - 40 - d.length() - ControlCodec.memberBytes(self);
         news.take(members, budget, 64, maxSends(), p.address());
@@ -453,12 +456,19 @@ public final class Discovery {
         return new Member(Member.ALIVE, instance, incarnation, announced == null ? cluster.selfAddress() : announced);
     }
 
-    /** A digest of one random slice of what we know, ourselves included. */
-    private MemberDigest digest() {
+    /**
+     * A digest of one slice of what we know, ourselves included: the slices take turns (as
+     * memberlist's periodic full exchange with one peer, spread over slices / fanout rounds), so a
+     * member we lack comes in a delta within about that many rounds, not after a random wait with a
+     * long tail. Its length varies with the {@code PING}'s sequence number: a member our filter
+     * wrongly claims (a false positive, about 1 %) is then not wrongly claimed by every later
+     * digest of its slice, and so comes in a delta too.
+     */
+    private MemberDigest digest(int salt) {
         int known = cluster.size() + 1;
         int slices = MemberDigest.slicesFor(known);
-        int slice = random.nextInt(slices);
-        MemberDigest d = MemberDigest.forSlice(slices, slice, known / slices + 16);
+        int slice = Integer.remainderUnsigned(sliceCursor++, slices);
+        MemberDigest d = MemberDigest.forSlice(slices, slice, known / slices + 16, salt);
         long self = MemberDigest.hash(cluster.selfAddress());
         if (d.covers(self)) {
             d.add(self);

@@ -13,6 +13,12 @@ import java.util.Base64;
  * member that looks present is merely left for the next exchange, whose slice and filter differ).
  * A node with more members than one filter can hold in a datagram splits them into 2, 4, 8, ...
  * slices and sends one slice per {@code PING}.
+ *
+ * <p>A false positive must not be the same at every exchange: a filter of the same members at the
+ * same length sets the same bits, so once a node's list stops changing, the member it lacks that
+ * its filter wrongly claims would be claimed by every digest it sends and never come in a delta
+ * (the slow tail of convergence at 10,000 nodes, docs/membership.md). The sender therefore varies
+ * the filter's length ({@link #forSlice(int, int, int, int)}), which moves every bit position.
  */
 public final class MemberDigest {
 
@@ -36,7 +42,18 @@ public final class MemberDigest {
 
     /** A digest of slice {@code slice} of {@code slices}, sized for {@code members} addresses. */
     public static MemberDigest forSlice(int slices, int slice, int members) {
-        int bytes = Math.min(MAX_FILTER_BYTES, Math.max(8, (members * BITS_PER_MEMBER + 7) / 8));
+        return forSlice(slices, slice, members, 0);
+    }
+
+    /**
+     * As {@link #forSlice(int, int, int)}, {@code salt & 7} bytes longer (at most
+     * {@value #MAX_FILTER_BYTES} all the same). The bit positions of an address depend on the
+     * filter's length, so digests of the same members at another length have their false
+     * positives elsewhere: a member that one digest wrongly claims is, with a new salt, very likely
+     * not claimed by the next. A reader needs nothing for it: the length is the filter's own.
+     */
+    public static MemberDigest forSlice(int slices, int slice, int members, int salt) {
+        int bytes = Math.min(MAX_FILTER_BYTES, Math.max(8, (members * BITS_PER_MEMBER + 7) / 8) + (salt & 7));
         return new MemberDigest(slices, slice, new byte[bytes]);
     }
 

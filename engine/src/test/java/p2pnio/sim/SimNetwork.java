@@ -98,7 +98,13 @@ final class SimNetwork implements Endpoints {
                 byType[3] - before[3], byType[1] - before[1], byType[0] - before[0], byType[4] - before[4]);
     }
 
+    /** Sees every datagram sent (before loss), if set: for tests that read what a node sends. */
+    java.util.function.BiConsumer<SimNode, byte[]> tap;
+
     void send(SimNode from, InetSocketAddress to, byte[] datagram) {
+        if (tap != null) {
+            tap.accept(from, datagram);
+        }
         datagrams++;
         bytes += datagram.length;
         byType[switch (datagram.length == 0 ? 0 : datagram[0]) {

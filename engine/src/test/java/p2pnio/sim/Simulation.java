@@ -18,6 +18,7 @@ import p2pnio.control.Liveness;
 import p2pnio.loop.EventLoop;
 import p2pnio.loop.Timers;
 import p2pnio.wire.ControlCodec;
+import p2pnio.wire.MemberDigest;
 
 /**
  * A deterministic simulation of a cluster of N nodes that runs the real membership code
@@ -249,6 +250,9 @@ public final class Simulation {
                 progress(String.format(Locale.ROOT, "%,d of %,d peer records (%.1f %%)", records, (long) n * (n - 1),
                         100.0 * records / ((long) n * (n - 1))));
             }
+            if (Boolean.getBoolean("sim.tail")) {
+                tail();
+            }
         }
         progress("converged in " + converge + " rounds");
         if (Boolean.getBoolean("sim.heap")) {
@@ -307,6 +311,65 @@ public final class Simulation {
                 bytesPerNode, maxPerNode, hellosPerNode, steadyPerNode, steadyBytesPerNode, maxSteadyPerNode,
                 killed[0], killed[1], killed[2], falseRemovals, falseSuspicions, falselySuspected.size(), wholeAgain,
                 (System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * Where the records still missing are (a diagnosis of the slow tail of convergence): how many,
+     * at how many nodes, of how many members; how many of them a digest of their slice by their
+     * owner, as {@code Discovery} builds it, claims to hold at the first of its 8 lengths (a Bloom
+     * false positive: no delta answering that digest sends them), and how many at all 8 lengths.
+     */
+    private void tail() {
+        long missing = 0;
+        long claimedOnce = 0;
+        long claimedAlways = 0;
+        java.util.Set<String> of = new java.util.HashSet<>();
+        int at = 0;
+        java.util.Map<String, Long> hashes = new java.util.HashMap<>();
+        for (SimNode node : nodes) {
+            String a = p2pnio.PeerAddress.of(node.address());
+            hashes.put(a, MemberDigest.hash(a));
+        }
+        for (SimNode node : nodes) {
+            if (node.cluster.size() >= n - 1) {
+                continue;
+            }
+            at++;
+            int known = node.cluster.size() + 1;
+            int slices = MemberDigest.slicesFor(known);
+            MemberDigest[][] digests = new MemberDigest[8][slices];
+            for (int salt = 0; salt < 8; salt++) {
+                for (int s = 0; s < slices; s++) {
+                    digests[salt][s] = MemberDigest.forSlice(slices, s, known / slices + 16, salt);
+                }
+                long self = hashes.get(p2pnio.PeerAddress.of(node.address()));
+                digests[salt][MemberDigest.sliceOf(self, slices)].add(self);
+                for (Cluster.Peer p : node.cluster.peers()) {
+                    long h = p.hash();
+                    digests[salt][MemberDigest.sliceOf(h, slices)].add(h);
+                }
+            }
+            for (SimNode other : nodes) {
+                String a = p2pnio.PeerAddress.of(other.address());
+                if (other == node || node.cluster.byAddress(a) != null) {
+                    continue;
+                }
+                missing++;
+                of.add(a);
+                long h = hashes.get(a);
+                int slice = MemberDigest.sliceOf(h, slices);
+                int claimed = 0;
+                for (int salt = 0; salt < 8; salt++) {
+                    if (digests[salt][slice].mightContain(h)) {
+                        claimed++;
+                    }
+                }
+                claimedOnce += digests[0][slice].mightContain(h) ? 1 : 0;
+                claimedAlways += claimed == 8 ? 1 : 0;
+            }
+        }
+        progress(String.format(Locale.ROOT, "tail: %,d records missing at %,d nodes, of %,d members; the owner's digest"
+                + " claims %,d of them at its first length, %,d at all 8", missing, at, of.size(), claimedOnce, claimedAlways));
     }
 
     /**
@@ -487,6 +550,89 @@ public final class Simulation {
         runUntil(start + after * ROUND);
         watch = null;
         return new long[] {w.suspicions, w.removals};
+    }
+
+    /**
+     * The repair of a record that a Bloom false positive hides (the slow tail of convergence at
+     * 10,000 nodes): converges a cluster, lets its news run out ({@code settle} rounds), then takes
+     * from one node A a member X that A's digest of X's slice, at its first length, claims to hold
+     * although A lacks it (A forgets X, with no tombstone and no news: as if it had never heard of
+     * it). Only a delta, or X itself writing to A, can bring X back. Returns the round A knows X
+     * again (-1: not within {@code rounds}), and 1 if a delta brought it (A learned it from a third
+     * node), 0 if X's own datagram did; null if no such pair exists in this cluster.
+     */
+    public double[] forgetFalselyClaimed(int settle, int rounds) {
+        for (int i = 0; i < n; i++) {
+            SimNode node = newNode(i);
+            nodes.add(node);
+            loop.schedule((long) (random.nextDouble() * ROUND), "start node " + i, node::start);
+        }
+        runUntil(settle * ROUND);
+        for (SimNode a : nodes) {
+            int known = a.cluster.size(); // ourselves and the others, X left out
+            int slices = MemberDigest.slicesFor(known);
+            for (Cluster.Peer x : new ArrayList<>(a.cluster.peers())) {
+                if (x.configured()) {
+                    continue;
+                }
+                int slice = MemberDigest.sliceOf(x.hash(), slices);
+                MemberDigest d = MemberDigest.forSlice(slices, slice, known / slices + 16, 0);
+                long self = MemberDigest.hash(a.cluster.selfAddress());
+                if (d.covers(self)) {
+                    d.add(self);
+                }
+                for (List<Cluster.Peer> group : a.cluster.inSlice(slices, slice)) {
+                    for (Cluster.Peer p : group) {
+                        if (p != x && d.covers(p.hash())) {
+                            d.add(p.hash());
+                        }
+                    }
+                }
+                if (!d.mightContain(x.hash())) {
+                    continue;
+                }
+                String address = x.address();
+                a.cluster.moveTo(x, Liveness.REMOVED, now); // a tombstone that is over at once
+                long start = now;
+                for (int r = 1; r <= rounds; r++) {
+                    runUntil(start + r * ROUND);
+                    Cluster.Peer back = a.cluster.byAddress(address);
+                    if (back != null) {
+                        return new double[] {r, back.via().equals(Cluster.SENDER) ? 0 : 1};
+                    }
+                }
+                return new double[] {-1, 0};
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The digests one node sends: node 0, whose list holds {@code members} addresses besides node 1
+     * (the one node of ours it can {@code PING}), runs {@code rounds} rounds. Returns, for each
+     * {@code PING} it sent, in order: the slices of its digest's split, the slice, and the filter's
+     * length in base64 characters.
+     */
+    public List<int[]> digestsSent(int members, int rounds) {
+        SimNode a = newNode(0);
+        SimNode b = newNode(1);
+        nodes.add(a);
+        nodes.add(b);
+        List<int[]> seen = new ArrayList<>();
+        network.tap = (from, datagram) -> {
+            String text = new String(datagram, java.nio.charset.StandardCharsets.UTF_8);
+            if (from == a && text.startsWith("PING,")) {
+                String[] digest = text.split(",", 5)[3].split("-", 3);
+                seen.add(new int[] {Integer.parseInt(digest[0]), Integer.parseInt(digest[1]), digest[2].length()});
+            }
+        };
+        a.start();
+        b.start();
+        for (int i = 2; i < members + 2; i++) {
+            a.cluster.add(network.address(i).address(), "test");
+        }
+        runUntil(now + rounds * ROUND);
+        return seen;
     }
 
     /**
