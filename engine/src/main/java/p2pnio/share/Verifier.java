@@ -35,8 +35,7 @@ import p2pnio.loop.Task;
  *   <li><b>after the last byte</b>: the thread reads the whole file back and hashes it at
  *       {@link #finish}.</li>
  * </ul>
- * Reads back go through one direct buffer per verify thread (a heap buffer would cost one more
- * copy). Hashing in the file's order keeps one {@link MessageDigest}; a download written in ranges
+ * Reads back go through one direct buffer per verify thread ({@link Digests#update}). Hashing in the file's order keeps one {@link MessageDigest}; a download written in ranges
  * (issue 12) calls {@link #written(long)} with its contiguous prefix, or uses the second way.
  *
  * <p>{@link #receiveBuffer}, {@link #written}, {@link #finish} and {@link #cancel}: loop thread. The
@@ -53,13 +52,6 @@ public final class Verifier {
     /** Bytes of a hand-over buffer, and of a read back from the file. */
     public static final int CHUNK = 1 << 20;
     private static final long TURN_BYTES = 8L << 20;
-    /**
-     * The read-back buffer, one per verify thread for its life, shared by every download it checks
-     * (a buffer per download was 1 MiB of garbage the loop made for a file of any size), and direct,
-     * so a read copies once.
-     */
-    private static final ThreadLocal<ByteBuffer> CHUNKS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
-
     /**
      * The buffers a node's loop receives verified bodies into and hands to its verify thread: at
      * most {@code count} of {@code bytes} each, made when first needed and kept for the node's life
@@ -332,17 +324,10 @@ public final class Verifier {
         if (in == null) {
             in = FileChannel.open(part, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         }
-        ByteBuffer buf = CHUNKS.get();
-        while (hashed < until && !cancelled) {
-            buf.clear();
-            buf.limit((int) Math.min(CHUNK, until - hashed));
-            int n = in.read(buf, hashed);
-            if (n < 0) {
-                throw new IOException(part.getFileName() + " ends at " + hashed + " bytes, " + until + " expected");
-            }
-            buf.flip();
-            sha.update(buf);
-            hashed += n;
+        try {
+            hashed = Digests.update(sha, in, hashed, until, () -> cancelled);
+        } catch (IOException e) {
+            throw new IOException(part.getFileName() + ": " + e.getMessage(), e);
         }
     }
 
