@@ -244,7 +244,7 @@ public final class Digests {
      * reads into a direct one and copies again), and {@link MessageDigest#update(ByteBuffer)} feeds
      * it to SHA-256 through a 4 KiB array, 256 calls per MiB, so C2 soon compiles the path with the
      * SHA-256 intrinsic. A 1 MiB heap array is one call per MiB: that path stays interpreted or in
-     * C1 for gigabytes, hashing several times slower (measured in docs/lessons.md).
+     * C1 for gigabytes, hashing slower (docs/bench/analysis.md, benchmark 8).
      */
     static long update(MessageDigest sha, FileChannel in, long from, long to, java.util.function.BooleanSupplier stop)
             throws IOException {
