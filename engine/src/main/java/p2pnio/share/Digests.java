@@ -241,10 +241,10 @@ public final class Digests {
      * {@code to}. Any thread; blocks.
      *
      * <p>Why a direct buffer: a read into it copies each byte once (into a heap buffer the JDK
-     * reads into a direct one and copies again), and {@link MessageDigest#update(ByteBuffer)} feeds
-     * it to SHA-256 through a 4 KiB array, 256 calls per MiB, so C2 soon compiles the path with the
-     * SHA-256 intrinsic. A 1 MiB heap array is one call per MiB: that path stays interpreted or in
-     * C1 for gigabytes, hashing slower (docs/bench/analysis.md, benchmark 8).
+     * reads into a temporary direct one and copies again), and {@link MessageDigest#update(ByteBuffer)}
+     * feeds it to SHA-256 through a 4 KiB array, 256 calls per MiB, a path C2 compiles with the
+     * SHA-256 intrinsic within the first MiBs; a 1 MiB heap array is one call per MiB (the verify
+     * thread's slow start before: docs/bench/analysis.md, benchmark 8).
      */
     static long update(MessageDigest sha, FileChannel in, long from, long to, java.util.function.BooleanSupplier stop)
             throws IOException {

@@ -59,22 +59,25 @@ public final class Verifier {
      * back on the verify thread.
      */
     public static final class Buffers {
-        private final ArrayBlockingQueue<Chunk> free;
-        private final int count;
+        /** The free ones, a stack: the buffer given back last is taken first, its lines the likeliest in a cache. */
+        private final Chunk[] free;
+        private int freeCount;
         private final int bytes;
         /** Loop thread: buffers made so far. */
         private int made;
 
         public Buffers(int count, int bytes) {
-            this.count = count;
             this.bytes = bytes;
-            this.free = new ArrayBlockingQueue<>(count);
+            this.free = new Chunk[count];
         }
 
-        /** A free buffer, or null if all {@code count} are in use. Loop thread. */
+        /** A free buffer, or null if all are in use. Loop thread. */
         Chunk take() {
-            Chunk c = free.poll();
-            if (c == null && made < count) {
+            Chunk c;
+            synchronized (this) {
+                c = freeCount == 0 ? null : free[--freeCount];
+            }
+            if (c == null && made < free.length) {
                 made++;
                 c = new Chunk(ByteBuffer.allocateDirect(bytes));
             }
@@ -84,18 +87,22 @@ public final class Verifier {
             return c;
         }
 
-        void release(Chunk c) {
-            free.add(c); // never full: only the count made come back
+        synchronized void release(Chunk c) {
+            free[freeCount++] = c; // never full: only the ones made come back
         }
 
-        /** Buffers made so far (at most {@code count}): for tests. */
+        int count() {
+            return free.length;
+        }
+
+        /** Buffers made so far: for tests. */
         public int made() {
             return made;
         }
 
         /** Buffers free now: for tests. */
-        public int free() {
-            return free.size();
+        public synchronized int free() {
+            return freeCount;
         }
     }
 
@@ -124,6 +131,8 @@ public final class Verifier {
     private long written;
     /** {@link #readBack} when the thread was last woken to catch up on it. */
     private long wokenAt;
+    /** Bytes handed over since the thread was last woken for them. */
+    private long handedSinceWake;
     /** The buffer the loop is filling, or null. */
     private Chunk filling;
     /** A catch-up job is queued or running. */
@@ -157,7 +166,7 @@ public final class Verifier {
         this.thread = thread;
         this.whileReceiving = whileReceiving;
         this.buffers = whileReceiving ? buffers : null;
-        this.handed = this.buffers == null ? null : new ArrayBlockingQueue<>(this.buffers.count);
+        this.handed = this.buffers == null ? null : new ArrayBlockingQueue<>(this.buffers.count());
     }
 
     /**
@@ -207,9 +216,13 @@ public final class Verifier {
 
     private void handOver() {
         filling.bytes.flip();
+        handedSinceWake += filling.bytes.limit();
         handed.add(filling);
         filling = null;
-        wake();
+        if (handedSinceWake >= CHUNK) { // once per MiB, whatever the buffers' size
+            handedSinceWake = 0;
+            wake();
+        }
     }
 
     private void wake() {

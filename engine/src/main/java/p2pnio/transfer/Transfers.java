@@ -72,7 +72,7 @@ public final class Transfers implements Handler {
     /** Size of the shared read buffer. */
     public static final int SCRATCH_BYTES = 256 * 1024;
     /** Hand-over buffers of {@link Verifier#CHUNK} bytes a node's verified downloads share. */
-    public static final int VERIFY_BUFFERS = 8;
+    public static final int VERIFY_BUFFERS = 32;
 
     private final Context ctx;
     private final ServerSocketChannel server;
@@ -81,7 +81,7 @@ public final class Transfers implements Handler {
      * Hand-over buffers of verified downloads: 8 MiB at most, the verify thread's slack (13 ms of a
      * 600 MiB/s download) before the loop falls back to letting it read the bytes back from the file.
      */
-    private final Verifier.Buffers verifyBuffers = new Verifier.Buffers(VERIFY_BUFFERS, Verifier.CHUNK);
+    private final Verifier.Buffers verifyBuffers = new Verifier.Buffers(VERIFY_BUFFERS, SCRATCH_BYTES);
     private final Set<Upload> uploads = new LinkedHashSet<>();
     private final Map<String, Download> downloads = new LinkedHashMap<>();
     /** Downloads from several sources at once, by name (issue #12). */
