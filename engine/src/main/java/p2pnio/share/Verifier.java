@@ -21,22 +21,27 @@ import p2pnio.loop.Task;
  * <p>Two ways, measured side by side in {@code VerifyBenchmark} (BENCHMARKS.md):
  * <ul>
  *   <li><b>while receiving</b> (the default): the loop reads the body from the socket straight into
- *       a {@value #CHUNK}-byte buffer taken from the node's {@link Buffers}, writes each read to the
- *       file from it, and hands the buffer to the verify thread once it is full (and the last one at
- *       the last byte), which hashes it and gives it back: the bytes are hashed from the buffer the
- *       socket filled, never read back, and the loop copies nothing more than before. The loop
- *       wakes the thread once per buffer (not once per socket read: a wake-up costs both threads a
- *       system call and a context switch), and the thread hashes in turns of at most
- *       {@value #TURN_BYTES} bytes so several downloads share it. The loop never waits for a
- *       buffer: when none is free (the thread is behind by {@link Buffers}' worth, or other
- *       downloads hold them), it reads into its own buffer as without verification, and the thread
- *       reads those bytes back from the partial file (the page cache holds them) when it gets to
- *       them, in order;</li>
+ *       a buffer taken from the node's {@link Buffers} (as large as its own read buffer), writes
+ *       each read to the file from it, and hands the buffer to the verify thread once it is full
+ *       (and the last one at the last byte), which hashes it and gives it back: the bytes are
+ *       hashed from the buffer the socket filled, never read back, and the loop copies nothing
+ *       more than before. The loop wakes the thread once per {@value #CHUNK} bytes handed over (not
+ *       once per socket read: a wake-up costs both threads a system call and a context switch), and
+ *       the thread hashes in turns of about {@value #TURN_BYTES} bytes so several downloads share
+ *       it. The loop never waits for a buffer: when none is free (the thread is behind by all of
+ *       them, or other downloads hold them), it reads into its own buffer as without verification,
+ *       and the thread reads those bytes back from the partial file (the page cache holds them)
+ *       when it gets to them, in order;</li>
  *   <li><b>after the last byte</b>: the thread reads the whole file back and hashes it at
  *       {@link #finish}.</li>
  * </ul>
- * Reads back go through one direct buffer per verify thread ({@link Digests#update}). Hashing in the file's order keeps one {@link MessageDigest}; a download written in ranges
- * (issue 12) calls {@link #written(long)} with its contiguous prefix, or uses the second way.
+ * Reads back go through one direct buffer per verify thread ({@link Digests#update}). Hashing in
+ * the file's order keeps one {@link MessageDigest}; a download written in ranges (issue 12) calls
+ * {@link #written(long)} with its contiguous prefix, or uses the second way.
+ *
+ * <p>Measured (docs/bench/analysis.md, benchmark 8): handing the buffers over costs the verify
+ * thread about what reading the bytes back did (0.85-0.90 s of CPU per GiB, SHA-256 itself 0.65):
+ * the bytes cross from the loop's core to the thread's either way.
  *
  * <p>{@link #receiveBuffer}, {@link #written}, {@link #finish} and {@link #cancel}: loop thread. The
  * rest runs on the verify thread, one job at a time.

@@ -71,15 +71,16 @@ public final class Transfers implements Handler {
     public static final long PIECE_BYTES = 4L << 20;
     /** Size of the shared read buffer. */
     public static final int SCRATCH_BYTES = 256 * 1024;
-    /** Hand-over buffers of {@link Verifier#CHUNK} bytes a node's verified downloads share. */
+    /** Hand-over buffers of {@link #SCRATCH_BYTES} a node's verified downloads share. */
     public static final int VERIFY_BUFFERS = 32;
 
     private final Context ctx;
     private final ServerSocketChannel server;
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH_BYTES);
     /**
-     * Hand-over buffers of verified downloads: 8 MiB at most, the verify thread's slack (13 ms of a
-     * 600 MiB/s download) before the loop falls back to letting it read the bytes back from the file.
+     * Hand-over buffers of verified downloads, as large as the loop's own: 8 MiB at most, the verify
+     * thread's slack (13 ms of a 600 MiB/s download) before the loop falls back to letting it read
+     * the bytes back from the file.
      */
     private final Verifier.Buffers verifyBuffers = new Verifier.Buffers(VERIFY_BUFFERS, SCRATCH_BYTES);
     private final Set<Upload> uploads = new LinkedHashSet<>();
