@@ -23,10 +23,9 @@ public final class NodeConfig {
     /** When a download whose answer carried a SHA-256 is checked against it (issue 11). */
     public enum Verify {
         /**
-         * The default: a background thread hashes the body as it arrives, from the buffers the loop
-         * read it into (handed over once per MiB; when none is free, it reads those bytes back
-         * from the partial file), so at the last byte only the tail is left; the loop spends
-         * nothing on hashing.
+         * The default: a background thread hashes the partial file's bytes as they arrive (it reads
+         * them back from the page cache, behind the loop's writes), so at the last byte only the
+         * tail is left; the loop spends nothing on hashing.
          */
         WHILE_RECEIVING,
         /** The background thread reads and hashes the whole partial file after its last byte. */

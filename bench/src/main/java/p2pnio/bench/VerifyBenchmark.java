@@ -35,10 +35,8 @@ import p2pnio.bench.support.BenchFiles;
  * second; the {@code MiB} counter is the rate in MiB/s.
  *
  * <p>{@code contender}: {@code unverified} ({@code Verify.OFF}), {@code while_receiving} (the
- * verify thread hashes the bytes as they arrive, from the 256 KiB buffers the loop read them into and
- * hands over, reading back from the page cache only what the loop read while no buffer was free)
- * and {@code after_last_byte} (it reads the whole file back from the page cache and hashes it after
- * the last byte). The serving
+ * verify thread hashes the bytes as they arrive, reading them back from the page cache) and
+ * {@code after_last_byte} (it reads and hashes the whole file after the last byte). The serving
  * node has hashed the file before the first download (its digest is cached), so every answer
  * carries it; a download that is not verified when it should be fails the benchmark.
  */

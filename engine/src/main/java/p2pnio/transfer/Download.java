@@ -206,13 +206,7 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
 
     /** One read: the bytes read (0 if none, or throttled; -1 at the end). */
     private int readOnce() throws IOException {
-        // Verifying while receiving, the body goes into a buffer the verify thread hashes once it is
-        // full (bytes after those it holds already); else, or if none is free, into the loop's own.
-        ByteBuffer buf = state == State.READ_BODY && verifier != null ? verifier.receiveBuffer() : null;
-        if (buf == null) {
-            buf = transfers.scratch();
-        }
-        int start = buf.position();
+        ByteBuffer buf = transfers.scratch();
         long granted = 0;
         if (state == State.READ_HEADER) {
             // Never a body byte before the partial file exists: it stays in the socket meanwhile.
@@ -220,13 +214,13 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
         } else {
             // Never ask for more than the body still needs (what comes after SIZE is never read or
             // written), nor more than the rate limit grants.
-            granted = account.take(Math.min(size - received, buf.remaining()));
+            granted = account.take(Math.min(size - received, buf.capacity()));
             if (granted == 0) {
                 moveTo(State.THROTTLED,
                         ctx.trace.on() ? "download rate limit " + transfers.downloadLimit().rate() + " B/s" : null);
                 return 0;
             }
-            buf.limit(start + (int) granted);
+            buf.limit((int) granted);
         }
         int n = readIn(buf);
         if (granted > 0) {
@@ -239,7 +233,7 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
             return n;
         }
         progressed();
-        buf.limit(buf.position()).position(start); // the bytes just read
+        buf.flip();
         if (state == State.READ_HEADER) {
             switch (header.feed(buf)) {
                 case NEED_MORE -> {
@@ -298,7 +292,7 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
         out = made.channel();
         if (asked.sha256() != null && ctx.config.verifies()) {
             verifier = new Verifier(made.partPath(), ctx.loop, ctx.verifying, ctx.config.verifiesWhileReceiving(),
-                    transfers.verifyBuffers(), e -> ctx.quiet(label() + " verifier: close", e));
+                    e -> ctx.quiet(label() + " verifier: close", e));
         }
         if (ctx.trace.on()) {
             ctx.trace.line(label() + " partial file " + made.partName());
@@ -325,7 +319,7 @@ final class Download extends Connection<Download.State> implements TokenBucket.W
         received += n;
         ctx.counters.bytesReceived += n;
         if (verifier != null) {
-            verifier.written(received, buf);
+            verifier.written(received);
         }
         if (partial.resumable() && received / Transfers.PIECE_BYTES > piecesIn && received < size) {
             piecesIn = (int) (received / Transfers.PIECE_BYTES);

@@ -24,7 +24,6 @@ import p2pnio.loop.OffLoop;
 import p2pnio.secure.Fingerprint;
 import p2pnio.secure.SecureMode;
 import p2pnio.secure.TlsWire;
-import p2pnio.share.Verifier;
 import p2pnio.wire.HostPort;
 
 /**
@@ -71,18 +70,10 @@ public final class Transfers implements Handler {
     public static final long PIECE_BYTES = 4L << 20;
     /** Size of the shared read buffer. */
     public static final int SCRATCH_BYTES = 256 * 1024;
-    /** Hand-over buffers of {@link #SCRATCH_BYTES} a node's verified downloads share. */
-    public static final int VERIFY_BUFFERS = 32;
 
     private final Context ctx;
     private final ServerSocketChannel server;
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH_BYTES);
-    /**
-     * Hand-over buffers of verified downloads, as large as the loop's own: 8 MiB at most, the verify
-     * thread's slack (13 ms of a 600 MiB/s download) before the loop falls back to letting it read
-     * the bytes back from the file.
-     */
-    private final Verifier.Buffers verifyBuffers = new Verifier.Buffers(VERIFY_BUFFERS, SCRATCH_BYTES);
     private final Set<Upload> uploads = new LinkedHashSet<>();
     private final Map<String, Download> downloads = new LinkedHashMap<>();
     /** Downloads from several sources at once, by name (issue #12). */
@@ -434,11 +425,6 @@ public final class Transfers implements Handler {
     /** The shared read buffer, cleared. */
     ByteBuffer scratch() {
         return scratch.clear();
-    }
-
-    /** The buffers downloads verified while receiving hand to the verify thread (made when first needed). */
-    Verifier.Buffers verifyBuffers() {
-        return verifyBuffers;
     }
 
     /** A connection of either direction has ended: forget it and remember how it ended. */

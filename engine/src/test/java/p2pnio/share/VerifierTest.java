@@ -26,9 +26,8 @@ import p2pnio.loop.EventLoop;
 /**
  * The verify thread's hash of a partial file, written in pieces as a download writes it: the
  * SHA-256 of the whole content in both ways (as it arrives, after the last byte), for any size,
- * including one the thread has not caught up with at the last byte; the hand-off from the
- * loop once per MiB written, not once per write; the loop's own buffers hashed as they are handed
- * over, the bytes read back when none is free, and every buffer given back.
+ * including one the thread has not caught up with at the last byte; and the hand-off from the
+ * loop once per MiB written, not once per write.
  */
 class VerifierTest {
 
@@ -70,87 +69,8 @@ class VerifierTest {
         assertThat(jobs.get()).isBetween(2, 2 * (content.length >> 20) + 1);
     }
 
-    @Test
-    void whileReceivingTheBytesAreHashedFromTheBuffersTheLoopReadInto() throws Exception {
-        byte[] content = content(20_000_000 + 123);
-        Verifier.Buffers buffers = new Verifier.Buffers(4, Verifier.CHUNK);
-        // an idle verify thread: every buffer hashed as soon as it is full, none waits for one
-        Verifier v = verifier(Runnable::run, buffers);
-        assertThat(receive(content, v)).isEqualTo(sha256(content));
-        assertThat(v.hashedFromBuffers()).as("bytes hashed from the loop's buffers").isEqualTo(content.length);
-        assertThat(buffers.made()).isEqualTo(1); // one at a time was enough
-        assertThat(buffers.free()).isEqualTo(buffers.made());
-    }
-
-    @Test
-    void aLoopThatFindsNoFreeBufferGoesOnAndTheThreadReadsThoseBytesBack() throws Exception {
-        byte[] content = content(20_000_000 + 123);
-        Verifier.Buffers buffers = new Verifier.Buffers(2, Verifier.CHUNK);
-        // a verify thread that does nothing until the last byte: two buffers handed over, then none free
-        java.util.List<Runnable> later = new java.util.ArrayList<>();
-        Verifier v = verifier(later::add, buffers);
-        CompletableFuture<String> result = new CompletableFuture<>();
-        Path part = write(content, v, tmp.resolve("x.part"));
-        assertThat(buffers.free()).isZero();
-        v.finish(content.length, (actual, failure) -> result.complete(failure != null ? failure.toString() : actual));
-        for (int i = 0; i < later.size(); i++) {
-            later.get(i).run(); // in order, as the verify thread would
-        }
-        assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo(sha256(content));
-        assertThat(v.hashedFromBuffers()).isEqualTo(2L * Verifier.CHUNK);
-        assertThat(buffers.free()).isEqualTo(2);
-        assertThat(Files.size(part)).isEqualTo(content.length);
-    }
-
-    @Test
-    void aCancelledDownloadGivesItsBuffersBack() throws Exception {
-        Verifier.Buffers buffers = new Verifier.Buffers(2, Verifier.CHUNK);
-        java.util.List<Runnable> later = new java.util.ArrayList<>();
-        Verifier v = verifier(later::add, buffers);
-        write(content(3 * Verifier.CHUNK / 2), v, tmp.resolve("x.part")); // one handed over, one being filled
-        v.cancel();
-        later.forEach(Runnable::run);
-        assertThat(buffers.made()).isEqualTo(2);
-        assertThat(buffers.free()).isEqualTo(2);
-    }
-
-    private Verifier verifier(Executor thread, Verifier.Buffers buffers) throws IOException {
-        startLoop();
-        return new Verifier(tmp.resolve("x.part"), loop, thread, true, buffers, e -> { });
-    }
-
-    /** What a download's loop does: each read into the verifier's buffer if it has one, else its own. */
-    private static Path write(byte[] content, Verifier v, Path part) throws IOException {
-        ByteBuffer own = ByteBuffer.allocateDirect(65_536);
-        try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            int written = 0;
-            while (written < content.length) {
-                ByteBuffer buf = v.receiveBuffer();
-                if (buf == null) {
-                    buf = own.clear();
-                }
-                int start = buf.position();
-                int n = Math.min(Math.min(65_536, buf.remaining()), content.length - written);
-                buf.put(content, written, n); // the socket's read
-                buf.limit(buf.position()).position(start);
-                while (buf.hasRemaining()) {
-                    out.write(buf);
-                }
-                written += n;
-                v.written(written, buf);
-            }
-        }
-        return part;
-    }
-
-    private String receive(byte[] content, Verifier v) throws Exception {
-        CompletableFuture<String> result = new CompletableFuture<>();
-        write(content, v, tmp.resolve("x.part"));
-        v.finish(content.length, (actual, failure) -> result.complete(failure != null ? failure.toString() : actual));
-        return result.get(30, TimeUnit.SECONDS);
-    }
-
-    private void startLoop() throws IOException {
+    /** Writes {@code content} to a partial file in 64 KiB pieces, telling a verifier; its digest. */
+    private String verify(byte[] content, Executor thread, boolean whileReceiving) throws Exception {
         loop = new EventLoop(1024, System::nanoTime);
         loopThread = new Thread(() -> {
             try {
@@ -160,11 +80,6 @@ class VerifierTest {
             }
         }, "test loop");
         loopThread.start();
-    }
-
-    /** Writes {@code content} to a partial file in 64 KiB pieces, telling a verifier; its digest. */
-    private String verify(byte[] content, Executor thread, boolean whileReceiving) throws Exception {
-        startLoop();
         Path part = tmp.resolve("x.part");
         Verifier v = new Verifier(part, loop, thread, whileReceiving, e -> { });
         CompletableFuture<String> result = new CompletableFuture<>();

@@ -99,7 +99,7 @@ public final class Report {
             new View("VerifyBenchmark", "8. Verified downloads (issue 11)",
                     "One node fetches a file from another (UDP `Get`/extended `File`, then its own download into a new"
                             + " file), the content checked against the SHA-256 of the answer: `while_receiving` (the node's"
-                            + " verify thread hashes the bytes as they arrive, from the buffers the loop read them into; the default),"
+                            + " verify thread hashes the bytes as they arrive, read back from the page cache; the default),"
                             + " `after_last_byte` (it reads and hashes the whole file after the last byte), against"
                             + " `unverified` (`verify` OFF). The rounds interleave the three; the target is verified"
                             + " ≥ 0.9 × unverified in the same run.",
