@@ -58,6 +58,8 @@ public final class Digests {
     public static final long MAX_CACHE_BYTES = 16L << 20;
     private static final String FORMAT = "p2pnio digests 1";
     private static final int CHUNK = 1 << 20;
+    /** Each hashing thread's read buffer (see {@link #update}), kept for the thread's life. */
+    private static final ThreadLocal<ByteBuffer> READS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
 
     /** A digest and the file version it is of. */
     public record Known(long size, long modified, String sha256) { }
@@ -211,20 +213,55 @@ public final class Digests {
      * before and after reading (else it changed meanwhile: IOException). Any thread; blocks.
      */
     public static Known hash(Path path, long size, long modified) throws IOException {
-        MessageDigest sha = sha256();
-        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+        String sha;
         try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            while (in.read(buf) >= 0) {
-                buf.flip();
-                sha.update(buf);
-                buf.clear();
-            }
+            sha = sha256(in, size);
         }
         BasicFileAttributes after = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (after.size() != size || after.lastModifiedTime().toMillis() != modified) {
             throw new IOException(path + " changed while it was hashed");
         }
-        return new Known(size, modified, HexFormat.of().formatHex(sha.digest()));
+        return new Known(size, modified, sha);
+    }
+
+    /**
+     * The SHA-256 of the first {@code size} bytes of {@code in}, in hex (IOException if it is
+     * shorter). Any thread; blocks.
+     */
+    public static String sha256(FileChannel in, long size) throws IOException {
+        MessageDigest sha = sha256();
+        update(sha, in, 0, size, () -> false);
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /**
+     * Feeds bytes [{@code from}, {@code to}) of {@code in} to {@code sha}, read at their positions,
+     * {@value #CHUNK} bytes at a time, into the calling thread's direct buffer, until
+     * {@code stop} says so; returns where it stopped. IOException if the file ends before
+     * {@code to}. Any thread; blocks.
+     *
+     * <p>Why a direct buffer: a read into it copies each byte once (into a heap buffer the JDK
+     * reads into a temporary direct one and copies again), and {@link MessageDigest#update(ByteBuffer)}
+     * feeds it to SHA-256 through a 4 KiB array, 256 calls per MiB, a path C2 compiles with the
+     * SHA-256 intrinsic within the first MiBs; a 1 MiB heap array is one call per MiB (the verify
+     * thread's slow start before: docs/bench/analysis.md, benchmark 8).
+     */
+    static long update(MessageDigest sha, FileChannel in, long from, long to, java.util.function.BooleanSupplier stop)
+            throws IOException {
+        ByteBuffer buf = READS.get();
+        long at = from;
+        while (at < to && !stop.getAsBoolean()) {
+            buf.clear();
+            buf.limit((int) Math.min(CHUNK, to - at));
+            int n = in.read(buf, at);
+            if (n < 0) {
+                throw new IOException("the file ends at " + at + " bytes, " + to + " expected");
+            }
+            buf.flip();
+            sha.update(buf);
+            at += n;
+        }
+        return at;
     }
 
     /** A new SHA-256 digest. */

@@ -1,7 +1,6 @@
 package p2pnio.share;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -21,8 +20,8 @@ import p2pnio.loop.Task;
  * written them), so the loop hands over no buffers and does no hashing. The thread reads them in
  * chunks of {@value #CHUNK} bytes into a direct buffer of its own (a heap buffer would cost one
  * more copy: the JDK reads into a direct buffer and copies), so each byte is copied once from the
- * page cache before SHA-256 reads it. Two ways, measured side by side in {@code VerifyBenchmark}
- * (BENCHMARKS.md):
+ * page cache before SHA-256 reads it ({@link Digests#update}). Two ways, measured side by side in
+ * {@code VerifyBenchmark} (BENCHMARKS.md):
  * <ul>
  *   <li><b>while receiving</b> (the default): the loop tells {@link #written} how far the file is
  *       written and wakes the thread once at least {@value #CHUNK} more bytes are there (not once
@@ -33,6 +32,10 @@ import p2pnio.loop.Task;
  * </ul>
  * Hashing the prefix of the file in order keeps one {@link MessageDigest}; a download written in
  * ranges (issue 12) calls {@link #written} with its contiguous prefix, or uses the second way.
+ *
+ * <p>Handing the loop's filled buffers over instead of reading the bytes back was built and
+ * measured (docs/bench/analysis.md, benchmark 8): it did not lower the verify thread's CPU (the
+ * bytes cross from the loop's core to the thread's either way), and it was taken out.
  *
  * <p>{@link #written}, {@link #finish} and {@link #cancel}: loop thread. The rest runs on the
  * verify thread, one job at a time.
@@ -47,13 +50,6 @@ public final class Verifier {
 
     private static final int CHUNK = 1 << 20;
     private static final long TURN_BYTES = 8L << 20;
-    /**
-     * The read buffer, one per verify thread for its life, shared by every download it checks (a
-     * buffer per download was 1 MiB of garbage the loop made for a file of any size), and direct, so
-     * a read copies once.
-     */
-    private static final ThreadLocal<ByteBuffer> CHUNKS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
-
     private final Path part;
     private final EventLoop loop;
     private final Executor thread;
@@ -157,17 +153,10 @@ public final class Verifier {
             in = FileChannel.open(part, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         }
         long stop = target - hashed <= budget ? target : hashed + budget; // (hashed + budget may overflow)
-        ByteBuffer buf = CHUNKS.get();
-        while (hashed < stop && !cancelled) {
-            buf.clear();
-            buf.limit((int) Math.min(CHUNK, stop - hashed));
-            int n = in.read(buf, hashed);
-            if (n < 0) {
-                throw new IOException(part.getFileName() + " ends at " + hashed + " bytes, " + target + " expected");
-            }
-            buf.flip();
-            sha.update(buf);
-            hashed += n;
+        try {
+            hashed = Digests.update(sha, in, hashed, stop, () -> cancelled);
+        } catch (IOException e) {
+            throw new IOException(part.getFileName() + ": " + e.getMessage() + " (" + target + " expected)", e);
         }
     }
 

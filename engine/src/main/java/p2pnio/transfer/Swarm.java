@@ -2,13 +2,10 @@ package p2pnio.transfer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.BitSet;
@@ -20,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import p2pnio.core.Context;
 import p2pnio.secure.Fingerprint;
+import p2pnio.share.Digests;
 import p2pnio.share.PartialFile;
 import p2pnio.wire.HostPort;
 import p2pnio.wire.Range;
@@ -683,24 +681,10 @@ final class Swarm {
 
     /** The SHA-256 of the first {@code size} bytes of {@code file}, in hex. File thread. */
     static String digestOf(FileChannel file, long size) throws IOException {
-        MessageDigest md;
         try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
+            return Digests.sha256(file, size);
+        } catch (IOException e) {
+            throw new IOException("the partial file: " + e.getMessage(), e);
         }
-        ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-        long at = 0;
-        while (at < size) {
-            buf.clear();
-            int n = file.read(buf, at);
-            if (n < 0) {
-                throw new IOException("the partial file ends at " + at + " of " + size + " bytes");
-            }
-            buf.flip();
-            md.update(buf);
-            at += n;
-        }
-        return HexFormat.of().formatHex(md.digest());
     }
 }
