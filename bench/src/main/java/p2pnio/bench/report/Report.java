@@ -115,6 +115,9 @@ public final class Report {
                             + " is the machine's (2 cores shared with other work) while the rounds ran.",
                     "MiB", "MiB/s", true, "contender", "node_tls", List.<String[]>of(
                     new String[] {"serverCpuMsPerGiB", "server CPU ms/GiB", "%.0f"},
+                    new String[] {"loopCpuMsPerGiB", "server loop CPU ms/GiB", "%.0f"},
+                    new String[] {"clientCpuMsPerGiB", "client CPU ms/GiB", "%.0f"},
+                    new String[] {"gcCpuMsPerGiB", "GC CPU ms/GiB", "%.0f"},
                     new String[] {"loadAverage", "load average (1 min)", "%.1f"})),
             new View("TlsRecordsBenchmark", "9a. The TLS ceiling: SSLEngine alone (issue 15)",
                     "Two `SSLEngine`s made as our nodes make them (TLS 1.3, P-256 self-signed certificates, the suite"
