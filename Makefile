@@ -169,7 +169,7 @@ bench-verify:
 	$(BENCH_RUN) verify bench/results/verify.json VerifyBenchmark
 	$(MAKE) --no-print-directory bench-report
 
-## bench-tls: benchmark 9 alone (the SSLEngine ceiling, then 1 GiB over TLS from our node and from Netty's SslHandler, and plain from our node, 3 interleaved rounds), then BENCHMARKS.md
+## bench-tls: benchmark 9 alone (the SSLEngine ceiling, then 1 GiB over TLS from our node and from Netty's SslHandler, and plain from our node, 5 interleaved rounds of 5 warm-up and 3 measured downloads), then BENCHMARKS.md
 bench-tls:
 	$(MVN) -q -DskipTests package -pl bench -am
 	$(BENCH_RUN) tls bench/results/tls.json 'Tls'

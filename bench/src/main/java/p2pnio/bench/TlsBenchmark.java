@@ -28,6 +28,7 @@ import p2pnio.bench.servers.NodeServer;
 import p2pnio.bench.support.BenchFiles;
 import p2pnio.bench.support.Gauges;
 import p2pnio.bench.support.ServerCpu;
+import p2pnio.bench.support.ThreadCpu;
 import p2pnio.secure.NodeIdentity;
 import p2pnio.secure.Tls;
 
@@ -81,6 +82,7 @@ public class TlsBenchmark {
     private FileChannel sinkFile;
     private final StreamClient client = new StreamClient();
     private final ServerCpu cpu = new ServerCpu();
+    private final ThreadCpu threads = new ThreadCpu();
 
     /** Puts the kept file in a fresh folder, opens the kept sink, starts the contender and checks one download. */
     @Setup(Level.Trial)
@@ -138,19 +140,27 @@ public class TlsBenchmark {
     @Setup(Level.Iteration)
     public void newIteration() {
         cpu.reset();
+        threads.reset();
     }
 
     /**
-     * One whole file, server to client to file. Server CPU is everything but this thread; the
-     * machine's one-minute load average is recorded beside it.
+     * One whole file, server to client to file. Server CPU is everything but this thread; beside
+     * it, per GiB, the server's busiest thread (its loop), the client's (this thread) and the
+     * garbage collector's, so that the table says which end bounds the rate; the machine's
+     * one-minute load average too.
      */
     @Benchmark
     public long download(Transferred t) throws IOException {
+        threads.start();
         cpu.start();
         InetSocketAddress address = server.address();
         long got = client.fetch(address, NAME, sinkFile, clientTls);
         cpu.stop(got);
+        threads.stop(got);
         Gauges.set("serverCpuMsPerGiB", cpu.msPerGiB());
+        Gauges.set("loopCpuMsPerGiB", threads.busiestMsPerGiB());
+        Gauges.set("clientCpuMsPerGiB", threads.clientMsPerGiB());
+        Gauges.set("gcCpuMsPerGiB", threads.gcMsPerGiB());
         // The machine is shared: how loaded it was is part of the result.
         Gauges.set("loadAverage", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         t.add(got);
@@ -160,6 +170,7 @@ public class TlsBenchmark {
     /** Stops everything and deletes the files. */
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
+        System.out.println(contender + ": the busiest server thread was '" + threads.busiestName() + "'");
         if (member != null) {
             member.close();
         }

@@ -26,10 +26,13 @@ import p2pnio.core.Trace;
  *
  * <p>Buffers: a packet buffer each way and one application buffer, sized by the session, grown
  * when the engine says {@code BUFFER_OVERFLOW}; {@code BUFFER_UNDERFLOW} means a record is not
- * all here yet. Once data flows, the packet buffer of the direction in use grows to
- * {@value #BATCH} records, so that one {@code write} sends, and one {@code read} takes, several
- * records: a record carries at most 16 KiB, and a system call and a trip through the selector per
- * record cost more than the record's encryption. The packet buffers are on the heap, not direct:
+ * all here yet. Once data flows, the packet buffer of the direction in use grows, to
+ * {@value #BATCH} records for reading and {@value #WRITE_BATCH} for writing bulk data, so that one
+ * {@code read} takes, and one {@code write} sends, several records: a record carries at most
+ * 16 KiB, and a system call and a trip through the selector per record cost more than the
+ * record's encryption. Writing 16 records at a time (an upload's whole 256 KiB chunk) instead of
+ * 8 took the server loop's CPU per GiB served from about 810 ms to about 590 (exploratory
+ * {@code TlsBenchmark} runs of 2026-11-30 on a loaded machine; BENCHMARKS.md, benchmark 9). The packet buffers are on the heap, not direct:
  * the engine encrypts and decrypts in them, in place, and JDK 17's GHASH has its intrinsic (CLMUL)
  * for arrays only: on direct buffers it runs a Java loop ({@code GHASH.processBlocksDirect}, the top
  * of the loop's JFR profile when these buffers were direct; {@code TlsRecordsBenchmark}: wrapping
@@ -57,8 +60,13 @@ public final class TlsWire {
     }
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    /** Records per write and per read once data flows (see the class comment). */
+    /** Records per read once data flows (see the class comment). */
     static final int BATCH = 8;
+    /**
+     * Records per write once bulk data flows: 16, the records of an upload's 256 KiB file chunk, so
+     * that one {@code write} sends the whole chunk (see the class comment).
+     */
+    static final int WRITE_BATCH = 16;
 
     private final SSLEngine engine;
     private final SocketChannel channel;
@@ -230,7 +238,7 @@ public final class TlsWire {
     }
 
     /**
-     * Encrypts bytes of {@code src} (up to {@value #BATCH} records' worth) and writes them in one
+     * Encrypts bytes of {@code src} (up to {@value #WRITE_BATCH} records' worth) and writes them in one
      * go; returns how many plaintext bytes were taken, 0 while earlier ciphertext still waits for
      * room in the socket.
      */
@@ -239,8 +247,10 @@ public final class TlsWire {
             return 0;
         }
         int packet = packetSize();
-        if (netOut.capacity() < BATCH * packet) {
-            netOut = enlarge(netOut, BATCH * packet - netOut.capacity()); // data flows: several records per write
+        if (netOut.capacity() < WRITE_BATCH * packet && src.remaining() > engine.getSession().getApplicationBufferSize()) {
+            // Bulk data flows: several records per write. Not for a request line: a download's
+            // buffer stays one record long.
+            netOut = enlarge(netOut, WRITE_BATCH * packet - netOut.capacity());
         }
         int before = src.remaining();
         while (src.hasRemaining() && netOut.capacity() - netOut.remaining() >= packet && wrap(src) > 0) {

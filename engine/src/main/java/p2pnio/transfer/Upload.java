@@ -114,7 +114,7 @@ final class Upload extends Connection<Upload.State> implements TokenBucket.Waite
     private static final long LINGER_NANOS = 2_000_000_000L;
     /**
      * Secure mode: the direct buffer the file is read into, several TLS records long (a TLS write
-     * takes up to {@code TlsWire.BATCH} records of it at once).
+     * takes up to {@code TlsWire.WRITE_BATCH} records, the whole chunk, at once).
      */
     private static final int TLS_CHUNK_BYTES = 256 * 1024;
     /** TLS's largest plaintext per record: the chunk is topped up from the file when less is left, so records stay full. */

@@ -111,10 +111,17 @@ public final class Report {
                             + " `netty_tls`: Netty `SslHandler`, JDK provider, with the very `SSLContext` our node makes"
                             + " (same suite and key type, client certificate required), one event-loop thread;"
                             + " `node_plain`: our node, `transferTo`. The handshake is in every download (one per file)."
-                            + " Server CPU: the process's CPU time but the client thread's, per GiB. The load average"
-                            + " is the machine's (2 cores shared with other work) while the rounds ran.",
+                            + " Server CPU: the process's CPU time but the client thread's and the JVM's own (JIT, GC), per"
+                            + " GiB; server loop: the server's busiest thread alone (our `p2p-loop`, Netty's event loop);"
+                            + " client: the one client thread, whose decryption and copies weigh alike on every server;"
+                            + " GC: the collector's threads. A GiB's wall time against these says which end bounds the"
+                            + " rate. The load average is the machine's (2 cores shared with other work) while the rounds"
+                            + " ran.",
                     "MiB", "MiB/s", true, "contender", "node_tls", List.<String[]>of(
                     new String[] {"serverCpuMsPerGiB", "server CPU ms/GiB", "%.0f"},
+                    new String[] {"loopCpuMsPerGiB", "server loop CPU ms/GiB", "%.0f"},
+                    new String[] {"clientCpuMsPerGiB", "client CPU ms/GiB", "%.0f"},
+                    new String[] {"gcCpuMsPerGiB", "GC CPU ms/GiB", "%.0f"},
                     new String[] {"loadAverage", "load average (1 min)", "%.1f"})),
             new View("TlsRecordsBenchmark", "9a. The TLS ceiling: SSLEngine alone (issue 15)",
                     "Two `SSLEngine`s made as our nodes make them (TLS 1.3, P-256 self-signed certificates, the suite"

@@ -181,6 +181,9 @@ class ReportTest {
     void theTlsTableIsRelativeToOurNodeAndJudgedAgainstNettyWithTheCostAgainstPlainStated(@TempDir Path dir)
             throws Exception {
         String cpu = ",\"serverCpuMsPerGiB\":{\"score\":900.0,\"scoreError\":\"NaN\",\"scoreUnit\":\"ms/GiB\"},"
+                + "\"loopCpuMsPerGiB\":{\"score\":800.0,\"scoreError\":\"NaN\",\"scoreUnit\":\"ms/GiB\"},"
+                + "\"clientCpuMsPerGiB\":{\"score\":1700.0,\"scoreError\":\"NaN\",\"scoreUnit\":\"ms/GiB\"},"
+                + "\"gcCpuMsPerGiB\":{\"score\":2.0,\"scoreError\":\"NaN\",\"scoreUnit\":\"ms/GiB\"},"
                 + "\"loadAverage\":{\"score\":3.25,\"scoreError\":\"NaN\",\"scoreUnit\":\"#\"}";
         String json = "[" + String.join(",", List.of(
                 row("TlsBenchmark.download", params("contender", "node_tls", "fileMiB", "1024"), 300, cpu),
@@ -195,8 +198,8 @@ class ReportTest {
 
         assertThat(Files.readString(out))
                 .contains("### 9. One large file over TLS (issue 15)")
-                .contains("| **node_tls** | 1024 | 300.0 | 10.00 | MiB/s | 1.00× | 900 | 3.3 |")
-                .contains("| netty_tls | 1024 | 250.0 | 10.00 | MiB/s | 0.83× | 900 | 3.3 |")
+                .contains("| **node_tls** | 1024 | 300.0 | 10.00 | MiB/s | 1.00× | 900 | 800 | 1700 | 2 | 3.3 |")
+                .contains("| netty_tls | 1024 | 250.0 | 10.00 | MiB/s | 0.83× | 900 | 800 | 1700 | 2 | 3.3 |")
                 .contains("| one large file over TLS (1024 MiB) ≥ Netty SslHandler (JDK provider) |"
                         + " node 300.0 vs netty_tls 250.0 MiB/s: **1.20×** | met |")
                 .contains("| one large file over TLS (1024 MiB): the cost against plain, stated |"
