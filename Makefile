@@ -8,7 +8,7 @@ MAN      := cli/target/man/p2p.1
 FOLDER   ?= ./shared
 PREFIX   ?= $(HOME)/.local
 
-.PHONY: build test run clean serve install uninstall demo demo-stop demo-check bench bench-quick bench-turns bench-verify bench-tls bench-report bench-fairness bench-multisource fuzz soak faults large ci-extra membership membership-10000 membership-report
+.PHONY: build test run clean serve install uninstall demo demo-stop demo-check bench bench-quick bench-turns bench-verify bench-verify-lan bench-tls bench-tls-1cpu bench-report bench-fairness bench-multisource fuzz soak faults large ci-extra membership membership-10000 membership-report
 
 ## build: compile every module and package the runnable jar (cli/target/p2p.jar)
 build:
@@ -163,6 +163,27 @@ bench-turns:
 	$(BENCH_RUN) quick bench/results/turns.json LoopTurns
 	$(MAKE) --no-print-directory bench-report
 
+## bench-tls-1cpu: benchmark 9 with the server and the client on one CPU (taskset -c 1): the rate is then set by
+## the CPU each server spends per GiB beside the same client, not by whichever end waits on the other, then BENCHMARKS.md
+bench-tls-1cpu:
+	$(MVN) -q -DskipTests package -pl bench -am
+	ulimit -n $$(ulimit -Hn) 2>/dev/null; taskset -c 1 java -cp $(BENCH_JAR) p2pnio.bench.Suite tls bench/results/tls-1cpu.json 'TlsBenchmark'
+	$(MAKE) --no-print-directory bench-report
+
+## bench-verify-lan: benchmark 8 over a shaped link instead of bare loopback (root: a network namespace whose
+## loopback is limited by tc tbf to RATE, 1gbit unless told; RATE=2500mbit writes verify-lan-2500mbit.json, which
+## the report leaves out), then BENCHMARKS.md (its 1gbit section)
+RATE ?= 1gbit
+bench-verify-lan:
+	$(MVN) -q -DskipTests package -pl bench -am
+	ip netns del p2p-lan 2>/dev/null || true
+	ip netns add p2p-lan
+	ip netns exec p2p-lan ip link set lo up
+	ip netns exec p2p-lan tc qdisc add dev lo root tbf rate $(RATE) burst 256kb latency 50ms
+	ip netns exec p2p-lan sh -c "ulimit -n \$$(ulimit -Hn) 2>/dev/null; java -cp $(BENCH_JAR) p2pnio.bench.Suite verify bench/results/verify-lan-$(RATE).json VerifyBenchmark"; \
+	  s=$$?; ip netns del p2p-lan; exit $$s
+	$(MAKE) --no-print-directory bench-report
+
 ## bench-verify: benchmark 8 alone (verified vs unverified 1 GiB node-to-node downloads, 5 interleaved rounds), then BENCHMARKS.md
 bench-verify:
 	$(MVN) -q -DskipTests package -pl bench -am
@@ -197,5 +218,7 @@ bench-report:
 	  --run "loop turns alone (make bench-turns)=bench/results/turns.json" \
 	  --run "verified downloads alone (make bench-verify)=bench/results/verify.json" \
 	  --run "TLS alone (make bench-tls)=bench/results/tls.json" \
+	  --run "TLS on one CPU (make bench-tls-1cpu)=bench/results/tls-1cpu.json" \
+	  --run "verified downloads over a 1 Gbit/s link (make bench-verify-lan)=bench/results/verify-lan-1gbit.json" \
 	  --fairness bench/results/fairness --multisource bench/results/multisource.properties
 
