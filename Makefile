@@ -7,6 +7,12 @@ TESTKIT  := testkit/target/classes
 MAN      := cli/target/man/p2p.1
 FOLDER   ?= ./shared
 PREFIX   ?= $(HOME)/.local
+# The JVM options of a node that make run and make serve start: its background threads (file, hash, verify,
+# folder listing) at nice 19 and the JIT's compiler threads too, below its loop, so that a loop turn does not wait
+# for a CPU behind them (README, "Loop turns and thread priorities"). HotSpot applies thread priorities only with
+# ThreadPriorityPolicy=1, and warns on stdout at every start when not root: so only as root by default.
+PRIORITIES := -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19 -XX:CompilerThreadPriority=19
+NODE_JVM ?= $(if $(filter 0,$(shell id -u)),$(PRIORITIES),)
 
 .PHONY: build test run clean serve install uninstall demo demo-stop demo-check bench bench-quick bench-turns bench-verify bench-verify-lan bench-tls bench-tls-1cpu bench-report bench-fairness bench-multisource fuzz soak faults large ci-extra membership membership-10000 membership-report
 
@@ -27,12 +33,12 @@ test:
 ## run: an interactive node on the defaults (127.0.0.1:1378, folder ./shared)
 run: $(JAR)
 	@mkdir -p $(FOLDER)
-	java -jar $(JAR) --folder $(FOLDER)
+	java $(NODE_JVM) -jar $(JAR) --folder $(FOLDER)
 
 ## serve: a headless node on the defaults
 serve: $(JAR)
 	@mkdir -p $(FOLDER)
-	java -jar $(JAR) serve --folder $(FOLDER)
+	java $(NODE_JVM) -jar $(JAR) serve --folder $(FOLDER)
 
 ## install: a `p2p` command in $(PREFIX)/bin (PREFIX defaults to ~/.local), with its man pages and bash completion
 install: $(JAR) $(MAN)

@@ -76,10 +76,10 @@ public final class Node implements AutoCloseable {
         loop.measureCpu(config.measureTurnCpu());
         String tag = config.host() + ":" + config.port();
         this.events = Executors.newSingleThreadExecutor(r -> eventThread = daemon(r, "p2p-events " + tag));
-        this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-background " + tag));
-        this.files = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-files " + tag));
-        this.hashing = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-hash " + tag));
-        this.verifying = Executors.newSingleThreadExecutor(r -> daemon(r, "p2p-verify " + tag));
+        this.background = Executors.newSingleThreadExecutor(r -> lowPriority(r, "p2p-background " + tag));
+        this.files = Executors.newSingleThreadExecutor(r -> lowPriority(r, "p2p-files " + tag));
+        this.hashing = Executors.newSingleThreadExecutor(r -> lowPriority(r, "p2p-hash " + tag));
+        this.verifying = Executors.newSingleThreadExecutor(r -> lowPriority(r, "p2p-verify " + tag));
         this.trace = new Trace(traceOut, TRACE_LINES_PER_SECOND);
         SharedFolder folder = new SharedFolder(config.folder(), loop, background);
         folder.hashWith(new Digests(folder.root(), loop, hashing));
@@ -490,6 +490,21 @@ public final class Node implements AutoCloseable {
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * A background thread (folder listing, file thread, hashing, verifying) at
+     * {@link Thread#MIN_PRIORITY}, below the loop's normal priority: when both are runnable on a
+     * busy CPU, the loop goes first, so a turn does not wait behind a SHA-256 of a GiB. HotSpot on
+     * Linux applies Java priorities only with {@code -XX:ThreadPriorityPolicy=1} (then
+     * {@code MIN_PRIORITY} is nice 4, or what {@code -XX:JavaPriority1_To_OSPriority} says; lowering
+     * works as any user, with a warning when not root); without the flag every thread keeps the
+     * process's nice value, as before (README, "Loop turns and thread priorities").
+     */
+    private static Thread lowPriority(Runnable r, String name) {
+        Thread t = daemon(r, name);
+        t.setPriority(Thread.MIN_PRIORITY);
         return t;
     }
 }

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import p2pnio.control.Browsing;
 import p2pnio.control.Cluster;
@@ -275,7 +276,9 @@ final class NodeCore {
                 l.turnTimes.percentile(0.5), l.turnTimes.percentile(0.99), l.turnTimes.percentile(0.999),
                 l.longestTurn, c.rangesServed, c.rangesRefusedByReason(), cpu(l.turnCpuTimes, 0.5),
                 cpu(l.turnCpuTimes, 0.99), cpu(l.turnCpuTimes, 0.999), l.allocationTurns == 0 ? -1 : l.allocatedBytes,
-                l.turnCpuTimes.count() == 0 ? -1 : l.longestCpuTurnNanos, l.longestCpuTurn);
+                l.turnCpuTimes.count() == 0 ? -1 : l.longestCpuTurnNanos, l.longestCpuTurn,
+                Map.of("total", l.slowTurns, "onCpu", l.slowOnCpu, "waitingForCpu", l.slowWaitingForCpu,
+                        "blocked", l.slowBlocked), List.copyOf(l.slowTurnSamples));
     }
 
     /** A percentile of the turns' CPU times; -1 when none was measured. */

@@ -1,5 +1,6 @@
 package p2pnio;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -54,6 +55,12 @@ import java.util.Map;
  *                           tasks, timers); -1 unless measured
  * @param longestCpuTurnNanos the most CPU time one turn's work used in the turn window; -1 unless measured
  * @param longestCpuTurn     what ran in that turn, named like {@code longestTurn}
+ * @param slowTurns          turns of the turn window whose work took over 5 ms, counted by what kept
+ *                           them long: {@code total}, then, of those measured ({@link
+ *                           NodeConfig#measureTurnCpu()}), {@code onCpu} (over 5 ms on the CPU alone),
+ *                           {@code waitingForCpu} (off it mostly runnable, waiting for a CPU) and
+ *                           {@code blocked} (off it mostly blocked: a system call that sleeps, a safepoint)
+ * @param slowTurnSamples    the first 100 slow turns of the window, each with its times and what ran
  */
 public record NodeStats(long datagramsIn, long datagramsOut, Map<String, Long> dropped,
                         long bytesSent, long bytesReceived, int uploadsOpen, int downloadsOpen,
@@ -65,7 +72,8 @@ public record NodeStats(long datagramsIn, long datagramsOut, Map<String, Long> d
                         long turnP50Nanos, long turnP99Nanos, long turnP999Nanos, String longestTurn,
                         long rangesServed, Map<String, Long> rangesRefused, long turnCpuP50Nanos,
                         long turnCpuP99Nanos, long turnCpuP999Nanos, long turnAllocatedBytes,
-                        long longestCpuTurnNanos, String longestCpuTurn) {
+                        long longestCpuTurnNanos, String longestCpuTurn, Map<String, Long> slowTurns,
+                        List<String> slowTurnSamples) {
 
     /** Datagrams dropped, all reasons together. */
     public long droppedTotal() {

@@ -52,6 +52,11 @@ class TurnTimesTest {
             assertThat(s.longestCpuTurnNanos()).as("the most CPU one turn used").isGreaterThanOrEqualTo(s.turnCpuP999Nanos() * 8 / 9)
                     .isLessThanOrEqualTo(s.longestTurnNanos());
             assertThat(s.longestCpuTurn()).as("named with its CPU share").contains("[on the CPU ");
+            // The turns over 5 ms, counted by what kept them long; the 300 ms query is one of them, named.
+            assertThat(s.slowTurns().get("total")).isPositive();
+            assertThat(s.slowTurns().get("onCpu") + s.slowTurns().get("waitingForCpu") + s.slowTurns().get("blocked"))
+                    .as("every slow turn measured has one cause").isEqualTo(s.slowTurns().get("total"));
+            assertThat(s.slowTurnSamples()).anySatisfy(t -> assertThat(t).contains("query that takes 300 ms"));
             NodeStats notAsked = na.stats().get(10, TimeUnit.SECONDS);
             assertThat(notAsked.turnCpuP50Nanos()).as("not asked for: not measured").isEqualTo(-1);
             assertThat(notAsked.turnCpuP999Nanos()).isEqualTo(-1);

@@ -79,6 +79,11 @@ public final class EventLoop {
     private long cpuStarted = -1;
     /** Bytes the loop thread had allocated when the current turn's work began; -1 if not measured. */
     private long allocatedStarted = -1;
+    /** The loop thread's wait for a CPU, when measured: opened by the loop thread on its first measured turn. */
+    private RunQueueClock runQueue;
+    private boolean runQueueOpened;
+    /** The loop thread's run-queue wait when the current turn's work began; -1 if not measured. */
+    private long runQueueStarted = -1;
     /** Measures the loop thread's CPU time and allocation, where the JVM can (one read of each at each end of a turn). */
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final boolean CPU_TIME = THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
@@ -293,6 +298,9 @@ public final class EventLoop {
                 cleanup.run();
             } finally {
                 mailbox.close(this::reject);
+                if (runQueue != null) {
+                    runQueue.close();
+                }
                 selector.close();
             }
         }
@@ -403,7 +411,8 @@ public final class EventLoop {
         // turn's CPU time never exceeds its work time.
         long cpu = cpuStarted < 0 ? -1 : THREADS.getCurrentThreadCpuTime() - cpuStarted;
         long allocated = allocatedStarted < 0 ? -1 : ALLOCATION.getCurrentThreadAllocatedBytes() - allocatedStarted;
-        turn.end(System.nanoTime() - workStarted, cpu, allocated);
+        long waited = runQueueStarted < 0 ? -1 : Math.max(-1, runQueue.nanos() - runQueueStarted);
+        turn.end(System.nanoTime() - workStarted, cpu, allocated, waited);
         stats.turnEnded(turn);
         observer.turnEnded(turn);
         return turn;
@@ -428,6 +437,11 @@ public final class EventLoop {
         workStarted = System.nanoTime();
         cpuStarted = measureCpu && CPU_TIME ? THREADS.getCurrentThreadCpuTime() : -1;
         allocatedStarted = measureCpu && ALLOCATION != null ? ALLOCATION.getCurrentThreadAllocatedBytes() : -1;
+        if (measureCpu && !runQueueOpened) {
+            runQueueOpened = true;
+            runQueue = RunQueueClock.open(); // on the loop thread: the file is this thread's
+        }
+        runQueueStarted = measureCpu && runQueue != null ? runQueue.nanos() : -1;
         now = clock == null ? workStarted : clock.getAsLong();
         turn.begin(++stats.turns, now, workStarted - selectStarted);
         stats.selectNanos += workStarted - selectStarted;

@@ -47,6 +47,29 @@ public final class LoopStats {
     public long allocationTurns;
     /** Bytes the loop thread allocated in those turns' work, summed. */
     public long allocatedBytes;
+    /** A turn whose work took longer than this is slow: the engine issue's bound for p99.9 (5 ms). */
+    public static final long SLOW_TURN_NANOS = 5_000_000;
+    /** How many slow turns of a window {@link #slowTurnSamples} keeps. */
+    public static final int SLOW_SAMPLES = 100;
+    /** Turns of the turn window whose work took longer than {@link #SLOW_TURN_NANOS}. */
+    public long slowTurns;
+    /**
+     * Of the slow turns measured ({@link EventLoop#measureCpu}), those whose CPU time alone was over
+     * {@link #SLOW_TURN_NANOS}: the turn's own work (in Java or in the kernel) was too long.
+     */
+    public long slowOnCpu;
+    /** Of the other slow turns measured, those whose thread waited for a CPU longer than it was blocked. */
+    public long slowWaitingForCpu;
+    /**
+     * Of the other slow turns measured, those whose thread was blocked longer than it waited for a
+     * CPU: in a system call that sleeps, or stopped at a safepoint.
+     */
+    public long slowBlocked;
+    /**
+     * The first {@link #SLOW_SAMPLES} slow turns of the window, each named with its times:
+     * {@code 7.1 ms: on the CPU 1.2, waiting for a CPU 5.5, blocked 0.4 ms: <what ran>}.
+     */
+    public final java.util.List<String> slowTurnSamples = new java.util.ArrayList<>();
     /** Tasks run from the mailbox. */
     public long tasksRun;
     /** Tasks the loop never ran because it stopped first (each {@link Task} was told why). */
@@ -77,6 +100,11 @@ public final class LoopStats {
         allocatedBytes = 0;
         longestTurnNanos = 0;
         longestTurn = "nothing yet";
+        slowTurns = 0;
+        slowOnCpu = 0;
+        slowWaitingForCpu = 0;
+        slowBlocked = 0;
+        slowTurnSamples.clear();
     }
 
     /** Counts what a finished turn took: its work time, and what ran in it if it is the longest yet. */
@@ -95,9 +123,37 @@ public final class LoopStats {
             allocationTurns++;
             allocatedBytes += turn.allocatedBytes();
         }
+        if (took > SLOW_TURN_NANOS) {
+            slowTurn(turn); // rarely: a string for the first few only
+        }
         if (took > longestTurnNanos) {
             longestTurnNanos = took;
             longestTurn = turn.whatRan() + onCpu(turn); // a string only when the record is broken: rarely
+        }
+    }
+
+    /** Counts a slow turn by what kept it long, and names the first few. */
+    private void slowTurn(Turn turn) {
+        slowTurns++;
+        long cpu = turn.cpuNanos();
+        long waited = turn.runQueueNanos();
+        if (cpu < 0 || waited < 0) {
+            if (slowTurnSamples.size() < SLOW_SAMPLES) {
+                slowTurnSamples.add(String.format(java.util.Locale.ROOT, "%.1f ms: %s", turn.workNanos() / 1e6, turn.whatRan()));
+            }
+            return;
+        }
+        long blocked = Math.max(0, turn.workNanos() - cpu - waited);
+        if (cpu > SLOW_TURN_NANOS) {
+            slowOnCpu++;
+        } else if (waited >= blocked) {
+            slowWaitingForCpu++;
+        } else {
+            slowBlocked++;
+        }
+        if (slowTurnSamples.size() < SLOW_SAMPLES) {
+            slowTurnSamples.add(String.format(java.util.Locale.ROOT, "%.1f ms: on the CPU %.1f, waiting for a CPU %.1f,"
+                    + " blocked %.1f ms: %s", turn.workNanos() / 1e6, cpu / 1e6, waited / 1e6, blocked / 1e6, turn.whatRan()));
         }
     }
 

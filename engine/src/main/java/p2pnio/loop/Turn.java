@@ -25,6 +25,7 @@ public final class Turn {
     private long workNanos;
     private long cpuNanos = -1;
     private long allocatedBytes = -1;
+    private long runQueueNanos = -1;
     private final Object[] ran = new Object[REMEMBERED];
     private int ranCount;
 
@@ -67,10 +68,11 @@ public final class Turn {
         remember(timer);
     }
 
-    void end(long workNanos, long cpuNanos, long allocatedBytes) {
+    void end(long workNanos, long cpuNanos, long allocatedBytes, long runQueueNanos) {
         this.workNanos = workNanos;
         this.cpuNanos = cpuNanos;
         this.allocatedBytes = allocatedBytes;
+        this.runQueueNanos = runQueueNanos;
     }
 
     private void remember(Object what) {
@@ -95,6 +97,17 @@ public final class Turn {
      */
     public long cpuNanos() {
         return cpuNanos;
+    }
+
+    /**
+     * Time the loop thread spent in the turn's work runnable but waiting for a CPU (Linux's
+     * {@code run_delay}), nanoseconds; -1 unless measured ({@link EventLoop#measureCpu}) where the
+     * kernel tells. The rest of the time off the CPU the thread was blocked: in a system call that
+     * sleeps (a write throttled by the page cache, a page fault that reads a disk), or stopped at a
+     * safepoint by the garbage collector.
+     */
+    public long runQueueNanos() {
+        return runQueueNanos;
     }
 
     /** The turn's number, from 1. */

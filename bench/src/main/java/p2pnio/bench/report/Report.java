@@ -144,7 +144,13 @@ public final class Report {
                             + " wall-clock times, the goal's figure. Beside them (`measureCpu`), the p99.9 of the loop"
                             + " thread's CPU time per turn: the loop's own work, without the time its thread waited for"
                             + " one of the 2 vCPUs both nodes, the JIT, the GC and other engineers share; and the"
-                            + " collections of the JVM during the measured waves.",
+                            + " collections of the JVM during the measured waves. Both nodes run in one JVM whose nodes'"
+                            + " background threads (file, hash, verify) and JIT compiler threads are at nice 19"
+                            + " (`-XX:ThreadPriorityPolicy=1`, as `make run` as root). Last, each node's turns over 5 ms"
+                            + " counted by what kept each one long, from its loop thread's CPU clock and its run-queue"
+                            + " wait (`/proc/thread-self/schedstat`): `on CPU`, over 5 ms on the CPU alone; `waiting`,"
+                            + " off the CPU mostly runnable, waiting for a CPU; `blocked`, off it mostly blocked (a"
+                            + " system call that sleeps, a safepoint).",
                     "", "s/wave", false, null, null, List.of(
                     new String[] {"serverTurnP50Ms", "server p50", "%.3f"},
                     new String[] {"serverTurnP99Ms", "server p99", "%.3f"},
@@ -156,7 +162,15 @@ public final class Report {
                     new String[] {"fetcherLongestTurnMs", "fetcher longest", "%.1f"},
                     new String[] {"serverCpuP999Ms", "server on-CPU p99.9", "%.2f"},
                     new String[] {"fetcherCpuP999Ms", "fetcher on-CPU p99.9", "%.2f"},
-                    new String[] {"gcCollections", "GCs", "%.0f"})));
+                    new String[] {"gcCollections", "GCs", "%.0f"},
+                    new String[] {"serverSlowTurns", "server turns > 5 ms", "%.0f"},
+                    new String[] {"serverSlowOnCpu", "on CPU", "%.0f"},
+                    new String[] {"serverSlowWaitingForCpu", "waiting", "%.0f"},
+                    new String[] {"serverSlowBlocked", "blocked", "%.0f"},
+                    new String[] {"fetcherSlowTurns", "fetcher turns > 5 ms", "%.0f"},
+                    new String[] {"fetcherSlowOnCpu", "on CPU", "%.0f"},
+                    new String[] {"fetcherSlowWaitingForCpu", "waiting", "%.0f"},
+                    new String[] {"fetcherSlowBlocked", "blocked", "%.0f"})));
 
     private Report() {
     }
