@@ -30,7 +30,6 @@ import p2pnio.Command;
 import p2pnio.Node;
 import p2pnio.NodeEvent;
 import p2pnio.NodeListener;
-import p2pnio.NodeStats;
 import p2pnio.bench.servers.NodeServer;
 import p2pnio.bench.support.BenchFiles;
 import p2pnio.bench.support.Gauges;
@@ -64,6 +63,16 @@ public class LoopTurnsBenchmark {
     /** Who serves and who fetches: our node, both sides. */
     @Param({"node_to_node"})
     public String contender;
+
+    /**
+     * Where the serving node runs: {@code one_jvm}, beside the fetching node in this JVM, both free to
+     * use either CPU; {@code two_processes}, in a process of its own ({@link PeerProcess}) pinned to
+     * the last CPU with {@code taskset}, this JVM (the fetching node) pinned to the first, as a real
+     * node's peer is on another machine: each node's loop then shares its CPU with its own threads
+     * (and the machine's other work) only.
+     */
+    @Param({"one_jvm", "two_processes"})
+    public String topology;
 
     /** Size of the large file. */
     @Param({"1024"})
@@ -99,6 +108,10 @@ public class LoopTurnsBenchmark {
     private Path fetched;
     private List<String> names;
     private NodeServer server;
+    /** The serving node's process ({@code two_processes}), its commands and its answers. */
+    private Process peer;
+    private java.io.PrintWriter toPeer;
+    private java.io.BufferedReader fromPeer;
     private Node fetcher;
     private final BlockingQueue<NodeEvent> outcomes = new LinkedBlockingQueue<>();
     private int measured;
@@ -125,15 +138,82 @@ public class LoopTurnsBenchmark {
     @Setup(Level.Trial)
     public void nodes() {
         fetched = BenchFiles.folder("turns-fetched");
-        server = new NodeServer(NodeServer.config(served).sendChunkBytes((int) (sendChunkKiB * BenchFiles.KIB))
-                .sendBytesPerTurn((int) (sendBudgetKiB * BenchFiles.KIB)).measureTurnCpu(measureCpu).build(), names.size(),
-                NodeListener.ignoring());
-        fetcher = new NodeServer(NodeServer.config(fetched).addPeer(server.node().address()).measureTurnCpu(measureCpu)
+        String serving;
+        if (topology.equals("two_processes")) {
+            serving = startPeer();
+        } else {
+            server = new NodeServer(NodeServer.config(served).sendChunkBytes((int) (sendChunkKiB * BenchFiles.KIB))
+                    .sendBytesPerTurn((int) (sendBudgetKiB * BenchFiles.KIB)).measureTurnCpu(measureCpu).build(), names.size(),
+                    NodeListener.ignoring());
+            serving = server.node().address();
+        }
+        fetcher = new NodeServer(NodeServer.config(fetched).addPeer(serving).measureTurnCpu(measureCpu)
                 .build(), 0, event -> {
             if (event instanceof NodeEvent.DownloadFinished || event instanceof NodeEvent.DownloadFailed) {
                 outcomes.add(event);
             }
         }).node();
+    }
+
+    /**
+     * Starts the serving node's process on the last CPU, with this JVM's class path and thread
+     * priorities, pins this JVM to the first CPU, and returns the node's address.
+     */
+    private String startPeer() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (cpus < 2) {
+            throw new IllegalStateException("two_processes needs two CPUs, this machine has " + cpus);
+        }
+        try {
+            List<String> command = new ArrayList<>(List.of("taskset", "-c", String.valueOf(cpus - 1),
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .filter(a -> a.startsWith("-X")).toList()); // heap and priorities as this fork's
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), PeerProcess.class.getName(),
+                    served.toString(), String.valueOf(names.size()), String.valueOf(sendChunkKiB * BenchFiles.KIB),
+                    String.valueOf(sendBudgetKiB * BenchFiles.KIB), String.valueOf(measureCpu)));
+            peer = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            toPeer = new java.io.PrintWriter(peer.getOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8);
+            fromPeer = new java.io.BufferedReader(new java.io.InputStreamReader(peer.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            String first = fromPeer.readLine();
+            if (first == null || !first.startsWith("address ")) {
+                throw new IllegalStateException("the serving process did not start: " + first);
+            }
+            pin(ProcessHandle.current().pid(), 0);
+            return first.substring("address ".length());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Every thread of process {@code pid} on CPU {@code cpu} (threads it starts later inherit it). */
+    private static void pin(long pid, int cpu) throws IOException {
+        try {
+            Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", String.valueOf(cpu), String.valueOf(pid))
+                    .redirectErrorStream(true).start();
+            String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IOException("taskset failed: " + said);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while pinning", e);
+        }
+    }
+
+    /** Sends the serving process {@code command} and hands what it answers, up to {@code end}, to the gauges. */
+    private void askPeer(String command) throws IOException {
+        toPeer.println(command);
+        for (String line; (line = fromPeer.readLine()) != null; ) {
+            if (line.equals("end")) {
+                return;
+            }
+            if (!TurnReport.replay(line, TurnReport.GAUGES)) {
+                System.out.println(line);
+            }
+        }
+        throw new IOException("the serving process ended before answering " + command);
     }
 
     /** Every file asked for at once; done when every one is in place. */
@@ -151,8 +231,12 @@ public class LoopTurnsBenchmark {
             bytes += f.size();
         }
         if (lastIteration) {
-            report("server", server.node(), serverTurnsBefore);
-            report("fetcher", fetcher, fetcherTurnsBefore);
+            if (peer != null) {
+                askPeer("report");
+            } else {
+                TurnReport.report("server", server.node(), serverTurnsBefore, TurnReport.GAUGES);
+            }
+            TurnReport.report("fetcher", fetcher, fetcherTurnsBefore, TurnReport.GAUGES);
             long collections = gc(GarbageCollectorMXBean::getCollectionCount) - gcCountBefore;
             long gcMillis = gc(GarbageCollectorMXBean::getCollectionTime) - gcMillisBefore;
             Gauges.worst("gcCollections", collections);
@@ -191,7 +275,11 @@ public class LoopTurnsBenchmark {
             measured++;
         }
         if (params.getType() == IterationType.MEASUREMENT && measured == 1) {
-            serverTurnsBefore = server.node().statsRestartingTurns().get(30, TimeUnit.SECONDS).loopTurns();
+            if (peer != null) {
+                askPeer("restart");
+            } else {
+                serverTurnsBefore = server.node().statsRestartingTurns().get(30, TimeUnit.SECONDS).loopTurns();
+            }
             fetcherTurnsBefore = fetcher.statsRestartingTurns().get(30, TimeUnit.SECONDS).loopTurns();
             gcCountBefore = gc(GarbageCollectorMXBean::getCollectionCount);
             gcMillisBefore = gc(GarbageCollectorMXBean::getCollectionTime);
@@ -209,46 +297,6 @@ public class LoopTurnsBenchmark {
                 .map(GarbageCollectorMXBean::getName).toList());
     }
 
-    private static void report(String who, Node node, long turnsBefore) throws Exception {
-        NodeStats s = node.stats().get(30, TimeUnit.SECONDS);
-        // Said plainly, for whoever reads the run's output: what the longest turn ran, and how much of it was on a CPU.
-        System.out.printf(java.util.Locale.ROOT, "%nLoop turns of the %s node in the measured waves: p50 %.3f ms, p99 %.3f ms,"
-                        + " p99.9 %.3f ms, longest %.3f ms; the longest turn ran: %s%n", who, s.turnP50Nanos() / 1e6,
-                s.turnP99Nanos() / 1e6, s.turnP999Nanos() / 1e6, s.longestTurnNanos() / 1e6, s.longestTurn());
-        Gauges.worst(who + "TurnP50Ms", s.turnP50Nanos() / 1e6);
-        Gauges.worst(who + "TurnP99Ms", s.turnP99Nanos() / 1e6);
-        Gauges.worst(who + "TurnP999Ms", s.turnP999Nanos() / 1e6);
-        Gauges.worst(who + "LongestTurnMs", s.longestTurnNanos() / 1e6);
-        long turns = s.loopTurns() - turnsBefore;
-        Gauges.worst(who + "Turns", turns);
-        if (s.turnCpuP999Nanos() >= 0) {
-            // The same turns, counting only the loop thread's time on a CPU: the loop's own work, without the machine's waits.
-            System.out.printf(java.util.Locale.ROOT, "On-CPU time of the %s node's turns: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms;"
-                            + " the loop thread allocated %.0f bytes per turn (%d turns); the most CPU in one turn, %.3f ms,"
-                            + " ran: %s%n", who, s.turnCpuP50Nanos() / 1e6, s.turnCpuP99Nanos() / 1e6, s.turnCpuP999Nanos() / 1e6,
-                    (double) s.turnAllocatedBytes() / turns, turns, s.longestCpuTurnNanos() / 1e6, s.longestCpuTurn());
-            Gauges.worst(who + "CpuP50Ms", s.turnCpuP50Nanos() / 1e6);
-            Gauges.worst(who + "CpuP99Ms", s.turnCpuP99Nanos() / 1e6);
-            Gauges.worst(who + "CpuP999Ms", s.turnCpuP999Nanos() / 1e6);
-            Gauges.worst(who + "AllocBytesPerTurn", (double) s.turnAllocatedBytes() / turns);
-            Gauges.worst(who + "LongestCpuTurnMs", s.longestCpuTurnNanos() / 1e6);
-            Gauges.named(who + " longest turn on the CPU", s.longestCpuTurn(), s.longestCpuTurnNanos() / 1e6);
-        }
-        Gauges.named(who + " longest turn", s.longestTurn(), s.longestTurnNanos() / 1e6);
-        // The turns over the goal's 5 ms, by what kept each long (measured turns only), and the first ones named.
-        var slow = s.slowTurns();
-        System.out.printf(java.util.Locale.ROOT, "Turns of the %s node over 5 ms: %d of %d; over 5 ms on the CPU alone %d,"
-                        + " off the CPU mostly waiting for a CPU %d, mostly blocked %d%n", who, slow.get("total"), turns,
-                slow.get("onCpu"), slow.get("waitingForCpu"), slow.get("blocked"));
-        for (String t : s.slowTurnSamples()) {
-            System.out.println("  slow " + who + " turn " + t);
-        }
-        Gauges.worst(who + "SlowTurns", slow.get("total"));
-        Gauges.worst(who + "SlowOnCpu", slow.get("onCpu"));
-        Gauges.worst(who + "SlowWaitingForCpu", slow.get("waitingForCpu"));
-        Gauges.worst(who + "SlowBlocked", slow.get("blocked"));
-    }
-
     /** Deletes what the wave fetched (a download never replaces a file: the next wave's would be copies). */
     @TearDown(Level.Iteration)
     public void emptyFetched() throws IOException {
@@ -264,7 +312,19 @@ public class LoopTurnsBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         fetcher.close();
-        server.close();
+        if (peer != null) {
+            toPeer.close(); // the end of its stdin: it stops its node and exits
+            try {
+                if (!peer.waitFor(60, TimeUnit.SECONDS)) {
+                    peer.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                peer.destroyForcibly();
+            }
+        } else {
+            server.close();
+        }
         BenchFiles.delete(fetched);
         BenchFiles.delete(served);
     }

@@ -118,7 +118,7 @@ public final class Suite {
                             Map.of("held", "20", "downloaders", "4", "fileKiB", "16"), 0, 0, 1, 0),
                     new Step("ParsersBenchmark", Map.of(), 0, 0, 1, 0),
                     new Step("ReceiveStrategyBenchmark", Map.of("fileMiB", "1"), 0, 0, 1, 0),
-                    new Step("LoopTurnsBenchmark", Map.of("bigMiB", "1", "small", "4", "smallKiB", "16"), 0, 0, 1, 0),
+                    new Step("LoopTurnsBenchmark", Map.of("bigMiB", "1", "small", "4", "smallKiB", "16", "topology", "one_jvm"), 0, 0, 1, 0),
                     new Step("VerifyBenchmark", Map.of("fileMiB", "1"), 0, 0, 1, 0),
                     new Step("TlsRecordsBenchmark", Map.of(), 0, 0, 1, 0),
                     new Step("TlsBenchmark", Map.of("fileMiB", "1"), 0, 0, 1, 0));

@@ -79,7 +79,12 @@ final class Targets {
             String what = "p99.9 loop turn under 5 ms, one " + r.param("bigMiB") + " MiB and " + r.param("small") + " × "
                     + r.param("smallKiB") + " KiB downloads at once"
                     + (r.param("sendChunkKiB").isEmpty() ? "" : " (sending " + r.param("sendChunkKiB")
-                    + " KiB per upload and " + r.param("sendBudgetKiB") + " KiB in all per turn)");
+                    + " KiB per upload and " + r.param("sendBudgetKiB") + " KiB in all per turn)")
+                    + switch (r.param("topology")) {
+                        case "two_processes" -> ", each node in its own process pinned to its own vCPU (as on two machines)";
+                        case "one_jvm" -> ", both nodes in one JVM sharing both vCPUs";
+                        default -> "";
+                    };
             lines.add(row(what, String.format(Locale.ROOT, "server %.2f ms, fetcher %.2f ms (longest turns below the"
                             + " loop-turns table)", server.score(), fetcher.score()),
                     server.score() < 5 && fetcher.score() < 5));

@@ -178,6 +178,28 @@ class ReportTest {
     }
 
     @Test
+    void eachTopologyOfTheLoopTurnsBenchmarkHasItsOwnTargetRowThatSaysWhereTheNodesRan(@TempDir Path dir) throws Exception {
+        String turns = ",\"serverTurnP999Ms\":{\"score\":4.5,\"scoreError\":\"NaN\",\"scoreUnit\":\"ms\"},"
+                + "\"fetcherTurnP999Ms\":{\"score\":4.0,\"scoreError\":\"NaN\",\"scoreUnit\":\"ms\"}";
+        String json = "[" + row("LoopTurnsBenchmark.wave", params("contender", "node_to_node", "bigMiB", "1024",
+                "small", "100", "smallKiB", "64", "topology", "two_processes"), 0, turns) + ","
+                + row("LoopTurnsBenchmark.wave", params("contender", "node_to_node", "bigMiB", "1024",
+                "small", "100", "smallKiB", "64", "topology", "one_jvm"), 0, turns.replace("4.5", "8.0")) + "]";
+        Path results = Files.writeString(dir.resolve("r.json"), json);
+        Path out = dir.resolve("BENCHMARKS.md");
+
+        Report.main(new String[] {"--out", out.toString(), "--command", "make bench-quick", "--run", "quick run=" + results});
+
+        assertThat(Files.readString(out))
+                .contains("| p99.9 loop turn under 5 ms, one 1024 MiB and 100 × 64 KiB downloads at once, each node in its own"
+                        + " process pinned to its own vCPU (as on two machines) | server 4.50 ms, fetcher 4.00 ms (longest"
+                        + " turns below the loop-turns table) | met |")
+                .contains("| p99.9 loop turn under 5 ms, one 1024 MiB and 100 × 64 KiB downloads at once, both nodes in one JVM"
+                        + " sharing both vCPUs | server 8.00 ms, fetcher 4.00 ms (longest turns below the loop-turns table)"
+                        + " | **missed** |");
+    }
+
+    @Test
     void theTlsTableIsRelativeToOurNodeAndJudgedAgainstNettyWithTheCostAgainstPlainStated(@TempDir Path dir)
             throws Exception {
         String cpu = ",\"serverCpuMsPerGiB\":{\"score\":900.0,\"scoreError\":\"NaN\",\"scoreUnit\":\"ms/GiB\"},"
