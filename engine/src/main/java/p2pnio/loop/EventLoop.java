@@ -298,10 +298,13 @@ public final class EventLoop {
                 cleanup.run();
             } finally {
                 mailbox.close(this::reject);
-                if (runQueue != null) {
-                    runQueue.close();
+                try {
+                    if (runQueue != null) {
+                        runQueue.close();
+                    }
+                } finally {
+                    selector.close();
                 }
-                selector.close();
             }
         }
     }

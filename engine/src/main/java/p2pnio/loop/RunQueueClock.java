@@ -30,15 +30,14 @@ final class RunQueueClock {
         try {
             RunQueueClock clock = new RunQueueClock(FileChannel.open(Path.of("/proc/thread-self/schedstat"),
                     StandardOpenOption.READ));
-            return clock.nanos() < 0 ? clock.closed() : clock;
+            if (clock.nanos() < 0) {
+                clock.close();
+                return null; // a kernel whose schedstat says no run-queue time: turns say -1
+            }
+            return clock;
         } catch (IOException | UnsupportedOperationException e) {
             return null; // not Linux, or no schedstats: turns say -1
         }
-    }
-
-    private RunQueueClock closed() {
-        close();
-        return null;
     }
 
     /** Nanoseconds the opening thread has waited for a CPU since it started; -1 if unreadable. */
@@ -63,11 +62,7 @@ final class RunQueueClock {
     }
 
     /** Closes the file. */
-    void close() {
-        try {
-            file.close();
-        } catch (IOException e) {
-            // a read-only /proc file: nothing is lost by a failed close
-        }
+    void close() throws IOException {
+        file.close();
     }
 }
