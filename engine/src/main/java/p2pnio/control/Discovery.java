@@ -391,8 +391,8 @@ public final class Discovery {
             List<String> all = gossipedAddresses();
             int room = control.room() - "DISCOVER,\n".length() - (self == null ? 0 : self.length() + 1);
             int whole = 0;
-            for (String a : all) {
-                whole += ControlCodec.utf8Length(a) + 1;
+            for (int i = 0; i < all.size() && whole <= room; i++) { // only whether it fits matters
+                whole += ControlCodec.utf8Length(all.get(i)) + 1;
             }
             List<String> window = all;
             if (whole > room) {
@@ -473,10 +473,11 @@ public final class Discovery {
         if (d.covers(self)) {
             d.add(self);
         }
+        boolean exact = cluster.sliceIsExact(slices); // then every peer of the groups is in the slice
         for (List<Cluster.Peer> group : cluster.inSlice(slices, slice)) {
             for (Cluster.Peer p : group) {
                 long hash = p.hash();
-                if (d.covers(hash)) {
+                if (exact || d.covers(hash)) {
                     d.add(hash);
                 }
             }
@@ -529,6 +530,7 @@ public final class Discovery {
         }
         // from a random place in the slice to its end, then from its start: no copy of the slice
         int start = random.nextInt(size);
+        boolean exact = cluster.sliceIsExact(digest.slices());
         for (int pass = 0; pass < 2 && budget > 0; pass++) {
             int index = 0;
             for (List<Cluster.Peer> group : groups) {
@@ -543,7 +545,7 @@ public final class Discovery {
                         continue;
                     }
                     long hash = p.hash();
-                    if (!digest.covers(hash) || digest.mightContain(hash)) {
+                    if ((!exact && !digest.covers(hash)) || digest.mightContain(hash)) {
                         continue;
                     }
                     Member m = new Member(p.liveness() == Liveness.SUSPECT ? Member.SUSPECT : Member.ALIVE,
@@ -701,7 +703,7 @@ public final class Discovery {
     /** News about us: a suspicion or death of this run is refuted by raising our incarnation. */
     private boolean aboutUs(Member m) {
         if (!cluster.isSelf(m.address())
-                && (cluster.byAddress(m.address()) != null || !isSelfSpelling(m.address()))) {
+                && (cluster.byAddress(m.address()) != null || !cluster.isSelfSpelling(m.address()))) {
             return false;
         }
         if (m.state() != Member.ALIVE && m.instance().equals(instance) && m.incarnation() >= incarnation) {
@@ -710,19 +712,6 @@ public final class Discovery {
             refuting = true;
         }
         return true;
-    }
-
-    private boolean isSelfSpelling(String address) {
-        try {
-            String host = HostPort.host(address);
-            if (!HostPort.isLiteral(host)) {
-                return false;
-            }
-            InetSocketAddress a = new InetSocketAddress(java.net.InetAddress.getByName(host), HostPort.port(address));
-            return cluster.isSelf(a);
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
     }
 
     /** True if instance id {@code a} is of a later run than {@code b} (both unsigned). */

@@ -253,6 +253,9 @@ public final class Simulation {
             if (Boolean.getBoolean("sim.tail")) {
                 tail();
             }
+            if (Boolean.getBoolean("sim.missing")) {
+                missing();
+            }
         }
         progress("converged in " + converge + " rounds");
         if (Boolean.getBoolean("sim.heap")) {
@@ -370,6 +373,69 @@ public final class Simulation {
         }
         progress(String.format(Locale.ROOT, "tail: %,d records missing at %,d nodes, of %,d members; the owner's digest"
                 + " claims %,d of them at its first length, %,d at all 8", missing, at, of.size(), claimedOnce, claimedAlways));
+    }
+
+    /**
+     * Each record still missing once at most 300 are (a diagnosis of the slow tail): which node
+     * lacks which member, whether its digests of the member's slice claim it (at how many of their
+     * 8 lengths), how the other nodes hold the member (alive, suspect, or not at all), and the
+     * lacking node's news queue.
+     */
+    private void missing() {
+        long total = 0;
+        for (SimNode node : nodes) {
+            total += n - 1 - node.cluster.size();
+        }
+        if (total > 300) {
+            return;
+        }
+        for (SimNode node : nodes) {
+            if (node.cluster.size() >= n - 1) {
+                continue;
+            }
+            int known = node.cluster.size() + 1;
+            int slices = MemberDigest.slicesFor(known);
+            for (int x = 0; x < n; x++) {
+                SimNode other = nodes.get(x);
+                String a = p2pnio.PeerAddress.of(other.address());
+                if (other == node || node.cluster.byAddress(a) != null) {
+                    continue;
+                }
+                long h = MemberDigest.hash(a);
+                int slice = MemberDigest.sliceOf(h, slices);
+                int claimed = 0;
+                for (int salt = 0; salt < 8; salt++) {
+                    MemberDigest d = MemberDigest.forSlice(slices, slice, known / slices + 16, salt);
+                    d.add(MemberDigest.hash(p2pnio.PeerAddress.of(node.address())));
+                    for (Cluster.Peer p : node.cluster.peers()) {
+                        if (MemberDigest.sliceOf(p.hash(), slices) == slice) {
+                            d.add(p.hash());
+                        }
+                    }
+                    claimed += d.mightContain(h) ? 1 : 0;
+                }
+                int alive = 0;
+                int suspect = 0;
+                int absent = 0;
+                for (SimNode holder : nodes) {
+                    if (holder == other) {
+                        continue;
+                    }
+                    Cluster.Peer p = holder.cluster.byAddress(a);
+                    if (p == null) {
+                        absent++;
+                    } else if (p.liveness() == Liveness.SUSPECT) {
+                        suspect++;
+                    } else if (p.liveness() == Liveness.ALIVE) {
+                        alive++;
+                    }
+                }
+                progress(String.format(Locale.ROOT, "missing: node %d (%d known) lacks %d (slice %d of %d, claimed at %d of 8"
+                        + " lengths); held alive by %d, suspect by %d, absent at %d; news waiting at the node %d",
+                        nodes.indexOf(node), known - 1, x, slice, slices, claimed, alive, suspect, absent,
+                        node.discovery.newsWaiting()));
+            }
+        }
     }
 
     /**
