@@ -444,7 +444,7 @@ public final class Discovery {
         List<Member> members = new ArrayList<>();
         Member self = self(to);
         members.add(self);
-        MemberDigest digest = digest(s);
+        MemberDigest digest = digest();
         String d = digest.encode();
         int budget = control.room() - 40 - d.length() - ControlCodec.memberBytes(self);
         news.take(members, budget, 64, maxSends(), p.address());
@@ -464,11 +464,16 @@ public final class Discovery {
      * wrongly claims (a false positive, about 1 %) is then not wrongly claimed by every later
      * digest of its slice, and so comes in a delta too.
      */
-    private MemberDigest digest(int salt) {
+    private MemberDigest digest() {
         int known = cluster.size() + 1;
         int slices = MemberDigest.slicesFor(known);
-        int slice = Integer.remainderUnsigned(sliceCursor++, slices);
-        MemberDigest d = MemberDigest.forSlice(slices, slice, known / slices + 16, salt);
+        int turn = sliceCursor++;
+        int slice = Integer.remainderUnsigned(turn, slices);
+        // the length moves on with each turn through the slices, not with each PING: a slice is
+        // described at every one of the 8 lengths in 8 turns. (Salted with the PING's sequence
+        // number, which moves in step with the slice, a node of 8 or more slices described each
+        // slice at one length only, forever: a member that length wrongly claims never came.)
+        MemberDigest d = MemberDigest.forSlice(slices, slice, known / slices + 16, Integer.divideUnsigned(turn, slices));
         long self = MemberDigest.hash(cluster.selfAddress());
         if (d.covers(self)) {
             d.add(self);

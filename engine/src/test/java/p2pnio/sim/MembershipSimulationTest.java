@@ -92,6 +92,19 @@ class MembershipSimulationTest {
                     .as("slices in the 8 digests from the %d-th", i).isEqualTo(8);
         }
         assertThat(split.stream().map(d -> d[2]).distinct().count()).as("lengths of the filters").isGreaterThan(1);
+        // and each slice at another length each time: a member that one length of the filter
+        // wrongly claims is not claimed by the next digest of its slice. (With the length moving
+        // with the PING's sequence number, in step with the slice, a node of 8 slices described
+        // each slice at one length forever: the members it wrongly claimed were the last missing
+        // records at 3,000 and 10,000 nodes.)
+        for (int slice = 0; slice < 8; slice++) {
+            int s = slice;
+            List<Integer> extra = split.stream().filter(d -> d[1] == s).map(d -> d[3]).toList();
+            assertThat(extra).as("digests of slice %d", s).hasSizeGreaterThanOrEqualTo(2);
+            for (int i = 1; i < extra.size(); i++) {
+                assertThat(extra.get(i)).as("extra bytes of the %d-th digest of slice %d", i, s).isNotEqualTo(extra.get(i - 1));
+            }
+        }
     }
 
     @Test

@@ -676,8 +676,8 @@ public final class Simulation {
     /**
      * The digests one node sends: node 0, whose list holds {@code members} addresses besides node 1
      * (the one node of ours it can {@code PING}), runs {@code rounds} rounds. Returns, for each
-     * {@code PING} it sent, in order: the slices of its digest's split, the slice, and the filter's
-     * length in base64 characters.
+     * {@code PING} it sent, in order: the slices of its digest's split, the slice, the filter's
+     * length in base64 characters, and how many bytes longer it is than its members need (0 to 7).
      */
     public List<int[]> digestsSent(int members, int rounds) {
         SimNode a = newNode(0);
@@ -689,7 +689,11 @@ public final class Simulation {
             String text = new String(datagram, java.nio.charset.StandardCharsets.UTF_8);
             if (from == a && text.startsWith("PING,")) {
                 String[] digest = text.split(",", 5)[3].split("-", 3);
-                seen.add(new int[] {Integer.parseInt(digest[0]), Integer.parseInt(digest[1]), digest[2].length()});
+                int slices = Integer.parseInt(digest[0]);
+                // the filter's bytes beyond those its members need (MemberDigest.forSlice: 0 to 7)
+                int known = a.cluster.size() + 1;
+                int extra = digest[2].length() * 3 / 4 - Math.max(8, ((known / slices + 16) * 10 + 7) / 8);
+                seen.add(new int[] {slices, Integer.parseInt(digest[1]), digest[2].length(), extra});
             }
         };
         a.start();
