@@ -481,6 +481,9 @@ public final class Discovery {
         boolean exact = cluster.sliceIsExact(slices); // then every peer of the groups is in the slice
         for (List<Cluster.Peer> group : cluster.inSlice(slices, slice)) {
             for (Cluster.Peer p : group) {
+                if (hearsay(p)) {
+                    continue; // described as lacking: a delta from a node that knows it as ours says so
+                }
                 long hash = p.hash();
                 if (exact || d.covers(hash)) {
                     d.add(hash);
@@ -488,6 +491,18 @@ public final class Discovery {
             }
         }
         return d;
+    }
+
+    /**
+     * True for a member we only heard of (from a list) and never heard from: we do not know
+     * whether it is one of ours. Our digests leave it out, so that a delta from a node that knows
+     * it as ours brings its run, and it is judged by probes from then on, not by its silence to the
+     * few plain {@code DISCOVER}s a round sends (a node that learned hundreds of members from
+     * lists, as a restarted node of a large cluster does, would otherwise contact each once in
+     * many rounds and remove those whose one answer was lost).
+     */
+    private static boolean hearsay(Cluster.Peer p) {
+        return !p.extended() && !p.heard();
     }
 
     private int maxSends() {

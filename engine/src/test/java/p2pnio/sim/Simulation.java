@@ -112,6 +112,9 @@ public final class Simulation {
     private final java.util.Set<String> falselySuspected = new java.util.HashSet<>();
     private boolean counting;
     private Watch watch;
+    /** The node whose suspicions and removals {@link #heardOfOnly} collects. */
+    private SimNode listener;
+    private final List<String> heardOfRemovals = new ArrayList<>();
     private final long born = System.nanoTime();
 
     public Simulation(NodeConfig.Membership mode, int n, long seed) throws IOException {
@@ -147,6 +150,9 @@ public final class Simulation {
     }
 
     private void observe(SimNode at, NodeEvent event) {
+        if (at == listener && event instanceof NodeEvent.PeerLiveness l && !l.state().equals("alive")) {
+            heardOfRemovals.add(l.address() + "=" + l.state());
+        }
         if (watch != null && event instanceof NodeEvent.PeerLiveness l && l.address().equals(watch.address)) {
             if (l.state().equals("suspect")) {
                 watch.suspicions++;
@@ -276,7 +282,7 @@ public final class Simulation {
         int window = Integer.getInteger("sim.window", 10);
         long[] types = network.byType.clone();
         runUntil(now + window * ROUND);
-        progress("cost window: " + network.typesSince(types));
+        progress("cost window: " + network.typesSince(types) + "; " + kinds());
         double perNode = (network.datagrams - d0) / (double) n / window;
         double bytesPerNode = (network.bytes - b0) / (double) n / window;
         long busiest = 0;
@@ -373,6 +379,25 @@ public final class Simulation {
         }
         progress(String.format(Locale.ROOT, "tail: %,d records missing at %,d nodes, of %,d members; the owner's digest"
                 + " claims %,d of them at its first length, %,d at all 8", missing, at, of.size(), claimedOnce, claimedAlways));
+    }
+
+    /** How the nodes hold their records: as ours, as reference-style heard from, or only heard of. */
+    private String kinds() {
+        long ours = 0;
+        long heard = 0;
+        long hearsay = 0;
+        for (SimNode node : nodes) {
+            for (Cluster.Peer p : node.cluster.peers()) {
+                if (p.extended()) {
+                    ours++;
+                } else if (p.heard()) {
+                    heard++;
+                } else {
+                    hearsay++;
+                }
+            }
+        }
+        return "records held as ours " + ours + ", reference-style heard from " + heard + ", only heard of " + hearsay;
     }
 
     /**
@@ -671,6 +696,40 @@ public final class Simulation {
             }
         }
         return null;
+    }
+
+    /**
+     * A node that knows most of the cluster only from lists (as a restarted node of a large
+     * cluster does, from the plain {@code DISCOVER}s of nodes that have not yet recognised its new
+     * run): converges a cluster, restarts one node, hands the new run every other member as
+     * hearsay (added from a list, not known as ours, never heard from), and runs {@code rounds}
+     * rounds at 20 % loss. Returns what the new run said of live members other than "alive"
+     * (suspect, removed), as {@code address=state}: it should say nothing, since they are all up.
+     */
+    public List<String> heardOfOnly(int rounds) {
+        for (int i = 0; i < n; i++) {
+            SimNode node = newNode(i);
+            nodes.add(node);
+            loop.schedule((long) (random.nextDouble() * ROUND), "start node " + i, node::start);
+        }
+        runUntil(30 * ROUND);
+        int k = n / 2;
+        nodes.get(k).kill();
+        runUntil(now + ROUND);
+        SimNode again = newNode(k);
+        nodes.set(k, again);
+        listener = again;
+        again.start();
+        for (int i = 0; i < n; i++) {
+            if (i != k && i != k - 1) {
+                again.cluster.add(network.address(i).address(), network.address((i + 1) % n).address());
+            }
+        }
+        network.loss(0.2);
+        runUntil(now + rounds * ROUND);
+        network.loss(0);
+        listener = null;
+        return heardOfRemovals;
     }
 
     /**
