@@ -481,12 +481,12 @@ public final class Discovery {
         boolean exact = cluster.sliceIsExact(slices); // then every peer of the groups is in the slice
         for (List<Cluster.Peer> group : cluster.inSlice(slices, slice)) {
             for (Cluster.Peer p : group) {
-                if (hearsay(p)) {
-                    continue; // described as lacking: a delta from a node that knows it as ours says so
-                }
                 long hash = p.hash();
                 if (exact || d.covers(hash)) {
-                    d.add(hash);
+                    // one only heard of goes in under another key: lacking as ours (a delta from a
+                    // node that knows it as ours brings its run), held all the same (a node that
+                    // knows no more of it than we do sends nothing)
+                    d.add(hearsay(p) ? hearsayKey(hash) : hash);
                 }
             }
         }
@@ -495,14 +495,23 @@ public final class Discovery {
 
     /**
      * True for a member we only heard of (from a list) and never heard from: we do not know
-     * whether it is one of ours. Our digests leave it out, so that a delta from a node that knows
-     * it as ours brings its run, and it is judged by probes from then on, not by its silence to the
+     * whether it is one of ours. Our digests hold it as lacking ({@link #hearsayKey}), so that a
+     * delta from a node that knows it as ours brings its run, and it is judged by probes from then on, not by its silence to the
      * few plain {@code DISCOVER}s a round sends (a node that learned hundreds of members from
      * lists, as a restarted node of a large cluster does, would otherwise contact each once in
      * many rounds and remove those whose one answer was lost).
      */
     private static boolean hearsay(Cluster.Peer p) {
         return !p.extended() && !p.heard();
+    }
+
+    /**
+     * The key under which a digest holds a member only heard of ({@link #hearsay}): another hash of
+     * the same address. An older node of ours reads it as lacking the member, which costs a line of
+     * its delta and nothing else.
+     */
+    private static long hearsayKey(long hash) {
+        return Long.rotateLeft(hash, 29) ^ 0x9e3779b97f4a7c15L;
     }
 
     private int maxSends() {
@@ -567,6 +576,9 @@ public final class Discovery {
                     long hash = p.hash();
                     if ((!exact && !digest.covers(hash)) || digest.mightContain(hash)) {
                         continue;
+                    }
+                    if (!p.extended() && digest.mightContain(hearsayKey(hash))) {
+                        continue; // the asker heard of it too, and we cannot tell it its run either
                     }
                     Member m = new Member(p.liveness() == Liveness.SUSPECT ? Member.SUSPECT : Member.ALIVE,
                             pingable(p) ? instanceOf(p) : REFERENCE_INSTANCE, p.incarnation(), p.address());
