@@ -560,6 +560,9 @@ public final class Discovery {
         // from a random place in the slice to its end, then from its start: no copy of the slice
         int start = random.nextInt(size);
         boolean exact = cluster.sliceIsExact(digest.slices());
+        // members the asker only heard of, whose run we can tell it: after those it lacks, which
+        // are what convergence waits for
+        List<Cluster.Peer> runs = new ArrayList<>();
         for (int pass = 0; pass < 2 && budget > 0; pass++) {
             int index = 0;
             for (List<Cluster.Peer> group : groups) {
@@ -577,21 +580,37 @@ public final class Discovery {
                     if ((!exact && !digest.covers(hash)) || digest.mightContain(hash)) {
                         continue;
                     }
-                    if (!p.extended() && digest.mightContain(hearsayKey(hash))) {
-                        continue; // the asker heard of it too, and we cannot tell it its run either
+                    if (digest.mightContain(hearsayKey(hash))) {
+                        if (p.extended()) {
+                            runs.add(p);
+                        }
+                        continue; // else the asker heard of it too, and we cannot tell it its run either
                     }
-                    Member m = new Member(p.liveness() == Liveness.SUSPECT ? Member.SUSPECT : Member.ALIVE,
-                            pingable(p) ? instanceOf(p) : REFERENCE_INSTANCE, p.incarnation(), p.address());
-                    int bytes = ControlCodec.memberBytes(m);
-                    if (bytes <= budget) {
-                        out.add(m);
-                        budget -= bytes;
-                    } else if (budget < 40) {
+                    budget = deltaMember(p, out, budget);
+                    if (budget < 0) {
                         return;
                     }
                 }
             }
         }
+        for (Cluster.Peer p : runs) {
+            budget = deltaMember(p, out, budget);
+            if (budget < 0) {
+                return;
+            }
+        }
+    }
+
+    /** Adds {@code p} to a delta if it fits {@code budget}; returns the budget left, negative when the delta is full. */
+    private int deltaMember(Cluster.Peer p, List<Member> out, int budget) {
+        Member m = new Member(p.liveness() == Liveness.SUSPECT ? Member.SUSPECT : Member.ALIVE,
+                pingable(p) ? instanceOf(p) : REFERENCE_INSTANCE, p.incarnation(), p.address());
+        int bytes = ControlCodec.memberBytes(m);
+        if (bytes <= budget) {
+            out.add(m);
+            return budget - bytes;
+        }
+        return budget < 40 ? -1 : budget;
     }
 
     /** An {@code ACK} arrived: the probe was answered; take its news and delta. */
