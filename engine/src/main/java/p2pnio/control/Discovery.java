@@ -296,9 +296,13 @@ public final class Discovery {
             }
             if (p.contacted()) {
                 long silent = now - p.silentSince;
-                if (p.liveness() == Liveness.ALIVE && silent >= suspect) {
+                // one never heard from is judged on the DISCOVERs it left unanswered, not on time alone:
+                // among many, it is sent one only every few rounds, and one lost answer is no silence
+                if (p.liveness() == Liveness.ALIVE && silent >= suspect
+                        && (p.heard() || p.misses >= ctx.config.suspectAfter())) {
                     cluster.moveTo(p, Liveness.SUSPECT, 0);
-                } else if (p.liveness() == Liveness.SUSPECT && silent >= suspect + remove) {
+                } else if (p.liveness() == Liveness.SUSPECT && silent >= suspect + remove
+                        && (p.heard() || p.misses >= ctx.config.removeAfter())) {
                     gone.add(p);
                 }
             }
@@ -382,6 +386,9 @@ public final class Discovery {
      */
     private void discover(Cluster.Peer p) {
         contacted(p);
+        if (!p.heard() && p.misses < Short.MAX_VALUE) {
+            p.misses++; // DISCOVERs it left unanswered (judgeSilence); cleared by a datagram from it, and by a change of liveness
+        }
         cluster.resolve(p, peer -> {
             InetSocketAddress to = peer.endpoint();
             if (to == null) {
