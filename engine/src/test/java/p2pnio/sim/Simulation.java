@@ -738,6 +738,28 @@ public final class Simulation {
     }
 
     /**
+     * A fresh node A whose configured seed B is cut off (both ways) for its first {@code cut}
+     * rounds, then heard again for {@code after} rounds (a reply comes at B's next round): what A said of B other than "alive"
+     * ({@code address=state}), in order. B is up all along; A has never heard from it in that time.
+     */
+    public List<String> seedCutOff(int cut, int after) {
+        SimNode b = newNode(0);
+        SimNode a = newNode(1);
+        nodes.add(b);
+        nodes.add(a);
+        b.start();
+        runUntil(now + ROUND);
+        network.cut(b.address(), true);
+        listener = a;
+        a.start();
+        runUntil(now + cut * ROUND);
+        network.cut(b.address(), false);
+        runUntil(now + after * ROUND);
+        listener = null;
+        return heardOfRemovals;
+    }
+
+    /**
      * The digests one node sends: node 0, whose list holds {@code members} addresses besides node 1
      * (the one node of ours it can {@code PING}), runs {@code rounds} rounds. Returns, for each
      * {@code PING} it sent, in order: the slices of its digest's split, the slice, the filter's
