@@ -605,6 +605,20 @@ public final class Cluster {
         return address.equals(selfAddress);
     }
 
+    /**
+     * True if {@code address}, a literal address that is not our own string, spells this node's
+     * control endpoint some other way (a node bound to a wildcard address is reachable at each of
+     * its addresses). It is parsed as {@link #add} parses it, through {@link Endpoints}.
+     */
+    public boolean isSelfSpelling(String address) {
+        try {
+            String host = HostPort.host(address);
+            return HostPort.isLiteral(host) && isSelf(endpoints.literal(address, host).endpoint());
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
     /** True if {@code endpoint} is this node's control endpoint. */
     public boolean isSelf(InetSocketAddress endpoint) {
         if (endpoint.getPort() != self.getPort()) {
@@ -734,6 +748,11 @@ public final class Cluster {
      */
     public List<List<Peer>> inSlice(int slices, int slice) {
         return this.slices.of(slices, slice);
+    }
+
+    /** True if every peer of {@link #inSlice}'s groups for {@code slices} slices is in the slice asked (no need to check each). */
+    public boolean sliceIsExact(int slices) {
+        return slices <= Slices.BUCKETS;
     }
 
     /** Marks {@code endpoint} as a priority peer: it answered one of our requests. */

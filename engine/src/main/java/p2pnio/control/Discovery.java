@@ -274,6 +274,13 @@ public final class Discovery {
         }
     }
 
+    /**
+     * How many times {@code suspectAfter} (then {@code removeAfter}) unanswered {@code DISCOVER}s a
+     * peer never heard from must leave before it is suspect (then removed or shown down): each is a
+     * whole round trip that nothing else can confirm or refute.
+     */
+    static final int UNHEARD_MISSES = 2;
+
     /** Suspicions that ran out, and reference-style peers that went silent. */
     private void judgeSilence(long now, long period) {
         long suspect = ctx.config.suspectAfter() * period;
@@ -296,9 +303,17 @@ public final class Discovery {
             }
             if (p.contacted()) {
                 long silent = now - p.silentSince;
-                if (p.liveness() == Liveness.ALIVE && silent >= suspect) {
+                // one never heard from is judged on the DISCOVERs it left unanswered, not on time alone:
+                // among many, it is sent one only every few rounds, and one lost answer is no silence.
+                // Each miss is a round trip that no other node can vouch for (no indirect probe, no
+                // refutation): at 20 % loss each way one fails 36 % of the time, so it takes twice the
+                // misses (0.36^12, 5 in a million, against 0.36^6, 2 in a thousand: a restarted node
+                // of 1,000 showed its configured seed down so)
+                if (p.liveness() == Liveness.ALIVE && silent >= suspect
+                        && (p.heard() || p.misses >= UNHEARD_MISSES * ctx.config.suspectAfter())) {
                     cluster.moveTo(p, Liveness.SUSPECT, 0);
-                } else if (p.liveness() == Liveness.SUSPECT && silent >= suspect + remove) {
+                } else if (p.liveness() == Liveness.SUSPECT && silent >= suspect + remove
+                        && (p.heard() || p.misses >= UNHEARD_MISSES * ctx.config.removeAfter())) {
                     gone.add(p);
                 }
             }
@@ -382,6 +397,9 @@ public final class Discovery {
      */
     private void discover(Cluster.Peer p) {
         contacted(p);
+        if (!p.heard() && p.misses < Short.MAX_VALUE) {
+            p.misses++; // DISCOVERs it left unanswered (judgeSilence); cleared by a datagram from it, and by a change of liveness
+        }
         cluster.resolve(p, peer -> {
             InetSocketAddress to = peer.endpoint();
             if (to == null) {
@@ -391,8 +409,8 @@ public final class Discovery {
             List<String> all = gossipedAddresses();
             int room = control.room() - "DISCOVER,\n".length() - (self == null ? 0 : self.length() + 1);
             int whole = 0;
-            for (String a : all) {
-                whole += ControlCodec.utf8Length(a) + 1;
+            for (int i = 0; i < all.size() && whole <= room; i++) { // only whether it fits matters
+                whole += ControlCodec.utf8Length(all.get(i)) + 1;
             }
             List<String> window = all;
             if (whole > room) {
@@ -444,7 +462,7 @@ public final class Discovery {
         List<Member> members = new ArrayList<>();
         Member self = self(to);
         members.add(self);
-        MemberDigest digest = digest(s);
+        MemberDigest digest = digest();
         String d = digest.encode();
         int budget = control.room() - 40 - d.length() - ControlCodec.memberBytes(self);
         news.take(members, budget, 64, maxSends(), p.address());
@@ -464,24 +482,54 @@ public final class Discovery {
      * wrongly claims (a false positive, about 1 %) is then not wrongly claimed by every later
      * digest of its slice, and so comes in a delta too.
      */
-    private MemberDigest digest(int salt) {
+    private MemberDigest digest() {
         int known = cluster.size() + 1;
         int slices = MemberDigest.slicesFor(known);
-        int slice = Integer.remainderUnsigned(sliceCursor++, slices);
-        MemberDigest d = MemberDigest.forSlice(slices, slice, known / slices + 16, salt);
+        int turn = sliceCursor++;
+        int slice = Integer.remainderUnsigned(turn, slices);
+        // the length moves on with each turn through the slices, not with each PING: a slice is
+        // described at every one of the 8 lengths in 8 turns. (Salted with the PING's sequence
+        // number, which moves in step with the slice, a node of 8 or more slices described each
+        // slice at one length only, forever: a member that length wrongly claims never came.)
+        MemberDigest d = MemberDigest.forSlice(slices, slice, known / slices + 16, Integer.divideUnsigned(turn, slices));
         long self = MemberDigest.hash(cluster.selfAddress());
         if (d.covers(self)) {
             d.add(self);
         }
+        boolean exact = cluster.sliceIsExact(slices); // then every peer of the groups is in the slice
         for (List<Cluster.Peer> group : cluster.inSlice(slices, slice)) {
             for (Cluster.Peer p : group) {
                 long hash = p.hash();
-                if (d.covers(hash)) {
-                    d.add(hash);
+                if (exact || d.covers(hash)) {
+                    // one only heard of goes in under another key: lacking as ours (a delta from a
+                    // node that knows it as ours brings its run), held all the same (a node that
+                    // knows no more of it than we do sends nothing)
+                    d.add(hearsay(p) ? hearsayKey(hash) : hash);
                 }
             }
         }
         return d;
+    }
+
+    /**
+     * True for a member we only heard of (from a list) and never heard from: we do not know
+     * whether it is one of ours. Our digests hold it as lacking ({@link #hearsayKey}), so that a
+     * delta from a node that knows it as ours brings its run, and it is judged by probes from then on, not by its silence to the
+     * few plain {@code DISCOVER}s a round sends (a node that learned hundreds of members from
+     * lists, as a restarted node of a large cluster does, would otherwise contact each once in
+     * many rounds and remove those whose one answer was lost).
+     */
+    private static boolean hearsay(Cluster.Peer p) {
+        return !p.extended() && !p.heard();
+    }
+
+    /**
+     * The key under which a digest holds a member only heard of ({@link #hearsay}): another hash of
+     * the same address. An older node of ours reads it as lacking the member, which costs a line of
+     * its delta and nothing else.
+     */
+    private static long hearsayKey(long hash) {
+        return Long.rotateLeft(hash, 29) ^ 0x9e3779b97f4a7c15L;
     }
 
     private int maxSends() {
@@ -529,6 +577,10 @@ public final class Discovery {
         }
         // from a random place in the slice to its end, then from its start: no copy of the slice
         int start = random.nextInt(size);
+        boolean exact = cluster.sliceIsExact(digest.slices());
+        // members the asker only heard of, whose run we can tell it: after those it lacks, which
+        // are what convergence waits for
+        List<Cluster.Peer> runs = new ArrayList<>();
         for (int pass = 0; pass < 2 && budget > 0; pass++) {
             int index = 0;
             for (List<Cluster.Peer> group : groups) {
@@ -543,21 +595,40 @@ public final class Discovery {
                         continue;
                     }
                     long hash = p.hash();
-                    if (!digest.covers(hash) || digest.mightContain(hash)) {
+                    if ((!exact && !digest.covers(hash)) || digest.mightContain(hash)) {
                         continue;
                     }
-                    Member m = new Member(p.liveness() == Liveness.SUSPECT ? Member.SUSPECT : Member.ALIVE,
-                            pingable(p) ? instanceOf(p) : REFERENCE_INSTANCE, p.incarnation(), p.address());
-                    int bytes = ControlCodec.memberBytes(m);
-                    if (bytes <= budget) {
-                        out.add(m);
-                        budget -= bytes;
-                    } else if (budget < 40) {
+                    if (digest.mightContain(hearsayKey(hash))) {
+                        if (p.extended()) {
+                            runs.add(p);
+                        }
+                        continue; // else the asker heard of it too, and we cannot tell it its run either
+                    }
+                    budget = deltaMember(p, out, budget);
+                    if (budget < 0) {
                         return;
                     }
                 }
             }
         }
+        for (Cluster.Peer p : runs) {
+            budget = deltaMember(p, out, budget);
+            if (budget < 0) {
+                return;
+            }
+        }
+    }
+
+    /** Adds {@code p} to a delta if it fits {@code budget}; returns the budget left, negative when the delta is full. */
+    private int deltaMember(Cluster.Peer p, List<Member> out, int budget) {
+        Member m = new Member(p.liveness() == Liveness.SUSPECT ? Member.SUSPECT : Member.ALIVE,
+                pingable(p) ? instanceOf(p) : REFERENCE_INSTANCE, p.incarnation(), p.address());
+        int bytes = ControlCodec.memberBytes(m);
+        if (bytes <= budget) {
+            out.add(m);
+            return budget - bytes;
+        }
+        return budget < 40 ? -1 : budget;
     }
 
     /** An {@code ACK} arrived: the probe was answered; take its news and delta. */
@@ -701,7 +772,7 @@ public final class Discovery {
     /** News about us: a suspicion or death of this run is refuted by raising our incarnation. */
     private boolean aboutUs(Member m) {
         if (!cluster.isSelf(m.address())
-                && (cluster.byAddress(m.address()) != null || !isSelfSpelling(m.address()))) {
+                && (cluster.byAddress(m.address()) != null || !cluster.isSelfSpelling(m.address()))) {
             return false;
         }
         if (m.state() != Member.ALIVE && m.instance().equals(instance) && m.incarnation() >= incarnation) {
@@ -710,19 +781,6 @@ public final class Discovery {
             refuting = true;
         }
         return true;
-    }
-
-    private boolean isSelfSpelling(String address) {
-        try {
-            String host = HostPort.host(address);
-            if (!HostPort.isLiteral(host)) {
-                return false;
-            }
-            InetSocketAddress a = new InetSocketAddress(java.net.InetAddress.getByName(host), HostPort.port(address));
-            return cluster.isSelf(a);
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
     }
 
     /** True if instance id {@code a} is of a later run than {@code b} (both unsigned). */

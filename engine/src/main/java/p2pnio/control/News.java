@@ -26,6 +26,8 @@ final class News {
     private static final class Item {
         final ControlMessage.Member member;
         final boolean urgent;
+        /** Its length in a datagram ({@link ControlCodec#memberBytes}), computed once: every fill of a datagram asks it. */
+        final int bytes;
         int sent;
         /** Its neighbours in the queue of its urgency and count of sends. */
         Item before;
@@ -34,6 +36,7 @@ final class News {
         Item(ControlMessage.Member member, boolean urgent) {
             this.member = member;
             this.urgent = urgent;
+            this.bytes = ControlCodec.memberBytes(member);
         }
     }
 
@@ -133,12 +136,11 @@ final class News {
                     if (i.member.state() == ControlMessage.Member.ALIVE && i.member.address().equals(skip)) {
                         continue; // the receiver knows it is alive; a suspicion of it, though, it must hear, to refute it
                     }
-                    int bytes = ControlCodec.memberBytes(i.member);
-                    if (used + bytes > budget) {
+                    if (used + i.bytes > budget) {
                         continue;
                     }
                     out.add(i.member);
-                    used += bytes;
+                    used += i.bytes;
                     taken.add(i);
                 }
             }

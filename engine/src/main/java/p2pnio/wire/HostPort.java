@@ -62,17 +62,26 @@ public final class HostPort {
         if (host.indexOf(':') >= 0) {
             return true;
         }
-        String[] parts = host.split("\\.", -1);
-        if (parts.length != 4) {
-            return false;
-        }
-        for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(ch -> ch >= '0' && ch <= '9')
-                    || Integer.parseInt(part) > 255) {
+        // four dot-separated parts of 1 to 3 digits, each at most 255: a walk of the characters, no
+        // split (the membership code asks this for every address it has not seen before)
+        int parts = 0;
+        int digits = 0;
+        int value = 0;
+        for (int i = 0; i <= host.length(); i++) {
+            char ch = i < host.length() ? host.charAt(i) : '.';
+            if (ch == '.') {
+                if (digits == 0 || value > 255 || ++parts > 4) {
+                    return false;
+                }
+                digits = 0;
+                value = 0;
+            } else if (ch >= '0' && ch <= '9' && ++digits <= 3) {
+                value = value * 10 + (ch - '0');
+            } else {
                 return false;
             }
         }
-        return true;
+        return parts == 4;
     }
 
     /** The {@code host:port} form of a socket address, as the protocol writes it. */

@@ -112,6 +112,9 @@ public final class Simulation {
     private final java.util.Set<String> falselySuspected = new java.util.HashSet<>();
     private boolean counting;
     private Watch watch;
+    /** The node whose suspicions and removals {@link #heardOfOnly} collects. */
+    private SimNode listener;
+    private final List<String> heardOfRemovals = new ArrayList<>();
     private final long born = System.nanoTime();
 
     public Simulation(NodeConfig.Membership mode, int n, long seed) throws IOException {
@@ -147,6 +150,9 @@ public final class Simulation {
     }
 
     private void observe(SimNode at, NodeEvent event) {
+        if (at == listener && event instanceof NodeEvent.PeerLiveness l && !l.state().equals("alive")) {
+            heardOfRemovals.add(l.address() + "=" + l.state());
+        }
         if (watch != null && event instanceof NodeEvent.PeerLiveness l && l.address().equals(watch.address)) {
             if (l.state().equals("suspect")) {
                 watch.suspicions++;
@@ -253,6 +259,9 @@ public final class Simulation {
             if (Boolean.getBoolean("sim.tail")) {
                 tail();
             }
+            if (Boolean.getBoolean("sim.missing")) {
+                missing();
+            }
         }
         progress("converged in " + converge + " rounds");
         if (Boolean.getBoolean("sim.heap")) {
@@ -273,7 +282,7 @@ public final class Simulation {
         int window = Integer.getInteger("sim.window", 10);
         long[] types = network.byType.clone();
         runUntil(now + window * ROUND);
-        progress("cost window: " + network.typesSince(types));
+        progress("cost window: " + network.typesSince(types) + "; " + kinds());
         double perNode = (network.datagrams - d0) / (double) n / window;
         double bytesPerNode = (network.bytes - b0) / (double) n / window;
         long busiest = 0;
@@ -370,6 +379,88 @@ public final class Simulation {
         }
         progress(String.format(Locale.ROOT, "tail: %,d records missing at %,d nodes, of %,d members; the owner's digest"
                 + " claims %,d of them at its first length, %,d at all 8", missing, at, of.size(), claimedOnce, claimedAlways));
+    }
+
+    /** How the nodes hold their records: as ours, as reference-style heard from, or only heard of. */
+    private String kinds() {
+        long ours = 0;
+        long heard = 0;
+        long hearsay = 0;
+        for (SimNode node : nodes) {
+            for (Cluster.Peer p : node.cluster.peers()) {
+                if (p.extended()) {
+                    ours++;
+                } else if (p.heard()) {
+                    heard++;
+                } else {
+                    hearsay++;
+                }
+            }
+        }
+        return "records held as ours " + ours + ", reference-style heard from " + heard + ", only heard of " + hearsay;
+    }
+
+    /**
+     * Each record still missing once at most 300 are (a diagnosis of the slow tail): which node
+     * lacks which member, whether its digests of the member's slice claim it (at how many of their
+     * 8 lengths), how the other nodes hold the member (alive, suspect, or not at all), and the
+     * lacking node's news queue.
+     */
+    private void missing() {
+        long total = 0;
+        for (SimNode node : nodes) {
+            total += n - 1 - node.cluster.size();
+        }
+        if (total > 300) {
+            return;
+        }
+        for (SimNode node : nodes) {
+            if (node.cluster.size() >= n - 1) {
+                continue;
+            }
+            int known = node.cluster.size() + 1;
+            int slices = MemberDigest.slicesFor(known);
+            for (int x = 0; x < n; x++) {
+                SimNode other = nodes.get(x);
+                String a = p2pnio.PeerAddress.of(other.address());
+                if (other == node || node.cluster.byAddress(a) != null) {
+                    continue;
+                }
+                long h = MemberDigest.hash(a);
+                int slice = MemberDigest.sliceOf(h, slices);
+                int claimed = 0;
+                for (int salt = 0; salt < 8; salt++) {
+                    MemberDigest d = MemberDigest.forSlice(slices, slice, known / slices + 16, salt);
+                    d.add(MemberDigest.hash(p2pnio.PeerAddress.of(node.address())));
+                    for (Cluster.Peer p : node.cluster.peers()) {
+                        if (MemberDigest.sliceOf(p.hash(), slices) == slice) {
+                            d.add(p.hash());
+                        }
+                    }
+                    claimed += d.mightContain(h) ? 1 : 0;
+                }
+                int alive = 0;
+                int suspect = 0;
+                int absent = 0;
+                for (SimNode holder : nodes) {
+                    if (holder == other) {
+                        continue;
+                    }
+                    Cluster.Peer p = holder.cluster.byAddress(a);
+                    if (p == null) {
+                        absent++;
+                    } else if (p.liveness() == Liveness.SUSPECT) {
+                        suspect++;
+                    } else if (p.liveness() == Liveness.ALIVE) {
+                        alive++;
+                    }
+                }
+                progress(String.format(Locale.ROOT, "missing: node %d (%d known) lacks %d (slice %d of %d, claimed at %d of 8"
+                        + " lengths); held alive by %d, suspect by %d, absent at %d; news waiting at the node %d",
+                        nodes.indexOf(node), known - 1, x, slice, slices, claimed, alive, suspect, absent,
+                        node.discovery.newsWaiting()));
+            }
+        }
     }
 
     /**
@@ -608,10 +699,71 @@ public final class Simulation {
     }
 
     /**
+     * A node that knows most of the cluster only from lists (as a restarted node of a large
+     * cluster does, from the plain {@code DISCOVER}s of nodes that have not yet recognised its new
+     * run): converges a cluster, restarts one node, hands the new run every other member as
+     * hearsay (added from a list, not known as ours, never heard from), and runs {@code rounds}
+     * rounds at 20 % loss. Returns what the new run said of live members other than "alive"
+     * (suspect, removed), as {@code address=state}: it should say nothing, since they are all up.
+     */
+    public List<String> heardOfOnly(int rounds) {
+        return heardOfOnly(rounds, 1);
+    }
+
+    /** As {@link #heardOfOnly(int)}, handing the new run one member in {@code every} only (it lacks the others). */
+    public List<String> heardOfOnly(int rounds, int every) {
+        for (int i = 0; i < n; i++) {
+            SimNode node = newNode(i);
+            nodes.add(node);
+            loop.schedule((long) (random.nextDouble() * ROUND), "start node " + i, node::start);
+        }
+        runUntil(30 * ROUND);
+        int k = n / 2;
+        nodes.get(k).kill();
+        runUntil(now + ROUND);
+        SimNode again = newNode(k);
+        nodes.set(k, again);
+        listener = again;
+        again.start();
+        for (int i = 0; i < n; i++) {
+            if (i != k && i != k - 1 && i % every == 0) {
+                again.cluster.add(network.address(i).address(), network.address((i + 1) % n).address());
+            }
+        }
+        network.loss(0.2);
+        runUntil(now + rounds * ROUND);
+        network.loss(0);
+        listener = null;
+        return heardOfRemovals;
+    }
+
+    /**
+     * A fresh node A whose configured seed B is cut off (both ways) for its first {@code cut}
+     * rounds, then heard again for {@code after} rounds (a reply comes at B's next round): what A said of B other than "alive"
+     * ({@code address=state}), in order. B is up all along; A has never heard from it in that time.
+     */
+    public List<String> seedCutOff(int cut, int after) {
+        SimNode b = newNode(0);
+        SimNode a = newNode(1);
+        nodes.add(b);
+        nodes.add(a);
+        b.start();
+        runUntil(now + ROUND);
+        network.cut(b.address(), true);
+        listener = a;
+        a.start();
+        runUntil(now + cut * ROUND);
+        network.cut(b.address(), false);
+        runUntil(now + after * ROUND);
+        listener = null;
+        return heardOfRemovals;
+    }
+
+    /**
      * The digests one node sends: node 0, whose list holds {@code members} addresses besides node 1
      * (the one node of ours it can {@code PING}), runs {@code rounds} rounds. Returns, for each
-     * {@code PING} it sent, in order: the slices of its digest's split, the slice, and the filter's
-     * length in base64 characters.
+     * {@code PING} it sent, in order: the slices of its digest's split, the slice, the filter's
+     * length in base64 characters, and how many bytes longer it is than its members need (0 to 7).
      */
     public List<int[]> digestsSent(int members, int rounds) {
         SimNode a = newNode(0);
@@ -623,7 +775,11 @@ public final class Simulation {
             String text = new String(datagram, java.nio.charset.StandardCharsets.UTF_8);
             if (from == a && text.startsWith("PING,")) {
                 String[] digest = text.split(",", 5)[3].split("-", 3);
-                seen.add(new int[] {Integer.parseInt(digest[0]), Integer.parseInt(digest[1]), digest[2].length()});
+                int slices = Integer.parseInt(digest[0]);
+                // the filter's bytes beyond those its members need (MemberDigest.forSlice: 0 to 7)
+                int known = a.cluster.size() + 1;
+                int extra = digest[2].length() * 3 / 4 - Math.max(8, ((known / slices + 16) * 10 + 7) / 8);
+                seen.add(new int[] {slices, Integer.parseInt(digest[1]), digest[2].length(), extra});
             }
         };
         a.start();
