@@ -750,11 +750,6 @@ public final class Cluster {
         return this.slices.of(slices, slice);
     }
 
-    /** True if every peer of {@link #inSlice}'s groups for {@code slices} slices is in the slice asked (no need to check each). */
-    public boolean sliceIsExact(int slices) {
-        return slices <= Slices.BUCKETS;
-    }
-
     /** Marks {@code endpoint} as a priority peer: it answered one of our requests. */
     public void addPriority(InetSocketAddress endpoint) {
         if (priority.size() < ctx.config.maxClusterSize() || priority.contains(endpoint)) {

@@ -496,11 +496,10 @@ public final class Discovery {
         if (d.covers(self)) {
             d.add(self);
         }
-        boolean exact = cluster.sliceIsExact(slices); // then every peer of the groups is in the slice
         for (List<Cluster.Peer> group : cluster.inSlice(slices, slice)) {
             for (Cluster.Peer p : group) {
                 long hash = p.hash();
-                if (exact || d.covers(hash)) {
+                if (d.covers(hash)) {
                     // one only heard of goes in under another key: lacking as ours (a delta from a
                     // node that knows it as ours brings its run), held all the same (a node that
                     // knows no more of it than we do sends nothing)
@@ -577,7 +576,6 @@ public final class Discovery {
         }
         // from a random place in the slice to its end, then from its start: no copy of the slice
         int start = random.nextInt(size);
-        boolean exact = cluster.sliceIsExact(digest.slices());
         // members the asker only heard of, whose run we can tell it: after those it lacks, which
         // are what convergence waits for
         List<Cluster.Peer> runs = new ArrayList<>();
@@ -595,7 +593,7 @@ public final class Discovery {
                         continue;
                     }
                     long hash = p.hash();
-                    if ((!exact && !digest.covers(hash)) || digest.mightContain(hash)) {
+                    if (!digest.covers(hash) || digest.mightContain(hash)) {
                         continue;
                     }
                     if (digest.mightContain(hearsayKey(hash))) {

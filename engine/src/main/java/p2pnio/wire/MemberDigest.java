@@ -33,14 +33,11 @@ public final class MemberDigest {
     private final int slices;
     private final int slice;
     private final byte[] bits;
-    /** {@code 2^32} modulo the filter's bits (see {@link #bits(long, boolean)}). */
-    private final long wrapMod;
 
     private MemberDigest(int slices, int slice, byte[] bits) {
         this.slices = slices;
         this.slice = slice;
         this.bits = bits;
-        this.wrapMod = (1L << 32) % (bits.length * 8L);
     }
 
     /** A digest of slice {@code slice} of {@code slices}, sized for {@code members} addresses. */
@@ -102,53 +99,28 @@ public final class MemberDigest {
         return sliceOf(hash, slices) == slice;
     }
 
-    /**
-     * Sets ({@code set}) or tests the {@value #HASHES} bits of an address: double hashing, bit
-     * {@code i} at {@code (h1 + i h2) mod 2^32}, unsigned, modulo the filter's bits. Computed
-     * incrementally with two divisions instead of seven (a digest and a delta do this for every
-     * member of a slice): {@code h1 + (i + 1) h2} is {@code h1 + i h2} plus {@code h2}, less
-     * {@code 2^32} when the 32-bit sum wraps, and so is its remainder modulo the filter's bits.
-     * Returns false, when testing, at the first bit not set.
-     */
-    private boolean bits(long hash, boolean set) {
-        long m = bits.length * 8L;
-        long x = hash & 0xffffffffL;
-        long step = ((hash >>> 32) | 1) & 0xffffffffL;
-        long stepMod = step % m;
-        long r = x % m;
-        for (int i = 0; ; i++) {
-            int p = (int) r;
-            if (set) {
-                bits[p >>> 3] |= (byte) (1 << (p & 7));
-            } else if ((bits[p >>> 3] & (1 << (p & 7))) == 0) {
-                return false;
-            }
-            if (i == HASHES - 1) {
-                return true;
-            }
-            x += step;
-            r += stepMod;
-            if (r >= m) {
-                r -= m;
-            }
-            if (x >= 1L << 32) {
-                x -= 1L << 32;
-                r -= wrapMod;
-                if (r < 0) {
-                    r += m;
-                }
-            }
-        }
+    /** The {@code i}-th bit position of an address (double hashing: h1 + i h2). */
+    private int position(long hash, int i) {
+        return Integer.remainderUnsigned((int) hash + i * ((int) (hash >>> 32) | 1), bits.length * 8);
     }
 
     /** Adds an address (by its hash). */
     public void add(long hash) {
-        bits(hash, true);
+        for (int i = 0; i < HASHES; i++) {
+            int p = position(hash, i);
+            bits[p >>> 3] |= (byte) (1 << (p & 7));
+        }
     }
 
     /** False if the address with hash {@code hash} is surely not in the digest. */
     public boolean mightContain(long hash) {
-        return bits(hash, false);
+        for (int i = 0; i < HASHES; i++) {
+            int p = position(hash, i);
+            if ((bits[p >>> 3] & (1 << (p & 7))) == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The wire form. */
